@@ -1,0 +1,3 @@
+from pairpad.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,26 @@
+"""What the UI shows about the open folder: name, root and git branch."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from pairpad.api.deps import ServicesDep
+from pairpad.workspace.git import current_branch
+
+router = APIRouter(prefix="/api/workspace", tags=["workspace"])
+
+
+class WorkspaceInfo(BaseModel):
+    name: str
+    root: str
+    branch: str | None
+
+
+@router.get("")
+async def workspace_info(services: ServicesDep) -> WorkspaceInfo:
+    root = services.settings.workspace
+    branch = await asyncio.to_thread(current_branch, root)
+    return WorkspaceInfo(name=root.name, root=str(root), branch=branch)

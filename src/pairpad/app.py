@@ -1,0 +1,113 @@
+"""Application factory: FastAPI + Socket.IO behind the local-mode security layer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import socketio
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+from pairpad import __version__
+from pairpad.api import health, settings as settings_api, workspace as workspace_api
+from pairpad.auth.local_token import new_token
+from pairpad.auth.middleware import LocalSecurityMiddleware, allowed_host_names
+from pairpad.config import Settings
+from pairpad.errors import PairpadError
+from pairpad.services import Services, build_services
+from pairpad.telemetry.requests import RequestIdMiddleware
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = structlog.get_logger("pairpad.app")
+
+
+class PairpadApp:
+    """The ASGI app handed to uvicorn; keeps typed handles on its parts for the CLI and tests."""
+
+    def __init__(self, settings: Settings, services: Services, fastapi: FastAPI) -> None:
+        self.settings = settings
+        self.services = services
+        self.fastapi = fastapi
+        inner = socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi)
+        allowed = allowed_host_names(settings.host, settings.allowed_hosts)
+        self._asgi = RequestIdMiddleware(
+            LocalSecurityMiddleware(inner, services.identities, allowed)
+        )
+
+    @property
+    def token(self) -> str:
+        return self.services.identities.token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._asgi(scope, receive, send)
+
+
+def create_app(settings: Settings) -> PairpadApp:
+    token = settings.token or new_token()
+    services = build_services(settings, token)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        log.info("started", workspace=str(settings.workspace), version=__version__)
+        try:
+            yield
+        finally:
+            await services.stop()
+            log.info("stopped")
+
+    api = FastAPI(
+        title="Pairpad",
+        version=__version__,
+        lifespan=lifespan,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    api.state.services = services
+    _install_error_handlers(api)
+    for module in (health, settings_api, workspace_api):
+        api.include_router(module.router)
+    _mount_static(api)
+    return PairpadApp(settings, services, api)
+
+
+def _install_error_handlers(api: FastAPI) -> None:
+    @api.exception_handler(PairpadError)
+    async def domain_error(_request: Request, error: PairpadError) -> JSONResponse:
+        return JSONResponse({"detail": error.detail, **error.extra}, status_code=error.status_code)
+
+    @api.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc'] if part != 'body')}: {item['msg']}"
+            for item in error.errors()
+        ]
+        return JSONResponse(
+            {"detail": "Invalid request: " + "; ".join(problems), "errors": _jsonable(error)},
+            status_code=422,
+        )
+
+
+def _jsonable(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(item["loc"]), "msg": item["msg"]} for item in error.errors()]
+
+
+def _mount_static(api: FastAPI) -> None:
+    if (STATIC_DIR / "index.html").is_file():
+        api.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="ui")
+        return
+
+    @api.get("/", include_in_schema=False)
+    async def ui_not_built() -> JSONResponse:
+        return JSONResponse(
+            {"detail": "The Pairpad UI is not built: run `make` in the repository."},
+            status_code=503,
+        )

@@ -1,0 +1,61 @@
+"""Editor/UI preferences (`editor.fontSize` …): schema, defaults, and their store."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
+from sqlalchemy import select
+
+from pairpad.errors import Unprocessable
+from pairpad.storage.db import Database
+from pairpad.storage.tables import UserSetting
+
+# key -> (type, default). One table, so the UI, the API and validation agree.
+PREFERENCES: dict[str, tuple[Any, object]] = {
+    "editor.fontSize": (Annotated[int, Field(ge=8, le=40, strict=True)], 14),
+    "editor.tabSize": (Annotated[int, Field(ge=1, le=8, strict=True)], 4),
+    "editor.wordWrap": (Annotated[bool, Field(strict=True)], False),
+    "editor.minimap": (Annotated[bool, Field(strict=True)], True),
+    "editor.formatOnSave": (Annotated[bool, Field(strict=True)], False),
+    "workbench.theme": (Literal["system", "dark", "light"], "system"),
+}
+_ADAPTERS = {key: TypeAdapter(kind) for key, (kind, _default) in PREFERENCES.items()}
+
+
+def validate_preferences(values: dict[str, object]) -> dict[str, object]:
+    """All-or-nothing: one bad key or value rejects the whole update."""
+    problems: list[str] = []
+    clean: dict[str, object] = {}
+    for key, value in values.items():
+        adapter = _ADAPTERS.get(key)
+        if adapter is None:
+            problems.append(f"unknown setting {key!r}")
+            continue
+        try:
+            clean[key] = adapter.validate_python(value)
+        except ValidationError as error:
+            problems.append(f"{key}: {error.errors()[0]['msg']}")
+    if problems:
+        raise Unprocessable("Invalid settings: " + "; ".join(problems))
+    return clean
+
+
+class PreferencesService:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get_all(self) -> dict[str, object]:
+        values = {key: default for key, (_kind, default) in PREFERENCES.items()}
+        async with self._db.session() as session:
+            for row in (await session.scalars(select(UserSetting))).all():
+                if row.key in values:
+                    values[row.key] = row.value
+        return values
+
+    async def update(self, changes: dict[str, object]) -> dict[str, object]:
+        clean = validate_preferences(changes)
+        async with self._db.session() as session:
+            for key, value in clean.items():
+                await session.merge(UserSetting(key=key, value=value))
+        return await self.get_all()

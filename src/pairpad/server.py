@@ -1,0 +1,91 @@
+"""Run the app on uvicorn: pick a port, announce the URL, write the runtime file, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import json
+import os
+import socket
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from pairpad.app import PairpadApp, create_app
+from pairpad.config import Settings
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind host:port; a busy port (or 0) falls back to a free one chosen by the OS."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            sock.close()
+            raise
+        sock.bind((host, 0))
+    sock.set_inheritable(True)
+    return sock
+
+
+def public_url(host: str, port: int, token: str) -> str:
+    shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/?token={token}"
+
+
+def write_runtime_file(directory: Path, url: str, token: str, workspace: Path) -> Path:
+    """0600 from the first byte: the file holds the token."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = runtime_file_path(directory)
+    payload = json.dumps(
+        {"url": url, "token": token, "pid": os.getpid(), "workspace": str(workspace)}
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(payload)
+    os.chmod(path, 0o600)
+    return path
+
+
+def runtime_file_path(directory: Path) -> Path:
+    return directory / f"server-{os.getpid()}.json"
+
+
+async def serve(settings: Settings, announce: Callable[[str], None] = print) -> None:
+    app = create_app(settings)
+    sock = bind_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    url = public_url(settings.host, port, app.token)
+    announcer = asyncio.create_task(_announce_when_started(server, app, url, announce))
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        announcer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await announcer
+        sock.close()
+        runtime_file_path(settings.runtime_dir).unlink(missing_ok=True)
+
+
+async def _announce_when_started(
+    server: uvicorn.Server, app: PairpadApp, url: str, announce: Callable[[str], None]
+) -> None:
+    while not server.started:
+        if server.should_exit:
+            return
+        await asyncio.sleep(0.02)
+    settings = app.settings
+    write_runtime_file(settings.runtime_dir, url, app.token, settings.workspace)
+    announce(f"Pairpad is running at {url}")
+    if settings.open_browser:
+        await asyncio.to_thread(webbrowser.open, url)

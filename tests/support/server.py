@@ -1,0 +1,93 @@
+"""Start the real `pairpad open` CLI as a subprocess and read the URL it prints."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+URL_LINE = re.compile(r"^Pairpad is running at (http://\S+)/\?token=(\S+)$")
+
+
+@dataclass
+class RunningServer:
+    process: subprocess.Popen[str]
+    base_url: str
+    token: str
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def login_url(self) -> str:
+        return f"{self.base_url}/?token={self.token}"
+
+    @property
+    def host_header(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_server(
+    workspace: Path,
+    data_dir: Path,
+    *extra_args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> RunningServer:
+    """Launch `python -m pairpad open WORKSPACE --no-browser --port 0` and wait for its URL."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
+    full_env = {**inherited, "PAIRPAD_DATA_DIR": str(data_dir), **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pairpad", "open", str(workspace), "--no-browser", "--port", "0",
+         *extra_args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full_env,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    output: list[str] = []
+
+    def pump(stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            output.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    assert process.stdout is not None and process.stderr is not None
+    threading.Thread(target=pump, args=(process.stdout,), daemon=True).start()
+    threading.Thread(target=lambda: [output.append(x) for x in process.stderr],  # type: ignore[union-attr]
+                     daemon=True).start()
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            process.kill()
+            raise RuntimeError("pairpad open printed no URL in time:\n" + "".join(output)) from None
+        if line is None:
+            process.wait(timeout=10)
+            raise RuntimeError(
+                f"pairpad open exited with {process.returncode}:\n" + "".join(output)
+            )
+        match = URL_LINE.match(line.strip())
+        if match:
+            return RunningServer(process, match.group(1), match.group(2), output)
