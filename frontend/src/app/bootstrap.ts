@@ -1,0 +1,84 @@
+// Start-up wiring: hot-exit restore, live file events, reconnect resync, commands and keys.
+import { createStore, del, get, keys, set } from "idb-keyval";
+import { workspaceApi } from "../api/endpoints";
+import { getSocket, useConnection } from "../api/socket";
+import type { FsChange } from "../api/types";
+import { handleFsChanges, recheckAll, setHotExit } from "../editor/buffers";
+import { createHotExit, type KeyValueStore } from "../editor/hotExit";
+import { refreshAll, refreshDir } from "../explorer/fileOps";
+import { openFilePaths, snapshotOf, useTabs } from "../stores/tabs";
+import { dirname } from "../util/paths";
+import { registerBuiltinCommands } from "./builtinCommands";
+import { installGlobalKeys } from "./globalKeys";
+import { queryClient } from "./queryClient";
+
+function idbStore(): KeyValueStore {
+  const store = createStore("pairpad", "hot-exit");
+  return {
+    get: <T,>(key: string) => get<T>(key, store),
+    set: (key, value) => set(key, value, store),
+    del: (key) => del(key, store),
+    keys: async () => (await keys(store)).map(String),
+  };
+}
+
+/** Restores tabs and unsaved buffers from the last session of this workspace. */
+async function restoreSession(scope: string): Promise<void> {
+  const hotExit = createHotExit(idbStore(), { scope });
+  setHotExit(hotExit);
+  try {
+    const layout = await hotExit.loadLayout();
+    if (layout && useTabs.getState().groups.every((g) => g.tabs.length === 0)) useTabs.getState().restore(layout);
+    // A backup without a tab (e.g. the layout write was lost in a crash) still gets one.
+    const open = openFilePaths(useTabs.getState());
+    for (const backup of await hotExit.all()) {
+      if (!open.has(backup.path)) useTabs.getState().open({ kind: "file", path: backup.path });
+    }
+  } catch (err) {
+    console.info("Hot exit restore unavailable", err);
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  useTabs.subscribe((state) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void hotExit.saveLayout(snapshotOf(state)).catch(() => undefined), 200);
+  });
+  const flush = () => {
+    void hotExit.flush();
+    void hotExit.saveLayout(snapshotOf(useTabs.getState())).catch(() => undefined);
+  };
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
+}
+
+function wireSocket(): void {
+  const socket = getSocket();
+  socket.on("fs:changed", (payload: { changes?: FsChange[] }) => {
+    const changes = payload?.changes ?? [];
+    const dirs = new Set<string>();
+    for (const c of changes) if (c.type !== "modified") dirs.add(dirname(c.path));
+    for (const d of dirs) void refreshDir(d);
+    handleFsChanges(changes);
+  });
+  let lastGeneration = useConnection.getState().generation;
+  useConnection.subscribe((s) => {
+    if (s.generation > 1 && s.generation !== lastGeneration) {
+      // Events may have been missed while offline.
+      recheckAll();
+      void refreshAll();
+      void queryClient.invalidateQueries({ queryKey: ["workspace"] });
+    }
+    lastGeneration = s.generation;
+  });
+}
+
+export async function bootstrap(): Promise<void> {
+  registerBuiltinCommands();
+  installGlobalKeys();
+  wireSocket();
+  const workspace = await queryClient.fetchQuery({ queryKey: ["workspace"], queryFn: workspaceApi.info, staleTime: 60_000 });
+  await restoreSession(workspace.root);
+  // Make sure a restored active tab is treated as the active one.
+  const state = useTabs.getState();
+  const group = state.groups.find((g) => g.id === state.activeGroupId);
+  if (group?.activeTabId) state.activate(group.id, group.activeTabId);
+}

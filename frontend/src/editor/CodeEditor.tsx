@@ -1,0 +1,104 @@
+// One Monaco editor per group; switching tabs swaps models and restores each view state.
+import { useEffect, useRef } from "react";
+import type { Settings } from "../api/types";
+import { useSettings } from "../settings/settings";
+import { useStatus } from "../stores/status";
+import { useTabs } from "../stores/tabs";
+import { revealPosition } from "./actions";
+import { getModel, useBuffers } from "./buffers";
+import { registerGroupEditor, takeReveal } from "./editorRegistry";
+import { monaco } from "./monacoSetup";
+
+const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
+
+export function editorOptions(s: Settings): monaco.editor.IEditorOptions & monaco.editor.IGlobalEditorOptions {
+  return {
+    fontSize: s["editor.fontSize"],
+    tabSize: s["editor.tabSize"],
+    wordWrap: s["editor.wordWrap"] ? "on" : "off",
+    minimap: { enabled: s["editor.minimap"] },
+  };
+}
+
+export function CodeEditor({ groupId, path }: { groupId: string; path: string }) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const currentPath = useRef<string | null>(null);
+  const settings = useSettings();
+  const ready = useBuffers((s) => s.buffers[path]?.status === "ready");
+
+  // Create the editor once per group.
+  useEffect(() => {
+    const editor = monaco.editor.create(hostRef.current!, {
+      model: null,
+      automaticLayout: true,
+      fixedOverflowWidgets: true,
+      renderWhitespace: "selection",
+      smoothScrolling: true,
+      padding: { top: 4 },
+      scrollbar: { verticalScrollbarSize: 12, horizontalScrollbarSize: 12 },
+      ariaLabel: "Editor",
+      ...editorOptions(settings),
+    });
+    editorRef.current = editor;
+    const unregister = registerGroupEditor(groupId, editor);
+    const updateStatus = () => {
+      if (useTabs.getState().activeGroupId !== groupId) return;
+      const pos = editor.getPosition();
+      const model = editor.getModel();
+      const sel = editor.getSelection();
+      if (!pos || !model) return;
+      useStatus.getState().setCursor(pos.lineNumber, pos.column, sel ? model.getValueInRange(sel).length : 0);
+    };
+    const subs = [
+      editor.onDidChangeCursorSelection(updateStatus),
+      editor.onDidFocusEditorText(() => {
+        useTabs.getState().focusGroup(groupId);
+        updateStatus();
+      }),
+    ];
+    return () => {
+      if (currentPath.current) viewStates.set(`${groupId}:${currentPath.current}`, editor.saveViewState());
+      subs.forEach((d) => d.dispose());
+      unregister();
+      editor.dispose();
+      editorRef.current = null;
+    };
+    // Options are applied by the effect below; the editor lives as long as the group shows files.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [groupId]);
+
+  // Swap the model when the tab (or its buffer's readiness) changes.
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor) return;
+    const model = ready ? getModel(path) : undefined;
+    if (editor.getModel() === (model ?? null)) return;
+    if (currentPath.current && editor.getModel()) {
+      viewStates.set(`${groupId}:${currentPath.current}`, editor.saveViewState());
+    }
+    editor.setModel(model ?? null);
+    currentPath.current = model ? path : null;
+    if (!model) return;
+    const state = viewStates.get(`${groupId}:${path}`);
+    if (state) editor.restoreViewState(state);
+    const reveal = takeReveal(groupId, path);
+    if (reveal) revealPosition(editor, reveal.line, reveal.column);
+    if (useTabs.getState().activeGroupId === groupId) {
+      const active = document.activeElement;
+      // Take focus unless the user is working in another control (e.g. the explorer preview).
+      if (!active || active === document.body || hostRef.current?.contains(active) || reveal) editor.focus();
+      const pos = editor.getPosition();
+      if (pos) useStatus.getState().setCursor(pos.lineNumber, pos.column, 0);
+    }
+  }, [groupId, path, ready]);
+
+  // Settings apply live.
+  useEffect(() => {
+    const editor = editorRef.current;
+    editor?.updateOptions(editorOptions(settings));
+    editor?.getModel()?.updateOptions({ tabSize: settings["editor.tabSize"], indentSize: settings["editor.tabSize"] });
+  }, [settings]);
+
+  return <div ref={hostRef} className="monaco" data-testid="code-editor" />;
+}

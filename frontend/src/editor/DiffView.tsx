@@ -1,0 +1,45 @@
+// Monaco's diff editor over two existing models (the caller owns and disposes them).
+import { useEffect, useRef } from "react";
+import { useSettings } from "../settings/settings";
+import { editorOptions } from "./CodeEditor";
+import { monaco } from "./monacoSetup";
+
+interface DiffViewProps {
+  original: monaco.editor.ITextModel;
+  modified: monaco.editor.ITextModel;
+  modifiedEditable?: boolean;
+  onReady?: (editor: monaco.editor.IStandaloneDiffEditor) => void;
+}
+
+export function DiffView({ original, modified, modifiedEditable = true, onReady }: DiffViewProps) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
+  const settings = useSettings();
+
+  useEffect(() => {
+    const editor = monaco.editor.createDiffEditor(hostRef.current!, {
+      automaticLayout: true,
+      fixedOverflowWidgets: true,
+      renderSideBySide: true,
+      originalEditable: false,
+      readOnly: !modifiedEditable,
+      ignoreTrimWhitespace: false,
+      ...editorOptions(settings),
+    });
+    editor.setModel({ original, modified });
+    editorRef.current = editor;
+    onReady?.(editor);
+    return () => {
+      editor.setModel(null);
+      editor.dispose();
+      editorRef.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [original, modified, modifiedEditable]);
+
+  useEffect(() => {
+    editorRef.current?.updateOptions(editorOptions(settings));
+  }, [settings]);
+
+  return <div ref={hostRef} className="monaco" data-testid="diff-editor" />;
+}

@@ -1,0 +1,98 @@
+// Create / rename / move / delete through the files API, keeping tabs and buffers in step.
+import { filesApi } from "../api/endpoints";
+import { errorMessage } from "../api/http";
+import { queryClient } from "../app/queryClient";
+import { closeFileTabs, openFile } from "../editor/actions";
+import { getHotExit, renameBuffer, useBuffers } from "../editor/buffers";
+import { showDialog } from "../stores/dialogs";
+import { notifyError } from "../stores/notifications";
+import { useTabs } from "../stores/tabs";
+import { basename, dirname, isSameOrDescendant, joinPath, rebasePath, validateName } from "../util/paths";
+import { useExplorer } from "./explorerStore";
+
+export const treeKey = (dir: string) => ["tree", dir] as const;
+
+export function refreshDir(dir: string): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: treeKey(dir) });
+}
+
+export function refreshAll(): Promise<void> {
+  return queryClient.invalidateQueries({ queryKey: ["tree"] });
+}
+
+/** Returns an error message to show inline, or null on success. */
+export async function createEntry(dir: string, name: string, kind: "file" | "folder"): Promise<string | null> {
+  const invalid = validateName(name);
+  if (invalid) return invalid;
+  const path = joinPath(dir, name.trim());
+  try {
+    if (kind === "folder") await filesApi.mkdir(path);
+    else await filesApi.write(path, "", null);
+  } catch (err) {
+    return errorMessage(err);
+  }
+  await refreshDir(dirname(path));
+  useExplorer.getState().select(path);
+  if (kind === "file") openFile(path);
+  else useExplorer.getState().expand(path);
+  return null;
+}
+
+export async function movePath(from: string, to: string): Promise<string | null> {
+  if (from === to) return null;
+  if (isSameOrDescendant(to, from)) return "A folder cannot be moved into itself.";
+  try {
+    await filesApi.move(from, to);
+  } catch (err) {
+    return errorMessage(err);
+  }
+  const affected = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, from));
+  for (const p of affected) await renameBuffer(p, rebasePath(p, from, to));
+  useTabs.getState().renamePath((p) => rebasePath(p, from, to));
+  useExplorer.getState().moved(from, to);
+  await Promise.all([refreshDir(dirname(from)), refreshDir(dirname(to))]);
+  return null;
+}
+
+export async function renameEntry(path: string, newName: string): Promise<string | null> {
+  const invalid = validateName(newName);
+  if (invalid) return invalid;
+  if (newName.trim() === basename(path)) return null;
+  return movePath(path, joinPath(dirname(path), newName.trim()));
+}
+
+export async function moveInto(from: string, targetDir: string): Promise<void> {
+  if (dirname(from) === targetDir) return;
+  const error = await movePath(from, joinPath(targetDir, basename(from)));
+  if (error) notifyError(`Could not move ${basename(from)}`, new Error(error));
+}
+
+export async function deleteEntry(path: string, isDir: boolean): Promise<void> {
+  const choice = await showDialog({
+    title: "Delete",
+    message: isDir
+      ? `Are you sure you want to delete the folder '${basename(path)}' and its contents?`
+      : `Are you sure you want to delete '${basename(path)}'?`,
+    detail: "This cannot be undone from Pairpad.",
+    buttons: [
+      { id: "delete", label: "Delete", danger: true },
+      { id: "cancel", label: "Cancel", primary: true },
+    ],
+    cancelId: "cancel",
+  });
+  if (choice !== "delete") return;
+  try {
+    await filesApi.remove(path);
+  } catch (err) {
+    notifyError(`Could not delete ${basename(path)}`, err);
+    return;
+  }
+  const hotExit = getHotExit();
+  for (const p of Object.keys(useBuffers.getState().buffers)) {
+    if (!isSameOrDescendant(p, path)) continue;
+    await hotExit?.discard(p);
+    closeFileTabs(p);
+  }
+  useExplorer.getState().removed(path);
+  await refreshDir(dirname(path));
+}

@@ -1,0 +1,207 @@
+// Quick open (Ctrl+P: fuzzy file search on the server) and the command palette
+// (Ctrl+Shift+P, or ">" in quick open), in one VS Code–style widget.
+import { useEffect, useMemo, useRef, useState } from "react";
+import { searchApi } from "../api/endpoints";
+import { errorMessage } from "../api/http";
+import { openFile, revealPosition } from "../editor/actions";
+import { getActiveCodeEditor } from "../editor/editorRegistry";
+import { FileIcon } from "../explorer/fileIcons";
+import { useLayout } from "../stores/layout";
+import { basename, dirname } from "../util/paths";
+import { commandLabel, getCommands, useCommandRegistry, type Command } from "./commands";
+import { fuzzyFilter, fuzzyMatch, highlightSegments } from "./fuzzy";
+import { formatKeybinding } from "./keybindings";
+import { loadRecent } from "./recent";
+import { notifyError } from "../stores/notifications";
+
+interface Item {
+  key: string;
+  primary: string;
+  primaryIndices: number[];
+  secondary?: string;
+  icon?: React.ReactNode;
+  keys?: string;
+  run: () => void;
+}
+
+export function QuickInput() {
+  const mode = useLayout((s) => s.quickInput);
+  const initial = useLayout((s) => s.quickInputInitial);
+  if (!mode) return null;
+  return <QuickInputWidget key={`${mode}:${initial}`} initialValue={mode === "commands" ? `>${initial}` : initial} />;
+}
+
+function QuickInputWidget({ initialValue }: { initialValue: string }) {
+  const [value, setValue] = useState(initialValue);
+  const [selected, setSelected] = useState(0);
+  const [fileResults, setFileResults] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const previousFocus = useRef<Element | null>(document.activeElement);
+  const close = useLayout((s) => s.closeQuickInput);
+  const commandsVersion = useCommandRegistry((s) => s.commands);
+
+  const isCommands = value.startsWith(">");
+  const gotoLine = /^:(\d+)(?::(\d+))?$/.exec(value.trim());
+  const fileQuery = isCommands || gotoLine ? "" : value.trim();
+
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    if (!fileQuery) {
+      setFileResults([]);
+      setError(null);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      searchApi.files(fileQuery, 50, controller.signal).then(
+        (r) => {
+          setFileResults(r.results.map((x) => x.path));
+          setError(null);
+        },
+        (err) => {
+          if (!controller.signal.aborted) setError(errorMessage(err));
+        },
+      );
+    }, 60);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [fileQuery]);
+
+  const dismiss = (restoreFocus = true) => {
+    close();
+    if (restoreFocus && previousFocus.current instanceof HTMLElement) previousFocus.current.focus();
+  };
+
+  const items: Item[] = useMemo(() => {
+    if (isCommands) {
+      return fuzzyFilter(value.slice(1), getCommands(), commandLabel).map(({ item, match }) => commandItem(item, match.indices));
+    }
+    if (gotoLine) {
+      const line = Number(gotoLine[1]);
+      const column = Number(gotoLine[2] ?? 1);
+      return [
+        {
+          key: "goto",
+          primary: `Go to line ${line}${gotoLine[2] ? `, column ${column}` : ""}`,
+          primaryIndices: [],
+          run: () => {
+            const editor = getActiveCodeEditor();
+            if (!editor) return;
+            revealPosition(editor, line, column);
+            editor.focus();
+          },
+        },
+      ];
+    }
+    const paths = fileQuery ? fileResults : loadRecent();
+    return paths.map((path) => {
+      const name = basename(path);
+      const match = fileQuery ? fuzzyMatch(fileQuery, name) : null;
+      return {
+        key: path,
+        primary: name,
+        primaryIndices: match?.indices ?? [],
+        secondary: dirname(path),
+        icon: <FileIcon path={path} />,
+        run: () => openFile(path),
+      };
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value, fileResults, commandsVersion]);
+
+  useEffect(() => setSelected(0), [items.length, value]);
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: "nearest" });
+  }, [selected]);
+
+  const runItem = (item: Item | undefined) => {
+    if (!item) return;
+    // Close first so commands that open another overlay or move focus are not undone.
+    dismiss(false);
+    if (previousFocus.current instanceof HTMLElement) previousFocus.current.focus();
+    item.run();
+  };
+
+  const placeholder = isCommands ? "Type the name of a command to run." : "Search files by name (type > for commands, :line to go to a line)";
+  const emptyText = error
+    ? error
+    : isCommands
+      ? "No matching commands"
+      : fileQuery
+        ? "No matching files"
+        : "No recently opened files — type to search";
+
+  return (
+    <>
+      <div className="modal-backdrop" style={{ background: "transparent" }} onMouseDown={() => dismiss()} />
+      <div className="quick-input" role="dialog" aria-label={isCommands ? "Command Palette" : "Quick Open"}>
+        <input
+          ref={inputRef}
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="quick-input-list"
+          aria-activedescendant={items[selected] ? `qi-${selected}` : undefined}
+          aria-label={isCommands ? "Command" : "File name"}
+          placeholder={placeholder}
+          value={value}
+          spellCheck={false}
+          onChange={(e) => setValue(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "ArrowDown") setSelected((s) => Math.min(s + 1, items.length - 1));
+            else if (e.key === "ArrowUp") setSelected((s) => Math.max(s - 1, 0));
+            else if (e.key === "Enter") runItem(items[selected]);
+            else if (e.key === "Escape") dismiss();
+            else return;
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        />
+        <ul className="quick-list" id="quick-input-list" role="listbox" ref={listRef}>
+          {items.length === 0 && <li className="quick-empty">{emptyText}</li>}
+          {items.map((item, i) => (
+            <li
+              key={item.key}
+              id={`qi-${i}`}
+              role="option"
+              aria-selected={i === selected}
+              className="quick-item"
+              onMouseMove={() => setSelected(i)}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => runItem(item)}
+            >
+              {item.icon}
+              <span className="primary">
+                {highlightSegments(item.primary, item.primaryIndices).map((s, j) => (s.match ? <mark key={j}>{s.text}</mark> : <span key={j}>{s.text}</span>))}
+              </span>
+              {item.secondary !== undefined && <span className="secondary">{item.secondary}</span>}
+              {item.keys && (
+                <span className="keys">
+                  {item.keys.split("+").map((k, j) => (
+                    <kbd key={j}>{k}</kbd>
+                  ))}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </>
+  );
+}
+
+function commandItem(command: Command, indices: number[]): Item {
+  return {
+    key: command.id,
+    primary: commandLabel(command),
+    primaryIndices: indices,
+    keys: command.keybinding ? formatKeybinding(command.keybinding) : undefined,
+    run: () => void Promise.resolve(command.run()).catch((err) => notifyError(`Command "${command.title}" failed`, err)),
+  };
+}

@@ -1,0 +1,75 @@
+// Workbench layout: which side view is shown, sizes, and the overlays (quick open, palette).
+import { create } from "zustand";
+
+export type SideView = "explorer" | "search" | "chat";
+export type QuickInputMode = "files" | "commands" | null;
+
+interface LayoutState {
+  sideView: SideView;
+  sideVisible: boolean;
+  sideWidth: number;
+  panelVisible: boolean;
+  panelHeight: number;
+  quickInput: QuickInputMode;
+  quickInputInitial: string;
+  /** Bumped to ask the search view to focus its input. */
+  searchFocusTick: number;
+  showSideView: (view: SideView) => void;
+  toggleSideView: (view: SideView) => void;
+  toggleSide: () => void;
+  setSideWidth: (width: number) => void;
+  togglePanel: () => void;
+  setPanelHeight: (height: number) => void;
+  openQuickInput: (mode: Exclude<QuickInputMode, null>, initial?: string) => void;
+  closeQuickInput: () => void;
+  focusSearch: () => void;
+}
+
+const STORAGE_KEY = "pairpad.layout";
+
+function loadPersisted(): Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView">> {
+  try {
+    return JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? "{}");
+  } catch {
+    return {};
+  }
+}
+
+export const clampSideWidth = (w: number) => Math.max(170, Math.min(800, Math.round(w)));
+export const clampPanelHeight = (h: number) => Math.max(80, Math.min(900, Math.round(h)));
+
+export const useLayout = create<LayoutState>((set, get) => ({
+  sideView: "explorer",
+  sideVisible: true,
+  sideWidth: 260,
+  panelVisible: false,
+  panelHeight: 200,
+  quickInput: null,
+  quickInputInitial: "",
+  searchFocusTick: 0,
+  ...loadPersisted(),
+  showSideView: (view) => set({ sideView: view, sideVisible: true }),
+  toggleSideView: (view) => {
+    const s = get();
+    if (s.sideVisible && s.sideView === view) set({ sideVisible: false });
+    else set({ sideView: view, sideVisible: true });
+  },
+  toggleSide: () => set((s) => ({ sideVisible: !s.sideVisible })),
+  setSideWidth: (width) => set({ sideWidth: clampSideWidth(width) }),
+  togglePanel: () => set((s) => ({ panelVisible: !s.panelVisible })),
+  setPanelHeight: (height) => set({ panelHeight: clampPanelHeight(height) }),
+  openQuickInput: (mode, initial = "") => set({ quickInput: mode, quickInputInitial: initial }),
+  closeQuickInput: () => set({ quickInput: null }),
+  focusSearch: () => set((s) => ({ sideView: "search", sideVisible: true, searchFocusTick: s.searchFocusTick + 1 })),
+}));
+
+useLayout.subscribe((s) => {
+  try {
+    globalThis.localStorage?.setItem(
+      STORAGE_KEY,
+      JSON.stringify({ sideWidth: s.sideWidth, sideVisible: s.sideVisible, panelHeight: s.panelHeight, sideView: s.sideView }),
+    );
+  } catch {
+    // Storage may be unavailable (private mode); layout then resets on reload.
+  }
+});
