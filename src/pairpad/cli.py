@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd = commands.add_parser("open", help="Serve a folder in the browser (local mode).")
     open_cmd.add_argument("path", nargs="?", default=".", help="Workspace folder (default: .)")
     open_cmd.add_argument("--host", default=None, help="Bind address (default 127.0.0.1).")
-    open_cmd.add_argument("--port", type=int, default=None, help="Port; 0 or busy picks a free one.")
+    open_cmd.add_argument(
+        "--port", type=int, default=None, help="Port; 0 or busy picks a free one."
+    )
     open_cmd.add_argument("--no-browser", action="store_true", help="Do not open a browser.")
     open_cmd.add_argument("--token", default=None, help="Access token (env PAIRPAD_TOKEN).")
 
@@ -63,11 +67,17 @@ def _open(args: argparse.Namespace) -> int:
         print(f"pairpad: invalid settings:\n{error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_json)
-    try:
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal; make
+    # SIGTERM end the same quiet way as Ctrl+C instead of killing us with status -15.
+    signal.signal(signal.SIGTERM, _interrupt)
+    # uvicorn already shut down cleanly when Ctrl+C reaches us; it is a normal way to stop.
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
-    except KeyboardInterrupt:
-        pass  # uvicorn already shut down cleanly; Ctrl+C is a normal way to stop
     return 0
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def public_url(host: str, port: int, token: str) -> str:
-    shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104
+    shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/?token={token}"

@@ -22,6 +22,7 @@ class RunningServer:
     base_url: str
     token: str
     output: list[str] = field(default_factory=list)
+    readers: list[threading.Thread] = field(default_factory=list)
 
     @property
     def login_url(self) -> str:
@@ -43,6 +44,11 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        for reader in self.readers:
+            reader.join(timeout=5)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
         return self.process.returncode
 
 
@@ -57,8 +63,17 @@ def start_server(
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
     full_env = {**inherited, "PAIRPAD_DATA_DIR": str(data_dir), **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "pairpad", "open", str(workspace), "--no-browser", "--port", "0",
-         *extra_args],
+        [
+            sys.executable,
+            "-m",
+            "pairpad",
+            "open",
+            str(workspace),
+            "--no-browser",
+            "--port",
+            "0",
+            *extra_args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -74,20 +89,29 @@ def start_server(
         lines.put(None)
 
     assert process.stdout is not None and process.stderr is not None
-    threading.Thread(target=pump, args=(process.stdout,), daemon=True).start()
-    threading.Thread(target=lambda: [output.append(x) for x in process.stderr],  # type: ignore[union-attr]
-                     daemon=True).start()
+
+    def drain(stream: object) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            output.append(line)
+
+    readers = [
+        threading.Thread(target=pump, args=(process.stdout,), daemon=True),
+        threading.Thread(target=drain, args=(process.stderr,), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
     while True:
         try:
             line = lines.get(timeout=timeout)
         except queue.Empty:
-            process.kill()
+            RunningServer(process, "", "", output, readers).stop(signal.SIGKILL)
             raise RuntimeError("pairpad open printed no URL in time:\n" + "".join(output)) from None
         if line is None:
             process.wait(timeout=10)
+            RunningServer(process, "", "", output, readers).stop()
             raise RuntimeError(
                 f"pairpad open exited with {process.returncode}:\n" + "".join(output)
             )
         match = URL_LINE.match(line.strip())
         if match:
-            return RunningServer(process, match.group(1), match.group(2), output)
+            return RunningServer(process, match.group(1), match.group(2), output, readers)

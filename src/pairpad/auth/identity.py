@@ -51,7 +51,9 @@ class LocalTokenIdentityProvider:
         return None
 
     def from_token(self, token: str | None) -> Identity | None:
-        return Identity(self.LOCAL_USER, "socket-auth") if tokens_match(token, self._token) else None
+        return (
+            Identity(self.LOCAL_USER, "socket-auth") if tokens_match(token, self._token) else None
+        )
 
     def token_is_valid(self, token: str | None) -> bool:
         return tokens_match(token, self._token)

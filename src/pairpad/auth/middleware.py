@@ -40,7 +40,7 @@ def host_name(host_header: str) -> str:
 
 def allowed_host_names(bind_host: str, extra: Iterable[str]) -> frozenset[str]:
     names = set(LOOPBACK_NAMES) | {name.lower() for name in extra}
-    if bind_host not in {"0.0.0.0", "::", ""}:  # noqa: S104 - a wildcard bind names no host
+    if bind_host not in {"0.0.0.0", "::", ""}:
         names.add(host_name(bind_host))
     return frozenset(names)
 
@@ -67,7 +67,9 @@ class LocalSecurityMiddleware:
         method: str = scope.get("method", "GET")
 
         if host_name(headers.get("host", "")) not in self.allowed_hosts:
-            await _deny(scope, send, 403, "Host not allowed: this server only answers on localhost.")
+            await _deny(
+                scope, send, 403, "Host not allowed: this server only answers on localhost."
+            )
             return
         if not _origin_ok(headers):
             await _deny(scope, send, 403, "Cross-origin request refused.")
@@ -105,7 +107,9 @@ class LocalSecurityMiddleware:
         if not self.identities.token_is_valid(token):
             await _deny(scope, send, 401, "Invalid token.")
             return
-        query = [(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"]
+        query = [
+            (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"
+        ]
         location = scope["path"] + (f"?{urlencode(query)}" if query else "")
         cookie_flags = "Path=/; SameSite=Strict"
         await send(

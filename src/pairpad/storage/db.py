@@ -10,7 +10,12 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -27,8 +32,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """Owns the engine; hands out sessions; runs Alembic migrations on start."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, directory: Path | None = None) -> None:
         self.url = url
+        self._directory = directory
         self.engine: AsyncEngine = create_async_engine(url)
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -36,10 +42,11 @@ class Database:
 
     @classmethod
     def for_sqlite_file(cls, path: Path) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(f"sqlite+aiosqlite:///{path}")
+        return cls(f"sqlite+aiosqlite:///{path}", directory=path.parent)
 
     async def migrate(self) -> None:
+        if self._directory is not None:
+            self._directory.mkdir(parents=True, exist_ok=True)
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade_to_head)
 

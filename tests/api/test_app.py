@@ -1,0 +1,54 @@
+"""App factory basics: OpenAPI, workspace info, migrations and WAL."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from pairpad.app import PairpadApp, create_app
+from pairpad.config import Settings
+
+
+async def test_openapi_lists_routes(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/openapi.json")).json()
+    assert "/api/health" in spec["paths"]
+    assert "/api/settings" in spec["paths"]
+
+
+async def test_workspace_info_without_git(client: httpx.AsyncClient, workspace: Path) -> None:
+    info = (await client.get("/api/workspace")).json()
+    assert info == {"name": workspace.name, "root": str(workspace), "branch": None}
+
+
+async def test_workspace_info_reports_git_branch(
+    client: httpx.AsyncClient, workspace: Path
+) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "feature/x", str(workspace)], check=True)
+    assert (await client.get("/api/workspace")).json()["branch"] == "feature/x"
+
+
+async def test_database_is_migrated_and_in_wal_mode(app: PairpadApp, settings: Settings) -> None:
+    with sqlite3.connect(settings.database_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert {"alembic_version", "user_settings"} <= tables
+
+
+def test_create_app_has_no_side_effects(settings: Settings) -> None:
+    create_app(settings)
+    assert not settings.data_dir.exists()
+
+
+def test_generated_tokens_are_unique_and_long(settings: Settings) -> None:
+    no_token = settings.model_copy(update={"token": None})
+    first, second = create_app(no_token).token, create_app(no_token).token
+    assert first != second and len(first) >= 32
+
+
+async def test_unknown_api_route_is_404_json(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/does-not-exist")
+    assert response.status_code == 404
+    assert response.json()["detail"]
