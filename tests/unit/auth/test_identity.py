@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pairpad.auth.identity import LocalTokenIdentityProvider, parse_cookies
+
+TOKEN = "s3cret-token"
+
+
+def test_bearer_and_cookie() -> None:
+    provider = LocalTokenIdentityProvider(TOKEN)
+    assert provider.from_headers(f"Bearer {TOKEN}", None) is not None
+    assert provider.from_headers(f"bearer {TOKEN}", None) is not None
+    assert provider.from_headers(None, f"a=1; pairpad_token={TOKEN}") is not None
+    assert provider.from_headers(None, None) is None
+
+
+def test_a_wrong_bearer_is_not_rescued_by_a_cookie() -> None:
+    provider = LocalTokenIdentityProvider(TOKEN)
+    assert provider.from_headers("Bearer nope", f"pairpad_token={TOKEN}") is None
+
+
+def test_other_schemes_and_prefixes_fail() -> None:
+    provider = LocalTokenIdentityProvider(TOKEN)
+    assert provider.from_headers(f"Basic {TOKEN}", None) is None
+    assert provider.from_headers(f"Bearer {TOKEN[:-1]}", None) is None
+    assert provider.from_token("") is None
+    assert provider.from_token(TOKEN) is not None
+
+
+def test_malformed_cookie_header_authenticates_nobody() -> None:
+    assert "pairpad_token" not in parse_cookies('pairpad_token="unterminated')
+    provider = LocalTokenIdentityProvider(TOKEN)
+    assert provider.from_headers(None, '=;;"\x00') is None
