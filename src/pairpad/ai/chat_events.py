@@ -1,0 +1,102 @@
+"""Socket.IO handlers for chat (DESIGN.md §5).
+
+- `chat:join {conversation_id}` / `chat:leave`: follow a conversation's room (any client in it
+  sees the same `chat:started`/`chat:delta`/`chat:done`/`chat:error` stream).
+- `chat:send ChatSendRequest` -> ack `{conversation_id, message_id, user_message_id, model,
+  context, budget}` or `{error, status}`; the sender joins the room first.
+- `chat:retry {conversation_id, model?}` -> same ack; `chat:cancel {message_id}` -> `{ok}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+from pydantic import ValidationError
+
+from pairpad.ai.chat import ChatService, room_for
+from pairpad.ai.chat_models import ChatSendRequest
+from pairpad.errors import PairpadError
+
+
+def validation_detail(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "Invalid chat request: " + "; ".join(problems)
+
+
+def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
+    return {"error": detail, "status": status, **extra}
+
+
+def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
+    async def authorised(sid: str) -> bool:
+        session = await sio.get_session(sid)
+        return bool(session.get("identity"))
+
+    async def join(sid: str, data: Any) -> dict[str, Any]:
+        if not await authorised(sid):
+            return _error("unauthorized", 401)
+        conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
+        if not isinstance(conversation_id, str):
+            return _error("chat:join needs {conversation_id}", 400)
+        try:
+            await chat.store.get(conversation_id)
+        except PairpadError as error:
+            return _error(error.detail, error.status_code)
+        await sio.enter_room(sid, room_for(conversation_id))
+        streaming = [g.message_id for g in chat.active.values()
+                     if g.conversation_id == conversation_id]
+        return {"ok": True, "streaming": streaming}
+
+    async def leave(sid: str, data: Any) -> dict[str, Any]:
+        conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
+        if isinstance(conversation_id, str):
+            await sio.leave_room(sid, room_for(conversation_id))
+        return {"ok": True}
+
+    async def send(sid: str, data: Any) -> dict[str, Any]:
+        if not await authorised(sid):
+            return _error("unauthorized", 401)
+        try:
+            request = ChatSendRequest.model_validate(data if isinstance(data, dict) else {})
+        except ValidationError as error:
+            return _error(validation_detail(error), 422)
+        if request.conversation_id is not None:
+            await sio.enter_room(sid, room_for(request.conversation_id))
+        try:
+            # A new conversation's id is only known inside send(): join before streaming starts.
+            ack = await chat.send(request, lambda cid: sio.enter_room(sid, room_for(cid)))
+        except PairpadError as error:
+            return _error(error.detail, error.status_code, **error.extra)
+        return ack
+
+    async def retry(sid: str, data: Any) -> dict[str, Any]:
+        if not await authorised(sid):
+            return _error("unauthorized", 401)
+        conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
+        if not isinstance(conversation_id, str):
+            return _error("chat:retry needs {conversation_id}", 400)
+        model = data.get("model") if isinstance(data.get("model"), str) else None
+        await sio.enter_room(sid, room_for(conversation_id))
+        try:
+            return await chat.retry(conversation_id, model)
+        except PairpadError as error:
+            return _error(error.detail, error.status_code, **error.extra)
+
+    async def cancel(sid: str, data: Any) -> dict[str, Any]:
+        if not await authorised(sid):
+            return _error("unauthorized", 401)
+        message_id = data.get("message_id") if isinstance(data, dict) else None
+        if not isinstance(message_id, str):
+            return _error("chat:cancel needs {message_id}", 400)
+        return {"ok": await chat.cancel(message_id)}
+
+    sio.on("chat:join", join)
+    sio.on("chat:leave", leave)
+    sio.on("chat:send", send)
+    sio.on("chat:retry", retry)
+    sio.on("chat:cancel", cancel)

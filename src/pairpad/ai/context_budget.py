@@ -1,0 +1,118 @@
+"""Fit context into the model's window and render the prompt.
+
+Token counts come from the provider: exact with the model's tokenizer for `local` (llama.cpp's
+`/extras/tokenize/count`), a chars/4 estimate for remote providers (their tokenizers are not
+available offline). The user's message is never truncated: when it alone does not fit, the turn
+is refused with a message saying so. Context is dropped/truncated least relevant first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pairpad.ai.chat_context import ContextItem
+from pairpad.ai.providers.base import ChatMessage, MessageRole
+from pairpad.errors import TooLarge
+
+Counter = Callable[[str], Awaitable[int]]
+
+SYSTEM_PROMPT = (
+    "You are Pairpad, an AI pair programmer inside the user's code editor. Answer the "
+    "question directly and concisely. Put code in fenced code blocks with a language tag. "
+    "Use the provided context (files, selection, errors) when it is relevant."
+)
+TEMPLATE_OVERHEAD = 8  # chat-template tokens per message (role markers)
+MIN_PARTIAL = 48  # below this, a truncated piece is not worth including
+TRUNCATED_MARK = "\n… (truncated)"
+
+
+@dataclass
+class BudgetReport:
+    window: int
+    reserved_output: int
+    prompt_tokens: int
+    context_tokens: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"window": self.window, "reserved_output": self.reserved_output,
+                "prompt_tokens": self.prompt_tokens, "context_tokens": self.context_tokens}
+
+
+def render_item(item: ContextItem) -> str:
+    if item.kind == "history":
+        return item.content
+    label = item.title or item.kind
+    head = f"{label}: {item.path}" if item.path else label
+    lang = item.language or ""
+    if item.kind in ("file", "selection"):
+        return f"{head}\n```{lang}\n{item.content}\n```"
+    return f"{head}\n{item.content}"
+
+
+async def fit_items(
+    items: list[ContextItem], *, window: int, max_output: int, system: str, text: str,
+    count: Counter, model: str,
+) -> BudgetReport:
+    """Mark each item included/truncated/excluded (mutating it) and report the totals."""
+    fixed = await count(system) + await count(text) + 3 * TEMPLATE_OVERHEAD
+    if fixed + max_output > window:
+        raise TooLarge(
+            f"Your message is too long for {model}: it needs {fixed} tokens plus {max_output} "
+            f"for the answer, and the context window is {window}. Shorten it, or pick a model "
+            "with a larger window (ai.roles.chat).",
+            tokens=fixed, window=window,
+        )
+    remaining = window - max_output - fixed
+    used = 0
+    # Stable sort: equal priorities keep their gathering order.
+    for item in sorted(items, key=lambda i: -i.priority):
+        if not item.included:
+            continue
+        overhead = TEMPLATE_OVERHEAD if item.kind == "history" else 2
+        item.tokens = await count(render_item(item)) + overhead
+        if item.tokens <= remaining:
+            remaining -= item.tokens
+            used += item.tokens
+            continue
+        if item.truncatable and remaining >= MIN_PARTIAL:
+            await _truncate(item, remaining, count)
+            if item.tokens <= remaining:
+                remaining -= item.tokens
+                used += item.tokens
+                continue
+        item.included = False
+        item.reason = "over the token budget"
+    return BudgetReport(window, max_output, window - max_output - remaining, used)
+
+
+async def _truncate(item: ContextItem, budget: int, count: Counter) -> None:
+    original = item.content
+    keep = len(original)
+    for _ in range(4):
+        # Proportional cut with a margin, then recount: tokenizers are not linear in chars.
+        keep = int(keep * (budget - 12) / max(item.tokens, 1) * 0.95)
+        if keep <= 0:
+            break
+        item.content = original[:keep] + TRUNCATED_MARK
+        item.tokens = await count(render_item(item)) + 2
+        item.truncated = True
+        if item.tokens <= budget:
+            return
+
+
+def build_messages(
+    system: str, items: list[ContextItem], text: str
+) -> list[ChatMessage]:
+    """System prompt, included history in order, then context blocks + the user's message."""
+    messages = [ChatMessage("system", system)]
+    history = [i for i in items if i.kind == "history" and i.included]
+    history.sort(key=lambda i: int(i.meta.get("seq", 0)))
+    for item in history:
+        role: MessageRole = "assistant" if item.meta.get("role") == "assistant" else "user"
+        messages.append(ChatMessage(role, item.content))
+    blocks = [render_item(i) for i in items if i.kind != "history" and i.included]
+    body = text if not blocks else "Context:\n\n" + "\n\n".join(blocks) + "\n\nQuestion: " + text
+    messages.append(ChatMessage("user", body))
+    return messages

@@ -1,0 +1,177 @@
+"""Conversations and their messages in SQLite (route -> ChatService/ConversationStore -> here)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from pairpad.errors import NotFound
+from pairpad.storage.db import Database
+from pairpad.storage.tables import ConversationRow, MessageRow
+
+TITLE_MAX = 200
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    conversation_id: str
+    role: str
+    content: str
+    model: str | None
+    finish_reason: str | None
+    usage: dict[str, Any] | None
+    context: list[dict[str, Any]] | None
+    created_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    title: str
+    created_at: str
+    updated_at: str
+    message_count: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _conversation(row: ConversationRow, count: int = 0) -> Conversation:
+    return Conversation(row.id, row.title, row.created_at.isoformat(), row.updated_at.isoformat(),
+                        count)
+
+
+def _message(row: MessageRow) -> Message:
+    return Message(row.id, row.conversation_id, row.role, row.content, row.model,
+                   row.finish_reason, row.usage, row.context, row.created_at.isoformat())
+
+
+def title_from(text: str) -> str:
+    line = " ".join(text.split())
+    return (line[:57] + "…") if len(line) > 60 else (line or "New chat")
+
+
+class ConversationStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(self, title: str | None = None) -> Conversation:
+        now = _now()
+        row = ConversationRow(id=new_id(), title=(title or "New chat")[:TITLE_MAX],
+                              created_at=now, updated_at=now)
+        async with self._db.session() as session:
+            session.add(row)
+        return _conversation(row)
+
+    async def list_all(self) -> list[Conversation]:
+        counts = (select(MessageRow.conversation_id, func.count().label("n"))
+                  .group_by(MessageRow.conversation_id).subquery())
+        query = (select(ConversationRow, func.coalesce(counts.c.n, 0))
+                 .outerjoin(counts, counts.c.conversation_id == ConversationRow.id)
+                 .order_by(ConversationRow.updated_at.desc()))
+        async with self._db.session() as session:
+            return [_conversation(row, int(n)) for row, n in (await session.execute(query)).all()]
+
+    async def get(self, conversation_id: str) -> Conversation:
+        async with self._db.session() as session:
+            row = await session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            count = await session.scalar(select(func.count()).where(
+                MessageRow.conversation_id == conversation_id))
+            return _conversation(row, int(count or 0))
+
+    async def messages(self, conversation_id: str) -> list[Message]:
+        await self.get(conversation_id)
+        async with self._db.session() as session:
+            rows = await session.scalars(select(MessageRow).where(
+                MessageRow.conversation_id == conversation_id).order_by(MessageRow.seq))
+            return [_message(row) for row in rows.all()]
+
+    async def rename(self, conversation_id: str, title: str) -> Conversation:
+        async with self._db.session() as session:
+            row = await session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            row.title = title[:TITLE_MAX]
+            row.updated_at = _now()
+        return await self.get(conversation_id)
+
+    async def delete(self, conversation_id: str) -> None:
+        async with self._db.session() as session:
+            row = await session.get(ConversationRow, conversation_id)
+            if row is None:
+                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            await session.delete(row)  # messages go with it (ON DELETE CASCADE)
+
+    async def add_message(
+        self,
+        conversation_id: str | None,
+        role: str,
+        content: str,
+        *,
+        message_id: str | None = None,
+        model: str | None = None,
+        finish_reason: str | None = None,
+        usage: dict[str, Any] | None = None,
+        context: list[dict[str, Any]] | None = None,
+        new_title: str | None = None,
+    ) -> Message:
+        """Append one message in one transaction; `conversation_id=None` creates the
+        conversation too (titled `new_title`), so a failed insert leaves neither behind."""
+        now = _now()
+        async with self._db.session() as session:
+            if conversation_id is None:
+                title = (new_title or "New chat")[:TITLE_MAX]
+                conversation = ConversationRow(id=new_id(), title=title, created_at=now,
+                                               updated_at=now)
+                session.add(conversation)
+                await session.flush()
+            else:
+                found = await session.get(ConversationRow, conversation_id)
+                if found is None:
+                    raise NotFound(f"Unknown conversation {conversation_id!r}")
+                conversation = found
+            seq = await session.scalar(select(func.coalesce(func.max(MessageRow.seq), 0)).where(
+                MessageRow.conversation_id == conversation.id))
+            row = MessageRow(id=message_id or new_id(), conversation_id=conversation.id,
+                             seq=int(seq or 0) + 1, role=role, content=content, model=model,
+                             finish_reason=finish_reason, usage=usage, context=context,
+                             created_at=now)
+            session.add(row)
+            conversation.updated_at = now
+        return _message(row)
+
+    async def delete_message(self, message_id: str) -> None:
+        async with self._db.session() as session:
+            row = await session.get(MessageRow, message_id)
+            if row is not None:
+                await session.delete(row)
+
+    async def export_markdown(self, conversation_id: str) -> str:
+        conversation = await self.get(conversation_id)
+        lines = [f"# {conversation.title}", "", f"_Exported from Pairpad, "
+                 f"created {conversation.created_at}_", ""]
+        for message in await self.messages(conversation_id):
+            who = {"user": "You", "assistant": "Assistant"}.get(message.role, message.role)
+            meta = f" ({message.model})" if message.model else ""
+            if message.finish_reason not in (None, "stop"):
+                meta += f" [{message.finish_reason}]"
+            lines += [f"## {who}{meta}", "", message.content.rstrip(), ""]
+        return "\n".join(lines)

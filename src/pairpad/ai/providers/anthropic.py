@@ -1,0 +1,258 @@
+"""Anthropic's Messages API with streaming, via the official `anthropic` SDK (raw SSE events)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anthropic
+from anthropic import AsyncAnthropic
+
+from pairpad.ai.providers.base import (
+    ChatEvent,
+    ChatMessage,
+    Completion,
+    FinishReason,
+    Health,
+    ModelInfo,
+    ProviderError,
+    StreamEnd,
+    TextDelta,
+    ToolCallDelta,
+    ToolSpec,
+    Usage,
+    estimate_tokens,
+    until_cancelled,
+)
+from pairpad.ai.providers.quirks import quirks_for
+
+_FINISH: dict[str, FinishReason] = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+# Offered when the models endpoint is unavailable (older proxies).
+KNOWN_MODELS = ("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1")
+
+
+class AnthropicProvider:
+    kind = "anthropic"
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        base_url: str,
+        api_key: str | None,
+        timeout: float = 120.0,
+        connect_timeout: float = 5.0,
+        context_window: int | None = None,
+        static_models: list[str] | None = None,
+        key_setting: str | None = None,
+        http_client: Any = None,  # an httpx2.AsyncClient (the SDK's HTTP library); tests
+    ) -> None:
+        self.name = name
+        self.base_url = base_url
+        self._context_window = context_window
+        self._static_models = static_models or list(KNOWN_MODELS)
+        self._key_setting = key_setting or f"ai.providers.{name}.api_key"
+        self._has_key = bool(api_key)
+        self._client = AsyncAnthropic(
+            base_url=base_url,
+            api_key=api_key or "missing",
+            timeout=anthropic.Timeout(timeout, connect=connect_timeout),
+            max_retries=0,
+            http_client=http_client,
+        )
+
+    async def list_models(self) -> list[ModelInfo]:
+        try:
+            page = await self._client.models.list()
+            ids = [model.id for model in page.data]
+        except Exception as error:
+            mapped = self._error(error, None)
+            if mapped.kind in ("auth", "unreachable", "timeout"):
+                raise mapped from error
+            ids = self._static_models
+        return [ModelInfo(i, self._context_window or quirks_for(i).context_window) for i in ids]
+
+    async def stream_chat(
+        self,
+        messages: list[ChatMessage],
+        *,
+        model: str,
+        max_tokens: int,
+        temperature: float,
+        tools: list[ToolSpec] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        self._require_key()
+        system, wire = _split_system(messages)
+        # SDK 2.x's Messages API takes no temperature (the models pick their own sampling).
+        params: dict[str, Any] = {
+            "model": model, "messages": wire, "max_tokens": max_tokens, "stream": True,
+        }
+        if system:
+            params["system"] = system
+        if tools:
+            params["tools"] = [
+                {"name": t.name, "description": t.description, "input_schema": t.parameters}
+                for t in tools
+            ]
+        try:
+            stream = await self._client.messages.create(**params)
+        except Exception as error:
+            raise self._error(error, model) from error
+        input_tokens = output_tokens = 0
+        finish: FinishReason = "stop"
+        saw_stop = False
+        try:
+            async for event in until_cancelled(stream.__aiter__(), cancel):
+                if event.type == "message_start":
+                    input_tokens = event.message.usage.input_tokens
+                    output_tokens = event.message.usage.output_tokens
+                elif event.type == "content_block_start":
+                    block = event.content_block
+                    if block.type == "tool_use":
+                        yield ToolCallDelta(event.index, block.id, block.name, "")
+                elif event.type == "content_block_delta":
+                    delta = event.delta
+                    if delta.type == "text_delta":
+                        yield TextDelta(delta.text)
+                    elif delta.type == "input_json_delta":
+                        yield ToolCallDelta(event.index, None, None, delta.partial_json)
+                elif event.type == "message_delta":
+                    output_tokens = event.usage.output_tokens
+                    if event.delta.stop_reason:
+                        finish = _FINISH.get(event.delta.stop_reason, "stop")
+                elif event.type == "message_stop":
+                    saw_stop = True
+        except Exception as error:
+            raise self._error(error, model) from error
+        finally:
+            await stream.close()
+        if cancel is not None and cancel.is_set():
+            finish = "cancelled"
+        elif not saw_stop:
+            raise ProviderError(
+                f"Provider '{self.name}' ended the stream without message_stop (connection cut?)",
+                "protocol", f"ai.providers.{self.name}.base_url",
+            )
+        yield StreamEnd(finish, Usage(input_tokens, output_tokens))
+
+    async def complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+    ) -> Completion:
+        """No FIM in the Messages API: ask for the continuation as plain text."""
+        self._require_key()
+        prompt = "Continue the text below. Reply with the continuation only.\n\n" + prefix
+        if suffix:
+            prompt += "\n\n(The text that follows the gap is:)\n" + suffix
+        try:
+            message = await self._client.messages.create(
+                model=model, max_tokens=max_tokens,
+                messages=[{"role": "user", "content": prompt}],
+                stop_sequences=stop or anthropic.omit,
+            )
+        except Exception as error:
+            raise self._error(error, model) from error
+        text = "".join(block.text for block in message.content if block.type == "text")
+        usage = Usage(message.usage.input_tokens, message.usage.output_tokens)
+        return Completion(text, _FINISH.get(message.stop_reason or "end_turn", "stop"), usage)
+
+    async def count_tokens(self, model: str, text: str) -> int:
+        return estimate_tokens(text)
+
+    async def health(self) -> Health:
+        if not self._has_key:
+            return Health(False, self._missing_key().detail)
+        started = time.perf_counter()
+        try:
+            await self._client.models.list()
+        except Exception as error:
+            return Health(False, self._error(error, None).detail)
+        return Health(True, "ok", (time.perf_counter() - started) * 1000)
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    def _require_key(self) -> None:
+        if not self._has_key:
+            raise self._missing_key()
+
+    def _missing_key(self) -> ProviderError:
+        return ProviderError(
+            f"Provider '{self.name}' has no API key: set {self._key_setting}", "auth",
+            self._key_setting,
+        )
+
+    def _error(self, error: BaseException, model: str | None) -> ProviderError:
+        where = f"Provider '{self.name}'"
+        setting = f"ai.providers.{self.name}"
+        if isinstance(error, ProviderError):
+            return error
+        if isinstance(error, anthropic.APITimeoutError):
+            return ProviderError(f"{where} timed out at {self.base_url}: raise {setting}.timeout",
+                                 "timeout", f"{setting}.timeout")
+        if isinstance(error, anthropic.APIConnectionError):
+            return ProviderError(
+                f"{where} unreachable at {self.base_url}: check the network or set "
+                f"{setting}.base_url", "unreachable", f"{setting}.base_url")
+        if isinstance(error, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
+            return ProviderError(f"{where} rejected the API key (HTTP {error.status_code}): set "
+                                 f"{self._key_setting}", "auth", self._key_setting)
+        if isinstance(error, anthropic.NotFoundError):
+            return ProviderError(f"{where} has no model '{model}' (HTTP 404): pick another in "
+                                 "ai.roles", "model_not_found", "ai.roles")
+        if isinstance(error, anthropic.APIStatusError):
+            message = _error_message(error.body) or str(error.message)
+            return ProviderError(f"{where} error: {message[:500]}",
+                                 "bad_request" if error.status_code == 400 else "unavailable",
+                                 setting)
+        return ProviderError(
+            f"{where} sent a response Pairpad could not read ({type(error).__name__}: "
+            f"{str(error)[:200]})", "protocol", f"{setting}.base_url")
+
+
+def _error_message(body: object) -> str | None:
+    """`{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`."""
+    if isinstance(body, dict):
+        inner = body.get("error")
+        if isinstance(inner, dict):
+            return f"{inner.get('type', 'error')}: {inner.get('message', '')}"
+    return None
+
+
+def _split_system(messages: list[ChatMessage]) -> tuple[str, list[dict[str, Any]]]:
+    """Anthropic takes the system prompt apart and tool results as user content blocks."""
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    wire: list[dict[str, Any]] = []
+    for message in messages:
+        if message.role == "system":
+            continue
+        if message.role == "tool":
+            wire.append({"role": "user", "content": [{
+                "type": "tool_result", "tool_use_id": message.tool_call_id,
+                "content": message.content,
+            }]})
+        elif message.tool_calls:
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": message.content}] \
+                if message.content else []
+            blocks += [{"type": "tool_use", "id": c.id, "name": c.name,
+                        "input": json.loads(c.arguments or "{}")} for c in message.tool_calls]
+            wire.append({"role": "assistant", "content": blocks})
+        else:
+            wire.append({"role": message.role, "content": message.content})
+    return system, wire

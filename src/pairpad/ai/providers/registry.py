@@ -1,0 +1,144 @@
+"""Provider instances built from the effective configuration, and role resolution."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pairpad.ai.config import LOCAL_PROVIDER, ProviderConfig, RoleName
+from pairpad.ai.providers.anthropic import AnthropicProvider
+from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError
+from pairpad.ai.providers.local import LocalModelServer, LocalProvider
+from pairpad.ai.providers.ollama import OllamaProvider
+from pairpad.ai.providers.openai_compat import OpenAICompatProvider
+from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.roles import ModelRef, parse_model_ref
+
+KeySource = Literal["stored", "settings", "env", "none"]
+
+
+@dataclass(frozen=True)
+class ProviderSpec:
+    """A provider's config with its key already resolved (never logged, never returned)."""
+
+    name: str
+    config: ProviderConfig
+    api_key: str | None = field(default=None, repr=False)
+    key_source: KeySource = "none"
+    key_setting: str = ""
+    origin: Literal["builtin", "settings", "user"] = "settings"
+
+    def fingerprint(self) -> tuple[object, ...]:
+        c = self.config
+        return (c.kind, c.effective_base_url(), self.api_key, c.timeout, c.connect_timeout,
+                c.context_window, tuple(c.models))
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    name: str
+    kind: str
+    reachable: bool
+    detail: str
+    models: list[ModelInfo]
+    latency_ms: float | None
+
+
+def build_provider(spec: ProviderSpec, local_server: LocalModelServer) -> Provider:
+    c = spec.config
+    if c.kind == "local":
+        return LocalProvider(local_server, spec.name)
+    if c.kind == "openai_compat":
+        return OpenAICompatProvider(
+            spec.name, base_url=c.effective_base_url(), api_key=spec.api_key,
+            static_models=c.models, key_setting=spec.key_setting, timeout=c.timeout,
+            connect_timeout=c.connect_timeout, context_window=c.context_window)
+    if c.kind == "anthropic":
+        return AnthropicProvider(
+            spec.name, base_url=c.effective_base_url(), api_key=spec.api_key,
+            static_models=c.models or None, key_setting=spec.key_setting, timeout=c.timeout,
+            connect_timeout=c.connect_timeout, context_window=c.context_window)
+    return OllamaProvider(spec.name, base_url=c.effective_base_url(), timeout=c.timeout,
+                          connect_timeout=c.connect_timeout, context_window=c.context_window)
+
+
+class ProviderRegistry:
+    def __init__(self, local_server: LocalModelServer) -> None:
+        self.local_server = local_server
+        self._specs: dict[str, ProviderSpec] = {}
+        self._roles: dict[RoleName, ModelRef] = {}
+        self._instances: dict[str, tuple[tuple[object, ...], Provider]] = {}
+        self._retired: list[Provider] = []
+
+    def configure(self, specs: dict[str, ProviderSpec], roles: dict[RoleName, ModelRef]) -> None:
+        self._specs = dict(specs)
+        self._roles = dict(roles)
+
+    @property
+    def specs(self) -> dict[str, ProviderSpec]:
+        return dict(self._specs)
+
+    @property
+    def roles(self) -> dict[RoleName, ModelRef]:
+        return dict(self._roles)
+
+    def get(self, name: str) -> Provider:
+        spec = self._specs.get(name)
+        if spec is None:
+            raise ProviderError(
+                f"Unknown provider '{name}': add [ai.providers.{name}] to the settings or fix "
+                "ai.roles", "bad_request", "ai.roles")
+        cached = self._instances.get(name)
+        if cached is not None and cached[0] == spec.fingerprint():
+            return cached[1]
+        provider = build_provider(spec, self.local_server)
+        if cached is not None:  # may still be streaming: close it at shutdown, not now
+            self._retired.append(cached[1])
+        self._instances[name] = (spec.fingerprint(), provider)
+        return provider
+
+    def resolve(self, role: RoleName, override: str | None = None) -> tuple[Provider, ModelRef]:
+        ref = parse_model_ref(override, setting="model") if override else self._roles.get(role)
+        if ref is None:
+            raise ProviderError(f"No model for role '{role}': set ai.roles.{role}",
+                                "bad_request", f"ai.roles.{role}")
+        return self.get(ref.provider), ref
+
+    async def context_window(self, ref: ModelRef) -> int:
+        spec = self._specs.get(ref.provider)
+        if spec is not None and spec.config.context_window:
+            return spec.config.context_window
+        if ref.provider == LOCAL_PROVIDER or (spec and spec.config.kind == "local"):
+            return self.local_server.n_ctx
+        return quirks_for(ref.model).context_window
+
+    async def status(self, probe_timeout: float) -> list[ProviderStatus]:
+        """Probe all providers concurrently, each for at most `probe_timeout` seconds."""
+        names = list(self._specs)
+        results = await asyncio.gather(*(self._probe(name, probe_timeout) for name in names))
+        return list(results)
+
+    async def _probe(self, name: str, probe_timeout: float) -> ProviderStatus:
+        spec = self._specs[name]
+        try:
+            provider = self.get(name)
+            async with asyncio.timeout(probe_timeout):
+                health = await provider.health()
+                models = await provider.list_models() if health.ok else []
+        except TimeoutError:
+            setting = f"ai.providers.{name}.base_url"
+            return ProviderStatus(name, spec.config.kind, False,
+                                  f"Provider '{name}' did not answer within {probe_timeout:g}s: "
+                                  "check "
+                                  f"{setting}", [], None)
+        except ProviderError as error:
+            return ProviderStatus(name, spec.config.kind, False, error.detail, [], None)
+        return ProviderStatus(name, spec.config.kind, health.ok, health.detail, models,
+                              health.latency_ms)
+
+    async def aclose(self) -> None:
+        instances, self._instances = self._instances, {}
+        retired, self._retired = self._retired, []
+        for provider in [*retired, *(p for _fp, p in instances.values())]:
+            await provider.aclose()

@@ -1,0 +1,57 @@
+"""The AI layer's long-lived parts, built once per server and started/stopped with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pairpad.ai.chat import ChatService, Emit
+from pairpad.ai.chat_context import ContextSource, FileReader, MentionSource, RequestSource
+from pairpad.ai.config import AISettings
+from pairpad.ai.conversations import ConversationStore
+from pairpad.ai.providers.local import LocalModelServer
+from pairpad.ai.providers.registry import ProviderRegistry
+from pairpad.ai.secrets import SecretBox
+from pairpad.ai.settings_store import AISettingsService
+from pairpad.storage.db import Database
+
+
+@dataclass
+class AIServices:
+    """A Component: `start()` loads the provider settings; the model server starts lazily."""
+
+    local_server: LocalModelServer
+    registry: ProviderRegistry
+    config: AISettingsService
+    conversations: ConversationStore
+    chat: ChatService
+
+    async def start(self) -> None:
+        await self.local_server.start()
+        await self.config.load()
+
+    async def stop(self) -> None:
+        await self.chat.stop()
+        await self.registry.aclose()
+        await self.local_server.stop()  # kills the llama.cpp process group
+
+
+def build_ai(
+    settings: AISettings, data_dir: Path, db: Database, files: FileReader, emit: Emit,
+    local_server: LocalModelServer | None = None,
+) -> AIServices:
+    server = local_server or LocalModelServer(settings.local, data_dir / "logs")
+    registry = ProviderRegistry(server)
+    config = AISettingsService(settings, db, SecretBox(data_dir), registry)
+    conversations = ConversationStore(db)
+    sources: list[ContextSource] = [RequestSource(files), MentionSource(files)]
+    chat = ChatService(conversations, registry, settings, sources, emit)
+    return AIServices(server, registry, config, conversations, chat)
+
+
+def socket_emitter(sio: Any) -> Emit:
+    async def emit(event: str, data: dict[str, Any], room: str) -> None:
+        await sio.emit(event, data, room=room)
+
+    return emit
