@@ -181,6 +181,8 @@ class FileService:
             except FileNotFoundError:
                 info = None
             current = None
+            if info is not None and request.etag is None and not stat.S_ISREG(info.st_mode):
+                raise Conflict(f"Already exists: {target.rel}", current_etag=None)
             if info is not None:
                 self._check_regular(target, info)
                 current = self._read_bytes(target.path)

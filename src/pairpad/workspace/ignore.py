@@ -12,22 +12,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pathspec
-from pathspec.patterns.gitwildmatch import GitWildMatchPattern
 
-_Rules = tuple[str, Sequence[GitWildMatchPattern]]  # (base dir rel, patterns)
+_Rules = tuple[str, pathspec.GitIgnoreSpec]  # (base dir rel, its patterns)
 
 
 class IgnoreRules:
     def __init__(self, root: Path) -> None:
         self.root = Path(os.path.realpath(root))
-        self._cache: dict[str, tuple[int, int, list[GitWildMatchPattern]]] = {}
+        self._cache: dict[str, tuple[int, int, pathspec.GitIgnoreSpec | None]] = {}
         self._lock = threading.Lock()
 
     def for_directory(self, dir_rel: str) -> DirectoryIgnores:
         """Rules for the entries of one directory (logical path, '' = root)."""
         parts = dir_rel.split("/") if dir_rel else []
         rules: list[_Rules] = []
-        exclude = self._patterns(self.root / ".git" / "info" / "exclude")
+        exclude = self._spec(self.root / ".git" / "info" / "exclude")
         if exclude:
             rules.append(("", exclude))
         parent_ignored = False
@@ -36,23 +35,23 @@ class IgnoreRules:
             if depth and not parent_ignored:
                 # An ignored directory ignores everything below it (git cannot re-include).
                 parent_ignored = _matches(rules, base, is_dir=True)
-            patterns = self._patterns(self.root.joinpath(*parts[:depth], ".gitignore"))
-            if patterns:
-                rules.append((base, patterns))
+            spec = self._spec(self.root.joinpath(*parts[:depth], ".gitignore"))
+            if spec:
+                rules.append((base, spec))
         return DirectoryIgnores(dir_rel, rules, parent_ignored)
 
     def is_ignored(self, rel: str, is_dir: bool) -> bool:
         parent, _, name = rel.rpartition("/")
         return self.for_directory(parent).is_ignored(name, is_dir)
 
-    def _patterns(self, path: Path) -> list[GitWildMatchPattern]:
+    def _spec(self, path: Path) -> pathspec.GitIgnoreSpec | None:
         real = os.path.realpath(path)
         if os.path.commonpath([str(self.root), real]) != str(self.root):
-            return []  # a symlinked ancestor leading outside: its rules are not ours
+            return None  # a symlinked ancestor leading outside: its rules are not ours
         try:
             info = os.stat(real)
         except OSError:
-            return []
+            return None
         key = str(real)
         with self._lock:
             cached = self._cache.get(key)
@@ -62,12 +61,13 @@ class IgnoreRules:
             with open(real, encoding="utf-8", errors="replace") as handle:
                 lines = handle.read().splitlines()
         except OSError:
-            return []
-        spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        patterns = [p for p in spec.patterns if isinstance(p, GitWildMatchPattern)]
+            return None
+        spec: pathspec.GitIgnoreSpec | None = pathspec.GitIgnoreSpec.from_lines(lines)
+        if spec is not None and not len(spec):
+            spec = None
         with self._lock:
-            self._cache[key] = (info.st_mtime_ns, info.st_size, patterns)
-        return patterns
+            self._cache[key] = (info.st_mtime_ns, info.st_size, spec)
+        return spec
 
 
 class DirectoryIgnores:
@@ -86,15 +86,15 @@ class DirectoryIgnores:
 def _matches(rules: Sequence[_Rules], rel: str, is_dir: bool) -> bool:
     """Last matching pattern wins; deeper files come later, so they take precedence."""
     result = False
-    for base, patterns in rules:
+    for base, spec in rules:
         if base:
             if not rel.startswith(base + "/"):
                 continue
             sub = rel[len(base) + 1 :]
         else:
             sub = rel
-        candidate = sub + "/" if is_dir else sub
-        for pattern in patterns:
-            if pattern.include is not None and pattern.match_file(candidate) is not None:
-                result = pattern.include
+        # A trailing slash marks a directory, so `build/` patterns match only directories.
+        include = spec.check_file(sub + "/" if is_dir else sub).include
+        if include is not None:
+            result = include
     return result

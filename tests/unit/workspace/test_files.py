@@ -1,0 +1,105 @@
+"""FileService behaviour below the HTTP layer: atomicity details, modes, races."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from pairpad.errors import Conflict, Forbidden
+from pairpad.workspace import atomic
+from pairpad.workspace.files import FileService
+from pairpad.workspace.models import SaveRequest
+from pairpad.workspace.paths import TEMP_PREFIX
+from pairpad.workspace.text import etag_of
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> FileService:
+    return FileService(tmp_path, max_file_size=1 << 20)
+
+
+def _temps(directory: Path) -> list[str]:
+    return [name for name in os.listdir(directory) if name.startswith(TEMP_PREFIX)]
+
+
+async def test_save_keeps_the_file_mode(service: FileService, tmp_path: Path) -> None:
+    script = tmp_path / "run.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o751)
+    await service.write(
+        "run.sh", SaveRequest(content="#!/bin/sh\necho hi\n", etag=etag_of(b"#!/bin/sh\n"))
+    )
+    assert stat.S_IMODE(script.stat().st_mode) == 0o751
+    assert script.read_text() == "#!/bin/sh\necho hi\n"
+
+
+async def test_save_through_an_inside_link_writes_the_target(
+    service: FileService, tmp_path: Path
+) -> None:
+    (tmp_path / "real.txt").write_text("old")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "real.txt")
+    await service.write("alias.txt", SaveRequest(content="new", etag=etag_of(b"old")))
+    assert (tmp_path / "alias.txt").is_symlink()
+    assert (tmp_path / "real.txt").read_text() == "new"
+
+
+async def test_concurrent_saves_with_one_etag_let_exactly_one_win(
+    service: FileService, tmp_path: Path
+) -> None:
+    (tmp_path / "f.txt").write_bytes(b"v0")
+    etag = etag_of(b"v0")
+    outcomes = await asyncio.gather(
+        *(service.write("f.txt", SaveRequest(content=f"v{i}", etag=etag)) for i in range(1, 9)),
+        return_exceptions=True,
+    )
+    winners = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(winners) == 1
+    assert all(isinstance(o, Conflict) for o in outcomes if isinstance(o, BaseException))
+    assert (tmp_path / "f.txt").read_text() == winners[0][0].content
+
+
+async def test_concurrent_creates_let_exactly_one_win(service: FileService, tmp_path: Path) -> None:
+    outcomes = await asyncio.gather(
+        *(service.write("new.txt", SaveRequest(content=str(i), etag=None)) for i in range(6)),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(o, BaseException) for o in outcomes) == 1
+
+
+def test_a_failed_write_removes_its_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(atomic.os, "fsync", broken_fsync)
+    with pytest.raises(OSError, match="I/O error"):
+        atomic.atomic_write(target, b"new")
+    assert target.read_text() == "old"
+    assert _temps(tmp_path) == []
+
+
+def test_temp_files_are_hidden_from_the_tree(service: FileService, tmp_path: Path) -> None:
+    (tmp_path / f"{TEMP_PREFIX}leftover").write_text("partial")
+    (tmp_path / "kept.txt").write_text("x")
+    assert [e.name for e in service._tree("").entries] == ["kept.txt"]
+
+
+async def test_git_internals_are_not_writable(service: FileService, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("[core]\n")
+    with pytest.raises(Forbidden):
+        await service.write(".git/hooks/pre-commit", SaveRequest(content="rm -rf ~", etag=None))
+    with pytest.raises(Forbidden):
+        await service.delete(".git")
+    with pytest.raises(Forbidden):
+        await service.move(".git/config", "config")
+    assert not (tmp_path / ".git" / "hooks").exists()
+    assert (tmp_path / ".git" / "config").read_text() == "[core]\n"
