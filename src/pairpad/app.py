@@ -16,10 +16,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
+from pairpad.api import context as context_api
 from pairpad.api import files as files_api
 from pairpad.api import health
+from pairpad.api import index as index_api
 from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
+from pairpad.api import symbols as symbols_api
 from pairpad.api import workspace as workspace_api
 from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware, allowed_host_names
@@ -78,6 +81,8 @@ def create_app(settings: Settings) -> PairpadApp:
     api.state.services = services
     _install_error_handlers(api)
     for module in (health, settings_api, workspace_api, files_api, search_api):
+        api.include_router(module.router)
+    for module in (index_api, context_api, symbols_api):  # codebase context engine
         api.include_router(module.router)
     _mount_static(api)
     return PairpadApp(settings, services, api)

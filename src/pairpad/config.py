@@ -15,6 +15,7 @@ from pydantic_settings import (
 )
 
 from pairpad.ai.config import AISettings
+from pairpad.ai.context.settings import IndexSettings
 
 MiB = 1024 * 1024
 
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
     log_json: bool | None = Field(default=None, description="JSON logs; default: when not a TTY.")
     open_browser: bool = True
     ai: AISettings = Field(default_factory=AISettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
 
     @field_validator("workspace", "data_dir")
     @classmethod

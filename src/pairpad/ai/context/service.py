@@ -1,0 +1,135 @@
+"""The context engine's facade for routes and chat: index status, search, symbols, repo map.
+
+Store reads are blocking SQLite calls, so every method hops to a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pairpad.ai.context import symbols
+from pairpad.ai.context.indexer import Indexer, Notify
+from pairpad.ai.context.repomap import RepoMap
+from pairpad.ai.context.retrieval import Retriever, Snippet
+from pairpad.ai.context.settings import IndexSettings
+from pairpad.errors import Unavailable
+from pairpad.workspace.models import FsChange
+
+
+@dataclass
+class IndexProblem:
+    path: str
+    reason: str
+
+
+@dataclass
+class IndexReport:
+    state: str
+    indexed: int
+    total: int
+    parsed: int
+    skipped: list[IndexProblem]
+    errors: list[IndexProblem]
+    last_update: float | None
+    duration: float | None
+    error: str | None
+    database: str
+
+
+class ContextService:
+    """A Component (start/stop) that owns the indexer and answers queries over its store."""
+
+    def __init__(self, workspace: Path, data_dir: Path, settings: IndexSettings,
+                 notify: Notify | None = None) -> None:
+        self.settings = settings
+        self.indexer = Indexer(workspace, data_dir, settings, notify)
+        self._repomap: RepoMap | None = None
+        self._retriever: Retriever | None = None
+
+    async def start(self) -> None:
+        await self.indexer.start()
+
+    async def stop(self) -> None:
+        await self.indexer.stop()
+        self._repomap = self._retriever = None
+
+    async def on_fs_changes(self, changes: Sequence[FsChange]) -> None:
+        """Watcher subscriber: index what changed (the indexer debounces nothing itself:
+        the watcher already batches bursts)."""
+        self.indexer.changed(change.path for change in changes)
+
+    @property
+    def repomap(self) -> RepoMap:
+        self._require()
+        if self._repomap is None or self._repomap.store is not self.indexer.store:
+            self._repomap = RepoMap(self.indexer.store)
+            self._retriever = Retriever(self.indexer.store, self._repomap)
+        return self._repomap
+
+    @property
+    def retriever(self) -> Retriever:
+        _ = self.repomap
+        assert self._retriever is not None
+        return self._retriever
+
+    def _require(self) -> None:
+        if not self.settings.enabled:
+            raise Unavailable("The codebase index is disabled (index.enabled = false).")
+
+    async def status(self) -> IndexReport:
+        if not self.settings.enabled:
+            return IndexReport("disabled", 0, 0, 0, [], [], None, None, None, "")
+        return await asyncio.to_thread(self._status)
+
+    def _status(self) -> IndexReport:
+        store, st = self.indexer.store, self.indexer.status
+        last = store.get_meta("last_update")
+        duration = store.get_meta("duration")
+        return IndexReport(
+            state=st.state, indexed=st.indexed, total=st.total, parsed=st.parsed,
+            skipped=[IndexProblem(p, r) for p, r in store.problems("skipped")],
+            errors=[IndexProblem(p, r) for p, r in store.problems("error")],
+            last_update=st.last_update or (float(last) if last else None),
+            duration=st.duration if st.duration is not None else (
+                float(duration) if duration else None),
+            error=st.error, database=str(store.path))
+
+    async def rebuild(self) -> None:
+        self._require()
+        self.indexer.rebuild()
+
+    async def search(self, query: str, k: int = 10) -> list[Snippet]:
+        return await asyncio.to_thread(self.retriever.search, query, k)
+
+    async def repo_map(self, files: Sequence[str] = (), idents: Sequence[str] = (),
+                       max_tokens: int | None = None) -> str:
+        budget = max_tokens or self.settings.repo_map_tokens
+        return await asyncio.to_thread(self.repomap.render, files, idents, budget)
+
+    async def outline(self, path: str, data: bytes) -> list[symbols.OutlineItem]:
+        return await asyncio.to_thread(symbols.outline, path, data)
+
+    async def workspace_symbols(self, query: str, limit: int) -> list[symbols.Location]:
+        self._require()
+        return await asyncio.to_thread(symbols.workspace_symbols, self.indexer.store, query,
+                                       limit)
+
+    async def definitions(self, name: str, path: str | None) -> list[symbols.Location]:
+        self._require()
+        return await asyncio.to_thread(symbols.definitions, self.indexer.store, name, path)
+
+    async def references(self, name: str) -> list[symbols.Location]:
+        self._require()
+        return await asyncio.to_thread(symbols.references, self.indexer.store, name)
+
+
+def snippet_json(snippet: Snippet) -> dict[str, Any]:
+    return {
+        "path": snippet.path, "start_line": snippet.start_line, "end_line": snippet.end_line,
+        "score": snippet.score, "tokens": snippet.tokens, "text": snippet.text,
+        "signals": [{"name": s.name, "rank": s.rank, "detail": s.detail}
+                    for s in snippet.signals],
+    }

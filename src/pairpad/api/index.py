@@ -1,0 +1,53 @@
+"""Index health: progress, skipped files and errors with reasons; rebuild on demand."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from pairpad.api.deps import ServicesDep
+
+router = APIRouter(prefix="/api/index", tags=["index"])
+
+
+class Problem(BaseModel):
+    path: str
+    reason: str
+
+
+class IndexStatus(BaseModel):
+    state: str  # building | ready | idle | error | disabled
+    indexed: int
+    total: int
+    percent: float
+    parsed: int
+    skipped: list[Problem]
+    errors: list[Problem]
+    last_update: float | None  # seconds since the epoch
+    duration: float | None  # seconds the last build took
+    error: str | None
+    database: str
+
+
+@router.get("/status")
+async def index_status(services: ServicesDep) -> IndexStatus:
+    report = await services.context.status()
+    percent = 100.0 if report.total == 0 else round(100 * report.indexed / report.total, 1)
+    return IndexStatus(
+        state=report.state, indexed=report.indexed, total=report.total, percent=percent,
+        parsed=report.parsed,
+        skipped=[Problem(path=p.path, reason=p.reason) for p in report.skipped],
+        errors=[Problem(path=p.path, reason=p.reason) for p in report.errors],
+        last_update=report.last_update, duration=report.duration, error=report.error,
+        database=report.database,
+    )
+
+
+class RebuildStarted(BaseModel):
+    started: bool
+
+
+@router.post("/rebuild", status_code=202)
+async def rebuild_index(services: ServicesDep) -> RebuildStarted:
+    await services.context.rebuild()
+    return RebuildStarted(started=True)
