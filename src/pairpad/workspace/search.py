@@ -49,7 +49,6 @@ class SearchService:
     def _argv(self, query: SearchQuery) -> list[str]:
         args = [
             "--json",
-            "--no-messages",  # unreadable files are skipped, not reported
             f"--max-count={query.limit + 1}",  # one more than needed tells us it was cut
             f"--max-filesize={self.max_file_size}",
             "--case-sensitive" if query.case_sensitive else "--ignore-case",
@@ -172,11 +171,11 @@ def _char_column(line: bytes, byte_offset: int) -> int:
 
 
 def _raise_for_error(stderr: str) -> None:
+    """rg exits with 2 for a bad pattern or glob (fatal) and for unreadable files (not)."""
     message = " ".join(
         part.strip().removeprefix("rg:").strip() for part in stderr.splitlines() if part.strip()
     )
-    lowered = stderr.lower()
-    if "regex" in lowered:
+    if "regex parse error" in stderr or "rg: regex" in stderr:
         reason = next(
             (
                 line.strip().removeprefix("error:").strip()
@@ -186,7 +185,7 @@ def _raise_for_error(stderr: str) -> None:
             message,
         )
         raise BadRequest(f"Invalid regular expression: {reason}")
-    if "glob" in lowered:
-        raise BadRequest(f"Invalid glob: {message}")
+    if "error parsing glob" in stderr:
+        raise BadRequest(f"Invalid glob: {message.removeprefix('error parsing glob ')}")
     if message:
-        log.warning("ripgrep failed", stderr=message)
+        log.warning("ripgrep reported errors", stderr=message[:2000])

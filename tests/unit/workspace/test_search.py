@@ -1,0 +1,95 @@
+"""Pure parts of search: glob splitting, rg JSON parsing, fuzzy ranking, watcher filter."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+from pairpad.workspace.finder import FileIndex
+from pairpad.workspace.search import _parse_match, split_globs
+from pairpad.workspace.watcher import Watcher
+
+
+@pytest.mark.parametrize(
+    ("raw", "globs"),
+    [
+        (None, ()),
+        ("", ()),
+        ("*.py", ("*.py",)),
+        ("*.py, *.ts ,", ("*.py", "*.ts")),
+        ("*.{py,ts},!tests/**", ("*.{py,ts}", "!tests/**")),
+    ],
+)
+def test_split_globs(raw: str | None, globs: tuple[str, ...]) -> None:
+    assert split_globs(raw) == globs
+
+
+def _line(data: dict[str, object]) -> bytes:
+    return json.dumps({"type": "match", "data": data}).encode()
+
+
+def test_parse_match_converts_byte_offsets_to_character_columns() -> None:
+    text = "é😀 x = needle\n"
+    start = len("é😀 x = ".encode())
+    match = _parse_match(
+        _line(
+            {
+                "path": {"text": "./a.py"},
+                "lines": {"text": text},
+                "line_number": 7,
+                "submatches": [{"match": {"text": "needle"}, "start": start, "end": start + 6}],
+            }
+        )
+    )
+    assert match is not None
+    assert (match.path, match.line, match.column, match.text) == ("a.py", 7, 8, text.rstrip())
+    assert match.ranges == [(8, 14)]
+
+
+def test_parse_match_handles_lines_that_are_not_utf8() -> None:
+    raw = b"caf\xe9 needle\n"
+    match = _parse_match(
+        _line(
+            {
+                "path": {"text": "latin.txt"},
+                "lines": {"bytes": base64.b64encode(raw).decode()},
+                "line_number": 1,
+                "submatches": [{"match": {"text": "needle"}, "start": 5, "end": 11}],
+            }
+        )
+    )
+    assert match is not None and match.column == 6 and "needle" in match.text
+
+
+def test_parse_match_skips_other_messages_and_non_utf8_paths() -> None:
+    assert _parse_match(b'{"type":"begin","data":{}}') is None
+    assert _parse_match(b"not json") is None
+    bad_path = {"bytes": base64.b64encode(b"\xff.txt").decode()}
+    assert _parse_match(_line({"path": bad_path, "lines": {"text": "x"}, "line_number": 1})) is None
+
+
+def test_rank_prefers_names_then_shorter_paths() -> None:
+    index = FileIndex.build(
+        ["src/conference/talks/index.md", "src/config.py", "tests/test_config.py", "CONFIG"]
+    )
+    ranked = [match.path for match in index.rank("config", 10)]
+    assert ranked[0] == "CONFIG"
+    assert ranked.index("src/config.py") < ranked.index("tests/test_config.py")
+    assert "src/conference/talks/index.md" not in ranked[:3]
+    assert len(index.rank("config", 2)) == 2
+
+
+def test_watcher_filter(tmp_path: Path) -> None:
+    watcher = Watcher(tmp_path, debounce_ms=50)
+    relevant = watcher.relevant
+    assert relevant(Change.modified, str(tmp_path / "src" / "a.py"))
+    assert relevant(Change.added, str(tmp_path / "node_modules"))  # the folder itself
+    assert not relevant(Change.added, str(tmp_path / "node_modules" / "x" / "index.js"))
+    assert not relevant(Change.modified, str(tmp_path / ".git" / "index"))
+    assert not relevant(Change.added, str(tmp_path / ".git"))
+    assert not relevant(Change.added, str(tmp_path / "src" / ".pairpad-tmp-0123"))
+    assert not relevant(Change.modified, str(tmp_path))
