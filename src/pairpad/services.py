@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pairpad.ai.chat_events import register_chat_events
-from pairpad.ai.wiring import AIServices, build_ai, socket_emitter
 from pairpad.ai.context.service import ContextService
+from pairpad.ai.context.source import CodebaseContextSource
+from pairpad.ai.wiring import AIServices, build_ai, socket_emitter
 from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.config import Settings
@@ -89,6 +90,7 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(services.watcher)
     services.watcher.subscribe(services.context.on_fs_changes)
     services.components.append(services.context)  # indexes off the event loop
+    services.ai.chat.sources.append(CodebaseContextSource(services.context))
     register_chat_events(realtime.sio, services.ai.chat)
     services.components.append(services.ai)  # stops the local model server with the app
     return services

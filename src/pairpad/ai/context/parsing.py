@@ -48,14 +48,16 @@ def _compile(language: str, source: str) -> tree_sitter.Query | None:
     try:
         return _new_query(lang, source)
     except Exception:
-        kept = []
-        for pattern in split_patterns(source):
-            try:
-                _new_query(lang, pattern)
-                kept.append(pattern)
-            except Exception:  # e.g. JSX patterns in the plain TypeScript grammar
-                continue
+        kept = [p for p in split_patterns(source) if _compiles(lang, p)]
         return _new_query(lang, "\n".join(kept)) if kept else None
+
+
+def _compiles(lang: tree_sitter.Language, pattern: str) -> bool:
+    try:
+        _new_query(lang, pattern)
+    except Exception:  # e.g. JSX patterns in the plain TypeScript grammar
+        return False
+    return True
 
 
 def _new_query(lang: tree_sitter.Language, source: str) -> tree_sitter.Query:
