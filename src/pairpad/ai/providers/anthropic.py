@@ -37,7 +37,7 @@ _FINISH: dict[str, FinishReason] = {
     "refusal": "content_filter",
 }
 # Offered when the models endpoint is unavailable (older proxies).
-KNOWN_MODELS = ("claude-sonnet-4-5", "claude-haiku-4-5", "claude-opus-4-1")
+KNOWN_MODELS = ("claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5")
 
 
 class AnthropicProvider:

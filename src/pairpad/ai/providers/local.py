@@ -91,6 +91,10 @@ class LocalModelServer:
         return self._process is not None and self._process.poll() is None
 
     @property
+    def base_url(self) -> str | None:
+        return self._base_url
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 

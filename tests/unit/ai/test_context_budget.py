@@ -1,0 +1,74 @@
+"""Fitting context into the window: least relevant first, the user's message never cut."""
+
+from __future__ import annotations
+
+import pytest
+
+from pairpad.ai.chat_context import ContextItem
+from pairpad.ai.context_budget import TRUNCATED_MARK, build_messages, fit_items
+from pairpad.ai.providers.base import estimate_tokens
+from pairpad.errors import TooLarge
+
+
+async def count(text: str) -> int:
+    return estimate_tokens(text)
+
+
+def item(item_id: str, size: int, priority: int, **kw: object) -> ContextItem:
+    return ContextItem(item_id, "file", "x" * size, priority, path=item_id, **kw)  # type: ignore[arg-type]
+
+
+async def fit(items: list[ContextItem], window: int, text: str = "why?") -> None:
+    await fit_items(items, window=window, max_output=100, system="sys", text=text, count=count,
+                    model="p:m")
+
+
+async def test_everything_fits() -> None:
+    items = [item("a.py", 400, 70), item("b.py", 400, 80)]
+    await fit(items, 4096)
+    assert all(i.included and not i.truncated for i in items)
+    assert all(i.tokens > 100 for i in items)
+
+
+async def test_least_relevant_is_dropped_or_truncated_first() -> None:
+    selection = item("sel", 800, 100)
+    active = item("active.py", 4000, 70)
+    folder = item("folder.py", 4000, 40)
+    await fit([folder, active, selection], 1000)
+    assert selection.included and not selection.truncated
+    assert active.included and active.truncated and active.content.endswith(TRUNCATED_MARK)
+    assert not folder.included and folder.reason == "over the token budget"
+
+
+async def test_untruncatable_items_are_dropped_whole() -> None:
+    history = ContextItem("history:1", "history", "y" * 4000, 30, truncatable=False)
+    await fit([history], 600)
+    assert not history.included and history.content == "y" * 4000
+
+
+async def test_user_message_is_never_truncated() -> None:
+    with pytest.raises(TooLarge) as caught:
+        await fit([], 500, text="q" * 4000)
+    assert "too long" in caught.value.detail and "ai.roles.chat" in caught.value.detail
+
+
+async def test_excluded_items_stay_out() -> None:
+    removed = item("a.py", 40, 70, included=False, reason="removed by you")
+    await fit([removed], 4096)
+    assert not removed.included and removed.reason == "removed by you"
+
+
+def test_prompt_layout() -> None:
+    items = [
+        ContextItem("history:2", "history", "answer", 29, meta={"role": "assistant", "seq": 2}),
+        ContextItem("history:1", "history", "question", 28, meta={"role": "user", "seq": 1}),
+        ContextItem("file:a.py", "file", "print(1)", 70, path="a.py", language="python",
+                    title="Active file"),
+        ContextItem("file:b.py", "file", "skip", 10, path="b.py", included=False),
+    ]
+    messages = build_messages("sys", items, "What does it print?")
+    assert [m.role for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1].content == "question"
+    last = messages[-1].content
+    assert "Active file: a.py\n```python\nprint(1)\n```" in last
+    assert "skip" not in last and last.endswith("Question: What does it print?")
