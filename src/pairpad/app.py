@@ -16,10 +16,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
+from pairpad.api import chat as chat_api
 from pairpad.api import context as context_api
 from pairpad.api import files as files_api
 from pairpad.api import health
 from pairpad.api import index as index_api
+from pairpad.api import models as models_api
 from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
@@ -80,7 +82,9 @@ def create_app(settings: Settings) -> PairpadApp:
     )
     api.state.services = services
     _install_error_handlers(api)
-    for module in (health, settings_api, workspace_api, files_api, search_api):
+    for module in (
+        health, settings_api, workspace_api, files_api, search_api, chat_api, models_api
+    ):
         api.include_router(module.router)
     for module in (index_api, context_api, symbols_api):  # codebase context engine
         api.include_router(module.router)
