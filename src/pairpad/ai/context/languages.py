@@ -37,6 +37,7 @@ def language_for(path: str) -> str | None:
 PYTHON = """
 (class_definition name: (identifier) @name.definition.class) @definition.class
 (function_definition name: (identifier) @name.definition.function) @definition.function
+(module (assignment left: (identifier) @name.definition.constant) @definition.constant)
 (module (expression_statement (assignment left: (identifier) @name.definition.constant)
   @definition.constant))
 (call function: (identifier) @name.reference.call)

@@ -75,6 +75,10 @@ class RepoMap:
         for (src, dst), names in graph.edges.items():
             for name, weight in names.items():
                 scored[(dst, name)] += rank.get(src, 0.0) * weight / out_weight[src]
+        top = max(scored.values(), default=0.0)
+        for name in mentioned:  # symbols the conversation names come first
+            for path in graph.defines.get(name, ()):
+                scored[(path, name)] += top
         ranked = sorted(scored.items(), key=lambda item: -item[1])
         result: list[tuple[float, Definition]] = []
         for (path, name), score in ranked:
@@ -124,6 +128,10 @@ def _build_graph(store: IndexStore) -> Graph:
         for referencer, count in referencers.items():
             for definer in definers:
                 edges[(referencer, definer)][name] = weight * math.sqrt(count)
+    for name, definers in defines.items():  # unreferenced definitions still rank, lowly
+        if name not in references:
+            for definer in definers:
+                edges[(definer, definer)][name] = 0.1
     files = {p for ps in defines.values() for p in ps} | {s for s, _ in edges}
     return Graph(generation, dict(edges), dict(defines), dict(definitions), files)
 

@@ -14,6 +14,7 @@ from pairpad.ai.context.store import IndexStore
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al.); damps the head of each list
 CANDIDATES = 60
 PER_FILE = 2  # at most this many snippets of one file: more files beat more of one file
+PRIOR_WEIGHT = 0.05  # repo-map rank: worth a fraction of one list position near the top
 BM25_WEIGHTS = (2.0, 4.0, 1.0, 0.5)  # path, symbols, body, extra (camelCase parts)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 STOP_WORDS = frozenset([
@@ -50,7 +51,8 @@ class Snippet:
 @dataclass(frozen=True)
 class QueryTerms:
     words: list[str]  # lower-case search words (identifier parts)
-    names: list[str]  # candidate symbol names (as typed, and adjacent words joined)
+    names: list[str]  # candidate symbol names, matched with their case as typed
+    joined: list[str]  # adjacent words joined (snake and flat), matched ignoring case
 
 
 def query_terms(query: str) -> QueryTerms:
@@ -61,13 +63,15 @@ def query_terms(query: str) -> QueryTerms:
             if len(part) > 1 and part not in STOP_WORDS and part not in words:
                 words.append(part)
     # A plain lower-case word ("path") is prose; `build_services`, `RepoMap`, `HTTP2` are names.
-    names = [t for t in raw if len(t) > 2 and not (t.islower() and t.isalpha())]
+    names = [t for t in raw if len(t) > 2 and not (t.islower() and t.isalpha())
+             and t.lower() not in STOP_WORDS]
     plain = [t.lower() for t in raw if t.lower() not in STOP_WORDS]
+    joined: list[str] = []
     for size in (2, 3):  # "parse http response" → parse_http_response / parsehttpresponse
         for start in range(len(plain) - size + 1):
             group = plain[start : start + size]
-            names += ["_".join(group), "".join(group)]
-    return QueryTerms(words, list(dict.fromkeys(names)))
+            joined += ["_".join(group), "".join(group)]
+    return QueryTerms(words, list(dict.fromkeys(names)), list(dict.fromkeys(joined)))
 
 
 class Retriever:
@@ -97,7 +101,7 @@ class Retriever:
                 prior = ranks.get(snippet.path, 0.0) / top
                 if prior > 0.05:
                     snippet.signals.append(Signal("repomap", 0, f"file rank {prior:.2f}"))
-                fused[chunk_id] += 0.25 * prior / RRF_K  # a tie-breaker, not a finder
+                fused[chunk_id] += PRIOR_WEIGHT * prior / RRF_K  # a tie-breaker, not a finder
         ordered = sorted(found.values(), key=lambda s: -fused[s.chunk_id])
         per_file: dict[str, int] = defaultdict(int)
         result: list[Snippet] = []
@@ -125,13 +129,17 @@ class Retriever:
         return [(_snippet(r), f"bm25 {-r['score']:.2f}") for r in rows]
 
     def _symbols(self, terms: QueryTerms) -> list[tuple[Snippet, str]]:
-        if not terms.names:
+        candidates = [*terms.names, *terms.joined]
+        if not candidates:
             return []
-        marks = ",".join("?" * len(terms.names))
+        marks = ",".join("?" * len(candidates))
         defs = self.store.read(
             "SELECT t.name, t.file_id, t.line, t.symbol_kind, f.path FROM tags t"  # noqa: S608
             " JOIN files f ON f.id = t.file_id"
-            f" WHERE t.kind = 'def' AND t.name IN ({marks}) LIMIT 500", terms.names)
+            f" WHERE t.kind = 'def' AND t.name IN ({marks}) LIMIT 500", candidates)
+        exact, loose = set(terms.names), set(terms.joined)
+        # SQL matched ignoring case; a typed name ("PUT", "Cache") must match as typed.
+        defs = [r for r in defs if r["name"] in exact or r["name"].lower() in loose]
         definers: dict[str, int] = defaultdict(int)
         for row in defs:
             definers[row["name"].lower()] += 1

@@ -124,10 +124,8 @@ def walk(root: Path, settings: IndexSettings) -> WalkResult:
 
 
 def included(root: Path, paths: list[str], settings: IndexSettings) -> set[str]:
-    """Which of these paths ripgrep's rules admit (one rg call over their parent folders)."""
-    parents = sorted({p.rsplit("/", 1)[0] if "/" in p else "." for p in paths})
-    parents = [p for p in parents if (root / p).is_dir()]
-    if not parents:
-        return set()
-    found = set(rg_files(root, settings, parents, max_depth=1))
-    return found.intersection(paths)
+    """Which of these paths ripgrep's rules admit.
+
+    A full `rg --files` walk, not one over the parent folders: ripgrep always searches a
+    folder it is given explicitly, even an ignored one (tens of ms even on large trees)."""
+    return set(rg_files(root, settings)).intersection(paths)

@@ -1,0 +1,65 @@
+"""What gets indexed: ignore files honoured; binaries, minified, oversized files listed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pairpad.ai.context.settings import IndexSettings
+from pairpad.ai.context.walker import included, walk
+
+
+def test_ignore_files_and_skips_with_reasons(repo: Path) -> None:
+    (repo / "build").mkdir()
+    (repo / "build" / "out.py").write_text("x = 1\n")
+    (repo / "debug.log").write_text("noise\n")
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "key.py").write_text("KEY = 'x'\n")
+    (repo / ".git").mkdir()
+    (repo / ".git" / "config").write_text("[core]\n")
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(200))
+    (repo / "web" / "vendor.min.js").write_text("var a=1;" * 50)
+    (repo / "web" / "bundle.js").write_text("var a=1;" * 2000)  # one 16 KB line
+    (repo / "big.txt").write_text("word\n" * 400_000)
+    (repo / "package-lock.json").write_text("{}\n")
+    (repo / "link.py").symlink_to(repo / "kvstore" / "store.py")
+
+    result = walk(repo, IndexSettings(max_file_size=1_000_000))
+    paths = {f.path for f in result.files}
+    reasons = {s.path: s.reason for s in result.skipped}
+
+    assert "kvstore/store.py" in paths and "web/src/client.ts" in paths
+    assert ".gitignore" in paths  # hidden files are indexed unless ignored
+    for ignored in ("build/out.py", "debug.log", "secrets/key.py", ".git/config", "link.py"):
+        assert ignored not in paths and ignored not in reasons, ignored
+    assert reasons["logo.png"] == "binary"
+    assert reasons["web/vendor.min.js"] == "minified"
+    assert reasons["web/bundle.js"] == "minified"
+    assert reasons["big.txt"].startswith("oversized")
+    assert reasons["package-lock.json"] == "lockfile"
+
+
+def test_extra_exclude_patterns_and_file_limit(repo: Path) -> None:
+    result = walk(repo, IndexSettings(exclude=["native/"], max_files=3))
+    assert not any(f.path.startswith("native/") for f in result.files)
+    assert len(result.files) == 3
+    assert any(s.reason.startswith("over the file limit") for s in result.skipped)
+
+
+def test_single_path_check_uses_the_same_rules(repo: Path) -> None:
+    (repo / "build").mkdir()
+    (repo / "build" / "x.py").write_text("")
+    (repo / "secrets").mkdir()
+    (repo / "secrets" / "k.py").write_text("")
+    asked = ["kvstore/store.py", "build/x.py", "secrets/k.py", "gone/none.py", "README.md"]
+    assert included(repo, asked, IndexSettings()) == {"kvstore/store.py", "README.md"}
+
+
+def test_unreadable_file_is_listed_not_fatal(repo: Path) -> None:
+    if os.geteuid() == 0:  # root reads everything; simulate with a file that vanishes
+        return
+    secret = repo / "locked.py"
+    secret.write_text("x = 1\n")
+    secret.chmod(0)
+    reasons = {s.path: s.reason for s in walk(repo, IndexSettings()).skipped}
+    assert reasons["locked.py"].startswith("unreadable")
