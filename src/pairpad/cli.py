@@ -30,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd.add_argument("--token", default=None, help="Access token (env PAIRPAD_TOKEN).")
 
     commands.add_parser("version", help="Print the version.")
+
+    chat_cmd = commands.add_parser("chat", help="Ask the AI; streams the answer (running or "
+                                   "embedded server).")
+    chat_cmd.add_argument("question", help="What to ask.")
+    chat_cmd.add_argument("--file", type=Path, default=None, help="Include this file as context.")
+    chat_cmd.add_argument("--model", default=None, help="provider:model (default: the chat role).")
+    chat_cmd.add_argument("--max-tokens", type=int, default=None, help="Answer length cap.")
+    chat_cmd.add_argument("--local", action="store_true",
+                          help="Do not use a running server; run the chat in this process.")
+
+    models_cmd = commands.add_parser("models", help="Roles, providers and their models.")
+    models_cmd.add_argument("--json", action="store_true", help="Machine-readable output.")
     return parser
 
 
@@ -40,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "open":
         return _open(args)
+    if args.command in ("chat", "models"):
+        return _ai_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
@@ -74,6 +88,16 @@ def _open(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
     return 0
+
+
+def _ai_command(args: argparse.Namespace) -> int:
+    from pairpad.cli_chat import run_chat, run_models
+    from pairpad.telemetry.logging import configure_logging
+
+    configure_logging("warning", None)  # the answer owns the terminal
+    if args.command == "models":
+        return run_models(args.json)
+    return run_chat(args.question, args.file, args.model, args.max_tokens, args.local)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
