@@ -9,9 +9,13 @@ import contextlib
 import os
 import secrets
 import stat
+import time
 from pathlib import Path
 
 from pairpad.workspace.paths import TEMP_PREFIX
+
+# A temp file this old was left by a crash (a live save takes milliseconds).
+STALE_TEMP_SECONDS = 600
 
 
 def atomic_write(target: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -42,6 +46,25 @@ def atomic_write(target: Path, data: bytes, *, mode: int | None = None) -> None:
             os.unlink(temp)
         raise
     fsync_directory(directory)
+    remove_stale_temps(directory)
+
+
+def remove_stale_temps(directory: Path, *, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete temp files that crashed saves left in `directory`; returns how many."""
+    cutoff = time.time() - older_than
+    removed = 0
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if not entry.name.startswith(TEMP_PREFIX):
+                    continue
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+    except OSError:
+        pass
+    return removed
 
 
 def fsync_directory(directory: Path) -> None:

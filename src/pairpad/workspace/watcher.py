@@ -44,6 +44,9 @@ _CHANGE_TYPES: dict[Change, ChangeType] = {
     Change.deleted: "deleted",
 }
 _STEP_MS = 50
+# inotify watches a new directory only after it appears, so files written into it at once
+# can go unreported; the watcher lists new directories itself, up to this many entries.
+_NEW_DIR_SCAN_LIMIT = 500
 
 
 class Watcher:
@@ -99,19 +102,50 @@ class Watcher:
                 recursive=True,
                 ignore_permission_denied=True,
             ):
-                changes = self._to_changes(batch)
+                changes = await asyncio.to_thread(
+                    self._with_new_dir_contents, self._to_changes(batch)
+                )
                 if changes:
                     await self._publish(changes)
         except Exception:  # the editor keeps working without live updates
             log.exception("file watcher stopped")
 
     def _to_changes(self, batch: set[tuple[Change, str]]) -> list[FsChange]:
-        unique = {
-            (_CHANGE_TYPES[change], os.path.relpath(path, self.root).replace(os.sep, "/"))
-            for change, path in batch
-        }
-        ordered = sorted(unique, key=lambda change: (change[1], change[0]))
-        return [FsChange(type=kind, path=rel) for kind, rel in ordered]
+        kinds: dict[str, set[ChangeType]] = {}
+        for change, path in batch:
+            rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+            kinds.setdefault(rel, set()).add(_CHANGE_TYPES[change])
+        changes = []
+        for rel in sorted(kinds):
+            seen = kinds[rel]
+            if len(seen) == 1:
+                kind = next(iter(seen))
+            else:
+                # Deleted and re-created (or written) within one batch: the outcome is
+                # what exists now. (A file replaced by rename — an atomic save — is
+                # reported by the OS as "added"; clients treat that like "modified".)
+                exists = os.path.lexists(self.root / rel)
+                kind = ("modified" if "deleted" in seen else "added") if exists else "deleted"
+            changes.append(FsChange(type=kind, path=rel))
+        return changes
+
+    def _with_new_dir_contents(self, changes: list[FsChange]) -> list[FsChange]:
+        known = {change.path for change in changes}
+        found: list[FsChange] = []
+        for change in changes:
+            if change.type != "added" or not (self.root / change.path).is_dir():
+                continue
+            for directory, dirs, files in os.walk(self.root / change.path):
+                dirs[:] = [d for d in dirs if d not in _IGNORED_DIRS and d not in _QUIET_DIRS]
+                for name in dirs + files:
+                    path = os.path.join(directory, name)
+                    rel = os.path.relpath(path, self.root).replace(os.sep, "/")
+                    if rel not in known and self.relevant(Change.added, path):
+                        known.add(rel)
+                        found.append(FsChange(type="added", path=rel))
+                if len(found) >= _NEW_DIR_SCAN_LIMIT:
+                    break
+        return sorted(changes + found, key=lambda change: change.path) if found else changes
 
     async def _publish(self, changes: list[FsChange]) -> None:
         for subscriber in self.subscribers:

@@ -93,3 +93,24 @@ def test_watcher_filter(tmp_path: Path) -> None:
     assert not relevant(Change.added, str(tmp_path / ".git"))
     assert not relevant(Change.added, str(tmp_path / "src" / ".pairpad-tmp-0123"))
     assert not relevant(Change.modified, str(tmp_path))
+
+
+def test_watcher_collapses_changes_of_one_path_in_a_batch(tmp_path: Path) -> None:
+    (tmp_path / "replaced.txt").write_text("x")
+    (tmp_path / "created.txt").write_text("x")
+    watcher = Watcher(tmp_path, debounce_ms=50)
+    batch = {
+        (Change.deleted, str(tmp_path / "replaced.txt")),
+        (Change.added, str(tmp_path / "replaced.txt")),
+        (Change.added, str(tmp_path / "created.txt")),
+        (Change.modified, str(tmp_path / "created.txt")),
+        (Change.added, str(tmp_path / "gone.txt")),
+        (Change.deleted, str(tmp_path / "gone.txt")),
+        (Change.modified, str(tmp_path / "sub" / "a.py")),
+    }
+    assert [(c.type, c.path) for c in watcher._to_changes(batch)] == [
+        ("added", "created.txt"),
+        ("deleted", "gone.txt"),
+        ("modified", "replaced.txt"),
+        ("modified", "sub/a.py"),
+    ]
