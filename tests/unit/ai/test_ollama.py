@@ -1,4 +1,4 @@
-"""The Ollama adapter against replays of its documented NDJSON API (`/api/chat`, `/api/generate`)."""
+"""The Ollama adapter against replays of its documented NDJSON API (/api/chat, /api/generate)."""
 
 from __future__ import annotations
 

