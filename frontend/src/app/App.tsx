@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "../api/http";
 import { EditorArea } from "../editor/EditorArea";
 import { QuickInput } from "../palette/QuickInput";
+import { SymbolsFeature } from "../symbols/SymbolsFeature";
 import { useSettings } from "../settings/settings";
 import { useApplyTheme } from "../settings/theme";
 import { useLayout } from "../stores/layout";
@@ -37,6 +38,7 @@ export function App() {
       <Workbench />
       <StatusBar />
       <QuickInput />
+      <SymbolsFeature />
       <DialogHost />
       <Toasts />
     </div>

@@ -5,6 +5,7 @@ import { useBuffers } from "../editor/buffers";
 import { executeCommand } from "../palette/commands";
 import { useSettings } from "../settings/settings";
 import { useStatus } from "../stores/status";
+import { IndexStatusItem } from "../symbols/IndexStatusItem";
 import { activeTab, useTabs } from "../stores/tabs";
 import { BranchIcon } from "./icons";
 
@@ -56,6 +57,7 @@ export function StatusBar() {
         <span className={`status-dot ${connection}`} aria-hidden="true" />
         {connectionLabel}
       </span>
+      <IndexStatusItem />
       <span className="spacer" />
       {buffer?.status === "ready" && (
         <>

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { SettingsPage } from "../settings/SettingsPage";
 import type { EditorGroup } from "../stores/tabs";
 import { useTabs } from "../stores/tabs";
+import { Breadcrumbs } from "../symbols/Breadcrumbs";
 import { CodeEditor } from "./CodeEditor";
 import { CompareTab } from "./CompareTab";
 import { ConflictBar } from "./ConflictBar";
@@ -53,18 +54,5 @@ function FileView({ groupId, path }: { groupId: string; path: string }) {
         {buffer?.status === "loading" && <div className="visually-hidden">Loading {path}…</div>}
       </div>
     </>
-  );
-}
-
-function Breadcrumbs({ path }: { path: string }) {
-  const parts = path.split("/");
-  return (
-    <nav className="breadcrumbs" aria-label="Breadcrumbs">
-      {parts.map((p, i) => (
-        <span key={i}>
-          {i > 0 && <span className="sep">›</span>} {p}
-        </span>
-      ))}
-    </nav>
   );
 }
