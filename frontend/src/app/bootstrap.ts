@@ -37,11 +37,8 @@ async function restoreSession(scope: string): Promise<void> {
   } catch (err) {
     console.info("Hot exit restore unavailable", err);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  useTabs.subscribe((state) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void hotExit.saveLayout(snapshotOf(state)).catch(() => undefined), 200);
-  });
+  // Written at once (tabs change rarely): a reload right after a click must not lose it.
+  useTabs.subscribe((state) => void hotExit.saveLayout(snapshotOf(state)).catch(() => undefined));
   const flush = () => {
     void hotExit.flush();
     void hotExit.saveLayout(snapshotOf(useTabs.getState())).catch(() => undefined);

@@ -6,6 +6,7 @@ import { basename } from "../util/paths";
 import { closeTab } from "./actions";
 import { ensureBuffer, getModel, overwriteBuffer, revertBuffer, useBuffers } from "./buffers";
 import { DiffView } from "./DiffView";
+import { disposeModel } from "./diffRegistry";
 import { monaco } from "./monacoSetup";
 
 export function CompareTab({ groupId, tabId, path }: { groupId: string; tabId: string; path: string }) {
@@ -40,7 +41,7 @@ export function CompareTab({ groupId, tabId, path }: { groupId: string; tabId: s
     return () => {
       cancelled = true;
       setDisk(null);
-      model?.dispose();
+      if (model) disposeModel(model);
     };
   }, [path, ready, diskEtag]);
 

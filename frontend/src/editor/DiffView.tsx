@@ -3,6 +3,7 @@ import { useEffect, useRef } from "react";
 import { useSettings } from "../settings/settings";
 import { editorOptions } from "./CodeEditor";
 import { monaco } from "./monacoSetup";
+import { trackDiffEditor } from "./diffRegistry";
 
 interface DiffViewProps {
   original: monaco.editor.ITextModel;
@@ -28,8 +29,10 @@ export function DiffView({ original, modified, modifiedEditable = true, onReady 
     });
     editor.setModel({ original, modified });
     editorRef.current = editor;
+    const untrack = trackDiffEditor(editor);
     onReady?.(editor);
     return () => {
+      untrack();
       editor.setModel(null);
       editor.dispose();
       editorRef.current = null;

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { acceptProposal, rejectProposal, useProposals } from "./actions";
 import { getModel, useBuffers } from "./buffers";
 import { DiffView } from "./DiffView";
+import { disposeModel } from "./diffRegistry";
 import { monaco } from "./monacoSetup";
 
 export function ProposalTab({ id }: { id: string }) {
@@ -27,7 +28,7 @@ export function ProposalTab({ id }: { id: string }) {
     setModels({ original, modified });
     return () => {
       setModels(null);
-      owned.current.forEach((m) => m.dispose());
+      owned.current.forEach(disposeModel);
       owned.current = [];
     };
   }, [proposal, bufferReady, id]);

@@ -9,6 +9,7 @@ import { useTabs } from "../stores/tabs";
 import type { HotExit } from "./hotExit";
 import { monaco } from "./monacoSetup";
 import { minimalEdit } from "./textDiff";
+import { disposeModel } from "./diffRegistry";
 
 export type ConflictReason = "changed" | "deleted" | "save-rejected";
 
@@ -200,7 +201,7 @@ function describeLoadError(err: unknown): string {
 /** Disposes a buffer nobody shows any more. Its hot-exit backup is dropped by the caller's choice. */
 export function releaseBuffer(path: string): void {
   const model = models.get(path);
-  model?.dispose();
+  if (model) disposeModel(model);
   models.delete(path);
   savedVersions.delete(path);
   useBuffers.setState((s) => {
@@ -364,14 +365,17 @@ export function recheckAll(): void {
   for (const path of Object.keys(useBuffers.getState().buffers)) void checkDisk(path);
 }
 
-/** Follows a rename/move made in the explorer: dirty text moves with the file. */
-export async function renameBuffer(from: string, to: string): Promise<void> {
+/**
+ * Follows a rename/move made in the explorer: dirty text moves with the file. Synchronous
+ * on purpose: call it in the same tick as the tabs' rename so no view sees a missing buffer.
+ */
+export function renameBuffer(from: string, to: string): void {
   const model = models.get(from);
   const buffer = getBuffer(from);
   if (!model || !buffer) return;
   const dirty = isDirty(from, model);
   const content = model.getValue();
-  await hotExit?.rename(from, to);
+  void hotExit?.rename(from, to);
   releaseBuffer(from);
   if (!dirty) return; // reloaded lazily from the new path
   const file: FileContent = { path: to, content, etag: buffer.etag ?? "", encoding: buffer.encoding, eol: buffer.eol, language: null, size: 0 };

@@ -111,7 +111,7 @@ export function Explorer() {
 }
 
 function DirChildren({ dir, depth }: { dir: string; depth: number }) {
-  const query = useQuery({ queryKey: treeKey(dir), queryFn: ({ signal }) => filesApi.tree(dir, signal), staleTime: 10_000 });
+  const query = useQuery({ queryKey: treeKey(dir), queryFn: () => filesApi.tree(dir), staleTime: 10_000 });
   const edit = useExplorer((s) => s.edit);
   if (query.isPending) return depth === 0 ? <div className="tree-empty">Loading…</div> : null;
   if (query.isError) {

@@ -47,7 +47,7 @@ export async function movePath(from: string, to: string): Promise<string | null>
     return errorMessage(err);
   }
   const affected = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, from));
-  for (const p of affected) await renameBuffer(p, rebasePath(p, from, to));
+  for (const p of affected) renameBuffer(p, rebasePath(p, from, to));
   useTabs.getState().renamePath((p) => rebasePath(p, from, to));
   useExplorer.getState().moved(from, to);
   await Promise.all([refreshDir(dirname(from)), refreshDir(dirname(to))]);
