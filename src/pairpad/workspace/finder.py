@@ -15,6 +15,7 @@ from pathlib import Path
 
 import structlog
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import LCSseq
 
 from pairpad.workspace.models import FileMatch, FileMatches, FsChange
 from pairpad.workspace.ripgrep import reap, start_rg
@@ -45,8 +46,12 @@ class FileIndex:
         needle = utils.default_process(query)
         if not needle:
             return [FileMatch(path=path, score=0.0) for path in self.paths[:limit]]
-        scores: dict[int, float] = dict(_scores(needle, self.keys))
-        for index, score in _scores(needle, self.names):
+        candidates = self._candidates(needle.split())
+        keys = [self.keys[index] for index in candidates]
+        names = [self.names[index] for index in candidates]
+        scores: dict[int, float] = {candidates[i]: score for i, score in _scores(needle, keys)}
+        for i, score in _scores(needle, names):
+            index = candidates[i]
             bonus = NAME_BONUS + (PREFIX_BONUS if self.names[index].startswith(needle) else 0.0)
             scores[index] = max(scores.get(index, 0.0), score + bonus)
         # Ties: the shorter (shallower) path first, then alphabetical.
@@ -54,6 +59,33 @@ class FileIndex:
             limit, scores.items(), key=lambda item: (-item[1], len(self.paths[item[0]]), item[0])
         )
         return [FileMatch(path=self.paths[index], score=round(score, 2)) for index, score in best]
+
+    def _candidates(self, words: list[str]) -> list[int]:
+        """Paths containing every query word as a subsequence (as VS Code's quick open).
+
+        A longest-common-subsequence pass is bit-parallel C and costs ~1 ms per word on
+        10,000 paths, so the costlier WRatio scoring only sees plausible files. With no
+        exact candidate, one missing character per word is tolerated (typos).
+        """
+        for slack in (0, 1):
+            selected: set[int] | None = None
+            for word in words:
+                cutoff = max(1, len(word) - (slack if len(word) >= 4 else 0))
+                hits = process.extract(
+                    word,
+                    self.keys,
+                    scorer=LCSseq.similarity,
+                    processor=None,
+                    limit=None,
+                    score_cutoff=cutoff,
+                )
+                found = {index for _, _, index in hits}
+                selected = found if selected is None else selected & found
+                if not selected:
+                    break
+            if selected:
+                return sorted(selected)
+        return []
 
 
 def _scores(needle: str, choices: list[str]) -> list[tuple[int, float]]:

@@ -114,3 +114,12 @@ def test_watcher_collapses_changes_of_one_path_in_a_batch(tmp_path: Path) -> Non
         ("modified", "replaced.txt"),
         ("modified", "sub/a.py"),
     ]
+
+
+def test_rank_needs_each_word_as_a_subsequence_in_any_order() -> None:
+    index = FileIndex.build(["src/stream/mod07.py", "src/mod07/other.py", "lib/render_view.ts"])
+    assert [m.path for m in index.rank("stream mod07", 10)] == ["src/stream/mod07.py"]
+    assert [m.path for m in index.rank("mod07 stream", 10)] == ["src/stream/mod07.py"]
+    assert [m.path for m in index.rank("rndr", 10)] == ["lib/render_view.ts"]  # subsequence
+    assert [m.path for m in index.rank("rendxr", 10)] == ["lib/render_view.ts"]  # one typo
+    assert index.rank("qqqq", 10) == []
