@@ -63,8 +63,7 @@ def query_terms(query: str) -> QueryTerms:
             if len(part) > 1 and part not in STOP_WORDS and part not in words:
                 words.append(part)
     # A plain lower-case word ("path") is prose; `build_services`, `RepoMap`, `HTTP2` are names.
-    names = [t for t in raw if len(t) > 2 and not (t.islower() and t.isalpha())
-             and t.lower() not in STOP_WORDS]
+    names = [m.group() for m in _WORD.finditer(query) if _looks_like_a_name(query, m)]
     plain = [t.lower() for t in raw if t.lower() not in STOP_WORDS]
     joined: list[str] = []
     for size in (2, 3):  # "parse http response" → parse_http_response / parsehttpresponse
@@ -72,6 +71,18 @@ def query_terms(query: str) -> QueryTerms:
             group = plain[start : start + size]
             joined += ["_".join(group), "".join(group)]
     return QueryTerms(words, list(dict.fromkeys(names)), list(dict.fromkeys(joined)))
+
+
+def _looks_like_a_name(query: str, match: re.Match[str]) -> bool:
+    """`build_services`, `RepoMap`, `HTTP2` are names; "path" is prose, and so is "Context"
+    opening a sentence (capitalised only because it comes first)."""
+    token = match.group()
+    if len(token) <= 2 or token.lower() in STOP_WORDS or (token.islower() and token.isalpha()):
+        return False
+    if token[0].isupper() and token[1:].islower():
+        before = query[: match.start()].rstrip()
+        return bool(before) and before[-1] not in ".:!?;-—("
+    return True
 
 
 class Retriever:
