@@ -1,0 +1,42 @@
+"""The @codebase chat context source: snippets with their why and token cost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pairpad.ai.chat_models import ChatSendRequest
+from pairpad.ai.context.service import ContextService
+from pairpad.ai.context.settings import IndexSettings
+from pairpad.ai.context.source import CodebaseContextSource, is_project_question
+
+
+async def test_codebase_mention_gathers_snippets_and_a_repo_map(repo: Path,
+                                                                 tmp_path: Path) -> None:
+    context = ContextService(repo, tmp_path / "data", IndexSettings())
+    context.indexer.build()
+    try:
+        source = CodebaseContextSource(context)
+        query = "@codebase how do keys expire after their time to live?"
+        items = await source.gather(query, ChatSendRequest(text=query))
+        snippets = [i for i in items if i.kind == "codebase"]
+        assert snippets[0].path == "kvstore/expiry.py"
+        assert snippets[0].id.startswith("codebase:kvstore/expiry.py:")
+        assert snippets[0].tokens == snippets[0].meta["estimated_tokens"] > 0
+        assert "text match #1" in snippets[0].meta["why"] and "—" in (snippets[0].title or "")
+        assert [i.priority for i in snippets] == sorted((i.priority for i in snippets),
+                                                        reverse=True)
+        assert any(i.kind == "repomap" for i in items)
+
+        assert await source.gather("thanks, looks good", ChatSendRequest(text="x")) == []
+        auto = await source.gather("where is evict_expired called",
+                                   ChatSendRequest(text="x"))
+        assert auto and auto[0].path in {"kvstore/expiry.py", "kvstore/store.py"}
+        assert all(i.kind == "codebase" for i in auto)
+    finally:
+        await context.stop()
+
+
+def test_project_question_heuristic() -> None:
+    assert is_project_question("How is the snapshot written?")
+    assert is_project_question("fix parse_key please")
+    assert not is_project_question("thanks, that works")
