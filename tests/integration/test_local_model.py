@@ -100,6 +100,25 @@ async def test_cancel_mid_stream_stops_at_the_provider(base_url: str) -> None:
     assert isinstance(again[-1], StreamEnd) and again[-1].finish_reason == "length"
 
 
+async def test_a_concurrent_request_does_not_cut_the_stream(
+    base_url: str, llama: LocalModelServer,
+) -> None:
+    provider = compat(base_url)
+    counted: list[int] = []
+
+    async def tokenize_meanwhile() -> None:
+        await asyncio.sleep(0.1)
+        counted.append(await llama.count_tokens("hello world"))
+
+    side = asyncio.create_task(tokenize_meanwhile())
+    events = await collect(provider, max_tokens=30)
+    await side
+    await provider.aclose()
+    assert counted == [2]
+    assert isinstance(events[-1], StreamEnd) and events[-1].finish_reason == "length"
+    assert sum(isinstance(e, TextDelta) for e in events) == 30
+
+
 async def test_complete_is_prefix_only_on_the_embedded_model(base_url: str) -> None:
     provider = compat(base_url)
     result = await provider.complete(model=MODEL, prefix="def add(a, b):\n    return",

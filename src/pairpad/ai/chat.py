@@ -112,7 +112,7 @@ class ChatService:
         )
         if before_start is not None:
             await before_start(user.conversation_id)
-        return await self._start(user.conversation_id, user.id, turn)
+        return await self._start(user.conversation_id, user.id, request.text, turn)
 
     async def retry(self, conversation_id: str, model: str | None = None) -> dict[str, Any]:
         """Regenerate the answer to the last user message (dropping the old answer, if any)."""
@@ -128,15 +128,15 @@ class ChatService:
         turn = await self.prepare(request, history)
         for stale in messages[messages.index(last_user) + 1:]:
             await self.store.delete_message(stale.id)
-        return await self._start(conversation_id, last_user.id, turn)
+        return await self._start(conversation_id, last_user.id, last_user.content, turn)
 
     async def _start(
-        self, conversation_id: str, user_id: str, turn: PreparedTurn
+        self, conversation_id: str, user_id: str, text: str, turn: PreparedTurn
     ) -> dict[str, Any]:
         generation = Generation(new_id(), conversation_id)
         self.active[generation.message_id] = generation
         ack = {"conversation_id": conversation_id, "message_id": generation.message_id,
-               "user_message_id": user_id, "model": str(turn.ref),
+               "user_message_id": user_id, "text": text, "model": str(turn.ref),
                "context": turn.context_report(), "budget": turn.budget.as_dict()}
         # Created now, first runs after this handler returns, i.e. after the ack is queued.
         generation.task = asyncio.create_task(self._generate(generation, turn, ack))

@@ -138,6 +138,9 @@ class LocalModelServer:
             sys.executable, "-m", "llama_cpp.server", "--model", str(model),
             "--model_alias", self._settings.model_id, "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", str(self._settings.n_ctx),
+            # By default a new request (even a tokenize) cuts the running stream short with
+            # [DONE]; Pairpad serves several clients, so requests queue instead.
+            "--interrupt_requests", "False",
         ]
         if self._settings.n_threads:
             argv += ["--n_threads", str(self._settings.n_threads)]

@@ -135,10 +135,14 @@ class OpenAICompatProvider:
             await stream.close()  # closes the HTTP response: the server stops generating
         if cancel is not None and cancel.is_set():
             finish = "cancelled"
+        elif finish is None:  # e.g. llama.cpp's interrupt: [DONE] without a finish_reason
+            raise ProviderError(
+                f"Provider '{self.name}' ended the answer early (no finish reason): try again",
+                "protocol", f"ai.providers.{self.name}")
         if usage is None:  # servers without include_usage: one streamed chunk ~ one token
             prompt = sum(estimate_tokens(m.content) for m in messages)
             usage = Usage(prompt, chunks, estimated=True)
-        yield StreamEnd(finish or "stop", usage)
+        yield StreamEnd(finish, usage)
 
     async def complete(
         self,

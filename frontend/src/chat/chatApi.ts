@@ -1,0 +1,125 @@
+// REST side of chat: conversations, the context preview, models/providers/roles.
+// Streaming is Socket.IO (see chatStore.ts).
+import { api } from "../api/http";
+
+export interface ContextReport {
+  id: string;
+  kind: string;
+  path: string | null;
+  title: string | null;
+  tokens: number;
+  included: boolean;
+  truncated: boolean;
+  reason: string | null;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+  estimated?: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  conversation_id: string;
+  role: "user" | "assistant" | string;
+  content: string;
+  model: string | null;
+  finish_reason: string | null;
+  usage: Usage | null;
+  context: ContextReport[] | null;
+  created_at: string;
+}
+
+export interface Conversation {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  message_count: number;
+}
+
+export interface ConversationDetail extends Conversation {
+  messages: ChatMessage[];
+  streaming: string[];
+}
+
+export interface Budget {
+  window: number;
+  reserved_output: number;
+  prompt_tokens: number;
+  context_tokens: number;
+}
+
+/** The body of `chat:send` and of POST /api/chat/context. */
+export interface ChatRequest {
+  conversation_id?: string | null;
+  text: string;
+  model?: string | null;
+  active_file?: { path: string; content?: string; language?: string } | null;
+  selection?: { path: string; text: string; start_line: number; end_line: number } | null;
+  mentions?: string[];
+  errors?: string[];
+  exclude?: string[];
+  max_tokens?: number;
+}
+
+export interface ContextPreview {
+  model: string;
+  context: ContextReport[];
+  budget: Budget;
+}
+
+export interface ProviderInfo {
+  name: string;
+  kind: string;
+  origin: "builtin" | "settings" | "user";
+  base_url: string | null;
+  api_key_env: string | null;
+  has_api_key: boolean;
+  key_source: string;
+  key_setting: string;
+  timeout: number;
+  context_window: number | null;
+  reachable?: boolean;
+  detail?: string;
+  latency_ms?: number | null;
+  models?: { id: string; context_window: number | null; supports_fim: boolean }[];
+}
+
+export interface ModelsResponse {
+  roles: Record<string, { provider: string; model: string; ref: string }>;
+  providers: ProviderInfo[];
+  problems: string[];
+}
+
+export interface ProviderUpdate {
+  kind: string;
+  base_url?: string | null;
+  /** Write-only: undefined keeps the stored key, "" clears it. */
+  api_key?: string;
+  api_key_env?: string | null;
+}
+
+const enc = encodeURIComponent;
+
+export const chatApi = {
+  list: () => api<{ conversations: Conversation[] }>("/api/conversations"),
+  create: (title?: string) => api<Conversation>("/api/conversations", { method: "POST", body: { title } }),
+  get: (id: string) => api<ConversationDetail>(`/api/conversations/${enc(id)}`),
+  rename: (id: string, title: string) =>
+    api<Conversation>(`/api/conversations/${enc(id)}`, { method: "PATCH", body: { title } }),
+  remove: (id: string) => api<null>(`/api/conversations/${enc(id)}`, { method: "DELETE" }),
+  exportUrl: (id: string) => `/api/conversations/${enc(id)}/export`,
+  preview: (body: ChatRequest, signal?: AbortSignal) =>
+    api<ContextPreview>("/api/chat/context", { method: "POST", body, signal }),
+};
+
+export const modelsApi = {
+  get: (probe = true) => api<ModelsResponse>("/api/models", { query: { probe } }),
+  putProvider: (name: string, body: ProviderUpdate) =>
+    api<ProviderInfo>(`/api/models/providers/${enc(name)}`, { method: "PUT", body }),
+  deleteProvider: (name: string) => api<null>(`/api/models/providers/${enc(name)}`, { method: "DELETE" }),
+  putRoles: (roles: Record<string, string | null>) =>
+    api<Pick<ModelsResponse, "roles" | "problems">>("/api/models/roles", { method: "PUT", body: { roles } }),
+};

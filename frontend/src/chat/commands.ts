@@ -1,0 +1,33 @@
+// Chat commands in the command palette.
+import { registerCommand } from "../palette/commands";
+import { useLayout } from "../stores/layout";
+import { openConversation, useChat } from "./chatStore";
+
+let installed = false;
+
+export function installChatCommands(): void {
+  if (installed) return;
+  installed = true;
+  const show = () => useLayout.getState().showSideView("chat");
+  registerCommand({
+    id: "chat.new", category: "Chat", title: "New Conversation",
+    run: () => {
+      show();
+      void openConversation(null);
+    },
+  });
+  registerCommand({
+    id: "chat.models", category: "Chat", title: "Model Settings (providers, roles, API keys)",
+    run: () => {
+      show();
+      useChat.setState({ view: "models" });
+    },
+  });
+  registerCommand({
+    id: "chat.history", category: "Chat", title: "Show Conversations",
+    run: () => {
+      show();
+      useChat.setState({ view: "history" });
+    },
+  });
+}
