@@ -118,6 +118,8 @@ class PageProblems:
 
     items: list[str] = field(default_factory=list)
     allowed: list[re.Pattern[str]] = field(default_factory=list)
+    # A reload aborts whatever the old page had in flight; that is not an app failure.
+    navigating: bool = False
 
     def allow(self, pattern: str) -> None:
         self.allowed.append(re.compile(pattern))
@@ -141,7 +143,11 @@ class IDE:
         self.page.get_by_role("tree", name="Files").get_by_role("treeitem").first.wait_for()
 
     def reload(self) -> None:
-        self.page.reload()
+        self.problems.navigating = True
+        try:
+            self.page.reload()
+        finally:
+            self.problems.navigating = False
         self.page.get_by_role("tree", name="Files").get_by_role("treeitem").first.wait_for()
 
     def tree_item(self, name: str):  # type: ignore[no-untyped-def]
@@ -195,7 +201,12 @@ def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterato
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.add(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.add(_describe_request(request)))
+    def on_request_failed(request: Request) -> None:
+        if problems.navigating and request.failure == "net::ERR_ABORTED":
+            return
+        problems.add(_describe_request(request))
+
+    page.on("requestfailed", on_request_failed)
     ide = IDE(page, server, e2e_workspace, problems)
     ide.open()
     yield ide

@@ -5,6 +5,27 @@ import JsonWorker from "monaco-editor/esm/vs/language/json/json.worker?worker";
 import CssWorker from "monaco-editor/esm/vs/language/css/css.worker?worker";
 import HtmlWorker from "monaco-editor/esm/vs/language/html/html.worker?worker";
 import TsWorker from "monaco-editor/esm/vs/language/typescript/ts.worker?worker";
+import { errorHandler } from "monaco-editor/esm/vs/base/common/errors.js";
+
+/**
+ * Monaco 0.52 reports benign errors when an editor or diff editor is disposed while its
+ * own async work is pending ("Canceled", "… has been disposed"; monaco-editor#4581).
+ * Drop those; every other unexpected error is still logged loudly.
+ */
+export function isBenignMonacoError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === "Canceled" || error.message === "Canceled") return true;
+  return /^(AbstractContextKeyService|InstantiationService) has been disposed/.test(error.message);
+}
+
+(errorHandler as { unexpectedErrorHandler: (e: unknown) => void }).unexpectedErrorHandler = (error: unknown) => {
+  if (isBenignMonacoError(error)) return;
+  console.error("Monaco error:", error);
+};
+
+window.addEventListener("unhandledrejection", (event) => {
+  if (isBenignMonacoError(event.reason)) event.preventDefault();
+});
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string): Worker {

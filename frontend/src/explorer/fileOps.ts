@@ -87,12 +87,12 @@ export async function deleteEntry(path: string, isDir: boolean): Promise<void> {
     notifyError(`Could not delete ${basename(path)}`, err);
     return;
   }
+  // Close the tabs in this tick, before anything (watcher events, language features)
+  // asks the server about files that are gone.
+  const gone = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, path));
+  for (const p of gone) closeFileTabs(p);
   const hotExit = getHotExit();
-  for (const p of Object.keys(useBuffers.getState().buffers)) {
-    if (!isSameOrDescendant(p, path)) continue;
-    await hotExit?.discard(p);
-    closeFileTabs(p);
-  }
+  await Promise.all(gone.map((p) => hotExit?.discard(p)));
   useExplorer.getState().removed(path);
   await refreshDir(dirname(path));
 }
