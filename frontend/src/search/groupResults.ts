@@ -47,7 +47,7 @@ export function matchRanges(text: string, query: string, opts: { regex: boolean;
 }
 
 /** Trims long lines around the first match so it stays visible in a narrow panel. */
-export function previewWindow(text: string, firstMatch: number, maxLead = 40): { text: string; offset: number } {
+export function previewWindow(text: string, firstMatch: number, maxLead = 14): { text: string; offset: number } {
   const leading = text.length - text.trimStart().length;
   let start = leading;
   if (firstMatch - start > maxLead) start = firstMatch - maxLead;

@@ -1,0 +1,27 @@
+import { describe, expect, it, vi } from "vitest";
+import { commandForEvent, executeCommand, getCommands, registerCommand } from "./commands";
+
+describe("command registry", () => {
+  it("registers, lists sorted by label, runs and unregisters", async () => {
+    const run = vi.fn();
+    const off = registerCommand({ id: "t.b", title: "Beta", category: "Test", run });
+    const offA = registerCommand({ id: "t.a", title: "Alpha", category: "Test", run: () => undefined });
+    const ids = getCommands().map((c) => c.id).filter((id) => id.startsWith("t."));
+    expect(ids).toEqual(["t.a", "t.b"]);
+    await executeCommand("t.b");
+    expect(run).toHaveBeenCalledOnce();
+    off();
+    offA();
+    await expect(executeCommand("t.b")).rejects.toThrow(/Unknown command/);
+  });
+
+  it("hides commands whose `when` is false and finds commands by key", () => {
+    const off = registerCommand({ id: "k.save", title: "Save", keybinding: "Mod+S", run: () => undefined });
+    const offHidden = registerCommand({ id: "k.hidden", title: "Hidden", keybinding: "Mod+K", when: () => false, run: () => undefined });
+    const ev = { key: "s", code: "KeyS", ctrlKey: true, metaKey: false, shiftKey: false, altKey: false };
+    expect(commandForEvent(ev, false)?.id).toBe("k.save");
+    expect(commandForEvent({ ...ev, key: "k", code: "KeyK" }, false)).toBeUndefined();
+    off();
+    offHidden();
+  });
+});
