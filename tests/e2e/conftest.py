@@ -50,8 +50,15 @@ FILES = {
     "README.md": "# Shop\n\nA tiny shop used by the end-to-end tests.\n",
     "shop/__init__.py": "",
     "shop/orders.py": ORDERS_PY,
-    "shop/inventory.py": "class Inventory:\n    def __init__(self) -> None:\n        self.items: dict[str, int] = {}\n",
-    "web/cart.ts": "export function cartTotal(prices: number[]): number {\n  return prices.reduce((a, b) => a + b, 0);\n}\n",
+    "shop/inventory.py": (
+        "class Inventory:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.items: dict[str, int] = {}\n"
+    ),
+    "web/cart.ts": (
+        "export function cartTotal(prices: number[]): number {\n"
+        "  return prices.reduce((a, b) => a + b, 0);\n}\n"
+    ),
     "notes.txt": "plain text notes\n",
     "debug.log": "ignored by git\n",
 }
@@ -151,7 +158,9 @@ class IDE:
         self.page.get_by_role("tree", name="Files").get_by_role("treeitem").first.wait_for()
 
     def tree_item(self, name: str):  # type: ignore[no-untyped-def]
-        return self.page.get_by_role("tree", name="Files").get_by_role("treeitem", name=name, exact=True)
+        return self.page.get_by_role("tree", name="Files").get_by_role(
+            "treeitem", name=name, exact=True
+        )
 
     def open_file(self, path: str) -> None:
         """Opens a file pinned by double-clicking it in the explorer (expanding folders)."""
@@ -201,6 +210,7 @@ def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterato
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.add(f"page error: {error}"))
+
     def on_request_failed(request: Request) -> None:
         if problems.navigating and request.failure == "net::ERR_ABORTED":
             return
@@ -215,4 +225,3 @@ def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterato
     unexpected = problems.unexpected()
     context.close()
     assert not unexpected, "The page reported problems:\n" + "\n".join(unexpected)
-

@@ -73,7 +73,10 @@ def test_external_change_reloads_clean_tab(ide: IDE) -> None:
     ide.open_file("notes.txt")
     assert "plain text notes" in ide.editor_text()
     (ide.workspace / "notes.txt").write_text("rewritten by another program\n")
-    wait_for(lambda: "rewritten by another program" in ide.editor_text(), message="the clean tab to reload")
+    wait_for(
+        lambda: "rewritten by another program" in ide.editor_text(),
+        message="the clean tab to reload",
+    )
     expect(ide.tab("notes.txt")).not_to_have_class("tab active dirty")
     expect(ide.page.get_by_test_id("conflict-bar")).to_have_count(0)
 
@@ -94,11 +97,15 @@ def test_external_change_on_dirty_tab_shows_conflict_and_compare(ide: IDE) -> No
     bar.get_by_role("button", name="Compare").click()
     diff = page.get_by_test_id("diff-editor")
     expect(diff).to_be_visible()
-    expect(diff.locator(".editor.original .view-lines")).to_contain_text("changed on disk meanwhile")
+    expect(diff.locator(".editor.original .view-lines")).to_contain_text(
+        "changed on disk meanwhile"
+    )
     expect(diff.locator(".editor.modified .view-lines")).to_contain_text("my unsaved line")
     ide.screenshot("compare-diff")
     page.get_by_role("button", name="Keep Mine (Overwrite)").click()
-    wait_for(lambda: "my unsaved line" in (ide.workspace / "notes.txt").read_text(), message="overwrite")
+    wait_for(
+        lambda: "my unsaved line" in (ide.workspace / "notes.txt").read_text(), message="overwrite"
+    )
     expect(page.get_by_test_id("conflict-bar")).to_have_count(0)
 
 
