@@ -21,11 +21,11 @@ describe("api fetch wrapper", () => {
 
   it("turns {detail} bodies into ApiError with status and body", async () => {
     const api = createApi(fakeFetch(409, { detail: "changed on disk", current_etag: "e2" }), () => null);
-    const err = await api("/api/files/content", { method: "PUT" }).catch((e) => e);
+    const err = (await api("/api/files/content", { method: "PUT" }).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(409);
     expect(err.detail).toBe("changed on disk");
-    expect(err.body.current_etag).toBe("e2");
+    expect((err.body as { current_etag: string }).current_etag).toBe("e2");
   });
 
   it("formats FastAPI validation errors", () => {

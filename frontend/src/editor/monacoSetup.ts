@@ -6,6 +6,7 @@ import CssWorker from "monaco-editor/esm/vs/language/css/css.worker?worker";
 import HtmlWorker from "monaco-editor/esm/vs/language/html/html.worker?worker";
 import TsWorker from "monaco-editor/esm/vs/language/typescript/ts.worker?worker";
 import { errorHandler } from "monaco-editor/esm/vs/base/common/errors.js";
+import { ApiError } from "../api/http";
 
 /**
  * Monaco 0.52 reports benign errors when an editor or diff editor is disposed while its
@@ -20,6 +21,12 @@ export function isBenignMonacoError(error: unknown): boolean {
 
 (errorHandler as { unexpectedErrorHandler: (e: unknown) => void }).unexpectedErrorHandler = (error: unknown) => {
   if (isBenignMonacoError(error)) return;
+  // A language feature whose request failed (server offline, file just deleted) is an
+  // expected condition the UI already shows elsewhere, not a bug.
+  if (error instanceof ApiError) {
+    console.warn(`Language feature request failed: ${error.detail}`);
+    return;
+  }
   console.error("Monaco error:", error);
 };
 
