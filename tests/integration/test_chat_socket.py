@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,11 +25,16 @@ STORY = "Tell me a long story about a dragon who learns to write Python."
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("chat")
+    (path / "ws").mkdir()
+    (path / "ws" / "app.py").write_text("def add(a, b):\n    return a - b\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(root: Path) -> Iterator[RunningServer]:
     require_embedded_model()
-    root = tmp_path_factory.mktemp("chat")
-    (root / "ws").mkdir()
-    (root / "ws" / "app.py").write_text("def add(a, b):\n    return a - b\n")
     running = start_server(root / "ws", root / "data")
     yield running
     running.stop()
@@ -238,3 +245,34 @@ async def test_conversation_survives_restart_and_no_orphan_model_server(tmp_path
         second.stop()
     assert stored["title"] == "Remember me"
     assert [m["role"] for m in stored["messages"]] == ["user", "assistant"]
+
+
+def run_cli(*args: str, cwd: Path, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
+    return subprocess.run([sys.executable, "-m", "pairpad", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=120, env={**env, "PAIRPAD_DATA_DIR":
+                                                                 str(data_dir)}, check=False)
+
+
+def test_cli_chat_uses_the_running_server(server: RunningServer, root: Path) -> None:
+    result = run_cli("chat", "What does this do?", "--file", "app.py", "--max-tokens", "12",
+                     cwd=root / "ws", data_dir=root / "data")
+    assert result.returncode == 0, result.stderr
+    assert "via the running server" in result.stderr
+    assert "context: app.py" in result.stderr and "out]" in result.stderr
+    assert result.stdout.strip()
+
+
+def test_cli_chat_embedded_and_models(tmp_path: Path) -> None:
+    require_embedded_model()
+    (tmp_path / "a.py").write_text("x = 1\n")
+    result = run_cli("chat", "Explain", "--file", "a.py", "--max-tokens", "8",
+                     cwd=tmp_path, data_dir=tmp_path / "data")
+    assert result.returncode == 0, result.stderr
+    assert "via the running server" not in result.stderr and result.stdout.strip()
+    assert "context: a.py" in result.stderr
+    models = run_cli("models", cwd=tmp_path, data_dir=tmp_path / "data")
+    assert models.returncode == 0, models.stderr
+    assert "chat          local:smollm2-135m-instruct" in models.stdout
+    bad = run_cli("chat", "hi", "--model", "ghost:x", cwd=tmp_path, data_dir=tmp_path / "data")
+    assert bad.returncode == 1 and "Unknown provider 'ghost'" in bad.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import hashlib
 import importlib.util
 import os
 import signal
@@ -19,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -40,6 +42,7 @@ from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 
 log = structlog.get_logger("pairpad.ai.local")
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+COUNT_CACHE_SIZE = 512
 
 
 def embedded_model_path() -> Path:
@@ -77,6 +80,9 @@ class LocalModelServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._base_url: str | None = None
         self.starts = 0  # how many times a process was launched (tests, metrics)
+        self._counts: OrderedDict[bytes, int] = OrderedDict()
+        self._http: httpx.AsyncClient | None = None
+        self._http_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def model_id(self) -> str:
@@ -113,6 +119,9 @@ class LocalModelServer:
             return self._base_url
 
     async def stop(self) -> None:
+        if self._http is not None and self._http_loop is asyncio.get_running_loop():
+            await self._http.aclose()
+        self._http = None
         async with self._lock:
             process, self._process, self._base_url = self._process, None, None
         if process is None or process.poll() is not None:
@@ -192,14 +201,32 @@ class LocalModelServer:
             "timeout", "ai.local.start_timeout",
         )
 
+    def _client(self) -> httpx.AsyncClient:
+        # Reused: building an httpx client (its SSL context) costs ~10 ms per count. No
+        # keep-alive, so a client left behind by another event loop (tests) holds no socket.
+        loop = asyncio.get_running_loop()
+        if self._http is None or self._http_loop is not loop:
+            self._http = httpx.AsyncClient(
+                timeout=10.0, limits=httpx.Limits(max_keepalive_connections=0))
+            self._http_loop = loop
+        return self._http
+
     async def count_tokens(self, text: str) -> int:
-        """Exact count with the model's own tokenizer (llama.cpp's `/extras/tokenize/count`)."""
+        """Exact count with the model's own tokenizer (llama.cpp's `/extras/tokenize/count`).
+        Cached: the system prompt and an unchanged file are counted once, not every turn."""
+        key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        cached = self._counts.get(key)
+        if cached is not None:
+            self._counts.move_to_end(key)
+            return cached
         base = (await self.ensure_running()).removesuffix("/v1")
-        async with httpx.AsyncClient(timeout=10.0) as http:
-            response = await http.post(f"{base}/extras/tokenize/count", json={"input": text})
-            response.raise_for_status()
-            count: int = response.json()["count"]
-            return count
+        response = await self._client().post(f"{base}/extras/tokenize/count", json={"input": text})
+        response.raise_for_status()
+        count: int = response.json()["count"]
+        self._counts[key] = count
+        if len(self._counts) > COUNT_CACHE_SIZE:
+            self._counts.popitem(last=False)
+        return count
 
 
 def _tail(path: Path, limit: int = 400) -> str:
