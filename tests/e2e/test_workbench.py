@@ -275,3 +275,16 @@ def test_split_editor_and_close_with_unsaved_prompt(ide: IDE) -> None:
     page.get_by_role("alertdialog").get_by_role("button", name="Save", exact=True).click()
     expect(ide.tab("notes.txt")).to_have_count(0)
     assert "typed in the right group" in (ide.workspace / "notes.txt").read_text()
+
+
+def test_drag_and_drop_moves_a_file_into_a_folder(ide: IDE) -> None:
+    ide.open_file("notes.txt")
+    ide.tree_item("notes.txt").drag_to(ide.tree_item("web"))
+    expect(ide.tree_item("web")).to_have_attribute("aria-expanded", "false")
+    ide.tree_item("web").click()
+    expect(ide.tree_item("notes.txt")).to_be_visible()
+    assert (ide.workspace / "web/notes.txt").read_text() == "plain text notes\n"
+    assert not (ide.workspace / "notes.txt").exists()
+    # The open tab follows the file.
+    expect(ide.tab("web/notes.txt")).to_have_count(1)
+    expect(ide.tab("notes.txt")).to_have_count(0)

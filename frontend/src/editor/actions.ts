@@ -30,7 +30,10 @@ export interface OpenFileOptions {
 export function openFile(path: string, options: OpenFileOptions = {}): void {
   const tabs = useTabs.getState();
   rememberRecent(path);
+  const before = openFilePaths(tabs);
   tabs.open({ kind: "file", path }, { preview: options.preview ?? false, groupId: options.groupId });
+  // A new preview replaces the old one: free the buffer nobody shows any more.
+  releaseUnused([...before]);
   const groupId = useTabs.getState().activeGroupId;
   if (options.line) requestReveal(groupId, path, options.line, options.column ?? 1);
   void ensureBuffer(path).then(() => {
