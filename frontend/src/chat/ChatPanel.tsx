@@ -3,8 +3,11 @@ import { useEffect, useRef, useState } from "react";
 import { useConnection } from "../api/socket";
 import { getActiveFile, getSelection } from "../editor/editorApi";
 import { chatApi } from "./chatApi";
-import { buildRequest, installChatSocket, openConversation, retry, send, stop, useChat, type UiMessage } from "./chatStore";
+import {
+  addPastedError, buildRequest, installChatSocket, openConversation, retry, send, stop, useChat, type UiMessage,
+} from "./chatStore";
 import { installChatCommands } from "./commands";
+import { looksLikeError } from "./pasted";
 import { ConversationList } from "./ConversationList";
 import { ContextChips } from "./ContextChips";
 import { Markdown } from "./Markdown";
@@ -68,6 +71,7 @@ export function ChatPanel() {
   const preview = useChat((s) => s.preview);
   const previewError = useChat((s) => s.previewError);
   const exclude = useChat((s) => s.exclude);
+  const errors = useChat((s) => s.errors);
   const currentId = useChat((s) => s.currentId);
   const title = useChat((s) => s.conversations.find((c) => c.id === s.currentId)?.title);
   const connected = useConnection((s) => s.status === "connected");
@@ -109,7 +113,7 @@ export function ChatPanel() {
       live = false;
       clearTimeout(timer);
     };
-  }, [text, exclude, currentId, editorTick, view, streamingId, messages.length]);
+  }, [text, exclude, errors, currentId, editorTick, view, streamingId, messages.length]);
 
   useEffect(() => {
     const el = list.current;
@@ -155,6 +159,7 @@ export function ChatPanel() {
             onChange={setText}
             onSubmit={() => void submit()}
             onMention={(p) => useChat.setState((s) => ({ mentions: [...new Set([...s.mentions, p])] }))}
+            onPasteError={(pasted) => looksLikeError(pasted) && (addPastedError(pasted), true)}
             placeholder={connected ? "Ask a question (Enter to send, Shift+Enter for a new line)" : "Reconnecting…"}
           />
           <div className="chat-actions">

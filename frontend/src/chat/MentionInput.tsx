@@ -5,11 +5,13 @@ import { searchApi } from "../api/endpoints";
 
 const MENTION = /(^|\s)@([\w./-]*)$/;
 
-export function MentionInput({ value, onChange, onSubmit, onMention, disabled, placeholder }: {
+export function MentionInput({ value, onChange, onSubmit, onMention, onPasteError, disabled, placeholder }: {
   value: string;
   onChange: (text: string) => void;
   onSubmit: () => void;
   onMention: (path: string) => void;
+  /** Returns true when the pasted text was taken as an error context item. */
+  onPasteError?: (text: string) => boolean;
   disabled?: boolean;
   placeholder?: string;
 }) {
@@ -114,6 +116,9 @@ export function MentionInput({ value, onChange, onSubmit, onMention, disabled, p
         rows={3}
         onChange={(e) => update(e.target.value, e.target.selectionStart)}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          if (onPasteError?.(e.clipboardData.getData("text/plain"))) e.preventDefault();
+        }}
       />
     </div>
   );

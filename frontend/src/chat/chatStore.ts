@@ -30,6 +30,8 @@ interface ChatState {
   sendError: string | null;
   exclude: string[];
   mentions: string[];
+  /** Errors/tracebacks pasted into the input: sent as their own context items. */
+  errors: string[];
   preview: ContextPreview | null;
   previewError: string | null;
 }
@@ -44,6 +46,7 @@ export const useChat = create<ChatState>(() => ({
   sendError: null,
   exclude: [],
   mentions: [],
+  errors: [],
   preview: null,
   previewError: null,
 }));
@@ -152,6 +155,7 @@ export function buildRequest(text: string): ChatRequest {
     active_file: file ? { path: file.path, language: file.language, ...(file.dirty ? { content: file.content } : {}) } : null,
     selection: selection ? { path: selection.path, text: selection.text, start_line: selection.startLine, end_line: selection.endLine } : null,
     mentions: s.mentions.filter((m) => text.includes(`@${m}`)),
+    errors: s.errors,
     exclude: s.exclude,
   };
 }
@@ -167,11 +171,15 @@ export async function send(text: string): Promise<boolean> {
       return false;
     }
     if (!get().currentId && ack.conversation_id) set({ currentId: ack.conversation_id });
-    set({ exclude: [], mentions: [] });
+    set({ exclude: [], mentions: [], errors: [] });
     return true;
   } finally {
     set({ sending: false });
   }
+}
+
+export function addPastedError(text: string): void {
+  set((s) => ({ errors: [...s.errors, text] }));
 }
 
 export function stop(): void {
