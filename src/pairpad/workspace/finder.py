@@ -132,15 +132,15 @@ class FileFinder:
     async def _list_files(self) -> tuple[list[str], bool]:
         process_ = await start_rg(["--files", "--null"], self.root)
         assert process_.stdout is not None
-        complete = True
+        output, complete = b"", False
         try:
             async with asyncio.timeout(self.timeout):
                 output, _ = await process_.communicate()
+                complete = True
         except TimeoutError:
             log.warning("file listing timed out", timeout=self.timeout)
-            output, complete = b"", False
         finally:
-            await reap(process_)
+            await reap(process_, kill=not complete)
         paths = []
         for raw in output.split(b"\0"):
             if not raw:

@@ -47,9 +47,24 @@ async def start_rg(args: list[str], cwd: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def reap(process: asyncio.subprocess.Process) -> None:
-    """Kill rg if it still runs and wait for it: no stray processes, no zombie."""
+async def reap(process: asyncio.subprocess.Process, *, kill: bool) -> None:
+    """Wait for rg, killing it first when we stopped reading early: no strays, no zombies.
+
+    Only kill when needed: `Process.kill()` polls (and so reaps) an rg that has just exited,
+    and the event loop's child watcher then reports exit status 255 instead of rg's own —
+    which would hide its status 2 for an invalid pattern.
+    """
+    if not kill:
+        try:
+            await asyncio.wait_for(process.wait(), timeout=5)
+            return
+        except TimeoutError:
+            pass
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
+    # wait() returns only once the pipes are closed; a paused, full stdout pipe never sees
+    # EOF unless it is read, so drain what rg wrote before it died.
+    if process.stdout is not None:
+        await process.stdout.read()
     await process.wait()

@@ -65,6 +65,7 @@ class SearchService:
         stderr_task = asyncio.create_task(process.stderr.read())
         results: list[SearchMatch] = []
         truncated = False
+        read_to_end = False
         try:
             async with asyncio.timeout(self.timeout):
                 async for line in _lines(process.stdout):
@@ -75,11 +76,13 @@ class SearchService:
                         truncated = True
                         break
                     results.append(match)
+                else:
+                    read_to_end = True
         except TimeoutError:
             truncated = True
             log.info("search timed out", query=query.text, results=len(results))
         finally:
-            await reap(process)
+            await reap(process, kill=not read_to_end)
             stderr = (await stderr_task).decode("utf-8", "replace")
         if process.returncode == 2 and not results:
             _raise_for_error(stderr)
