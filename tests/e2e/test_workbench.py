@@ -278,13 +278,17 @@ def test_split_editor_and_close_with_unsaved_prompt(ide: IDE) -> None:
 
 
 def test_drag_and_drop_moves_a_file_into_a_folder(ide: IDE) -> None:
+    page = ide.page
     ide.open_file("notes.txt")
     ide.tree_item("notes.txt").drag_to(ide.tree_item("web"))
-    expect(ide.tree_item("web")).to_have_attribute("aria-expanded", "false")
-    ide.tree_item("web").click()
-    expect(ide.tree_item("notes.txt")).to_be_visible()
-    assert (ide.workspace / "web/notes.txt").read_text() == "plain text notes\n"
+    moved = ide.workspace / "web/notes.txt"
+    wait_for(moved.exists, message="the move on disk")
+    assert moved.read_text() == "plain text notes\n"
     assert not (ide.workspace / "notes.txt").exists()
+    tree = page.get_by_role("tree", name="Files")
+    expect(tree.locator('[data-path="notes.txt"]')).to_have_count(0)
+    ide.tree_item("web").click()
+    expect(tree.locator('[data-path="web/notes.txt"]')).to_be_visible()
     # The open tab follows the file.
     expect(ide.tab("web/notes.txt")).to_have_count(1)
     expect(ide.tab("notes.txt")).to_have_count(0)
