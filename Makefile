@@ -53,12 +53,15 @@ typecheck: $(INSTALLED)
 vitest: $(FRONTEND_DEPS)
 	cd frontend && npm test
 
+# Two runs: Playwright's sync API keeps an event loop running in the main thread, which
+# would break every asyncio test collected after the browser tests.
 pytest: setup system-deps
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --ignore=tests/e2e
+	$(VENV)/bin/pytest tests/e2e
 
 test: setup system-deps lint typecheck vitest pytest
 
-bench: setup
+bench: setup system-deps
 	for script in bench/*.py; do case $$script in bench/_*) continue;; esac; \
 	  echo "== $$script"; $(PY) $$script || exit 1; done
 
