@@ -74,7 +74,9 @@ _PATHS = st.one_of(
 )
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=_PATHS)
 def test_any_path_resolves_inside_the_root_or_is_refused(layout: Path, raw: str) -> None:
     paths = WorkspacePaths(layout)
@@ -90,7 +92,9 @@ def test_any_path_resolves_inside_the_root_or_is_refused(layout: Path, raw: str)
         assert ".." not in resolved.rel.split("/")
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=_PATHS)
 def test_file_operations_never_fail_with_anything_but_a_domain_error(
     layout: Path, raw: str

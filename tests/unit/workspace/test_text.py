@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairpad.errors import BadRequest, UnsupportedMedia
@@ -62,6 +62,7 @@ def test_with_eol_converts_every_style() -> None:
     assert with_eol("a\nb", "cr") == "a\rb"
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_utf8_round_trips_any_text(text: str) -> None:
     try:
