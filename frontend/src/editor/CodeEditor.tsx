@@ -65,7 +65,6 @@ export function CodeEditor({ groupId, path }: { groupId: string; path: string })
       editorRef.current = null;
     };
     // Options are applied by the effect below; the editor lives as long as the group shows files.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [groupId]);
 
   // Swap the model when the tab (or its buffer's readiness) changes.

@@ -37,7 +37,6 @@ export function DiffView({ original, modified, modifiedEditable = true, onReady 
       editor.dispose();
       editorRef.current = null;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [original, modified, modifiedEditable]);
 
   useEffect(() => {

@@ -16,6 +16,7 @@ import {
   releaseBuffer,
   replaceModelText,
   saveBuffer,
+  useBuffers,
 } from "./buffers";
 import { getActiveCodeEditor, getGroupEditor, requestReveal, takeReveal } from "./editorRegistry";
 
@@ -138,7 +139,6 @@ export async function saveActive(): Promise<void> {
 }
 
 export async function saveAll(): Promise<void> {
-  const { useBuffers } = await import("./buffers");
   await Promise.all(
     Object.values(useBuffers.getState().buffers)
       .filter((b) => b.dirty)

@@ -113,7 +113,6 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
         run: () => openFile(path),
       };
     });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value, fileResults, commandsVersion]);
 
   useEffect(() => setSelected(0), [items.length, value]);
