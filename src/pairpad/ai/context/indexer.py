@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,18 +93,20 @@ class Indexer:
             self._lock.release()
 
     def rebuild(self) -> None:
-        self._spawn(asyncio.to_thread(self.build))
+        self._spawn(self.build)
 
     def changed(self, paths: Iterable[str]) -> None:
         """Hook for the watcher: relative paths that were added, modified or deleted."""
         batch = sorted(set(paths))
         if batch and self.settings.enabled:
-            self._spawn(asyncio.to_thread(self.update, batch))
+            self._spawn(self.update, batch)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Callable[..., None], *args: Any) -> None:
+        # The thread is started inside the task, so a task cancelled before it runs leaves
+        # no never-awaited coroutine behind.
         async def run() -> None:
             try:
-                await work
+                await asyncio.to_thread(work, *args)
             except Exception as error:  # keep the server alive; report in status
                 log.exception("index work failed")
                 self.status.state, self.status.error = "error", str(error)
