@@ -82,7 +82,9 @@ class Settings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         workspace = _workspace_hint(init_settings)
         if workspace is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, workspace / ".pairpad/config.toml"))
+            sources.append(
+                TomlConfigSettingsSource(settings_cls, workspace / ".pairpad/config.toml")
+            )
         sources.append(TomlConfigSettingsSource(settings_cls, user_config_file()))
         return tuple(sources)
 
