@@ -11,6 +11,7 @@ import socketio
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -81,6 +82,8 @@ def create_app(settings: Settings) -> PairpadApp:
         redoc_url=None,
     )
     api.state.services = services
+    # The UI bundle is ~3.8 MB of JS; gzip sends ~1 MB.
+    api.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_error_handlers(api)
     for module in (
         health, settings_api, workspace_api, files_api, search_api, chat_api, models_api

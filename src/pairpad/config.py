@@ -39,7 +39,9 @@ class Settings(BaseSettings):
 
     workspace: Path = Field(default_factory=Path.cwd, description="Folder served to the editor.")
     host: str = "127.0.0.1"
-    port: int = 0
+    # A stable default keeps the browser origin (and with it the unsaved buffers kept in
+    # IndexedDB) the same across restarts; a busy port still falls back to a free one.
+    port: int = 8712
     token: str | None = Field(default=None, description="Access token; generated when unset.")
     data_dir: Path = Field(default_factory=default_data_dir)
     allowed_hosts: list[str] = Field(

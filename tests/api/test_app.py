@@ -52,3 +52,9 @@ async def test_unknown_api_route_is_404_json(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/does-not-exist")
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+async def test_large_responses_are_gzipped(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["openapi"]

@@ -24,7 +24,7 @@ def user_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_defaults(user_toml: Path, workspace: Path) -> None:
     settings = Settings(workspace=workspace)
     assert settings.host == "127.0.0.1"
-    assert settings.port == 0
+    assert settings.port == 8712
     assert settings.token is None
     assert settings.workspace == workspace.resolve()
 
