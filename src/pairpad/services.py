@@ -77,20 +77,21 @@ def build_services(settings: Settings, token: str) -> Services:
         finder=FileFinder(settings.workspace, timeout=settings.search_timeout),
         watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms),
         context=ContextService(
-            settings.workspace, settings.data_dir, settings.index,
+            settings.workspace,
+            settings.data_dir,
+            settings.index,
             notify=lambda progress: realtime.broadcast(INDEX_PROGRESS, progress),
         ),
         # Chat reads files through the workspace FileService (confinement, size limits).
         ai=build_ai(settings.ai, settings.data_dir, db, files, socket_emitter(realtime.sio)),
     )
-    services.watcher.subscribe(services.finder.on_changes)
-    services.watcher.subscribe(
-        lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes))
-    )
-    services.components.append(services.watcher)
-    services.watcher.subscribe(services.context.on_fs_changes)
-    services.components.append(services.context)  # indexes off the event loop
+    watcher = services.watcher
+    watcher.subscribe(services.finder.on_changes)
+    watcher.subscribe(services.context.on_fs_changes)
+    watcher.subscribe(lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes)))
     services.ai.chat.sources.append(CodebaseContextSource(services.context))
     register_chat_events(realtime.sio, services.ai.chat)
-    services.components.append(services.ai)  # stops the local model server with the app
+    # Started in this order, stopped in reverse: the indexer works off the event loop, and
+    # stopping the AI layer kills the local model server with the app.
+    services.components += [watcher, services.context, services.ai]
     return services
