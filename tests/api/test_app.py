@@ -7,9 +7,12 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
+from pairpad import app as app_module
 from pairpad.app import PairpadApp, create_app
 from pairpad.config import Settings
+from tests.conftest import TEST_HOST, TEST_TOKEN
 
 
 async def test_openapi_lists_routes(client: httpx.AsyncClient) -> None:
@@ -54,7 +57,26 @@ async def test_unknown_api_route_is_404_json(client: httpx.AsyncClient) -> None:
     assert response.json()["detail"]
 
 
-async def test_large_responses_are_gzipped(client: httpx.AsyncClient) -> None:
-    response = await client.get("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
-    assert response.headers["content-encoding"] == "gzip"
-    assert response.json()["openapi"]
+async def test_ui_bundle_is_gzipped_but_api_json_is_not(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    static = tmp_path / "static"
+    (static / "assets").mkdir(parents=True)
+    (static / "index.html").write_text("<!doctype html><title>Pairpad</title>")
+    (static / "assets" / "app.js").write_text("console.log('pairpad');\n" * 500)
+    monkeypatch.setattr(app_module, "STATIC_DIR", static)
+    app = create_app(settings)
+    async with (
+        app.fastapi.router.lifespan_context(app.fastapi),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url=f"http://{TEST_HOST}",
+            headers={"Authorization": f"Bearer {TEST_TOKEN}", "Accept-Encoding": "gzip"},
+        ) as http,
+    ):
+        asset = await http.get("/assets/app.js")
+        assert asset.headers["content-encoding"] == "gzip"
+        assert asset.text.startswith("console.log")
+        assert "Pairpad" in (await http.get("/")).text
+        spec = await http.get("/api/openapi.json")
+        assert "content-encoding" not in spec.headers
