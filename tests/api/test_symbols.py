@@ -30,7 +30,8 @@ async def test_outline_of_a_file(client: httpx.AsyncClient, workspace: Path) -> 
 
 
 @pytest.mark.parametrize(("path", "status"), [
-    ("../etc/passwd", 403), ("/etc/passwd", 403), ("nope.py", 404), ("kvstore", 404),
+    ("../etc/passwd", 403), ("/etc/passwd", 403), ("nope.py", 404),
+    ("kvstore", 400),  # a directory, as GET /api/files/content answers
 ])
 async def test_outline_refuses_bad_paths(client: httpx.AsyncClient, path: str,
                                          status: int) -> None:
