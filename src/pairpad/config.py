@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
+import structlog
 from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -18,6 +19,7 @@ from pairpad.ai.config import AISettings
 from pairpad.ai.context.settings import IndexSettings
 
 MiB = 1024 * 1024
+log = structlog.get_logger("pairpad.config")
 
 
 def default_data_dir() -> Path:
@@ -84,11 +86,30 @@ class Settings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         workspace = _workspace_hint(init_settings)
         if workspace is not None:
-            sources.append(
-                TomlConfigSettingsSource(settings_cls, workspace / ".pairpad/config.toml")
-            )
+            sources.append(WorkspaceTomlSource(settings_cls, workspace / ".pairpad/config.toml"))
         sources.append(TomlConfigSettingsSource(settings_cls, user_config_file()))
         return tuple(sources)
+
+
+# What a workspace's own `.pairpad/config.toml` may set. A cloned repository is not trusted:
+# the token, bind address, allowed hosts, data dir and model providers (whose `base_url` would
+# receive the user's API keys) are only taken from the user's config, env and arguments.
+WORKSPACE_SETTABLE = frozenset(
+    {"max_file_size", "search_timeout", "search_max_results", "watch_debounce_ms", "index"}
+)
+
+
+class WorkspaceTomlSource(TomlConfigSettingsSource):
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        ignored = sorted(set(values) - WORKSPACE_SETTABLE)
+        if ignored:
+            log.warning(
+                "workspace config keys ignored",
+                keys=ignored,
+                hint="set them in your user config.toml or PAIRPAD_* env vars",
+            )
+        return {key: value for key, value in values.items() if key in WORKSPACE_SETTABLE}
 
 
 def _workspace_hint(init_settings: PydanticBaseSettingsSource) -> Path | None:
