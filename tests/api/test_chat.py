@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -177,3 +178,16 @@ async def test_delete_while_streaming_cancels_first(
     assert response.status_code == 204
     await asyncio.sleep(0)
     assert count(chat_settings.database_path, "messages") == 0
+
+
+async def test_export_with_a_non_latin1_title(http: httpx.AsyncClient) -> None:
+    title = "Почему order_total — 你好"
+    cid = (await http.post("/api/conversations", json={"title": title})).json()["id"]
+    export = await http.get(f"/api/conversations/{cid}/export")
+    assert export.status_code == 200, export.text
+    disposition = export.headers["content-disposition"]
+    assert disposition.isascii()
+    assert 'filename="order_total.md"' in disposition  # the ASCII fallback
+    encoded = disposition.split("filename*=UTF-8''", 1)[1]
+    assert unquote(encoded) == "Почему-order_total-你好.md"
+    assert export.text.startswith(f"# {title}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
@@ -67,9 +68,17 @@ async def export_conversation(conversation_id: str, services: ServicesDep) -> Re
     store = services.ai.conversations
     markdown = await store.export_markdown(conversation_id)
     title = (await store.get(conversation_id)).title
-    filename = (re.sub(r"[^\w.-]+", "-", title).strip("-") or "conversation")[:60] + ".md"
     return Response(markdown, media_type="text/markdown; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(title)})
+
+
+def content_disposition(title: str) -> str:
+    """`attachment` with an ASCII `filename` fallback and the real (UTF-8) name in
+    `filename*` (RFC 6266 / RFC 5987): HTTP headers are Latin-1, titles are not."""
+    stem = re.sub(r"[^\w.-]+", "-", title).strip("-.")[:60] or "conversation"
+    ascii_stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "conversation"
+    return (f'attachment; filename="{ascii_stem}.md"; '
+            f"filename*=UTF-8''{quote(stem + '.md', safe='')}")
 
 
 @router.post("/api/chat/context")
