@@ -174,7 +174,7 @@ class FileService:
     def _write(self, target: Resolved, request: SaveRequest) -> tuple[FileContent, bool]:
         if target.is_root:
             raise BadRequest("The workspace root is a directory, not a file")
-        _refuse_git_internals(target.rel, "write")
+        self._refuse_git_internals(target, "write")
         with _os_errors(target.rel):
             try:
                 info: os.stat_result | None = os.stat(target.path)
@@ -275,8 +275,16 @@ class FileService:
         entry = self.paths.entry(raw)
         if entry.is_root:
             raise Forbidden(f"Refusing to {action} the workspace root")
-        _refuse_git_internals(entry.rel, action)
+        self._refuse_git_internals(entry, action)
         return entry
+
+    def _refuse_git_internals(self, resolved: Resolved, action: str) -> None:
+        # Hooks and config in .git run code; the editor and the agent never write there.
+        # Both the path as given and where it really leads count: a committed link
+        # `cfg -> .git/config` must not open a way in.
+        real_rel = self.paths.relative(resolved.path)
+        if ".git" in resolved.rel.split("/") or ".git" in real_rel.split("/"):
+            raise Forbidden(f"Refusing to {action} inside .git: it is managed by git")
 
     def _check_regular(self, target: Resolved, info: os.stat_result) -> None:
         if stat.S_ISDIR(info.st_mode):
@@ -311,10 +319,6 @@ class FileService:
         )
 
 
-def _refuse_git_internals(rel: str, action: str) -> None:
-    # Hooks and config in .git run code; the editor and the agent never write there.
-    if ".git" in rel.split("/"):
-        raise Forbidden(f"Refusing to {action} inside .git: it is managed by git")
 
 
 def _is_within(path: Path, ancestor: Path) -> bool:

@@ -103,3 +103,28 @@ async def test_git_internals_are_not_writable(service: FileService, tmp_path: Pa
         await service.move(".git/config", "config")
     assert not (tmp_path / ".git" / "hooks").exists()
     assert (tmp_path / ".git" / "config").read_text() == "[core]\n"
+
+
+async def test_links_into_git_internals_are_not_writable(
+    service: FileService, tmp_path: Path
+) -> None:
+    """A repository can commit `cfg -> .git/config`; writing through it would let a clone
+    set `core.fsmonitor` and run code on the next git command."""
+    (tmp_path / ".git" / "hooks").mkdir(parents=True)
+    (tmp_path / ".git" / "config").write_text("[core]\n")
+    (tmp_path / "cfg").symlink_to(".git/config")
+    (tmp_path / "hooks").symlink_to(".git/hooks")
+    current = etag_of(b"[core]\n")
+    with pytest.raises(Forbidden):
+        await service.write("cfg", SaveRequest(content="[core]\nfsmonitor = evil\n", etag=current))
+    with pytest.raises(Forbidden):
+        await service.write("hooks/pre-commit", SaveRequest(content="evil", etag=None))
+    with pytest.raises(Forbidden):
+        await service.mkdir("hooks/sub")
+    with pytest.raises(Forbidden):
+        await service.delete("hooks/anything")
+    assert (tmp_path / ".git" / "config").read_text() == "[core]\n"
+    assert os.listdir(tmp_path / ".git" / "hooks") == []
+    # the links themselves are ordinary workspace entries and may be removed
+    await service.delete("cfg")
+    assert not (tmp_path / "cfg").is_symlink()
