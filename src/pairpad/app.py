@@ -104,6 +104,15 @@ def _install_error_handlers(api: FastAPI) -> None:
     async def domain_error(_request: Request, error: PairpadError) -> JSONResponse:
         return JSONResponse({"detail": error.detail, **error.extra}, status_code=error.status_code)
 
+    @api.exception_handler(Exception)
+    async def unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+        # Still JSON with a `detail`; the traceback goes to the log with the request id.
+        log.exception("unhandled error", exc_info=error)
+        return JSONResponse(
+            {"detail": f"Internal error ({type(error).__name__}); see the server log."},
+            status_code=500,
+        )
+
     @api.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [

@@ -42,6 +42,14 @@ class Unprocessable(PairpadError):
     status_code = 422
 
 
+class InternalError(PairpadError):
+    status_code = 500
+
+
+class InsufficientStorage(PairpadError):
+    status_code = 507
+
+
 class Unavailable(PairpadError):
     status_code = 503
 

@@ -80,3 +80,21 @@ async def test_ui_bundle_is_gzipped_but_api_json_is_not(
         assert "Pairpad" in (await http.get("/")).text
         spec = await http.get("/api/openapi.json")
         assert "content-encoding" not in spec.headers
+
+
+async def test_an_unexpected_error_is_a_json_500(
+    app: PairpadApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken() -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.services.preferences, "get_all", broken)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+        base_url=f"http://{TEST_HOST}",
+        headers={"Authorization": f"Bearer {TEST_TOKEN}"},
+    ) as http:
+        response = await http.get("/api/settings")
+    assert response.status_code == 500
+    assert "RuntimeError" in response.json()["detail"]
+    assert "boom" not in response.json()["detail"]  # internals stay in the log

@@ -548,3 +548,33 @@ async def test_file_routes_require_authentication(anonymous: httpx.AsyncClient, 
     assert put.status_code == 401
     assert (await anonymous.delete("/api/files", params={"path": "b.txt"})).status_code == 401
     assert snapshot(tree) == state
+
+
+@pytest.mark.parametrize(
+    ("errno_value", "status", "words"),
+    [(28, 507, "disk space"), (30, 403, "Read-only"), (5, 500, "error")],  # ENOSPC, EROFS, EIO
+)
+async def test_disk_errors_on_save_are_json_and_keep_the_file(
+    client: httpx.AsyncClient,
+    workspace: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errno_value: int,
+    status: int,
+    words: str,
+) -> None:
+    from pairpad.workspace import files as files_module
+
+    (workspace / "a.txt").write_text("old\n")
+    etag = (await client.get("/api/files/content", params={"path": "a.txt"})).json()["etag"]
+
+    def failing_write(path: Path, data: bytes) -> None:
+        raise OSError(errno_value, os.strerror(errno_value))
+
+    monkeypatch.setattr(files_module, "atomic_write", failing_write)
+    response = await client.put(
+        "/api/files/content", params={"path": "a.txt"}, json={"content": "new\n", "etag": etag}
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/json"
+    assert words.lower() in response.json()["detail"].lower()
+    assert (workspace / "a.txt").read_text() == "old\n"

@@ -17,7 +17,16 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
-from pairpad.errors import BadRequest, Conflict, Forbidden, NotFound, TooLarge, UnsupportedMedia
+from pairpad.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InsufficientStorage,
+    InternalError,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+)
 from pairpad.workspace.atomic import atomic_write, fsync_directory
 from pairpad.workspace.ignore import IgnoreRules
 from pairpad.workspace.models import (
@@ -346,4 +355,8 @@ def _os_errors(rel: str) -> Iterator[None]:
             raise BadRequest(f"Path too long: {shown}") from None
         if error.errno == errno.ENOTEMPTY:
             raise Conflict(f"Not empty: {shown}") from None
-        raise
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise InsufficientStorage(f"Not enough disk space to save {shown}") from None
+        if error.errno == errno.EROFS:
+            raise Forbidden(f"Read-only file system: cannot change {shown}") from None
+        raise InternalError(f"{shown}: {error.strerror or error}") from None
