@@ -191,3 +191,26 @@ async def test_export_with_a_non_latin1_title(http: httpx.AsyncClient) -> None:
     encoded = disposition.split("filename*=UTF-8''", 1)[1]
     assert unquote(encoded) == "Почему-order_total-你好.md"
     assert export.text.startswith(f"# {title}")
+
+
+async def test_retry_resends_the_same_context(
+    chat_app: tuple[PairpadApp, Events], http: httpx.AsyncClient,
+) -> None:
+    chat = chat_of(chat_app)
+    ack = await chat.send(ChatSendRequest.model_validate({
+        "text": "Why does add differ from @lib/util.py?",
+        "active_file": {"path": "app.py", "content": "def add(a, b):\n    return a - b  # dirty\n"},
+        "selection": {"path": "app.py", "text": "return a - b", "start_line": 2, "end_line": 2},
+        "mentions": ["lib/util.py"], "errors": ["AssertionError: 3 != -1"]}))
+    await chat.wait_for(ack["conversation_id"])
+    sent = {c["id"]: c for c in ack["context"] if c["kind"] != "history"}
+    assert {"file:app.py", "selection:app.py", "file:lib/util.py", "error:0"} <= set(sent)
+    retried = await chat.retry(ack["conversation_id"])
+    await chat.wait_for(ack["conversation_id"])
+    again = {c["id"]: c for c in retried["context"] if c["kind"] != "history"}
+    assert again.keys() == sent.keys()
+    assert again["file:app.py"]["tokens"] == sent["file:app.py"]["tokens"]  # the dirty buffer
+    # The spec stays on the server: the API shows the inspector report only.
+    (user,) = (await http.get(f"/api/conversations/{ack['conversation_id']}")).json()["messages"]
+    assert "request" not in user and all(c["kind"] != "request" for c in user["context"])
+    assert "AssertionError" not in str(user["context"])

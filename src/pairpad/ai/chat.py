@@ -108,7 +108,7 @@ class ChatService:
         report = turn.context_report()
         user = await self.store.add_message(
             request.conversation_id, "user", request.text, context=report,
-            new_title=title_from(request.text),
+            request=context_spec(request), new_title=title_from(request.text),
         )
         if before_start is not None:
             await before_start(user.conversation_id)
@@ -123,8 +123,12 @@ class ChatService:
         if last_user is None:
             raise BadRequest("Nothing to retry: the conversation has no message")
         history = messages[: messages.index(last_user)]
-        request = ChatSendRequest(conversation_id=conversation_id, text=last_user.content,
-                                  model=model)
+        # The same context as the first time: active file, selection, mentions, errors.
+        spec = dict(last_user.request or {})
+        if model is not None:
+            spec["model"] = model
+        request = ChatSendRequest.model_validate(
+            {**spec, "conversation_id": conversation_id, "text": last_user.content})
         turn = await self.prepare(request, history)
         for stale in messages[messages.index(last_user) + 1:]:
             await self.store.delete_message(stale.id)
@@ -215,6 +219,12 @@ class ChatService:
             if gen.conversation_id == conversation_id and gen.task is not None:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await gen.task
+
+
+def context_spec(request: ChatSendRequest) -> dict[str, Any]:
+    """What a retry needs to rebuild this request's context (everything but the text)."""
+    return request.model_dump(mode="json", exclude={"conversation_id", "text"},
+                              exclude_defaults=True)
 
 
 def _history_items(history: list[Message]) -> list[ContextItem]:

@@ -14,6 +14,10 @@ from pairpad.storage.db import Database
 from pairpad.storage.tables import ConversationRow, MessageRow
 
 TITLE_MAX = 200
+# A user message's `context` column holds the inspector's report items and, as one extra entry
+# of this kind, the request's context spec (active file, selection, mentions, pasted errors,
+# exclusions) so a retry resends the same context. The spec never leaves the server.
+REQUEST_ENTRY = "request"
 
 
 def new_id() -> str:
@@ -35,9 +39,12 @@ class Message:
     usage: dict[str, Any] | None
     context: list[dict[str, Any]] | None
     created_at: str
+    request: dict[str, Any] | None = None  # the context spec it was sent with (user messages)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        del data["request"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,15 @@ def _conversation(row: ConversationRow, count: int = 0) -> Conversation:
 
 
 def _message(row: MessageRow) -> Message:
+    context, request = row.context, None
+    if context is not None:
+        specs = [c for c in context if c.get("kind") == REQUEST_ENTRY]
+        if specs:
+            context = [c for c in context if c.get("kind") != REQUEST_ENTRY]
+            spec = specs[0].get("spec")
+            request = dict(spec) if isinstance(spec, dict) else None
     return Message(row.id, row.conversation_id, row.role, row.content, row.model,
-                   row.finish_reason, row.usage, row.context, row.created_at.isoformat())
+                   row.finish_reason, row.usage, context, row.created_at.isoformat(), request)
 
 
 def title_from(text: str) -> str:
@@ -131,11 +145,14 @@ class ConversationStore:
         finish_reason: str | None = None,
         usage: dict[str, Any] | None = None,
         context: list[dict[str, Any]] | None = None,
+        request: dict[str, Any] | None = None,
         new_title: str | None = None,
     ) -> Message:
         """Append one message in one transaction; `conversation_id=None` creates the
         conversation too (titled `new_title`), so a failed insert leaves neither behind."""
         now = _now()
+        if request is not None:
+            context = [*(context or []), {"kind": REQUEST_ENTRY, "spec": request}]
         async with self._db.session() as session:
             if conversation_id is None:
                 title = (new_title or "New chat")[:TITLE_MAX]
