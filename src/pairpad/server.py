@@ -15,6 +15,7 @@ from pathlib import Path
 import uvicorn
 
 from pairpad.app import PairpadApp, create_app
+from pairpad.auth.local_token import load_or_create_token
 from pairpad.config import Settings
 
 
@@ -62,6 +63,9 @@ def runtime_file_path(directory: Path) -> Path:
 
 
 async def serve(settings: Settings, announce: Callable[[str], None] = print) -> None:
+    if settings.token is None:
+        token = await asyncio.to_thread(load_or_create_token, settings.data_dir / "token")
+        settings = settings.model_copy(update={"token": token})
     app = create_app(settings)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]

@@ -76,6 +76,24 @@ def test_token_option_and_env(workspace: Path, data_dir: Path) -> None:
         by_env.stop()
 
 
+def test_the_token_survives_a_restart_unless_given(workspace: Path, data_dir: Path) -> None:
+    """A restarted server keeps the browser's cookie valid, so open tabs reconnect."""
+    first = start_server(workspace, data_dir)
+    first.stop()
+    second = start_server(workspace, data_dir)
+    try:
+        assert second.token == first.token
+        assert stat.S_IMODE((data_dir / "token").stat().st_mode) == 0o600
+        response = httpx.get(f"{second.base_url}/api/workspace", headers=first.auth_headers)
+        assert response.status_code == 200
+    finally:
+        second.stop()
+    given = start_server(workspace, data_dir, "--token", "given-token-789")
+    given.stop()
+    assert given.token == "given-token-789"
+    assert (data_dir / "token").read_text() == first.token
+
+
 def test_busy_port_falls_back_to_a_free_one(workspace: Path, data_dir: Path) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", 0))

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 from pairpad.auth.identity import LocalTokenIdentityProvider, parse_cookies
+from pairpad.auth.local_token import load_or_create_token
 
 TOKEN = "s3cret-token"
 
@@ -30,3 +34,17 @@ def test_malformed_cookie_header_authenticates_nobody() -> None:
     assert "pairpad_token" not in parse_cookies('pairpad_token="unterminated')
     provider = LocalTokenIdentityProvider(TOKEN)
     assert provider.from_headers(None, '=;;"\x00') is None
+
+
+def test_token_file_is_created_once_private_and_reused(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "token"
+    first = load_or_create_token(path)
+    assert len(first) >= 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_token(path) == first
+
+
+def test_a_truncated_token_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "token"
+    path.write_text("short")
+    assert load_or_create_token(path) != "short"
