@@ -59,15 +59,26 @@ def build_request(question: str, file: Path | None, workspace: Path,
                                            "model": model, "max_tokens": max_tokens})
 
 
+EXIT_FAILED = 1  # the server refused the question or the provider failed
+EXIT_USAGE = 2
+EXIT_LOST = 3  # the connection dropped, or no answer came within the idle timeout
+IDLE_TIMEOUT = 300.0  # seconds without any event before giving up on a remote answer
+
+
 class Printer:
-    """Writes one answer's deltas as they come and remembers how it ended."""
+    """Writes one answer's deltas as they come and remembers how it ended.
+
+    Events can arrive before the `chat:send` ack names their message: all of them (deltas,
+    done, error) are buffered by message id and replayed, in order, once the ack is in."""
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out, self.err = out, err
         self.message_id: str | None = None
-        self.pending: dict[str, list[str]] = {}
+        self.pending: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.done = asyncio.Event()
         self.error: str | None = None
+        self.exit_code = 0
+        self._activity = asyncio.Event()
 
     def started(self, ack: dict[str, Any]) -> None:
         self.message_id = ack["message_id"]
@@ -76,50 +87,113 @@ class Printer:
             parts = ", ".join(f"{c.get('path') or c.get('title')} ({c['tokens']} tok"
                               f"{', truncated' if c.get('truncated') else ''})" for c in included)
             print(f"[{ack['model']}] context: {parts}", file=self.err)
-        for text in self.pending.pop(ack["message_id"], []):
-            self.out.write(text)
+        for event, data in self.pending.pop(ack["message_id"], []):
+            self._handle(event, data)
+        self.pending.clear()  # other messages' events (another client's) are not ours
         self.out.flush()
 
     async def event(self, event: str, data: dict[str, Any]) -> None:
         mid = data.get("message_id")
+        if self.message_id is None:
+            if isinstance(mid, str):
+                self.pending.setdefault(mid, []).append((event, data))  # before the ack
+        elif mid == self.message_id:
+            self._handle(event, data)
+
+    def _handle(self, event: str, data: dict[str, Any]) -> None:
+        self._activity.set()
+        if self.done.is_set():
+            return
         if event == "chat:delta":
-            if mid == self.message_id:
-                self.out.write(data["text"])
-                self.out.flush()
-            elif self.message_id is None and isinstance(mid, str):
-                self.pending.setdefault(mid, []).append(data["text"])  # before the ack
-        elif event in ("chat:done", "chat:error") and mid == self.message_id:
-            if event == "chat:error":
-                self.error = str(data.get("detail"))
-            else:
-                usage = data.get("usage") or {}
-                print(f"\n[{data.get('finish_reason')}; {usage.get('input_tokens', '?')} in, "
-                      f"{usage.get('output_tokens', '?')} out]", file=self.err)
+            self.out.write(data["text"])
+            self.out.flush()
+        elif event == "chat:error":
+            self.fail(str(data.get("detail")), EXIT_FAILED)
+        elif event == "chat:done":
+            usage = data.get("usage") or {}
+            print(f"\n[{data.get('finish_reason')}; {usage.get('input_tokens', '?')} in, "
+                  f"{usage.get('output_tokens', '?')} out]", file=self.err)
             self.done.set()
 
+    def fail(self, detail: str, code: int) -> None:
+        if not self.done.is_set():
+            self.error, self.exit_code = detail, code
+            self.done.set()
 
-async def chat_remote(server: dict[str, Any], request: ChatSendRequest, printer: Printer) -> int:
+    def disconnected(self) -> None:
+        self.fail("lost the connection to the Pairpad server before the answer ended "
+                  "(did it stop?)", EXIT_LOST)
+
+    async def wait(self, idle_timeout: float) -> None:
+        """Until done, error or disconnect; gives up after `idle_timeout` s without an event."""
+        while not self.done.is_set():
+            self._activity.clear()
+            done = asyncio.ensure_future(self.done.wait())
+            active = asyncio.ensure_future(self._activity.wait())
+            try:
+                await asyncio.wait({done, active}, timeout=idle_timeout,
+                                   return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                done.cancel()
+                active.cancel()
+            if not self.done.is_set() and not self._activity.is_set():
+                self.fail(f"no answer from the server for {idle_timeout:g}s; gave up", EXIT_LOST)
+
+
+async def chat_remote(server: dict[str, Any], request: ChatSendRequest, printer: Printer,
+                      idle_timeout: float = IDLE_TIMEOUT) -> int:
     import socketio  # needs aiohttp (python-socketio's asyncio client)
 
     client = socketio.AsyncClient(reconnection=False)
     for name in ("chat:delta", "chat:done", "chat:error"):
         client.on(name, _forward(printer, name))
-    await client.connect(server["base_url"], auth={"token": server["token"]},
-                         transports=["websocket"], wait_timeout=10)
+
+    async def on_disconnect(*_args: Any) -> None:
+        printer.disconnected()
+
+    client.on("disconnect", on_disconnect)
     try:
-        ack = await client.call("chat:send", request.model_dump(exclude_none=True), timeout=120)
+        await client.connect(server["base_url"], auth={"token": server["token"]},
+                             transports=["websocket"], wait_timeout=10)
+    except socketio.exceptions.ConnectionError as error:
+        print(f"pairpad: cannot connect to the server at {server['base_url']}: {error}",
+              file=printer.err)
+        return EXIT_LOST
+    try:
+        # `call` keeps waiting after a disconnect (until its timeout): race it with that.
+        sending = asyncio.ensure_future(
+            client.call("chat:send", request.model_dump(exclude_none=True), timeout=120))
+        dropped = asyncio.ensure_future(printer.done.wait())
+        try:
+            await asyncio.wait({sending, dropped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            dropped.cancel()
+            if not sending.done():
+                sending.cancel()
+        if printer.done.is_set() or sending.cancelled() or sending.exception() is not None:
+            printer.fail("the server did not accept the question (no answer to chat:send)",
+                         EXIT_LOST)
+            return _result(printer)
+        ack = sending.result()
         if "error" in ack:
             print(f"pairpad: {ack['error']}", file=printer.err)
-            return 1
+            return EXIT_FAILED
         printer.started(ack)
         try:
-            await printer.done.wait()
+            await printer.wait(idle_timeout)
         except asyncio.CancelledError:
-            await client.emit("chat:cancel", {"message_id": ack["message_id"]})
+            await _cancel(client, ack["message_id"])
             raise
+        if printer.exit_code == EXIT_LOST and client.connected:
+            await _cancel(client, ack["message_id"])  # gave up waiting: stop the generation
     finally:
         await client.disconnect()
     return _result(printer)
+
+
+async def _cancel(client: Any, message_id: str) -> None:
+    with contextlib.suppress(Exception):
+        await client.emit("chat:cancel", {"message_id": message_id})
 
 
 def _forward(printer: Printer, name: str) -> Callable[[dict[str, Any]], Awaitable[None]]:
@@ -155,7 +229,7 @@ async def chat_embedded(settings: Settings, request: ChatSendRequest, printer: P
             ack = await ai.chat.send(request)
         except PairpadError as error:
             print(f"pairpad: {error.detail}", file=printer.err)
-            return 1
+            return EXIT_FAILED
         printer.started(ack)
         try:
             await printer.done.wait()
@@ -168,12 +242,15 @@ async def chat_embedded(settings: Settings, request: ChatSendRequest, printer: P
 def _result(printer: Printer) -> int:
     if printer.error:
         print(f"\npairpad: {printer.error}", file=printer.err)
-        return 1
+        return printer.exit_code or EXIT_FAILED
     return 0
 
 
 def run_chat(question: str, file: Path | None, model: str | None, max_tokens: int | None,
-             local: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+             local: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+             idle_timeout: float = IDLE_TIMEOUT) -> int:
+    """Exit code 0 on an answer, 1 when the server or provider failed, 2 on bad usage, 3 when
+    the connection dropped or nothing came for `idle_timeout` seconds, 130 on Ctrl+C."""
     settings = Settings(workspace=Path.cwd())
     server = None if local else find_running_server(settings.runtime_dir)
     try:
@@ -181,14 +258,14 @@ def run_chat(question: str, file: Path | None, model: str | None, max_tokens: in
                                 else settings.workspace, model, max_tokens)
     except (OSError, ValueError) as error:
         print(f"pairpad: {error}", file=err)
-        return 2
+        return EXIT_USAGE
     if not request.text.strip():
         print("pairpad: the question is empty", file=err)
-        return 2
+        return EXIT_USAGE
     printer = Printer(out, err)
     if server is not None:
         print(f"(via the running server at {server['base_url']})", file=err)
-    runner = chat_remote(server, request, printer) if server else chat_embedded(
+    runner = chat_remote(server, request, printer, idle_timeout) if server else chat_embedded(
         settings, request, printer)
     try:
         return asyncio.run(runner)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ import socketio
 
 from pairpad.ai.config import LocalModelSettings
 from pairpad.ai.providers.local import LocalModelServer
+from pairpad.cli_chat import run_chat
 from tests.support.model import require_embedded_model
 from tests.support.server import RunningServer, start_server
 
@@ -276,3 +282,95 @@ def test_cli_chat_embedded_and_models(tmp_path: Path) -> None:
     assert "chat          local:smollm2-135m-instruct" in models.stdout
     bad = run_cli("chat", "hi", "--model", "ghost:x", cwd=tmp_path, data_dir=tmp_path / "data")
     assert bad.returncode == 1 and "Unknown provider 'ghost'" in bad.stderr
+
+
+class SilentEndpoint:
+    """A TCP server that accepts connections and never answers (a hung provider)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.held.append(self.sock.accept()[0])
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def provider_env(name: str, base_url: str) -> dict[str, str]:
+    return {f"PAIRPAD_AI__PROVIDERS__{name.upper()}__KIND": "openai_compat",
+            f"PAIRPAD_AI__PROVIDERS__{name.upper()}__BASE_URL": base_url,
+            f"PAIRPAD_AI__PROVIDERS__{name.upper()}__MODELS": '["m"]',
+            "PAIRPAD_AI__ROLES__CHAT": f"{name}:m"}
+
+
+def cli_in_process(cwd: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                   idle_timeout: float) -> tuple[int, str]:
+    monkeypatch.chdir(cwd)
+    for key in [k for k in os.environ if k.startswith("PAIRPAD_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("PAIRPAD_DATA_DIR", str(data_dir))
+    out, err = io.StringIO(), io.StringIO()
+    code = run_chat("What does add do?", None, None, 8, False, out, err, idle_timeout)
+    return code, err.getvalue()
+
+
+def wait_until_streaming(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.base_url, headers=server.auth_headers) as http:
+        deadline = time.monotonic() + 60  # a hang guard, not a measurement
+        while time.monotonic() < deadline:
+            for item in http.get("/api/conversations").json()["conversations"]:
+                if http.get(f"/api/conversations/{item['id']}").json()["streaming"]:
+                    return
+            time.sleep(0.1)
+    raise AssertionError("no answer started streaming")
+
+
+def test_cli_chat_provider_error_exits_1_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "ws").mkdir()
+    running = start_server(tmp_path / "ws", tmp_path / "data",
+                           env=provider_env("down", "http://127.0.0.1:9/v1"))
+    try:
+        code, err = cli_in_process(tmp_path / "ws", tmp_path / "data", monkeypatch, 60)
+    finally:
+        running.stop()
+    assert "via the running server" in err
+    assert code == 1 and "Provider 'down' unreachable" in err, err
+
+
+def test_cli_chat_gives_up_on_silence_and_on_a_lost_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "ws").mkdir()
+    hung = SilentEndpoint()
+    running = start_server(tmp_path / "ws", tmp_path / "data",
+                           env=provider_env("hung", f"http://127.0.0.1:{hung.port}/v1"))
+    try:
+        # The provider never answers: the CLI stops waiting after the idle bound, exit 3.
+        code, err = cli_in_process(tmp_path / "ws", tmp_path / "data", monkeypatch, 1)
+        assert code == 3 and "no answer from the server for 1s" in err, err
+        # The server goes away mid-answer: a clear error and exit 3, not a hang.
+        result: list[tuple[int, str]] = []
+        waiting = threading.Thread(target=lambda: result.append(cli_in_process(
+            tmp_path / "ws", tmp_path / "data", monkeypatch, 600)), daemon=True)
+        waiting.start()
+        wait_until_streaming(running)  # the CLI is connected and waiting for the answer
+        assert waiting.is_alive()
+        running.stop()
+        waiting.join(timeout=30)  # a hang guard: the CLI returns on the disconnect
+        assert not waiting.is_alive(), "pairpad chat hung after the server stopped"
+        ((code, err),) = result
+        assert code == 3 and "lost the connection" in err, err
+    finally:
+        running.stop()
+        hung.close()
