@@ -56,6 +56,13 @@ async def test_token_url_sets_httponly_strict_cookie_and_redirects(app: PairpadA
         assert (await http.get("/api/settings")).status_code == 200
 
 
+async def test_token_redirect_stays_on_this_origin(app: PairpadApp) -> None:
+    async with browser_client(app) as http:
+        response = await http.get(f"http://{TEST_HOST}//evil.example/?token={TEST_TOKEN}")
+        assert response.status_code == 303
+        assert response.headers["location"] == "/evil.example/"
+
+
 async def test_invalid_token_url_is_refused(app: PairpadApp) -> None:
     async with browser_client(app) as http:
         response = await http.get("/?token=wrong")
@@ -139,6 +146,7 @@ async def test_security_headers_on_every_response(anonymous: httpx.AsyncClient, 
     assert "frame-ancestors 'none'" in csp
     assert "worker-src 'self' blob:" in csp
     assert "script-src 'self'" in csp and "unsafe-eval" not in csp
+    assert "connect-src 'self';" in csp  # no ws:/wss: wildcard to any host
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "no-referrer"
 

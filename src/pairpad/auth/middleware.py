@@ -110,7 +110,9 @@ class LocalSecurityMiddleware:
         query = [
             (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"
         ]
-        location = scope["path"] + (f"?{urlencode(query)}" if query else "")
+        # `//evil.example/` would be a scheme-relative URL: an open redirect.
+        path = "/" + scope["path"].lstrip("/")
+        location = path + (f"?{urlencode(query)}" if query else "")
         cookie_flags = "Path=/; SameSite=Strict"
         await send(
             {

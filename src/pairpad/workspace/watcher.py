@@ -82,9 +82,9 @@ class Watcher:
 
     def relevant(self, change: Change, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
-        if rel == "." or rel.startswith(".."):
-            return False
         parts = rel.split(os.sep)
+        if rel == "." or parts[0] == "..":  # outside the root; `..notes` is a real name
+            return False
         if parts[-1].startswith(TEMP_PREFIX):
             return False
         if _IGNORED_DIRS.intersection(parts):

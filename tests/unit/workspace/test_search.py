@@ -93,6 +93,8 @@ def test_watcher_filter(tmp_path: Path) -> None:
     assert not relevant(Change.added, str(tmp_path / ".git"))
     assert not relevant(Change.added, str(tmp_path / "src" / ".pairpad-tmp-0123"))
     assert not relevant(Change.modified, str(tmp_path))
+    assert relevant(Change.added, str(tmp_path / "..notes"))  # a name, not a parent
+    assert not relevant(Change.added, str(tmp_path.parent / "sibling.txt"))
 
 
 def test_watcher_collapses_changes_of_one_path_in_a_batch(tmp_path: Path) -> None:
