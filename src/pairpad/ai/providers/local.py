@@ -57,6 +57,20 @@ def embedded_model_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / EMBEDDED_GGUF
 
 
+def llama_server_missing() -> str | None:
+    """Why llama-cpp-python's server cannot run here, or None. Cheap: finds the package on
+    disk without importing it (importing loads the llama.cpp shared library)."""
+    spec = importlib.util.find_spec("llama_cpp")
+    if spec is None or not spec.submodule_search_locations:
+        return ("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]' "
+                "(the embedded model needs it), or point ai.roles at another provider")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    if not (package / "server" / "__main__.py").is_file():
+        return ("llama-cpp-python's server is not installed: pip install "
+                "'llama-cpp-python[server]', or point ai.roles at another provider")
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -107,6 +121,23 @@ class LocalModelServer:
     async def start(self) -> None:
         """Lazy: the model loads on first use so `pairpad open` stays instant."""
 
+    def model_file(self) -> Path:
+        """The GGUF to serve; raises ProviderError (naming the setting) when it is missing."""
+        model = self._settings.model_path or embedded_model_path()
+        if not model.is_file():
+            raise ProviderError(
+                f"Local model file not found: {model}; set ai.local.model_path",
+                "unavailable", "ai.local.model_path",
+            )
+        return model
+
+    def preflight(self) -> None:
+        """Can a server start at all? Raises ProviderError saying what is missing (no start)."""
+        missing = llama_server_missing()
+        if missing is not None:
+            raise ProviderError(missing, "unavailable", "ai.local")
+        self.model_file()
+
     async def ensure_running(self) -> str:
         """Base URL (`http://127.0.0.1:PORT/v1`) of a healthy server, starting one if needed."""
         async with self._lock:
@@ -136,12 +167,8 @@ class LocalModelServer:
             await asyncio.to_thread(process.wait, 5)
 
     async def _launch(self) -> str:
-        model = self._settings.model_path or embedded_model_path()
-        if not model.is_file():
-            raise ProviderError(
-                f"Local model file not found: {model}; set ai.local.model_path",
-                "unavailable", "ai.local.model_path",
-            )
+        self.preflight()
+        model = self.model_file()
         port = free_port()
         argv = [
             sys.executable, "-m", "llama_cpp.server", "--model", str(model),
@@ -311,6 +338,10 @@ class LocalProvider:
 
     async def health(self) -> Health:
         if not self._server.running:
+            try:
+                self._server.preflight()
+            except ProviderError as error:
+                return Health(False, error.detail)
             return Health(True, "embedded model; starts on first use")
         adapter = await self._compat()
         return await adapter.health()
