@@ -10,6 +10,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -201,3 +202,57 @@ async def test_socket_and_http_share_one_port(server: RunningServer) -> None:
     finally:
         await client.disconnect()
     await asyncio.sleep(0)
+
+
+def test_opens_the_browser_unless_told_not_to(
+    workspace: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "fake-browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    browser.chmod(0o755)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pairpad", "open", str(workspace), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")},
+            "PAIRPAD_DATA_DIR": str(data_dir),
+            "BROWSER": f"{browser} %s",  # honoured by Python's webbrowser module
+            "DISPLAY": "",
+        },
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        url = line.removeprefix("Pairpad is running at ")
+        for _ in range(200):
+            if opened.exists():
+                break
+            time.sleep(0.05)
+        assert opened.read_text().strip() == url
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+        process.stdout.close()  # type: ignore[union-attr]
+
+
+def test_host_option_binds_that_address(workspace: Path, data_dir: Path) -> None:
+    running = start_server(workspace, data_dir, "--host", "127.0.0.2")
+    try:
+        assert running.base_url.startswith("http://127.0.0.2:")
+        assert httpx.get(f"{running.base_url}/api/health").status_code == 200
+    finally:
+        running.stop()
+
+
+def test_log_lines_carry_the_request_id(server: RunningServer) -> None:
+    response = httpx.get(f"{server.base_url}/api/workspace", headers=server.auth_headers)
+    request_id = response.headers["x-request-id"]
+    server.stop()
+    lines = [json.loads(line) for line in server.output if line.startswith("{")]
+    matching = [line for line in lines if line.get("request_id") == request_id]
+    assert matching, "no JSON log line carries the response's request id"
+    assert matching[0]["path"] == "/api/workspace"
+    assert matching[0]["status"] == 200
