@@ -26,7 +26,10 @@ async def test_health_needs_no_credentials(anonymous: httpx.AsyncClient) -> None
     assert response.json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("path", ["/api/settings", "/api/workspace", "/api/openapi.json", "/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/settings", "/api/workspace", "/api/openapi.json", "/", "/socket.io-lookalike"],
+)
 async def test_no_credentials_is_401_json(anonymous: httpx.AsyncClient, path: str) -> None:
     response = await anonymous.get(path)
     assert response.status_code == 401

@@ -82,7 +82,7 @@ class LocalSecurityMiddleware:
         if path in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
-        if path.startswith(SOCKETIO_PREFIX):
+        if path == SOCKETIO_PREFIX or path.startswith(SOCKETIO_PREFIX + "/"):
             # Socket.IO authenticates in its connect handler (cookie or auth={"token"}).
             await self.app(scope, receive, send)
             return
