@@ -40,3 +40,27 @@ def test_project_question_heuristic() -> None:
     assert is_project_question("How is the snapshot written?")
     assert is_project_question("fix parse_key please")
     assert not is_project_question("thanks, that works")
+
+
+async def test_secret_files_never_reach_retrieval(repo: Path, tmp_path: Path) -> None:
+    (repo / ".env").write_text("ZEBRACORN_API_KEY=sk_live_zebracorn_value\n")
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "zebracorn.pem").write_text("zebracorn private key material\n")
+    (repo / "notes.md").write_text("The zebracorn service is configured elsewhere.\n")
+    context = ContextService(repo, tmp_path / "data", IndexSettings())
+    context.indexer.build()
+    try:
+        status = await context.status()
+        skipped = {p.path: p.reason for p in status.skipped}
+        assert skipped[".env"] == skipped["deploy/zebracorn.pem"] == "secret"
+        query = "@codebase where is the ZEBRACORN_API_KEY zebracorn key set?"
+        items = await CodebaseContextSource(context).gather(query, ChatSendRequest(text=query))
+        paths = {i.path for i in items if i.kind == "codebase"}
+        assert "notes.md" in paths  # retrieval works; it just never sees the secrets
+        assert not paths & {".env", "deploy/zebracorn.pem"}
+        assert all("sk_live" not in i.content for i in items)
+        automatic = await CodebaseContextSource(context).gather(
+            "where is ZEBRACORN_API_KEY defined?", ChatSendRequest(text="x"))
+        assert all(i.path != ".env" for i in automatic)
+    finally:
+        await context.stop()

@@ -63,3 +63,33 @@ def test_unreadable_file_is_listed_not_fatal(repo: Path) -> None:
     secret.chmod(0)
     reasons = {s.path: s.reason for s in walk(repo, IndexSettings()).skipped}
     assert reasons["locked.py"].startswith("unreadable")
+
+
+SECRETS = {
+    ".env": "STRIPE_KEY=sk_live_zebracorn\n",
+    ".env.production": "DB_PASSWORD=zebracorn\n",
+    ".npmrc": "//registry.npmjs.org/:_authToken=zebracorn\n",
+    ".pypirc": "[pypi]\npassword = zebracorn\n",
+    ".netrc": "machine example.com login me password zebracorn\n",
+    "deploy/server.pem": "-----BEGIN PRIVATE KEY-----\nzebracorn\n",
+    "deploy/tls.key": "zebracorn\n",
+    "keys/id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\nzebracorn\n",
+    "keys/id_ed25519.pub": "ssh-ed25519 zebracorn\n",
+    ".aws/credentials": "[default]\naws_secret_access_key = zebracorn\n",
+    ".aws/config": "[default]\nregion = zebracorn\n",
+}
+
+
+def test_secret_files_are_skipped_as_secret(repo: Path) -> None:
+    for rel, text in SECRETS.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    (repo / ".env.example").write_text("STRIPE_KEY=put-yours-here\n")
+    result = walk(repo, IndexSettings())
+    paths = {f.path for f in result.files}
+    reasons = {s.path: s.reason for s in result.skipped}
+    for rel in SECRETS:
+        assert rel not in paths, rel
+        assert reasons.get(rel) == "secret", rel
+    assert ".env.example" in paths  # a template, not a secret
+    assert ".gitignore" in paths  # other dotfiles are still indexed

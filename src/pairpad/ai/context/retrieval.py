@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pairpad.ai.context.analyze import split_identifier
 from pairpad.ai.context.repomap import RepoMap, estimate_tokens
 from pairpad.ai.context.store import IndexStore
+from pairpad.ai.context.walker import is_secret
 
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al.); damps the head of each list
 CANDIDATES = 60
@@ -117,7 +118,8 @@ class Retriever:
         per_file: dict[str, int] = defaultdict(int)
         result: list[Snippet] = []
         for snippet in ordered:
-            if per_file[snippet.path] >= PER_FILE:
+            # The walker never indexes credentials; an index from before that rule might.
+            if per_file[snippet.path] >= PER_FILE or is_secret(snippet.path):
                 continue
             per_file[snippet.path] += 1
             snippet.score = round(fused[snippet.chunk_id] * RRF_K, 4)

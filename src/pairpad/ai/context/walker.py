@@ -5,6 +5,7 @@ fast, so we never re-implement them; we only add the checks it cannot do for us.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import subprocess
 import sys
@@ -21,6 +22,20 @@ LOCKFILES = frozenset({
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "poetry.lock", "uv.lock",
     "Pipfile.lock", "composer.lock", "Gemfile.lock", "go.sum",
 })
+# Credentials and keys: ripgrep walks dotfiles (--hidden), and indexed text can be sent to a
+# remote model by automatic retrieval, so these are never indexed (listed as "secret").
+SECRET_NAMES = frozenset({
+    ".env", ".envrc", ".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".netrc", "_netrc",
+    ".pgpass", ".git-credentials", ".htpasswd", ".dockercfg", "credentials", ".boto",
+    ".s3cfg", "terraform.tfstate", "terraform.tfstate.backup",
+})
+SECRET_GLOBS = (
+    ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.tfvars",
+    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.kdbx", "*.gpg",
+)
+SECRET_DIRS = frozenset({".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker"})
+# Templates committed on purpose, with placeholders instead of values.
+NOT_SECRET_SUFFIXES = (".example", ".sample", ".template", ".dist")
 ALWAYS_EXCLUDED = ("!.git", "!.hg", "!.svn", "!node_modules", "!__pycache__")
 SNIFF_BYTES = 8192
 
@@ -71,6 +86,18 @@ def rg_files(root: Path, settings: IndexSettings, targets: Iterable[str] = (),
     return paths
 
 
+def is_secret(rel: str) -> bool:
+    """Whether a workspace-relative path looks like credentials or a private key."""
+    parts = rel.replace(os.sep, "/").split("/")
+    name = parts[-1]
+    if name.lower().endswith(NOT_SECRET_SUFFIXES):
+        return False
+    if any(part in SECRET_DIRS for part in parts[:-1]):
+        return True
+    lowered = name.lower()
+    return lowered in SECRET_NAMES or any(fnmatch.fnmatchcase(lowered, g) for g in SECRET_GLOBS)
+
+
 def classify(root: Path, rel: str, settings: IndexSettings) -> FileEntry | Skipped | None:
     """A FileEntry to index, a Skipped with the reason, or None when the file is gone."""
     full = root / rel
@@ -81,6 +108,8 @@ def classify(root: Path, rel: str, settings: IndexSettings) -> FileEntry | Skipp
     if not full.is_file() or full.is_symlink():
         return None  # symlinks could point outside the workspace
     name = rel.rsplit("/", 1)[-1]
+    if is_secret(rel):
+        return Skipped(rel, "secret")
     if name in LOCKFILES:
         return Skipped(rel, "lockfile")
     if st.st_size > settings.max_file_size:
