@@ -58,13 +58,14 @@ async def via_stack(server: RunningServer, question: str, max_tokens: int) -> Sa
     return _sample(started, times)
 
 
-async def direct(base_url: str, question: str, max_tokens: int) -> Sample:
+async def direct(base_url: str, api_key: str, question: str, max_tokens: int) -> Sample:
     messages = [{"role": m.role, "content": m.content}
                 for m in build_messages(SYSTEM_PROMPT, [], question)]
     body = {"model": "smollm2-135m-instruct", "messages": messages, "stream": True,
             "max_tokens": max_tokens, "temperature": 0}
     times: list[float] = []
-    async with httpx.AsyncClient(timeout=120) as http:
+    headers = {"Authorization": f"Bearer {api_key}"}  # the managed server requires its key
+    async with httpx.AsyncClient(timeout=120, headers=headers) as http:
         started = time.perf_counter()
         async with http.stream("POST", f"{base_url}/chat/completions", json=body) as response:
             async for line in response.aiter_lines():
@@ -99,7 +100,7 @@ async def main(runs: int, max_tokens: int) -> None:
             # A new question each round (as in real use): no prompt/token-count cache hits.
             question = f"{QUESTION} Call it is_prime_{i}."
             s = await via_stack(server, question, max_tokens)
-            d = await direct(base_url, question, max_tokens)
+            d = await direct(base_url, llama.api_key, question, max_tokens)
             if i >= 2:
                 stack.append(s)
                 raw.append(d)

@@ -179,7 +179,7 @@ async def test_role_on_an_openai_compatible_server_is_a_settings_change(
         async with httpx.AsyncClient(base_url=server.base_url,
                                      headers=server.auth_headers) as http:
             put = await http.put("/api/models/providers/lab", json={
-                "kind": "openai_compat", "base_url": url})
+                "kind": "openai_compat", "base_url": url, "api_key": other.api_key})
             assert put.status_code == 200, put.text
             roles = await http.put("/api/models/roles", json={
                 "roles": {"chat": "lab:smollm2-135m-instruct"}})

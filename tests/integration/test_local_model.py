@@ -11,6 +11,7 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pairpad.ai.config import LocalModelSettings
@@ -39,15 +40,44 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalModelServer
     asyncio.run(server.stop())
 
 
+# The managed server's API key per base URL (each launch has its own).
+KEYS: dict[str, str] = {}
+
+
 @pytest.fixture
 def base_url(llama: LocalModelServer) -> str:
     url = llama.base_url
     assert url is not None and llama.running
+    KEYS[url] = llama.api_key
     return url
 
 
 def compat(base_url: str) -> OpenAICompatProvider:
-    return OpenAICompatProvider("llama", base_url=base_url, api_key=None, timeout=60)
+    return OpenAICompatProvider("llama", base_url=base_url, api_key=KEYS.get(base_url),
+                                timeout=60)
+
+
+async def test_managed_server_requires_its_api_key(base_url: str, llama: LocalModelServer
+                                                   ) -> None:
+    """No auth + CORS * would let any web page use the model: every endpoint needs the key."""
+    root = base_url.removesuffix("/v1")
+    chat = {"model": MODEL, "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1}
+    async with httpx.AsyncClient(timeout=30) as http:
+        for method, url, body in [("GET", f"{base_url}/models", None),
+                                  ("POST", f"{base_url}/chat/completions", chat),
+                                  ("POST", f"{root}/extras/tokenize/count", {"input": "x"})]:
+            anonymous = await http.request(method, url, json=body,
+                                           headers={"Origin": "https://evil.example"})
+            assert anonymous.status_code == 401, (url, anonymous.text)
+            wrong = await http.request(method, url, json=body,
+                                       headers={"Authorization": "Bearer guessed"})
+            assert wrong.status_code == 401, url
+        ok = await http.get(f"{base_url}/models", headers=llama.auth_headers)
+        assert ok.status_code == 200
+    # The key is not on the command line (world-readable in /proc), only in the environment.
+    assert llama.pid is not None
+    cmdline = Path(f"/proc/{llama.pid}/cmdline").read_bytes()
+    assert llama.api_key.encode() not in cmdline
 
 
 async def collect(
@@ -170,6 +200,7 @@ async def test_lazy_single_start_restart_after_crash_and_stop(tmp_path: Path) ->
     assert len(set(urls)) == 1 and server.starts == 1  # concurrent first requests: one start
     first_pid = server.pid
     assert first_pid is not None
+    KEYS[urls[0]] = server.api_key
     provider = compat(urls[0])
     os.kill(first_pid, signal.SIGKILL)  # the model server crashes
     await asyncio.sleep(0.3)

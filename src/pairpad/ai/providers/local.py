@@ -5,6 +5,12 @@ requests start one), health-checked by polling `/v1/models`, restarted when it h
 killed with its whole process group when the app stops. On Linux the child also gets
 PR_SET_PDEATHSIG, so even a SIGKILLed Pairpad leaves no orphan. The `local` provider then talks
 to it through the very same `OpenAICompatProvider` used for remote servers.
+
+Security: llama-cpp-python's server has no auth by default and answers CORS `*` (there is no
+flag to restrict origins), so any web page the user visits could drive it. Each launch gets a
+random API key, which every endpoint then requires (401 without it); it is passed through the
+child's environment (`API_KEY`, read by the server's settings like `--api_key`), not argv,
+because any local user can read a process's command line but not its environment.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import ctypes
 import hashlib
 import importlib.util
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -97,6 +104,16 @@ class LocalModelServer:
         self._counts: OrderedDict[bytes, int] = OrderedDict()
         self._http: httpx.AsyncClient | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
+        self._api_key = secrets.token_urlsafe(32)
+
+    @property
+    def api_key(self) -> str:
+        """The bearer token the running server requires (new for every launch)."""
+        return self._api_key
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"}
 
     @property
     def model_id(self) -> str:
@@ -170,6 +187,8 @@ class LocalModelServer:
         self.preflight()
         model = self.model_file()
         port = free_port()
+        self._api_key = secrets.token_urlsafe(32)
+        env = {**os.environ, "API_KEY": self._api_key}
         argv = [
             sys.executable, "-m", "llama_cpp.server", "--model", str(model),
             "--model_alias", self._settings.model_id, "--host", "127.0.0.1", "--port", str(port),
@@ -189,7 +208,7 @@ class LocalModelServer:
             # stop() can kill the server with everything it spawned.
             process = subprocess.Popen(  # noqa: ASYNC220 - fork+exec is fast; the wait is async
                 argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                env=env, start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         self._process = process
@@ -209,7 +228,7 @@ class LocalModelServer:
         self, base_url: str, process: subprocess.Popen[bytes], log_path: Path
     ) -> None:
         deadline = time.monotonic() + self._settings.start_timeout
-        async with httpx.AsyncClient(timeout=2.0) as http:
+        async with httpx.AsyncClient(timeout=2.0, headers=self.auth_headers) as http:
             while time.monotonic() < deadline:
                 if process.poll() is not None:
                     tail = _tail(log_path)
@@ -247,7 +266,8 @@ class LocalModelServer:
             self._counts.move_to_end(key)
             return cached
         base = (await self.ensure_running()).removesuffix("/v1")
-        response = await self._client().post(f"{base}/extras/tokenize/count", json={"input": text})
+        response = await self._client().post(f"{base}/extras/tokenize/count", json={"input": text},
+                                             headers=self.auth_headers)
         response.raise_for_status()
         count: int = response.json()["count"]
         self._counts[key] = count
@@ -272,16 +292,20 @@ class LocalProvider:
         self.name = name
         self._server = server
         self._adapter: OpenAICompatProvider | None = None
+        self._adapter_key: str | None = None
 
     async def _compat(self) -> OpenAICompatProvider:
         base_url = await self._server.ensure_running()
-        if self._adapter is None or self._adapter.base_url != base_url:  # port changes on restart
+        key = self._server.api_key
+        # Port and key change on restart: a new adapter then.
+        if self._adapter is None or (self._adapter.base_url, self._adapter_key) != (base_url, key):
             if self._adapter is not None:
                 await self._adapter.aclose()
             self._adapter = OpenAICompatProvider(
-                self.name, base_url=base_url, api_key=None, timeout=300.0, connect_timeout=3.0,
+                self.name, base_url=base_url, api_key=key, timeout=300.0, connect_timeout=3.0,
                 context_window=self._server.n_ctx,
             )
+            self._adapter_key = key
         return self._adapter
 
     async def list_models(self) -> list[ModelInfo]:
