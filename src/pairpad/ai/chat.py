@@ -106,13 +106,19 @@ class ChatService:
             history = await self.store.messages(request.conversation_id)  # NotFound if unknown
         turn = await self.prepare(request, history)
         report = turn.context_report()
-        user = await self.store.add_message(
-            request.conversation_id, "user", request.text, context=report,
-            request=context_spec(request), new_title=title_from(request.text),
-        )
-        if before_start is not None:
-            await before_start(user.conversation_id)
-        return await self._start(user.conversation_id, user.id, request.text, turn)
+        # In use from here: a provider edit meanwhile must not close it under the stream.
+        self.registry.acquire(turn.provider)
+        try:
+            user = await self.store.add_message(
+                request.conversation_id, "user", request.text, context=report,
+                request=context_spec(request), new_title=title_from(request.text),
+            )
+            if before_start is not None:
+                await before_start(user.conversation_id)
+        except BaseException:
+            self.registry.release(turn.provider)
+            raise
+        return self._start(user.conversation_id, user.id, request.text, turn)
 
     async def retry(self, conversation_id: str, model: str | None = None) -> dict[str, Any]:
         """Regenerate the answer to the last user message (dropping the old answer, if any)."""
@@ -130,13 +136,19 @@ class ChatService:
         request = ChatSendRequest.model_validate(
             {**spec, "conversation_id": conversation_id, "text": last_user.content})
         turn = await self.prepare(request, history)
-        for stale in messages[messages.index(last_user) + 1:]:
-            await self.store.delete_message(stale.id)
-        return await self._start(conversation_id, last_user.id, last_user.content, turn)
+        self.registry.acquire(turn.provider)
+        try:
+            for stale in messages[messages.index(last_user) + 1:]:
+                await self.store.delete_message(stale.id)
+        except BaseException:
+            self.registry.release(turn.provider)
+            raise
+        return self._start(conversation_id, last_user.id, last_user.content, turn)
 
-    async def _start(
+    def _start(
         self, conversation_id: str, user_id: str, text: str, turn: PreparedTurn
     ) -> dict[str, Any]:
+        """Starts streaming; takes over the caller's `registry.acquire(turn.provider)`."""
         generation = Generation(new_id(), conversation_id)
         self.active[generation.message_id] = generation
         ack = {"conversation_id": conversation_id, "message_id": generation.message_id,
@@ -183,6 +195,7 @@ class ChatService:
             return
         finally:
             self.active.pop(gen.message_id, None)
+            self.registry.release(turn.provider)
         end = end or StreamEnd("stop", None)
         if gen.cancel.is_set():
             end = StreamEnd("cancelled", end.usage)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -69,11 +71,64 @@ class ProviderRegistry:
         self._specs: dict[str, ProviderSpec] = {}
         self._roles: dict[RoleName, ModelRef] = {}
         self._instances: dict[str, tuple[tuple[object, ...], Provider]] = {}
+        # Replaced instances still used by a stream; closed when the last one ends.
         self._retired: list[Provider] = []
+        self._leases: dict[int, int] = {}  # id(provider) → streams/probes using it
+        self._closing: set[asyncio.Task[None]] = set()
 
     def configure(self, specs: dict[str, ProviderSpec], roles: dict[RoleName, ModelRef]) -> None:
         self._specs = dict(specs)
         self._roles = dict(roles)
+        for name in [n for n in self._instances if n not in self._specs]:  # provider removed
+            self._retire(self._instances.pop(name)[1])
+
+    # -- instance lifetime -------------------------------------------------------------------
+
+    def acquire(self, provider: Provider) -> None:
+        """Mark `provider` in use (a stream is about to start): a settings edit that replaces
+        it then closes it only after `release`."""
+        self._leases[id(provider)] = self._leases.get(id(provider), 0) + 1
+
+    def release(self, provider: Provider) -> None:
+        left = self._leases.get(id(provider), 0) - 1
+        if left > 0:
+            self._leases[id(provider)] = left
+            return
+        self._leases.pop(id(provider), None)
+        if any(p is provider for p in self._retired):
+            self._retired = [p for p in self._retired if p is not provider]
+            self._close_soon(provider)
+
+    @contextlib.asynccontextmanager
+    async def using(self, provider: Provider) -> AsyncIterator[Provider]:
+        self.acquire(provider)
+        try:
+            yield provider
+        finally:
+            self.release(provider)
+
+    def _retire(self, provider: Provider) -> None:
+        if any(p is provider for _fp, p in self._instances.values()):
+            return  # still current under another name (never happens today; cheap to check)
+        if self._leases.get(id(provider)):
+            self._retired.append(provider)  # closed by the last release()
+        else:
+            self._close_soon(provider)
+
+    def _close_soon(self, provider: Provider) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (sync caller): closed at shutdown instead
+            self._retired.append(provider)
+            return
+        task = loop.create_task(self._close(provider))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _close(provider: Provider) -> None:
+        with contextlib.suppress(Exception):
+            await provider.aclose()
 
     @property
     def specs(self) -> dict[str, ProviderSpec]:
@@ -93,9 +148,9 @@ class ProviderRegistry:
         if cached is not None and cached[0] == spec.fingerprint():
             return cached[1]
         provider = build_provider(spec, self.local_server)
-        if cached is not None:  # may still be streaming: close it at shutdown, not now
-            self._retired.append(cached[1])
         self._instances[name] = (spec.fingerprint(), provider)
+        if cached is not None:  # closed now, or when the streams using it end
+            self._retire(cached[1])
         return provider
 
     def resolve(self, role: RoleName, override: str | None = None) -> tuple[Provider, ModelRef]:
@@ -123,7 +178,7 @@ class ProviderRegistry:
         spec = self._specs[name]
         try:
             provider = self.get(name)
-            async with asyncio.timeout(probe_timeout):
+            async with self.using(provider), asyncio.timeout(probe_timeout):
                 health = await provider.health()
                 models = await provider.list_models() if health.ok else []
         except TimeoutError:
@@ -137,8 +192,15 @@ class ProviderRegistry:
         return ProviderStatus(name, spec.config.kind, health.ok, health.detail, models,
                               health.latency_ms)
 
+    @property
+    def retired(self) -> int:
+        """Replaced instances waiting for their streams to end (tests, diagnostics)."""
+        return len(self._retired)
+
     async def aclose(self) -> None:
         instances, self._instances = self._instances, {}
         retired, self._retired = self._retired, []
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         for provider in [*retired, *(p for _fp, p in instances.values())]:
             await provider.aclose()
