@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RepoMap, estimate_tokens
+from pairpad.ai.context.repomap import RENDER_CACHE_SIZE, RepoMap, estimate_tokens
 
 
 def test_map_ranks_what_the_focus_file_uses(indexer: Indexer) -> None:
@@ -48,3 +48,16 @@ def test_cache_is_invalidated_by_changes(indexer: Indexer, repo: Path) -> None:
     assert ("kvstore/metrics.py", "count_keys_in_store") in repomap.graph().definitions
     after = repomap.render(max_tokens=4000)
     assert "count_keys_in_store" not in before and "count_keys_in_store" in after
+
+
+def test_render_cache_is_a_bounded_lru(indexer: Indexer) -> None:
+    indexer.build()
+    repomap = RepoMap(indexer.store)
+    hot = repomap.render(files=["kvstore/server.py"], max_tokens=120)
+    for i in range(RENDER_CACHE_SIZE * 4):  # client-chosen keys: arbitrary "files"
+        repomap.render(files=[f"no/such/file_{i}.py"], max_tokens=120)
+        assert repomap.render(files=["kvstore/server.py"], max_tokens=120) == hot  # kept warm
+        assert len(repomap._rendered) <= RENDER_CACHE_SIZE
+    keys = list(repomap._rendered)
+    assert keys[-1][1] == frozenset({"kvstore/server.py"})  # most recently used last
+    assert not any(frozenset({"no/such/file_0.py"}) == k[1] for k in keys)  # evicted

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +16,8 @@ import networkx as nx
 from pairpad.ai.context.store import IndexStore
 
 CHARS_PER_TOKEN = 4  # a rough estimate; good enough to budget a prompt section
+# Rendered maps kept (LRU): the key holds client-chosen files/symbols, so it must be bounded.
+RENDER_CACHE_SIZE = 32
 
 
 def estimate_tokens(text: str) -> int:
@@ -45,7 +47,7 @@ class RepoMap:
         self._lock = threading.Lock()
         self._graph: Graph | None = None
         self._global_rank: dict[str, float] = {}
-        self._rendered: dict[tuple[object, ...], str] = {}
+        self._rendered: OrderedDict[tuple[object, ...], str] = OrderedDict()
 
     def graph(self) -> Graph:
         with self._lock:
@@ -89,8 +91,11 @@ class RepoMap:
                max_tokens: int = 1024, exclude_focus: bool = True) -> str:
         focus, mentioned = frozenset(files), frozenset(idents)
         key = (self.store.generation, focus, mentioned, max_tokens, exclude_focus)
-        if key in self._rendered:
-            return self._rendered[key]
+        with self._lock:
+            cached = self._rendered.get(key)
+            if cached is not None:
+                self._rendered.move_to_end(key)
+                return cached
         ranked = [d for _, d in self.ranked_definitions(focus, mentioned)
                   if not (exclude_focus and d.path in focus)]
         # Binary search the number of definitions whose rendering fits the budget.
@@ -102,7 +107,10 @@ class RepoMap:
                 best, low = text, middle + 1
             else:
                 high = middle - 1
-        self._rendered[key] = best
+        with self._lock:
+            self._rendered[key] = best
+            while len(self._rendered) > RENDER_CACHE_SIZE:
+                self._rendered.popitem(last=False)
         return best
 
 
