@@ -25,6 +25,12 @@ SYSTEM_PROMPT = (
 )
 TEMPLATE_OVERHEAD = 8  # chat-template tokens per message (role markers)
 MIN_PARTIAL = 48  # below this, a truncated piece is not worth including
+# Cheap bounds before exact tokenisation (which, for `local`, is an HTTP round trip per text):
+# a truncatable item longer than 2 chars/token of the room left is cut from a budget-sized
+# piece without counting it whole; anything else longer than 8 chars/token (more than any
+# tokenizer averages) cannot fit and is dropped uncounted.
+CUT_CHARS_PER_TOKEN = 2
+MAX_CHARS_PER_TOKEN = 8
 TRUNCATED_MARK = "\n… (truncated)"
 
 
@@ -71,35 +77,69 @@ async def fit_items(
         if not item.included:
             continue
         overhead = TEMPLATE_OVERHEAD if item.kind == "history" else 2
-        item.tokens = await count(render_item(item)) + overhead
-        if item.tokens <= remaining:
+        rendered = render_item(item)
+        if len(rendered) > remaining * MAX_CHARS_PER_TOKEN and not (
+                item.truncatable and remaining >= MIN_PARTIAL):
+            item.tokens = 0  # not counted: it cannot fit, whatever the tokenizer says
+        elif item.truncatable and len(rendered) > remaining * CUT_CHARS_PER_TOKEN:
+            if remaining >= MIN_PARTIAL:
+                await _truncate(item, remaining, count, None)
+        else:
+            item.tokens = await count(rendered) + overhead
+            if item.tokens > remaining and item.truncatable and remaining >= MIN_PARTIAL:
+                await _truncate(item, remaining, count, item.tokens)
+        if 0 < item.tokens <= remaining:
             remaining -= item.tokens
             used += item.tokens
             continue
-        if item.truncatable and remaining >= MIN_PARTIAL:
-            await _truncate(item, remaining, count)
-            if item.tokens <= remaining:
-                remaining -= item.tokens
-                used += item.tokens
-                continue
         item.included = False
         item.reason = "over the token budget"
     return BudgetReport(window, max_output, window - max_output - remaining, used)
 
 
-async def _truncate(item: ContextItem, budget: int, count: Counter) -> None:
+async def _truncate(item: ContextItem, budget: int, count: Counter, whole: int | None) -> None:
+    """Fit a prefix of `item` into `budget` tokens. `whole` is the full item's count when
+    known; else the first cut assumes 2 chars/token (few tokenizers do worse), so no text
+    much larger than the budget is ever counted."""
     original = item.content
-    keep = len(original)
+    item.tokens = 0
+    if whole is not None:
+        keep = int(len(original) * (budget - 12) / max(whole, 1) * 0.95)
+    else:
+        keep = (budget - 12) * CUT_CHARS_PER_TOKEN
+    best: tuple[int, int] | None = None  # (chars kept, tokens) of the longest piece that fits
     for _ in range(4):
         # Proportional cut with a margin, then recount: tokenizers are not linear in chars.
-        keep = int(keep * (budget - 12) / max(item.tokens, 1) * 0.95)
         if keep <= 0:
             break
-        item.content = original[:keep] + TRUNCATED_MARK
-        item.tokens = await count(render_item(item)) + 2
+        whole_fits = keep >= len(original)
+        piece = original if whole_fits else original[:keep] + TRUNCATED_MARK
+        tokens = await count(render_item(_with(item, piece))) + 2
+        if tokens <= budget:
+            best = (len(original) if whole_fits else keep, tokens)
+            if whole_fits or whole is not None:
+                break
+            # Growing is safe (the last piece that fit is kept), so aim closer to the budget.
+            grown = int(keep * (budget - 12) / max(tokens, 1) * 0.98)
+            if grown <= keep * 1.1:
+                break  # close enough to the budget
+            keep = grown  # the first cut was cautious: try a larger piece once more
+        else:
+            if best is not None:
+                break
+            keep = int(keep * (budget - 12) / max(tokens, 1) * 0.95)
+    if best is None:
+        item.content = original
+        return
+    kept, item.tokens = best
+    if kept < len(original):
+        item.content = original[:kept] + TRUNCATED_MARK
         item.truncated = True
-        if item.tokens <= budget:
-            return
+
+
+def _with(item: ContextItem, content: str) -> ContextItem:
+    return ContextItem(item.id, item.kind, content, item.priority, path=item.path,
+                       title=item.title, language=item.language)
 
 
 def build_messages(

@@ -72,3 +72,32 @@ def test_prompt_layout() -> None:
     last = messages[-1].content
     assert "Active file: a.py\n```python\nprint(1)\n```" in last
     assert "skip" not in last and last.endswith("Question: What does it print?")
+
+
+async def test_items_that_cannot_fit_are_never_tokenised_whole() -> None:
+    counted: list[int] = []
+
+    async def counting(text: str) -> int:
+        counted.append(len(text))
+        return estimate_tokens(text)
+
+    window = 2048
+    first = item("first.py", 3000, 90)  # fits whole: counted exactly
+    big = [item(f"big{i}.py", 400_000, 80 - i) for i in range(5)]
+    history = ContextItem("history:1", "history", "h" * 100_000, 30, truncatable=False)
+    small = item("small.py", 40, 10)
+    await fit_items([first, *big, history, small], window=window, max_output=256,
+                    system="sys", text="why?", count=counting, model="p:m")
+    assert first.included and not first.truncated
+    assert big[0].included and big[0].truncated  # cut to the room left, from a small piece
+    assert not any(b.included for b in big[1:]) and not history.included
+    # Only budget-sized text was ever tokenised: nothing near the 400k/100k-char items.
+    assert max(counted) <= window * 4, sorted(counted)[-3:]
+    assert len(counted) <= 12
+
+
+async def test_a_cautious_cut_still_keeps_an_item_that_fits_whole() -> None:
+    # 2 chars/token says it might not fit; counted (at 4 chars/token) it does: not truncated.
+    fits = item("fits.py", 2400, 70)
+    await fit([fits], 1000)
+    assert fits.included and not fits.truncated and fits.content == "x" * 2400
