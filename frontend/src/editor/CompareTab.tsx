@@ -12,6 +12,7 @@ import { monaco } from "./monacoSetup";
 export function CompareTab({ groupId, tabId, path }: { groupId: string; tabId: string; path: string }) {
   const ready = useBuffers((s) => s.buffers[path]?.status === "ready");
   const diskEtag = useBuffers((s) => s.buffers[path]?.conflict?.diskEtag ?? null);
+  const diskContent = useBuffers((s) => s.buffers[path]?.conflict?.diskContent ?? null);
   const [disk, setDisk] = useState<monaco.editor.ITextModel | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -24,26 +25,31 @@ export function CompareTab({ groupId, tabId, path }: { groupId: string; tabId: s
     let model: monaco.editor.ITextModel | null = null;
     let cancelled = false;
     const buffer = getModel(path);
-    filesApi.read(path).then(
-      (file) => {
-        if (cancelled) return;
-        model = monaco.editor.createModel(file.content, buffer?.getLanguageId(), monaco.Uri.from({ scheme: "pairpad-disk", path: `/${path}`, query: String(Date.now()) }));
-        setDisk(model);
-      },
-      (err) => {
-        if (cancelled) return;
-        if (err instanceof ApiError && err.status === 404) {
-          model = monaco.editor.createModel("", buffer?.getLanguageId(), monaco.Uri.from({ scheme: "pairpad-disk", path: `/${path}`, query: String(Date.now()) }));
-          setDisk(model);
-        } else setError(errorMessage(err));
-      },
-    );
+    const show = (text: string) => {
+      model = monaco.editor.createModel(text, buffer?.getLanguageId(), monaco.Uri.from({ scheme: "pairpad-disk", path: `/${path}`, query: String(Date.now()) }));
+      setDisk(model);
+    };
+    if (diskContent !== null) {
+      // The disk version the conflict bar is about: Overwrite replaces exactly this one.
+      show(diskContent);
+    } else {
+      filesApi.read(path).then(
+        (file) => {
+          if (!cancelled) show(file.content);
+        },
+        (err) => {
+          if (cancelled) return;
+          if (err instanceof ApiError && err.status === 404) show("");
+          else setError(errorMessage(err));
+        },
+      );
+    }
     return () => {
       cancelled = true;
       setDisk(null);
       if (model) disposeModel(model);
     };
-  }, [path, ready, diskEtag]);
+  }, [path, ready, diskEtag, diskContent]);
 
   const modified = ready ? getModel(path) : undefined;
   const finish = async (action: () => Promise<boolean>) => {

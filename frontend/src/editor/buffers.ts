@@ -10,6 +10,7 @@ import type { HotExit } from "./hotExit";
 import { monaco } from "./monacoSetup";
 import { minimalEdit } from "./textDiff";
 import { disposeModel } from "./diffRegistry";
+import { eolLabel } from "./eol";
 
 export type ConflictReason = "changed" | "deleted" | "save-rejected";
 
@@ -73,13 +74,6 @@ function knownLanguage(language: string | null): string | undefined {
   if (!language) return undefined;
   const id = language.toLowerCase();
   return monaco.languages.getLanguages().some((l) => l.id === id) ? id : undefined;
-}
-
-function eolLabel(eol: string, content: string): string {
-  const e = eol.toLowerCase();
-  if (e === "crlf" || e === "\r\n") return "CRLF";
-  if (e === "lf" || e === "\n") return "LF";
-  return content.includes("\r\n") ? "CRLF" : "LF";
 }
 
 function markSaved(path: string, model: monaco.editor.ITextModel): void {
@@ -224,8 +218,23 @@ function conflictEtag(body: unknown): string | null {
 }
 
 export interface SaveOptions {
-  /** Save over whatever is on disk now (the user chose Overwrite). */
+  /** Save over the disk version with this etag (the user chose Overwrite after seeing it). */
   overwriteEtag?: string | null;
+}
+
+/** Reads what is on disk now so the conflict bar (and Compare) show the version a retry would overwrite. */
+async function refreshConflict(path: string, fallbackEtag: string | null): Promise<void> {
+  let conflict: Conflict;
+  try {
+    const disk = await filesApi.read(path);
+    conflict = { reason: "save-rejected", diskEtag: disk.etag, diskContent: disk.content };
+  } catch (err) {
+    conflict =
+      err instanceof ApiError && err.status === 404
+        ? { reason: "deleted", diskEtag: null, diskContent: null }
+        : { reason: "save-rejected", diskEtag: fallbackEtag, diskContent: null };
+  }
+  patch(path, { conflict });
 }
 
 /** Saves through the etag API. Resolves true when the file on disk now holds the buffer. */
@@ -235,7 +244,8 @@ export async function saveBuffer(path: string, options: SaveOptions = {}): Promi
   if (!model || !buffer || buffer.status !== "ready" || buffer.saving) return false;
   const content = model.getValue();
   const version = model.getAlternativeVersionId();
-  const etag = "overwriteEtag" in options ? (options.overwriteEtag ?? null) : buffer.etag;
+  const overwriting = "overwriteEtag" in options;
+  const etag = overwriting ? (options.overwriteEtag ?? null) : buffer.etag;
   patch(path, { saving: true });
   try {
     const result = await filesApi.write(path, content, etag);
@@ -245,13 +255,21 @@ export async function saveBuffer(path: string, options: SaveOptions = {}): Promi
     if (!dirty) await hotExit?.discard(path);
     return true;
   } catch (err) {
-    patch(path, { saving: false });
     if (err instanceof ApiError && err.status === 409) {
-      patch(path, { conflict: { reason: "save-rejected", diskEtag: conflictEtag(err.body), diskContent: null } });
+      // Nothing was written. Show the disk version that won, so a later Overwrite is an
+      // informed choice about exactly that version.
+      await refreshConflict(path, conflictEtag(err.body));
+      patch(path, { saving: false });
       useNotifications
         .getState()
-        .push("warning", `${path} changed on disk since you opened it. Compare, overwrite or revert — nothing was written.`);
+        .push(
+          "warning",
+          overwriting
+            ? `${path} changed on disk again after you were shown it. Nothing was written — compare the newer version, then overwrite or revert.`
+            : `${path} changed on disk since you opened it. Compare, overwrite or revert — nothing was written.`,
+        );
     } else {
+      patch(path, { saving: false });
       notifyError(`Could not save ${path}`, err);
     }
     return false;
@@ -260,21 +278,15 @@ export async function saveBuffer(path: string, options: SaveOptions = {}): Promi
   }
 }
 
-/** Overwrite: write the buffer over the current disk version (re-creating a deleted file). */
+/**
+ * Overwrite: write the buffer over the disk version the conflict bar showed (re-creating a
+ * deleted file). If the disk moved on again since, the server refuses (409) and the bar is
+ * refreshed with the newer version: a version the user has not seen is never clobbered.
+ */
 export async function overwriteBuffer(path: string): Promise<boolean> {
   const buffer = getBuffer(path);
   if (!buffer) return false;
-  let etag: string | null = buffer.conflict?.diskEtag ?? null;
-  try {
-    const disk = await filesApi.read(path);
-    etag = disk.etag;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) etag = null;
-    else if (!etag) {
-      notifyError(`Could not read ${path}`, err);
-      return false;
-    }
-  }
+  const etag = buffer.conflict ? buffer.conflict.diskEtag : buffer.etag;
   return saveBuffer(path, { overwriteEtag: etag });
 }
 
@@ -331,6 +343,8 @@ export async function checkDisk(path: string): Promise<void> {
     return;
   }
   if (disk.etag === current.etag && current.conflict?.reason !== "deleted") return;
+  // The bar already shows exactly this disk version.
+  if (current.conflict && current.conflict.diskEtag === disk.etag && current.conflict.diskContent !== null) return;
   if (model.getValue() === disk.content) {
     markSaved(path, model);
     patch(path, { etag: disk.etag, dirty: false, conflict: null });
