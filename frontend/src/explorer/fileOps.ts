@@ -6,8 +6,9 @@ import { closeFileTabs, openFile } from "../editor/actions";
 import { getHotExit, renameBuffer, useBuffers } from "../editor/buffers";
 import { showDialog } from "../stores/dialogs";
 import { notifyError } from "../stores/notifications";
-import { useTabs } from "../stores/tabs";
+import { openFilePaths, useTabs } from "../stores/tabs";
 import { basename, dirname, isSameOrDescendant, joinPath, rebasePath, validateName } from "../util/paths";
+import { unsavedChangesWarning } from "./deleteWarning";
 import { useExplorer } from "./explorerStore";
 
 export const treeKey = (dir: string) => ["tree", dir] as const;
@@ -67,13 +68,32 @@ export async function moveInto(from: string, targetDir: string): Promise<void> {
   if (error) notifyError(`Could not move ${basename(from)}`, new Error(error));
 }
 
+/** Open files under `path` whose edits are not on disk (loaded dirty buffers and hot-exit backups). */
+async function unsavedUnder(path: string): Promise<string[]> {
+  const unsaved = new Set(
+    Object.values(useBuffers.getState().buffers)
+      .filter((b) => b.dirty && isSameOrDescendant(b.path, path))
+      .map((b) => b.path),
+  );
+  try {
+    for (const backup of (await getHotExit()?.all()) ?? []) {
+      if (isSameOrDescendant(backup.path, path)) unsaved.add(backup.path);
+    }
+  } catch {
+    // IndexedDB unavailable: the loaded buffers are all we know about.
+  }
+  return [...unsaved];
+}
+
 export async function deleteEntry(path: string, isDir: boolean): Promise<void> {
+  const unsaved = await unsavedUnder(path);
+  const warning = unsavedChangesWarning(unsaved);
   const choice = await showDialog({
     title: "Delete",
     message: isDir
       ? `Are you sure you want to delete the folder '${basename(path)}' and its contents?`
       : `Are you sure you want to delete '${basename(path)}'?`,
-    detail: "This cannot be undone from Pairpad.",
+    detail: warning ? `${warning} This cannot be undone from Pairpad.` : "This cannot be undone from Pairpad.",
     buttons: [
       { id: "delete", label: "Delete", danger: true },
       { id: "cancel", label: "Cancel", primary: true },
@@ -88,11 +108,13 @@ export async function deleteEntry(path: string, isDir: boolean): Promise<void> {
     return;
   }
   // Close the tabs in this tick, before anything (watcher events, language features)
-  // asks the server about files that are gone.
-  const gone = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, path));
+  // asks the server about files that are gone. Only now, after the user confirmed, are
+  // unsaved edits and their hot-exit backups discarded.
+  const loaded = Object.keys(useBuffers.getState().buffers);
+  const gone = new Set([...loaded, ...openFilePaths(useTabs.getState()), ...unsaved].filter((p) => isSameOrDescendant(p, path)));
   for (const p of gone) closeFileTabs(p);
   const hotExit = getHotExit();
-  await Promise.all(gone.map((p) => hotExit?.discard(p)));
+  await Promise.all([...gone].map((p) => hotExit?.discard(p)));
   useExplorer.getState().removed(path);
   await refreshDir(dirname(path));
 }
