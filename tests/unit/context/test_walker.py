@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from pairpad.ai.context import walker
 from pairpad.ai.context.settings import IndexSettings
 from pairpad.ai.context.walker import included, walk
 
@@ -55,15 +60,32 @@ def test_single_path_check_uses_the_same_rules(repo: Path) -> None:
     assert included(repo, asked, IndexSettings()) == {"kvstore/store.py", "README.md"}
 
 
-def test_unreadable_file_is_listed_not_fatal(repo: Path) -> None:
-    if os.geteuid() == 0:  # root reads everything; simulate with a file that vanishes
-        return
-    secret = repo / "locked.py"
-    secret.write_text("x = 1\n")
-    secret.chmod(0)
-    reasons = {s.path: s.reason for s in walk(repo, IndexSettings()).skipped}
-    assert reasons["locked.py"].startswith("unreadable")
+def test_unreadable_vanished_and_special_files_are_not_fatal(
+    repo: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Permission bits do not stop root (the tests run as root here): make reading fail.
+    (repo / "locked.py").write_text("x = 1\n")
+    real_open = Path.open
 
+    def refusing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "locked.py":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    os.mkfifo(repo / "pipe.py")  # reading a FIFO would block the walk forever
+    listed = walker.rg_files
+
+    def with_a_vanished_file(*args: Any, **kwargs: Any) -> list[str]:
+        return [*listed(*args, **kwargs), "gone/vanished.py"]  # deleted after the listing
+
+    monkeypatch.setattr(walker, "rg_files", with_a_vanished_file)
+    result = walk(repo, IndexSettings())
+    paths = {f.path for f in result.files}
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert reasons["locked.py"] == "unreadable (Permission denied)"
+    assert "pipe.py" not in paths and "gone/vanished.py" not in paths
+    assert "kvstore/store.py" in paths  # the rest is indexed as usual
 
 SECRETS = {
     ".env": "STRIPE_KEY=sk_live_zebracorn\n",
