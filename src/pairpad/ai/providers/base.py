@@ -155,6 +155,28 @@ class Provider(Protocol):
     async def aclose(self) -> None: ...
 
 
+@runtime_checkable
+class Embedder(Protocol):
+    """Optional, beside `Provider`: providers whose endpoint serves an embedding model.
+    Check with `isinstance(provider, Embedder)`; `local` (the embedded chat model) does not."""
+
+    name: str
+
+    async def embed(self, texts: list[str], model: str) -> list[list[float]]:
+        """One vector per text, in order, all of one dimension."""
+        ...
+
+
+def check_vectors(vectors: list[list[float]], count: int, provider: str) -> list[list[float]]:
+    """A provider's answer must hold `count` non-empty vectors of one dimension."""
+    sizes = {len(v) for v in vectors}
+    if len(vectors) != count or len(sizes) != 1 or 0 in sizes:
+        raise ProviderError(
+            f"Provider '{provider}' sent {len(vectors)} embeddings of sizes {sorted(sizes)} for "
+            f"{count} texts: is ai.roles.embed an embedding model?", "protocol", "ai.roles.embed")
+    return vectors
+
+
 def estimate_tokens(text: str) -> int:
     """chars/4: the usual rule of thumb for English and code with BPE tokenizers (an estimate)."""
     return (len(text) + 3) // 4

@@ -1,5 +1,5 @@
 """Ollama's native API over httpx: `/api/chat` (NDJSON stream), `/api/generate` with `suffix`
-for fill-in-the-middle, `/api/tags` for the installed models."""
+for fill-in-the-middle, `/api/embed` for embeddings, `/api/tags` for the installed models."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pairpad.ai.providers.base import (
     ToolCallDelta,
     ToolSpec,
     Usage,
+    check_vectors,
     estimate_tokens,
     until_cancelled,
 )
@@ -152,6 +153,21 @@ class OllamaProvider:
         usage = Usage(int(body.get("prompt_eval_count", 0)), int(body.get("eval_count", 0)))
         return Completion(str(body["response"]), _FINISH.get(body.get("done_reason", ""), "stop"),
                           usage)
+
+    async def embed(self, texts: list[str], model: str) -> list[list[float]]:
+        """`POST /api/embed` with a list `input`; Ollama truncates each to the model's context."""
+        if not texts:
+            return []
+        body = await self._json("POST", "/api/embed",
+                                {"model": model, "input": texts, "truncate": True}, model)
+        vectors = body.get("embeddings")
+        if not isinstance(vectors, list) or not all(isinstance(v, list) for v in vectors):
+            raise self._protocol("/api/embed answered without an 'embeddings' list")
+        try:
+            floats = [[float(x) for x in vector] for vector in vectors]
+        except (TypeError, ValueError) as error:
+            raise self._protocol("/api/embed sent a vector that is not numbers") from error
+        return check_vectors(floats, len(texts), self.name)
 
     async def count_tokens(self, model: str, text: str) -> int:
         return estimate_tokens(text)

@@ -25,6 +25,7 @@ from pairpad.ai.providers.base import (
     ToolCallDelta,
     ToolSpec,
     Usage,
+    check_vectors,
     estimate_tokens,
     until_cancelled,
 )
@@ -60,6 +61,7 @@ class OpenAICompatProvider:
         self._context_window = context_window
         self._static_models = static_models or []
         self._key_setting = key_setting or f"ai.providers.{name}.api_key"
+        self._per_token_models: set[str] = set()  # see embed()
         # max_retries=0: a down server must fail fast and visibly, not after silent retries.
         self._client = AsyncOpenAI(
             base_url=base_url,
@@ -174,6 +176,40 @@ class OpenAICompatProvider:
             if result.usage else None
         )
         return Completion(choice.text, _FINISH.get(choice.finish_reason or "stop", "stop"), usage)
+
+    async def embed(self, texts: list[str], model: str) -> list[list[float]]:
+        """`/v1/embeddings` (OpenAI, Ollama's /v1, llama.cpp's server with `--embedding true`).
+
+        A llama-cpp-python server whose model has no pooling (a chat GGUF) answers one vector
+        per *token*: they are mean-pooled here. Its batched per-token answers are wrong after
+        the first text (llama-cpp-python 0.3 reads each later sequence at the wrong offset), so
+        such a model is then asked one text per request."""
+        if not texts:
+            return []
+        if model in self._per_token_models:
+            return [(await self._embed_request([text], model))[0][0] for text in texts]
+        vectors, per_token = await self._embed_request(texts, model)
+        if per_token and len(texts) > 1:  # the first vector is right; ask again for the rest
+            self._per_token_models.add(model)
+            return [vectors[0], *await self.embed(texts[1:], model)]
+        return vectors
+
+    async def _embed_request(self, texts: list[str], model: str
+                             ) -> tuple[list[list[float]], bool]:
+        try:
+            result = await self._client.embeddings.create(
+                model=model, input=texts, encoding_format="float")
+        except Exception as error:
+            raise self._error(error, model) from error
+        vectors: list[list[float]] = []
+        per_token = False
+        for row in sorted(result.data, key=lambda item: item.index):
+            value: list[Any] = list(row.embedding)
+            if value and isinstance(value[0], list):  # one vector per token: mean-pool
+                per_token = True
+                value = [sum(column) / len(value) for column in zip(*value, strict=True)]
+            vectors.append([float(x) for x in value])
+        return check_vectors(vectors, len(texts), self.name), per_token
 
     async def count_tokens(self, model: str, text: str) -> int:
         return estimate_tokens(text)
