@@ -8,6 +8,7 @@ from typing import Protocol
 from pairpad.ai.chat_events import register_chat_events
 from pairpad.ai.context.service import ContextService
 from pairpad.ai.context.source import CodebaseContextSource
+from pairpad.ai.roles import embed_target
 from pairpad.ai.wiring import AIServices, build_ai, socket_emitter
 from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
@@ -90,6 +91,7 @@ def build_services(settings: Settings, token: str) -> Services:
     watcher.subscribe(services.context.on_fs_changes)
     watcher.subscribe(lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes)))
     services.ai.chat.sources.append(CodebaseContextSource(services.context))
+    services.context.embeddings.resolve = lambda: embed_target(services.ai.registry)
     register_chat_events(realtime.sio, services.ai.chat)
     # Started in this order, stopped in reverse: the indexer works off the event loop, and
     # stopping the AI layer kills the local model server with the app.

@@ -1,5 +1,6 @@
-"""Hybrid retrieval: BM25 over chunks (FTS5), definition-name matches, and repo-map rank,
-fused by reciprocal rank; every snippet says which signals found it."""
+"""Hybrid retrieval: BM25 over chunks (FTS5), definition-name matches, repo-map rank and,
+when an `embed` role is configured, embedding similarity, fused by reciprocal rank; every
+snippet says which signals found it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pairpad.ai.context.analyze import split_identifier
+from pairpad.ai.context.embeddings import QueryVector, VectorStore
 from pairpad.ai.context.repomap import RepoMap, estimate_tokens
 from pairpad.ai.context.store import IndexStore
 from pairpad.ai.context.walker import is_secret
@@ -15,6 +17,7 @@ from pairpad.ai.context.walker import is_secret
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al.); damps the head of each list
 CANDIDATES = 60
 PER_FILE = 2  # at most this many snippets of one file: more files beat more of one file
+EMBEDDING_WEIGHT = 1.0  # as much as BM25: meaning where the words differ
 PRIOR_WEIGHT = 0.05  # repo-map rank: worth a fraction of one list position near the top
 BM25_WEIGHTS = (2.0, 4.0, 1.0, 0.5)  # path, symbols, body, extra (camelCase parts)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -29,7 +32,7 @@ STOP_WORDS = frozenset([
 
 @dataclass
 class Signal:
-    name: str  # bm25 | symbol | repomap
+    name: str  # bm25 | symbol | embedding | repomap
     rank: int  # position in that signal's own list (1 = best); 0 for the rank prior
     detail: str
 
@@ -87,12 +90,16 @@ def _looks_like_a_name(query: str, match: re.Match[str]) -> bool:
 
 
 class Retriever:
-    def __init__(self, store: IndexStore, repomap: RepoMap) -> None:
+    def __init__(self, store: IndexStore, repomap: RepoMap,
+                 vectors: VectorStore | None = None) -> None:
         self.store = store
         self.repomap = repomap
+        self.vectors = vectors
 
     def search(self, query: str, k: int = 10, signals: tuple[str, ...] = ("bm25", "symbol",
-               "repomap")) -> list[Snippet]:
+               "embedding", "repomap"), query_vector: QueryVector | None = None
+               ) -> list[Snippet]:
+        """`query_vector`: the query embedded by the `embed` model (None: no such signal)."""
         terms = query_terms(query)
         found: dict[int, Snippet] = {}
         fused: dict[int, float] = defaultdict(float)
@@ -101,6 +108,8 @@ class Retriever:
             lists.append(("bm25", 1.0, self._bm25(terms)))
         if "symbol" in signals:
             lists.append(("symbol", 1.5, self._symbols(terms)))
+        if "embedding" in signals and query_vector is not None and self.vectors is not None:
+            lists.append(("embedding", EMBEDDING_WEIGHT, self._embedding(query_vector)))
         for signal, weight, hits in lists:
             for rank, (snippet, detail) in enumerate(hits, start=1):
                 found.setdefault(snippet.chunk_id, snippet).signals.append(
@@ -169,6 +178,22 @@ class Retriever:
                 seen.add(chunk[0]["id"])
                 hits.append((_snippet(chunk[0]), f"defines {row['symbol_kind']} {row['name']}"))
         return hits
+
+
+    def _embedding(self, query: QueryVector) -> list[tuple[Snippet, str]]:
+        assert self.vectors is not None
+        ranked = self.vectors.rank(query.model, query.vector, CANDIDATES)
+        if not ranked:
+            return []
+        similarity = dict(ranked)
+        marks = ",".join("?" * len(ranked))
+        rows = self.store.read(
+            "SELECT c.id, f.path, c.start_line, c.end_line, c.body, c.hash FROM chunks c"  # noqa: S608
+            f" JOIN files f ON f.id = c.file_id WHERE c.hash IN ({marks})",
+            [h for h, _score in ranked])
+        rows.sort(key=lambda r: (-similarity[r["hash"]], r["id"]))
+        return [(_snippet(r), f"similar meaning (cosine {similarity[r['hash']]:.2f})")
+                for r in rows[:CANDIDATES]]
 
 
 def _snippet(row: object) -> Snippet:

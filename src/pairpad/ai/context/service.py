@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pairpad.ai.context import symbols
+from pairpad.ai.context.embeddings import EmbeddingWorker, ResolveEmbedder, VectorStore
 from pairpad.ai.context.indexer import Indexer, Notify
 from pairpad.ai.context.repomap import RepoMap
 from pairpad.ai.context.retrieval import Retriever, Snippet
@@ -37,24 +38,39 @@ class IndexReport:
     duration: float | None
     error: str | None
     database: str
+    # {"state": off|pending|embedding|ready|error, "model", "embedded", "total", "detail"}
+    embeddings: dict[str, Any] | None = None
 
 
 class ContextService:
     """A Component (start/stop) that owns the indexer and answers queries over its store."""
 
     def __init__(self, workspace: Path, data_dir: Path, settings: IndexSettings,
-                 notify: Notify | None = None) -> None:
+                 notify: Notify | None = None, embedder: ResolveEmbedder | None = None) -> None:
         self.settings = settings
         self.indexer = Indexer(workspace, data_dir, settings, notify)
         self._repomap: RepoMap | None = None
         self._retriever: Retriever | None = None
+        self._vectors: VectorStore | None = None
+        # `embedder` resolves the `embed` role (None: not configured, no embedding calls).
+        self.embeddings = EmbeddingWorker(settings, self._vector_store, embedder)
+        self.indexer.listeners.append(self.embeddings.changed)
 
     async def start(self) -> None:
+        if self.settings.enabled:
+            self.embeddings.start()
         await self.indexer.start()
 
     async def stop(self) -> None:
+        await self.embeddings.stop()
         await self.indexer.stop()
-        self._repomap = self._retriever = None
+        self._repomap = self._retriever = self._vectors = None
+
+    def _vector_store(self) -> VectorStore:
+        store = self.indexer.store
+        if self._vectors is None or self._vectors.store is not store:
+            self._vectors = VectorStore(store)
+        return self._vectors
 
     async def on_fs_changes(self, changes: Sequence[FsChange]) -> None:
         """Watcher subscriber: index what changed (the indexer debounces nothing itself:
@@ -66,7 +82,8 @@ class ContextService:
         self._require()
         if self._repomap is None or self._repomap.store is not self.indexer.store:
             self._repomap = RepoMap(self.indexer.store)
-            self._retriever = Retriever(self.indexer.store, self._repomap)
+            self._retriever = Retriever(self.indexer.store, self._repomap,
+                                        self._vector_store())
         return self._repomap
 
     @property
@@ -82,7 +99,10 @@ class ContextService:
     async def status(self) -> IndexReport:
         if not self.settings.enabled:
             return IndexReport("disabled", 0, 0, 0, [], [], None, None, None, "")
-        return await asyncio.to_thread(self._status)
+        report = await asyncio.to_thread(self._status)
+        self.embeddings.poke()
+        report.embeddings = await self.embeddings.report()
+        return report
 
     def _status(self) -> IndexReport:
         store, st = self.indexer.store, self.indexer.status
@@ -102,7 +122,9 @@ class ContextService:
         self.indexer.rebuild()
 
     async def search(self, query: str, k: int = 10) -> list[Snippet]:
-        return await asyncio.to_thread(self.retriever.search, query, k)
+        retriever = self.retriever
+        vector = await self.embeddings.query_vector(query)
+        return await asyncio.to_thread(retriever.search, query, k, query_vector=vector)
 
     async def repo_map(self, files: Sequence[str] = (), idents: Sequence[str] = (),
                        max_tokens: int | None = None) -> str:

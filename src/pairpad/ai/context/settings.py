@@ -18,6 +18,16 @@ class IndexSettings(BaseModel):
     )
     chunk_lines: int = Field(default=60, description="Target maximum lines per chunk.")
     repo_map_tokens: int = Field(default=1024, description="Default repo map token budget.")
+    embed_batch_size: int = Field(
+        default=32, ge=1, le=2048,
+        description="Chunks per embedding request (only when ai.roles.embed is set).")
+    embed_max_chars: int = Field(
+        default=4000, ge=64, description="A chunk's text is cut to this many characters to embed.")
+    embed_query_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for a query's embedding before "
+        "searching without it.")
+    embed_retry_seconds: float = Field(
+        default=60.0, ge=0, description="After an embedding failure, try again this much later.")
     exclude: list[str] = Field(
         default_factory=list, description="Extra gitignore-style patterns to leave out."
     )

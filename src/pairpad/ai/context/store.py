@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pairpad.ai.context.analyze import FileRecord, expand_identifiers, split_identifier
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: chunks.hash and the embeddings table
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(
@@ -30,12 +30,21 @@ CREATE INDEX IF NOT EXISTS tags_name ON tags(name);
 CREATE INDEX IF NOT EXISTS tags_file ON tags(file_id);
 CREATE TABLE IF NOT EXISTS chunks(
   id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, start_line INTEGER, end_line INTEGER,
-  path TEXT, symbols TEXT, body TEXT NOT NULL, extra TEXT);
+  path TEXT, symbols TEXT, body TEXT NOT NULL, extra TEXT, hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_file ON chunks(file_id);
+CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
+-- Vectors of the `embed` role's model, keyed by the chunk text's hash: an edit re-embeds only
+-- the chunks whose text changed, and a move or an identical chunk elsewhere costs nothing.
+CREATE TABLE IF NOT EXISTS embeddings(
+  model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY(model, hash));
 -- External content: the text is stored once, in chunks; FTS keeps only its inverted index.
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
   path, symbols, body, extra, content='chunks', content_rowid='id');
 """
+
+
+def chunk_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def index_path(data_dir: Path, workspace: Path) -> Path:
@@ -79,7 +88,7 @@ class IndexStore:
         return None if row is None else str(row[0])
 
     def _reset(self) -> None:
-        for table in ("meta", "files", "tags", "chunks", "chunks_fts"):
+        for table in ("meta", "files", "tags", "chunks", "chunks_fts", "embeddings"):
             self._writer.execute(f"DROP TABLE IF EXISTS {table}")
         self._writer.executescript(SCHEMA)
         self._writer.execute("INSERT INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -90,7 +99,8 @@ class IndexStore:
             self._reader.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, bump: bool = True) -> Iterator[sqlite3.Connection]:
+        """`bump`: the files, tags or chunks change (the repo map's cache key); vectors don't."""
         with self._write_lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
@@ -99,10 +109,17 @@ class IndexStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            self.generation += 1
-            conn.execute("INSERT OR REPLACE INTO meta VALUES('generation', ?)",
-                         (str(self.generation),))
+            if bump:
+                self.generation += 1
+                conn.execute("INSERT OR REPLACE INTO meta VALUES('generation', ?)",
+                             (str(self.generation),))
             conn.execute("COMMIT")
+
+    @contextmanager
+    def vector_transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write of the embeddings table only (see `embeddings.VectorStore`)."""
+        with self._transaction(bump=False) as conn:
+            yield conn
 
     def read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._read_lock:
@@ -161,8 +178,9 @@ class IndexStore:
             symbols = " ".join(names + [w for n in names for w in split_identifier(n)])
             row = (path_words, symbols, chunk.text, expand_identifiers(chunk.text))
             chunk_id = conn.execute(
-                "INSERT INTO chunks(file_id, start_line, end_line, path, symbols, body, extra)"
-                " VALUES(?,?,?,?,?,?,?)", (file_id, chunk.start_line, chunk.end_line, *row)
+                "INSERT INTO chunks(file_id, start_line, end_line, path, symbols, body, extra,"
+                " hash) VALUES(?,?,?,?,?,?,?,?)",
+                (file_id, chunk.start_line, chunk.end_line, *row, chunk_hash(chunk.text))
             ).lastrowid
             conn.execute("INSERT INTO chunks_fts(rowid, path, symbols, body, extra)"
                          " VALUES(?,?,?,?,?)", (chunk_id, *row))
