@@ -79,12 +79,13 @@ def test_vector_store_add_replace_delete_by_chunk_hash(indexer: Indexer) -> None
     vectors = VectorStore(store)
     todo = vectors.missing("m", 1000)
     assert vectors.counts("m") == (0, 15) and len(todo) == 15
-    assert all(text for _h, text in todo) and not vectors.has("m")
+    assert all(text for _h, text in todo) and vectors.dimension("m") is None
     generation = store.generation
 
     lru, codec = hash_of(store, "native/lru.rs"), hash_of(store, "kvstore/codec.py")
     vectors.put("m", [(lru, unit(0)), (codec, unit(1))])
     assert vectors.counts("m") == (2, 15) and vectors.counts("other") == (0, 15)
+    assert vectors.dimension("m") == 3
     assert {h for h, _t in vectors.missing("m", 1000)} == {h for h, _t in todo} - {lru, codec}
     assert [h for h, _s in vectors.rank("m", unit(0), 1)] == [lru]
 
@@ -97,9 +98,13 @@ def test_vector_store_add_replace_delete_by_chunk_hash(indexer: Indexer) -> None
 
     vectors.put("m", [(lru, [1.0, 0.0, 0.0, 0.0])])  # another dimension: the model was swapped
     assert vectors.counts("m") == (1, 15) and vectors.rank("m", unit(1), 5) == []
+    assert vectors.dimension("m") == 4
 
     store.write(deleted=["native/lru.rs"])  # the chunk goes: its vector is pruned
-    assert vectors.prune() == 1 and not vectors.has("m")
+    assert vectors.prune() == 1 and vectors.dimension("m") is None
+    vectors.put("m", [(codec, unit(0))])
+    vectors.forget("m")
+    assert vectors.counts("m") == (0, 14)
     assert store.generation == generation + 1  # only the file write bumped it, not the vectors
 
 
@@ -342,3 +347,23 @@ async def test_a_role_change_takes_effect_without_a_restart(
     await service.embeddings.idle()
     assert len(second.batches) == calls
     assert (await service.status()).embeddings["state"] == "off"  # type: ignore[index]
+
+
+async def test_a_model_swapped_under_the_same_name_is_embedded_again(
+        services: list[ContextService], repo: Path, tmp_path: Path) -> None:
+    model = FakeModel("myollama:latest")
+    service = await start(services, repo, tmp_path, model.target)
+    assert len(model.texts) == 15
+
+    async def wider(texts: list[str]) -> list[list[float]]:
+        model.batches.append(list(texts))
+        return [[*words_vector(text), 1.0] for text in texts]
+
+    service.embeddings.resolve = lambda: EmbedTarget("myollama:latest", wider)
+    results = await service.search("least recently used cache eviction", 3)
+    assert all(s.name != "embedding" for r in results for s in r.signals)  # sizes differ
+    await service.embeddings.idle()
+    assert len(model.texts) == 15 + 1 + 15  # the query, then every chunk again
+    assert service._vector_store().dimension("myollama:latest") == DIM + 1
+    results = await service.search("least recently used cache eviction", 3)
+    assert any(s.name == "embedding" for s in results[0].signals)

@@ -89,9 +89,16 @@ class VectorStore:
             " LEFT JOIN embeddings e ON e.model = ? AND e.hash = c.hash", (model or "",))[0]
         return int(row["embedded"]), int(row["total"])
 
-    def has(self, model: str) -> bool:
-        return bool(self.store.read("SELECT 1 FROM embeddings WHERE model = ? LIMIT 1",
-                                    (model,)))
+    def dimension(self, model: str) -> int | None:
+        """The size of `model`'s stored vectors; None when it has none."""
+        rows = self.store.read("SELECT length(vector) / 4 AS dim FROM embeddings"
+                               " WHERE model = ? LIMIT 1", (model,))
+        return int(rows[0]["dim"]) if rows else None
+
+    def forget(self, model: str) -> None:
+        with self.store.vector_transaction() as conn:
+            conn.execute("DELETE FROM embeddings WHERE model = ?", (model,))
+        self._changed()
 
     def rank(self, model: str, query: Sequence[float], limit: int) -> list[tuple[str, float]]:
         """Chunk hashes by cosine similarity to `query`, best first."""
@@ -221,7 +228,8 @@ class EmbeddingWorker:
             todo = await asyncio.to_thread(vectors.missing, target.model, size)
             if not todo:
                 break
-            texts = [text[: self.settings.embed_max_chars] for _hash, text in todo]
+            # Cut to a bounded size; never empty (OpenAI's API rejects an empty input).
+            texts = [text[: self.settings.embed_max_chars] or " " for _hash, text in todo]
             try:
                 self.batches += 1
                 result = await target.embed(texts)
@@ -258,7 +266,9 @@ class EmbeddingWorker:
         when the provider fails (the status then says why)."""
         target = self.target()
         self.poke(target)
-        if target is None or not await asyncio.to_thread(self._vectors().has, target.model):
+        vectors = self._vectors()
+        stored = await asyncio.to_thread(vectors.dimension, target.model) if target else None
+        if target is None or stored is None:
             return None
         try:
             async with asyncio.timeout(self.settings.embed_query_timeout):
@@ -272,6 +282,12 @@ class EmbeddingWorker:
                                      f"{self.settings.embed_query_timeout:g}s "
                                      "(index.embed_query_timeout)")
             self._fail(target, error)
+            return None
+        if len(vector) != stored:  # another model now answers to this name: embed again
+            log.warning("embedding size changed; re-embedding", model=target.model,
+                        was=stored, now=len(vector))
+            await asyncio.to_thread(vectors.forget, target.model)
+            self.kick()
             return None
         return QueryVector(target.model, vector)
 
