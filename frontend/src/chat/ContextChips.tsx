@@ -1,12 +1,40 @@
-// The context inspector: what the next message will include, with its token cost.
+// The context inspector: what the next message will include, why, and its token cost.
+// Each chip: kind, path:start-end, the reason (retrieval signals for @codebase snippets), tokens.
 // × leaves an item out of the next message; clicking an excluded item brings it back.
 import type { ContextPreview, ContextReport } from "./chatApi";
 
-function label(item: ContextReport): string {
-  if (item.kind === "selection") return item.title ?? "Selection";
+export function chipLabel(item: ContextReport): string {
+  if (item.kind === "selection" && !item.path) return item.title ?? "Selection";
   if (item.kind === "error") return item.title ?? "Error";
   if (item.kind === "folder") return `${item.path ?? "."}/`;
-  return item.path ?? item.title ?? item.kind;
+  if (item.kind === "repomap") return "repo map";
+  const base = item.path ?? item.title ?? item.kind;
+  const start = item.meta?.start_line;
+  if (typeof start === "number") {
+    const end = item.meta?.end_line;
+    return typeof end === "number" && end !== start ? `${base}:${start}-${end}` : `${base}:${start}`;
+  }
+  return base;
+}
+
+/** Why it is in the prompt, in a few words (signals for retrieved snippets). */
+export function chipWhy(item: ContextReport): string {
+  const why = item.meta?.why;
+  const score = item.meta?.score;
+  const parts = [typeof why === "string" ? why : ""];
+  if (typeof score === "number") parts.push(`score ${score.toFixed(2)}`);
+  return parts.filter(Boolean).join(" · ");
+}
+
+function tooltip(item: ContextReport, removed: boolean): string {
+  const lines = [`${item.kind}: ${chipLabel(item)}`];
+  const why = chipWhy(item);
+  if (why) lines.push(`Why: ${why}`);
+  for (const s of item.meta?.signals ?? []) lines.push(`  ${s.name}${s.rank ? ` #${s.rank}` : ""}: ${s.detail}`);
+  if (removed) lines.push("Left out (click to include)");
+  else if (!item.included) lines.push(`Left out: ${item.reason ?? "over the token budget"}`);
+  else lines.push(`${item.tokens} tokens${item.truncated ? ", truncated to fit the token budget" : ""}`);
+  return lines.join("\n");
 }
 
 export function ContextChips({ preview, exclude, onToggle, error }: {
@@ -25,15 +53,17 @@ export function ContextChips({ preview, exclude, onToggle, error }: {
       {items.map((item) => {
         const removed = exclude.includes(item.id);
         const state = removed ? "removed" : !item.included ? "excluded" : item.truncated ? "truncated" : "included";
-        const why = removed ? "Left out (click to include)" : item.reason ?? (item.truncated ? "Truncated to fit the token budget" : "Included");
+        const why = chipWhy(item);
         return (
-          <span key={item.id} className={`chat-chip ${state}`} title={`${item.kind}: ${why}`} data-id={item.id}>
+          <span key={item.id} className={`chat-chip ${state}`} title={tooltip(item, removed)} data-id={item.id} data-kind={item.kind}>
             <button type="button" className="chat-chip-main" onClick={() => removed && onToggle(item.id)} disabled={!removed}>
-              <span className="chat-chip-kind">{item.kind}</span> {label(item)}
+              <span className="chat-chip-kind">{item.kind}</span> <span className="chat-chip-path">{chipLabel(item)}</span>
               {item.included && !removed && <span className="chat-chip-tokens">{item.tokens} tok{item.truncated ? " (cut)" : ""}</span>}
+              {why && <span className="chat-chip-why">{why}</span>}
+              {!item.included && !removed && item.reason && <span className="chat-chip-why">{item.reason}</span>}
             </button>
             {!removed && item.included && (
-              <button type="button" className="chat-chip-x" aria-label={`Leave out ${label(item)}`} onClick={() => onToggle(item.id)}>
+              <button type="button" className="chat-chip-x" aria-label={`Leave out ${chipLabel(item)}`} onClick={() => onToggle(item.id)}>
                 ×
               </button>
             )}

@@ -2,6 +2,16 @@
 // Streaming is Socket.IO (see chatStore.ts).
 import { api } from "../api/http";
 
+/** Why an item was included (codebase snippets: the retrieval signals and the line range). */
+export interface ContextMeta {
+  why?: string;
+  score?: number;
+  start_line?: number;
+  end_line?: number;
+  signals?: { name: string; rank: number; detail: string }[];
+  [key: string]: unknown;
+}
+
 export interface ContextReport {
   id: string;
   kind: string;
@@ -10,7 +20,9 @@ export interface ContextReport {
   tokens: number;
   included: boolean;
   truncated: boolean;
+  /** Why it was left out (over budget, removed by you, unreadable…). */
   reason: string | null;
+  meta?: ContextMeta;
 }
 
 export interface Usage {

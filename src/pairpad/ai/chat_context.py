@@ -45,10 +45,12 @@ class ContextItem:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def report(self) -> dict[str, Any]:
-        """What the inspector shows (no file contents)."""
+        """What the inspector shows (no file contents). `reason` says why an item was left
+        out; `meta` why it was included: for codebase snippets `why` (the signals in words),
+        `signals`, `score` and the line range `start_line`-`end_line`."""
         return {"id": self.id, "kind": self.kind, "path": self.path, "title": self.title,
                 "tokens": self.tokens, "included": self.included, "truncated": self.truncated,
-                "reason": self.reason}
+                "reason": self.reason, "meta": dict(self.meta)}
 
 
 class ContextSource(Protocol):
@@ -100,8 +102,11 @@ class RequestSource:
         if request.selection is not None and request.selection.text.strip():
             sel = request.selection
             span = f" lines {sel.start_line}-{sel.end_line}" if sel.start_line else ""
+            lines = ({"start_line": sel.start_line, "end_line": sel.end_line or sel.start_line}
+                     if sel.start_line else {})
             items.append(ContextItem(f"selection:{sel.path or ''}", "selection", sel.text, 100,
-                                     path=sel.path, title=f"Selection{span}"))
+                                     path=sel.path, title=f"Selection{span}",
+                                     meta={"why": "your selection", **lines}))
         for index, error in enumerate(request.errors):
             items.append(ContextItem(f"error:{index}", "error", error, 90,
                                      title=f"Pasted error {index + 1}"))
@@ -116,7 +121,8 @@ class RequestSource:
                     items.append(_missing(f"file:{active.path}", "file", active.path, error))
                     return items
             items.append(ContextItem(f"file:{active.path}", "file", content, 70,
-                                     path=active.path, language=language, title="Active file"))
+                                     path=active.path, language=language, title="Active file",
+                                     meta={"why": "the open file"}))
         return items
 
 
@@ -145,7 +151,8 @@ class MentionSource:
                 items.extend(folder or [])
                 continue
             items.append(ContextItem(f"file:{path}", "file", read.content, 80, path=path,
-                                     language=read.language, title="Mentioned file"))
+                                     language=read.language, title="Mentioned file",
+                                     meta={"why": f"@{path}"}))
         return items
 
     async def _folder(self, path: str) -> list[ContextItem] | None:
@@ -156,7 +163,7 @@ class MentionSource:
         entries = [e for e in listing.entries if not e.ignored]
         names = "\n".join(e.path + ("/" if e.type == "dir" else "") for e in entries)
         items = [ContextItem(f"folder:{path}", "folder", names, 60, path=path or ".",
-                             title="Folder listing")]
+                             title="Folder listing", meta={"why": f"@{path or '.'}/ listing"})]
         files = [e for e in entries if e.type == "file"][:FOLDER_FILE_LIMIT]
         for rank, entry in enumerate(files):
             try:
@@ -166,7 +173,8 @@ class MentionSource:
             # Lower priority than explicit mentions, so a big folder is trimmed first.
             items.append(ContextItem(f"file:{entry.path}", "file", read.content, 40 - rank,
                                      path=entry.path, language=read.language,
-                                     title=f"In @{path or '.'}"))
+                                     title=f"In @{path or '.'}",
+                                     meta={"why": f"in @{path or '.'}/"}))
         return items
 
 

@@ -26,6 +26,14 @@ async def test_codebase_mention_gathers_snippets_and_a_repo_map(repo: Path,
         assert [i.priority for i in snippets] == sorted((i.priority for i in snippets),
                                                         reverse=True)
         assert any(i.kind == "repomap" for i in items)
+        # The inspector's report says why and where, without the snippet's text.
+        report = snippets[0].report()
+        meta = report["meta"]
+        assert meta["why"] == snippets[0].meta["why"] and "text match #1" in meta["why"]
+        assert 1 <= meta["start_line"] <= meta["end_line"]
+        assert report["id"] == f"codebase:kvstore/expiry.py:{meta['start_line']}-{meta['end_line']}"
+        assert {s["name"] for s in meta["signals"]} >= {"bm25"} and meta["score"] > 0
+        assert snippets[0].content not in str(report)
 
         assert await source.gather("thanks, looks good", ChatSendRequest(text="x")) == []
         auto = await source.gather("where is evict_expired called",
