@@ -43,6 +43,13 @@ export function detailToText(detail: unknown, fallback: string): string {
   return fallback;
 }
 
+let onUnauthorized: (() => void) | null = null;
+
+/** Called when an API call answers 401: the session's cookie is no longer accepted. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface RequestOptions {
@@ -95,6 +102,7 @@ export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => str
       }
     }
     if (!response.ok) {
+      if (response.status === 401) onUnauthorized?.();
       const raw = body && typeof body === "object" && "detail" in body ? (body as { detail: unknown }).detail : undefined;
       const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
       throw new ApiError(response.status, detailToText(raw, typeof body === "string" && body ? body : fallback), body);

@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { workspaceApi } from "../api/endpoints";
-import { useConnection } from "../api/socket";
+import { useConnection, type ConnectionStatus } from "../api/socket";
 import { useBuffers } from "../editor/buffers";
+import { encodingLabel } from "../editor/eol";
 import { executeCommand } from "../palette/commands";
 import { useSettings } from "../settings/settings";
 import { useStatus } from "../stores/status";
@@ -31,29 +32,46 @@ const LANGUAGE_NAMES: Record<string, string> = {
   dockerfile: "Dockerfile",
 };
 
+const BRANCH_POLL_MS = 30_000;
+
+const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
+  connected: "Connected",
+  connecting: "Connecting…",
+  disconnected: "Offline — reconnecting",
+  unauthorized: "Signed out — new token",
+};
+
 export function languageName(id: string): string {
   return LANGUAGE_NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1);
 }
 
 export function StatusBar() {
-  const workspace = useQuery({ queryKey: ["workspace"], queryFn: workspaceApi.info, staleTime: 60_000 });
   const connection = useConnection((s) => s.status);
+  // The branch changes behind our back (git checkout in a terminal) and the watcher ignores
+  // .git internals: poll cheaply, and refresh on window focus and file events (bootstrap.ts).
+  const workspace = useQuery({
+    queryKey: ["workspace"],
+    queryFn: workspaceApi.info,
+    staleTime: 5_000,
+    refetchInterval: connection === "unauthorized" ? false : BRANCH_POLL_MS,
+  });
   const tab = useTabs((s) => activeTab(s).tab);
   const path = tab?.kind === "file" ? tab.path : null;
   const buffer = useBuffers((s) => (path ? s.buffers[path] : undefined));
   const { line, column, selected } = useStatus();
   const settings = useSettings();
-  const offline = connection === "disconnected";
-  const connectionLabel = connection === "connected" ? "Connected" : connection === "connecting" ? "Connecting…" : "Offline — reconnecting";
+  const offline = connection === "disconnected" || connection === "unauthorized";
+  const connectionLabel = CONNECTION_LABELS[connection];
   return (
-    <footer className={`status-bar${offline ? " offline" : ""}`} role="status" aria-label="Status bar">
+    <footer className={`status-bar${offline ? " offline" : ""}`} aria-label="Status bar">
       {workspace.data?.branch && (
         <span className="status-item" title={`Git branch: ${workspace.data.branch}`} data-testid="status-branch">
           <BranchIcon size={14} />
           {workspace.data.branch}
         </span>
       )}
-      <span className="status-item" title={connectionLabel} data-testid="status-connection">
+      {/* The only live region: cursor moves must not be announced, connection changes must. */}
+      <span className="status-item" title={connectionLabel} data-testid="status-connection" role="status" aria-live="polite">
         <span className={`status-dot ${connection}`} aria-hidden="true" />
         {connectionLabel}
       </span>
@@ -66,7 +84,9 @@ export function StatusBar() {
             {selected > 0 ? ` (${selected} selected)` : ""}
           </button>
           <span className="status-item">Spaces: {settings["editor.tabSize"]}</span>
-          <span className="status-item" data-testid="status-encoding">{buffer.encoding.toUpperCase()}</span>
+          <span className="status-item" data-testid="status-encoding" title={`Encoding: ${buffer.encoding}`}>
+            {encodingLabel(buffer.encoding)}
+          </span>
           <span className="status-item" data-testid="status-eol">{buffer.eol}</span>
           <span className="status-item" data-testid="status-language">{languageName(buffer.language)}</span>
         </>

@@ -47,10 +47,31 @@ async function restoreSession(scope: string): Promise<void> {
   document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && flush());
 }
 
+/** Re-reads GET /api/workspace (cheap): the git branch changes behind our back. */
+function refreshWorkspaceInfo(): void {
+  if (useConnection.getState().status === "unauthorized") return;
+  void queryClient.invalidateQueries({ queryKey: ["workspace"] });
+}
+
+let workspaceRefreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** At most one refresh per second however many fs:changed batches arrive (e.g. a checkout). */
+function refreshWorkspaceInfoSoon(): void {
+  if (workspaceRefreshTimer !== null) return;
+  workspaceRefreshTimer = setTimeout(() => {
+    workspaceRefreshTimer = null;
+    refreshWorkspaceInfo();
+  }, 1000);
+}
+
 function wireSocket(): void {
   const socket = getSocket();
+  // The watcher ignores .git internals, so a `git checkout` alone sends no event: the branch
+  // is also refreshed when the window regains focus (and polled by the status bar).
+  window.addEventListener("focus", refreshWorkspaceInfo);
   socket.on("fs:changed", (payload: { changes?: FsChange[] }) => {
     const changes = payload?.changes ?? [];
+    refreshWorkspaceInfoSoon();
     const dirs = new Set<string>();
     for (const c of changes) if (c.type !== "modified") dirs.add(dirname(c.path));
     for (const d of dirs) void refreshDir(d);
