@@ -1,19 +1,29 @@
 """E2E fixtures: the real `pairpad open` on a temp git workspace, driven by Debian's Chromium.
 
 Every test gets a fresh workspace, data dir, server and browser context, and fails if the
-page logged a console error, a CSP violation, an uncaught exception or a failed request.
+page logged a console error, a CSP violation, an uncaught exception or a failed request, or
+if any request (page, worker or WebSocket) left the machine: every URL must be the server's
+own origin, `data:` or `blob:`.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    sync_playwright,
+)
 
 from tests.support.server import RunningServer, start_server
 
@@ -144,6 +154,8 @@ class IDE:
     server: RunningServer
     workspace: Path
     problems: PageProblems
+    # Every URL the browser asked for (HTTP from the page and its workers, and WebSockets).
+    requests: list[str] = field(default_factory=list)
 
     def open(self) -> None:
         self.page.goto(self.server.login_url)
@@ -187,6 +199,14 @@ class IDE:
         self.page.locator(".editor-group.focused .monaco-editor .view-lines").click()
         self.page.keyboard.press("Control+End")
 
+    def wait_until(self, predicate: Callable[[], bool], message: str, timeout: float = 15) -> None:
+        """Polls a Python-side condition, letting Playwright deliver page events meanwhile."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {message}")
+            self.page.wait_for_timeout(100)
+
     def screenshot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -196,9 +216,26 @@ def _describe_request(request: Request) -> str:
     return f"request failed: {request.method} {request.url} ({request.failure})"
 
 
+def foreign_requests(urls: list[str], base_url: str) -> list[str]:
+    """URLs that are neither the server's origin (http or ws), `data:` nor `blob:`."""
+    origins = (base_url + "/", base_url.replace("http://", "ws://", 1) + "/")
+    return [u for u in urls if not (u.startswith(origins) or u.startswith(("data:", "blob:")))]
+
+
 @pytest.fixture
-def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterator[IDE]:
-    context = browser.new_context(viewport={"width": 1360, "height": 820}, color_scheme="dark")
+def color_scheme() -> str:
+    """The OS colour scheme the browser reports; parametrize a test over it to change it."""
+    return "dark"
+
+
+@pytest.fixture
+def ide(
+    browser: Browser, server: RunningServer, e2e_workspace: Path, color_scheme: str
+) -> Iterator[IDE]:
+    context = browser.new_context(
+        viewport={"width": 1360, "height": 820},
+        color_scheme=color_scheme,  # type: ignore[arg-type]
+    )
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -218,6 +255,9 @@ def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterato
 
     page.on("requestfailed", on_request_failed)
     ide = IDE(page, server, e2e_workspace, problems)
+    # The context sees the requests of every page and worker (Monaco's language workers).
+    context.on("request", lambda request: ide.requests.append(request.url))
+    page.on("websocket", lambda ws: ide.requests.append(ws.url))
     ide.open()
     yield ide
     # Let in-flight requests settle so closing the page does not abort them mid-test.
@@ -225,3 +265,6 @@ def ide(browser: Browser, server: RunningServer, e2e_workspace: Path) -> Iterato
     unexpected = problems.unexpected()
     context.close()
     assert not unexpected, "The page reported problems:\n" + "\n".join(unexpected)
+    assert ide.requests, "no request was recorded: the recorder is broken"
+    foreign = foreign_requests(ide.requests, server.base_url)
+    assert not foreign, "Requests left the machine:\n" + "\n".join(foreign)
