@@ -93,7 +93,8 @@ def build_services(settings: Settings, token: str) -> Services:
     services.ai.chat.sources.append(CodebaseContextSource(services.context))
     services.context.embeddings.resolve = lambda: embed_target(services.ai.registry)
     register_chat_events(realtime.sio, services.ai.chat)
-    # Started in this order, stopped in reverse: the indexer works off the event loop, and
-    # stopping the AI layer kills the local model server with the app.
-    services.components += [watcher, services.context, services.ai]
+    # Started in this order, stopped in reverse. The AI layer loads the provider settings
+    # (and so the embed role) before the indexer's first build, and outlives the indexer's
+    # embedding pass on the way down; stopping it kills the local model server.
+    services.components += [watcher, services.ai, services.context]
     return services

@@ -43,6 +43,9 @@ async def test_status_reports_progress_skips_and_location(
     assert status["last_update"] is not None and status["duration"] >= 0
     assert Path(status["database"]).is_relative_to(data_dir / "index")
     assert not list(workspace.rglob("*.sqlite3*"))
+    # no embed role configured: the embedding signal is off and says how to turn it on
+    assert status["embeddings"]["state"] == "off"
+    assert "ai.roles.embed" in status["embeddings"]["detail"]
 
 
 async def test_rebuild_after_changes_made_while_stopped(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -27,6 +29,8 @@ class IndexStatus(BaseModel):
     duration: float | None  # seconds the last build took
     error: str | None
     database: str
+    # {"state": off|pending|embedding|ready|error, "model", "embedded", "total", "detail"}
+    embeddings: dict[str, Any] | None = None
 
 
 @router.get("/status")
@@ -39,7 +43,7 @@ async def index_status(services: ServicesDep) -> IndexStatus:
         skipped=[Problem(path=p.path, reason=p.reason) for p in report.skipped],
         errors=[Problem(path=p.path, reason=p.reason) for p in report.errors],
         last_update=report.last_update, duration=report.duration, error=report.error,
-        database=report.database,
+        database=report.database, embeddings=report.embeddings,
     )
 
 
