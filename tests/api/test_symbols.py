@@ -58,3 +58,33 @@ async def test_definition_and_references_across_files(client: httpx.AsyncClient)
         ("web/src/client.ts", 3), ("web/src/client.ts", 33)]
     missing = (await client.get("/api/symbols/definition", params={"name": "nope"})).json()
     assert missing["results"] == []
+
+
+async def test_outline_of_an_unsaved_buffer(client: httpx.AsyncClient, workspace: Path) -> None:
+    """The editor sends its buffer: unsaved functions show, and a file renamed or deleted on
+    disk meanwhile is not an error (nothing is read from disk)."""
+    content = "class Draft:\n    def sketch(self):\n        return 1\n\ndef unsaved():\n    pass\n"
+    response = await client.post(
+        "/api/symbols/outline", json={"path": "gone/new_module.py", "content": content}
+    )
+    assert response.status_code == 200
+    symbols = response.json()["symbols"]
+    assert [s["name"] for s in symbols] == ["Draft", "unsaved"]
+    assert [c["name"] for c in symbols[0]["children"]] == ["sketch"]
+    assert not (workspace / "gone").exists()
+
+
+@pytest.mark.parametrize(("path", "status"), [("../evil.py", 403), ("/etc/x.py", 403)])
+async def test_buffer_outline_refuses_bad_paths(
+    client: httpx.AsyncClient, path: str, status: int
+) -> None:
+    response = await client.post("/api/symbols/outline", json={"path": path, "content": "x = 1"})
+    assert response.status_code == status
+    assert response.json()["detail"]
+
+
+async def test_buffer_outline_size_limit(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/symbols/outline", json={"path": "big.py", "content": "x = 1\n" * 1_000_000}
+    )
+    assert response.status_code == 413

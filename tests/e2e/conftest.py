@@ -243,7 +243,9 @@ def ide(
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type in ("error", "assert") or "Content Security Policy" in message.text:
-            problems.add(f"console {message.type}: {message.text}")
+            where = message.location.get("url", "")
+            suffix = f" [{where}]" if where else ""
+            problems.add(f"console {message.type}: {message.text}{suffix}")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.add(f"page error: {error}"))

@@ -98,3 +98,14 @@ def test_outline_and_index_status(ide: IDE) -> None:
     expect(quick).to_contain_text("order_total")
     expect(quick).to_contain_text("Order")
     ide.page.keyboard.press("Escape")
+
+
+def test_breadcrumbs_follow_unsaved_edits(ide: IDE) -> None:
+    """The outline comes from the buffer, not the disk: a function typed but not saved shows
+    in the breadcrumbs."""
+    ide.open_file("shop/checkout.py")
+    ide.focus_editor_end()
+    ide.page.keyboard.type("\n\ndef draft_refund(order):\n    return 0")
+    expect(ide.page.get_by_test_id("breadcrumbs")).to_contain_text("draft_refund")
+    assert "draft_refund" not in (ide.workspace / "shop" / "checkout.py").read_text()
+    ide.screenshot("symbols-breadcrumbs-unsaved")

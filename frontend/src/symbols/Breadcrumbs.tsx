@@ -1,20 +1,40 @@
 // Breadcrumbs above the editor: the file's folders, then the symbols around the cursor.
 import { useEffect, useState } from "react";
+import { getModel, useBuffers } from "../editor/buffers";
 import { useStatus } from "../stores/status";
 import { symbolPath } from "./convert";
 import { symbolsApi, type SymbolNode } from "./symbolsApi";
 
+const OUTLINE_DEBOUNCE_MS = 400;
+
 export function Breadcrumbs({ path }: { path: string }) {
   const line = useStatus((s) => s.line);
   const [outline, setOutline] = useState<SymbolNode[]>([]);
+  const model = useBuffers((s) => (s.buffers[path] ? getModel(path) : undefined));
   useEffect(() => {
-    const controller = new AbortController();
-    symbolsApi.outline(path, controller.signal).then(
-      (r) => setOutline(r.symbols),
-      () => setOutline([]),
-    );
-    return () => controller.abort();
-  }, [path]);
+    if (!model) return;
+    let controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = () => {
+      controller.abort();
+      controller = new AbortController();
+      symbolsApi.outline(path, model.getValue(), controller.signal).then(
+        (r) => setOutline(r.symbols),
+        () => undefined, // aborted or failed: keep the last outline rather than flicker
+      );
+    };
+    refresh();
+    // Follow edits, so the symbol at the cursor stays right while typing.
+    const listener = model.onDidChangeContent(() => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, OUTLINE_DEBOUNCE_MS);
+    });
+    return () => {
+      listener.dispose();
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [path, model]);
   const crumbs = [...path.split("/"), ...symbolPath(outline, line).map((s) => s.name)];
   const files = path.split("/").length;
   return (

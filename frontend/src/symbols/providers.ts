@@ -18,7 +18,7 @@ export function registerSymbolProviders(): void {
     provideDocumentSymbols: async (model) => {
       const path = pathOfUri(model.uri);
       if (!path) return [];
-      const outline = await symbolsApi.outline(path);
+      const outline = await symbolsApi.outline(path, model.getValue());
       return outline.symbols.map(toDocumentSymbol) as unknown as monaco.languages.DocumentSymbol[];
     },
   });

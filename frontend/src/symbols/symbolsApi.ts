@@ -45,8 +45,14 @@ export interface IndexProgress {
 type Results = { results: SymbolLocation[] };
 
 export const symbolsApi = {
-  outline: (path: string, signal?: AbortSignal) =>
-    api<{ path: string; symbols: SymbolNode[] }>("/api/symbols/outline", { query: { path }, signal }),
+  // The buffer's text is sent: unsaved edits show, and nothing depends on the file on disk
+  // (a rename or delete racing with the request is not an error).
+  outline: (path: string, content: string, signal?: AbortSignal) =>
+    api<{ path: string; symbols: SymbolNode[] }>("/api/symbols/outline", {
+      method: "POST",
+      body: { path, content },
+      signal,
+    }),
   workspace: (q: string, signal?: AbortSignal) =>
     api<Results>("/api/symbols/workspace", { query: { q, limit: 100 }, signal }).then((r) => r.results),
   definition: (name: string, path?: string) =>

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pairpad.ai.context.symbols import Location, OutlineItem
 from pairpad.api.deps import ServicesDep
+from pairpad.errors import TooLarge
+from pairpad.workspace.paths import normalise
 
 router = APIRouter(prefix="/api/symbols", tags=["symbols"])
 
@@ -29,6 +31,24 @@ async def document_outline(services: ServicesDep, path: Annotated[str, Query()])
     file = await services.files.read(path)
     items = await services.context.outline(file.path, file.content.encode("utf-8"))
     return Outline(path=file.path, symbols=items)
+
+
+class OutlineRequest(BaseModel):
+    path: str = Field(description="Workspace path; only its name picks the grammar.")
+    content: str
+
+
+@router.post("/outline")
+async def buffer_outline(body: OutlineRequest, services: ServicesDep) -> Outline:
+    """Outline of the editor's buffer as it is now (unsaved edits included). Nothing is read
+    from disk, so a file renamed or deleted meanwhile is not an error."""
+    rel = normalise(body.path)
+    data = body.content.encode("utf-8")
+    if len(data) > services.settings.max_file_size:
+        raise TooLarge(
+            f"The text is {len(data)} bytes; the limit is {services.settings.max_file_size}"
+        )
+    return Outline(path=rel, symbols=await services.context.outline(rel, data))
 
 
 @router.get("/workspace")
