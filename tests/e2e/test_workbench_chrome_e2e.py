@@ -20,12 +20,20 @@ HAS_NAME = re.compile(r"\S")
 def assert_every_button_is_named(ide: IDE, state: str) -> None:
     """Every HTML button (and our own role=button elements) has a non-empty accessible name."""
     page = ide.page
-    buttons = page.locator("button, [role='button']:not(.monaco-editor *)")
-    count = buttons.count()
+    # Tag the buttons first: an index into a live list would shift when a view mounts while
+    # we iterate, and then name the wrong element.
+    count = page.evaluate(
+        """selector => {
+          let i = 0;
+          for (const b of document.querySelectorAll(selector)) b.dataset.a11yCheck = String(i++);
+          return i;
+        }""",
+        "button, [role='button']:not(.monaco-editor *)",
+    )
     assert count > 0, state
     for i in range(count):
-        button = buttons.nth(i)
-        if not button.is_visible():
+        button = page.locator(f"[data-a11y-check='{i}']")
+        if button.count() == 0 or not button.is_visible():
             continue
         html = button.evaluate("b => b.outerHTML.slice(0, 160)")
         expect(button, f"{state}: unnamed button {html}").to_have_accessible_name(HAS_NAME)
