@@ -54,10 +54,12 @@ vitest: $(FRONTEND_DEPS)
 	cd frontend && npm test
 
 # Two runs: Playwright's sync API keeps an event loop running in the main thread, which
-# would break every asyncio test collected after the browser tests.
+# would break every asyncio test collected after the browser tests. A browser test that
+# fails is run once more (and reported as rerun): on 2 shared cores a real browser's timing
+# varies; a behaviour that is broken fails both times.
 pytest: setup system-deps
 	$(VENV)/bin/pytest --ignore=tests/e2e
-	$(VENV)/bin/pytest tests/e2e
+	$(VENV)/bin/pytest tests/e2e --reruns 1 --reruns-delay 2
 
 test: setup system-deps lint typecheck vitest pytest
 
