@@ -75,7 +75,8 @@ vi.mock("../api/endpoints", async () => {
   };
 });
 
-const { ensureBuffer, getBuffer, getModel, overwriteBuffer, releaseBuffer, saveBuffer, checkDisk } = await import("./buffers");
+const { ensureBuffer, getBuffer, getModel, overwriteBuffer, releaseBuffer, saveBuffer, checkDisk, whileSettling } =
+  await import("./buffers");
 
 function edit(path: string, text: string): void {
   (getModel(path) as unknown as FakeModel).setValue(text);
@@ -144,5 +145,27 @@ describe("buffers: save and overwrite", () => {
     expect(await overwriteBuffer("a.txt")).toBe(false);
     expect(disk.get("a.txt")!.content).toBe("created by someone else\n");
     expect(getBuffer("a.txt")!.conflict?.diskContent).toBe("created by someone else\n");
+  });
+});
+
+describe("buffers: moves in flight", () => {
+  it("a watcher event for a path being moved does not re-read it (it would 404)", async () => {
+    releaseBuffer("a.txt");
+    disk.clear();
+    writeDisk("a.txt", "v1\n");
+    await ensureBuffer("a.txt");
+    const reads: string[] = [];
+    await whileSettling("a.txt", async () => {
+      disk.delete("a.txt"); // the move has landed on the server
+      const original = disk.get.bind(disk);
+      disk.get = (key: string) => {
+        reads.push(key);
+        return original(key);
+      };
+      await checkDisk("a.txt");
+      disk.get = original;
+    });
+    expect(reads).toEqual([]);
+    expect(getBuffer("a.txt")!.conflict).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { monaco } from "./monacoSetup";
 import { minimalEdit } from "./textDiff";
 import { disposeModel } from "./diffRegistry";
 import { eolLabel } from "./eol";
+import { isSameOrDescendant } from "../util/paths";
 
 export type ConflictReason = "changed" | "deleted" | "save-rejected";
 
@@ -320,8 +321,29 @@ export async function discardBuffer(path: string): Promise<void> {
   releaseBuffer(path);
 }
 
+/**
+ * Paths the explorer is moving or deleting. The watcher reports the old path meanwhile;
+ * re-reading it would race the move and end in a 404. The buffers follow the move itself.
+ */
+const settling = new Set<string>();
+
+export async function whileSettling<T>(path: string, work: () => Promise<T>): Promise<T> {
+  settling.add(path);
+  try {
+    return await work();
+  } finally {
+    settling.delete(path);
+  }
+}
+
+function isSettling(path: string): boolean {
+  for (const moving of settling) if (isSameOrDescendant(path, moving)) return true;
+  return false;
+}
+
 /** Re-reads a file after a disk change: clean buffers follow the disk; dirty ones get the conflict bar. */
 export async function checkDisk(path: string): Promise<void> {
+  if (isSettling(path)) return;
   const buffer = getBuffer(path);
   if (!buffer || buffer.status !== "ready") return;
   if (buffer.saving) {

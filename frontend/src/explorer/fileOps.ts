@@ -3,7 +3,7 @@ import { filesApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
 import { queryClient } from "../app/queryClient";
 import { closeFileTabs, openFile } from "../editor/actions";
-import { getHotExit, renameBuffer, useBuffers } from "../editor/buffers";
+import { getHotExit, renameBuffer, useBuffers, whileSettling } from "../editor/buffers";
 import { showDialog } from "../stores/dialogs";
 import { notifyError } from "../stores/notifications";
 import { openFilePaths, useTabs } from "../stores/tabs";
@@ -42,17 +42,19 @@ export async function createEntry(dir: string, name: string, kind: "file" | "fol
 export async function movePath(from: string, to: string): Promise<string | null> {
   if (from === to) return null;
   if (isSameOrDescendant(to, from)) return "A folder cannot be moved into itself.";
-  try {
-    await filesApi.move(from, to);
-  } catch (err) {
-    return errorMessage(err);
-  }
-  const affected = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, from));
-  for (const p of affected) renameBuffer(p, rebasePath(p, from, to));
-  useTabs.getState().renamePath((p) => rebasePath(p, from, to));
-  useExplorer.getState().moved(from, to);
-  await Promise.all([refreshDir(dirname(from)), refreshDir(dirname(to))]);
-  return null;
+  return whileSettling(from, async () => {
+    try {
+      await filesApi.move(from, to);
+    } catch (err) {
+      return errorMessage(err);
+    }
+    const affected = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, from));
+    for (const p of affected) renameBuffer(p, rebasePath(p, from, to));
+    useTabs.getState().renamePath((p) => rebasePath(p, from, to));
+    useExplorer.getState().moved(from, to);
+    await Promise.all([refreshDir(dirname(from)), refreshDir(dirname(to))]);
+    return null;
+  });
 }
 
 export async function renameEntry(path: string, newName: string): Promise<string | null> {
@@ -101,6 +103,10 @@ export async function deleteEntry(path: string, isDir: boolean): Promise<void> {
     cancelId: "cancel",
   });
   if (choice !== "delete") return;
+  await whileSettling(path, () => removeAndClose(path, unsaved));
+}
+
+async function removeAndClose(path: string, unsaved: string[]): Promise<void> {
   try {
     await filesApi.remove(path);
   } catch (err) {
