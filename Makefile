@@ -10,17 +10,35 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 DEMO := .demo-workspace
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all setup run test lint typecheck pytest vitest bench clean system-deps
+.PHONY: all setup run test lint typecheck pytest vitest bench clean system-deps lock
 
 all: setup
 
 setup: $(INSTALLED) $(STATIC)
 
-$(INSTALLED): pyproject.toml
+# The Python side installs from requirements.lock (hashes checked), so a fresh clone gets the
+# versions the tests passed with; `make lock` refreshes it on purpose. llama-cpp-python is not
+# in the lock: it is built from source, portably, by scripts/install-llama.sh (see there why).
+LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
+PIP_VERSION := 26.3
+UV := $(VENV)/bin/uv
+
+$(INSTALLED): pyproject.toml requirements.lock scripts/install-llama.sh
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet 'pip==$(PIP_VERSION)'
+	scripts/install-llama.sh $(PY) $(LLAMA_VERSION)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	touch $@
+
+# Re-resolve the Python dependencies (newest versions pyproject.toml allows) into the lock.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet uv
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --upgrade \
+	  --no-emit-package llama-cpp-python --python-version 3.11 \
+	  --python-platform x86_64-manylinux_2_28 -o requirements.lock
 
 $(FRONTEND_DEPS): frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
@@ -34,6 +52,11 @@ system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "Installing Debian's chromium for the e2e tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+	@# Debian's wrk generates the load of bench/api.py from outside the server's process.
+	@if ! command -v wrk >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	fi
 
 $(DEMO): demo
