@@ -10,11 +10,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+import openai
 import pytest
 
+from pairpad.ai.providers.openai_compat import is_loopback_url, map_openai_error
 from pairpad.app import create_app
 from pairpad.config import Settings
 from tests.conftest import TEST_HOST, TEST_TOKEN
+from tests.support.openai_server import scripted_openai
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
 
@@ -195,3 +198,103 @@ async def test_local_model_without_llama_cpp_is_reported_unreachable(
     body = (await client.get("/api/models")).json()
     (local,) = [p for p in body["providers"] if p["name"] == "local"]
     assert local["reachable"] is False and "llama-cpp-python is not installed" in local["detail"]
+
+
+# -- "Test connection" (POST /api/models/test, POST /api/models/providers/{name}/test) --------
+
+
+async def test_testing_an_unsaved_provider_lists_its_models_and_stores_nothing(
+    client: httpx.AsyncClient, settings: Settings,
+) -> None:
+    with scripted_openai(models=["alpha-7b", "beta-70b"]) as server:
+        response = await client.post("/api/models/test", json={
+            "name": "lab", "kind": "openai_compat", "base_url": server.base_url,
+            "api_key": SECRET, "context_window": 4096})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["ok"] is True and body["detail"] == "ok"
+    assert isinstance(body["latency_ms"], float) and body["latency_ms"] >= 0
+    assert [m["id"] for m in body["models"]] == ["alpha-7b", "beta-70b"]
+    assert {m["context_window"] for m in body["models"]} == {4096}  # the window typed in the UI
+    # The key typed in the form is the one sent, to the URL typed; it is never echoed back.
+    assert set(server.authorizations()) == {f"Bearer {SECRET}"}
+    assert SECRET not in response.text
+    assert rows(settings.database_path, "SELECT * FROM ai_providers") == []
+
+
+async def test_testing_uses_the_stored_key_as_saving_would(client: httpx.AsyncClient) -> None:
+    with scripted_openai() as server:
+        saved = await client.put("/api/models/providers/lab", json={
+            "kind": "openai_compat", "base_url": server.base_url, "api_key": SECRET})
+        assert saved.status_code == 200
+        form = {"name": "lab", "kind": "openai_compat", "base_url": server.base_url}
+        kept = await client.post("/api/models/test", json=form)  # key left blank: kept
+        cleared = await client.post("/api/models/test", json={**form, "api_key": ""})
+        other = await client.post("/api/models/test", json={**form, "name": "other"})
+        by_name = await client.post("/api/models/providers/lab/test")
+    assert [r.json()["ok"] for r in (kept, cleared, other, by_name)] == [True] * 4
+    assert server.authorizations() == [
+        f"Bearer {SECRET}", f"Bearer {SECRET}",  # kept: health + model list
+        "Bearer no-key", "Bearer no-key",  # "" clears it: no key at all
+        "Bearer no-key", "Bearer no-key",  # another provider's key is not borrowed
+        f"Bearer {SECRET}", f"Bearer {SECRET}",  # the saved provider, by name
+    ]
+
+
+async def test_testing_an_env_key_goes_only_to_its_own_endpoint(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    with scripted_openai() as server:
+        response = await client.post("/api/models/test", json={
+            "name": "lab", "kind": "openai_compat", "base_url": server.base_url})
+    assert response.json()["ok"] is True
+    assert SECRET not in " ".join(a or "" for a in server.authorizations())
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"kind": "ollama", "base_url": "ftp://x"}, "base_url must start with http"),
+        ({"kind": "openai_compat", "api_key_env": "NOT VALID"}, "api_key_env"),
+        ({"kind": "ollama", "name": "a:b"}, "Invalid provider name"),
+        ({"kind": "ollama", "context_window": 0}, "context_window"),
+    ],
+)
+async def test_testing_validates_like_saving(
+    client: httpx.AsyncClient, body: dict[str, object], needle: str,
+) -> None:
+    response = await client.post("/api/models/test", json=body)
+    assert response.status_code == 422 and needle in response.json()["detail"]
+
+
+async def test_testing_is_bounded_by_the_probe_timeout(
+    configured: tuple[httpx.AsyncClient, Settings],
+) -> None:
+    client, _settings = configured
+    listing = (await client.get("/api/models", params={"probe": "false"})).json()
+    (stuck,) = [p for p in listing["providers"] if p["name"] == "stuck"]
+    async with asyncio.timeout(60):  # a hang guard only
+        saved = await client.post("/api/models/providers/stuck/test")
+        unsaved = await client.post("/api/models/test", json={
+            "name": "stuck2", "kind": "ollama", "base_url": stuck["base_url"]})
+    for response, name in ((saved, "stuck"), (unsaved, "stuck2")):
+        body = response.json()
+        assert body["ok"] is False and body["models"] == [] and body["latency_ms"] is None
+        assert f"Provider '{name}' did not answer within 1s" in body["detail"]
+    assert (await client.post("/api/models/providers/ghost/test")).status_code == 404
+
+
+async def test_unreachable_advice_depends_on_the_host(client: httpx.AsyncClient) -> None:
+    local = await client.post("/api/models/test", json={
+        "name": "lab", "kind": "openai_compat", "base_url": "http://127.0.0.1:9/v1"})
+    assert "start it or set ai.providers.lab.base_url" in local.json()["detail"]
+    # A cloud host cannot be "started": the advice is the network or the URL.
+    remote = map_openai_error(openai.APIConnectionError(request=httpx.Request("GET", "https://x")),
+                              "cloud", "https://api.example.com/v1", None, "k")
+    assert "start it" not in remote.detail
+    assert "check the network and the URL or set ai.providers.cloud.base_url" in remote.detail
+    for url, loopback in [("http://localhost:1234/v1", True), ("http://[::1]:8000", True),
+                          ("http://127.0.0.2:8000", True), ("https://api.openai.com/v1", False),
+                          ("http://10.0.0.5:8000/v1", False)]:
+        assert is_loopback_url(url) is loopback, url

@@ -126,20 +126,41 @@ class AISettingsService:
             key, source = self._env[env_name], "env"
         return ProviderSpec(name, config, key, source, setting, origin)
 
-    async def upsert_provider(self, name: str, update: ProviderUpdate) -> None:
+    @staticmethod
+    def _validate(name: str, update: ProviderUpdate) -> tuple[ProviderConfig, dict[str, object]]:
+        """The name and config checked exactly as TOML would be (saving and testing share it)."""
         if not name or ":" in name or len(name) > 64 or name == LOCAL_PROVIDER:
             raise Unprocessable(f"Invalid provider name {name!r}: 1-64 characters, no ':', not "
                                 f"'{LOCAL_PROVIDER}'")
         options: dict[str, object] = {
                    "timeout": update.timeout, "connect_timeout": update.connect_timeout,
                    "context_window": update.context_window, "models": update.models}
-        try:  # validate exactly as TOML would be, before anything is written
-            ProviderConfig.model_validate({"kind": update.kind, "base_url": update.base_url,
-                                           "api_key_env": update.api_key_env, **options})
+        try:
+            config = ProviderConfig.model_validate({
+                "kind": update.kind, "base_url": update.base_url,
+                "api_key_env": update.api_key_env or None, **options})
         except ValidationError as error:
             detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                for e in error.errors())
             raise Unprocessable(f"Invalid provider '{name}': {detail}") from error
+        return config, options
+
+    async def candidate_spec(self, name: str, update: ProviderUpdate) -> ProviderSpec:
+        """The provider `update` would become if saved under `name` — same validation, same key
+        (`api_key` None keeps the stored one, "" clears it) — for "Test connection"."""
+        config, _options = self._validate(name, update)
+        stored: str | None = None
+        if update.api_key:
+            stored = update.api_key
+        elif update.api_key is None:
+            async with self._db.session() as session:
+                row = await session.get(AIProviderRow, name)
+            if row is not None and row.api_key_encrypted:
+                stored = self._box.decrypt(row.api_key_encrypted)
+        return self._spec(name, config, stored, "user")
+
+    async def upsert_provider(self, name: str, update: ProviderUpdate) -> None:
+        _config, options = self._validate(name, update)
         async with self._db.session() as session:
             row = await session.get(AIProviderRow, name)
             if row is None:
@@ -206,5 +227,6 @@ def describe_provider(spec: ProviderSpec) -> dict[str, Any]:
         "base_url": c.effective_base_url() or None, "api_key_env": c.key_env_name(),
         "has_api_key": spec.api_key is not None, "key_source": spec.key_source,
         "key_setting": spec.key_setting, "timeout": c.timeout,
-        "context_window": c.context_window,
+        "connect_timeout": c.connect_timeout, "context_window": c.context_window,
+        "configured_models": list(c.models),
     }

@@ -2,19 +2,54 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from pairpad.ai.providers.base import Provider, ProviderError
+from pairpad.ai.providers.registry import build_provider
 from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
+from pairpad.errors import NotFound
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 
 
 class RolesUpdate(BaseModel):
     roles: dict[str, str | None]
+
+
+class ProviderTest(ProviderUpdate):
+    """Body of POST /api/models/test: an unsaved provider, validated and keyed as saving would."""
+
+    name: str = Field(default="new", description="The name it would be saved under.")
+
+
+class TestResult(BaseModel):
+    ok: bool
+    latency_ms: float | None
+    models: list[dict[str, Any]]
+    detail: str
+
+
+async def _try(provider: Provider, name: str, limit: float) -> TestResult:
+    """Health, then the model list, within `limit` seconds in all."""
+    try:
+        async with asyncio.timeout(limit):
+            health = await provider.health()
+            models = await provider.list_models() if health.ok else []
+    except TimeoutError:
+        return TestResult(ok=False, latency_ms=None, models=[], detail=(
+            f"Provider '{name}' did not answer within {limit:g}s: check "
+            f"ai.providers.{name}.base_url"))
+    except ProviderError as error:
+        return TestResult(ok=False, latency_ms=None, models=[], detail=error.detail)
+    return TestResult(ok=health.ok, latency_ms=health.latency_ms, detail=health.detail,
+                      models=[{"id": m.id, "context_window": m.context_window,
+                               "supports_fim": m.supports_fim} for m in models])
 
 
 def _roles(services: ServicesDep) -> dict[str, Any]:
@@ -56,3 +91,26 @@ async def delete_provider(name: str, services: ServicesDep) -> Response:
 async def put_roles(body: RolesUpdate, services: ServicesDep) -> dict[str, Any]:
     await services.ai.config.set_roles(body.roles)
     return {"roles": _roles(services), "problems": services.ai.config.problems}
+
+
+@router.post("/test")
+async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult:
+    """Try an unsaved provider config (nothing is stored), bounded by ai.probe_timeout."""
+    spec = await services.ai.config.candidate_spec(body.name, body)
+    provider = build_provider(spec, services.ai.registry.local_server)
+    try:
+        return await _try(provider, body.name, services.settings.ai.probe_timeout)
+    finally:
+        with contextlib.suppress(Exception):
+            await provider.aclose()
+
+
+@router.post("/providers/{name}/test")
+async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
+    """Try a saved provider (the embedded one included), bounded by ai.probe_timeout."""
+    registry = services.ai.registry
+    if name not in registry.specs:
+        raise NotFound(f"No provider '{name}'")
+    provider = registry.get(name)
+    async with registry.using(provider):
+        return await _try(provider, name, services.settings.ai.probe_timeout)

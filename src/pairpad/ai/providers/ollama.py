@@ -28,6 +28,7 @@ from pairpad.ai.providers.base import (
     estimate_tokens,
     until_cancelled,
 )
+from pairpad.ai.providers.openai_compat import unreachable_advice
 from pairpad.ai.providers.quirks import quirks_for
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
@@ -206,7 +207,8 @@ class OllamaProvider:
             return ProviderError(f"Provider '{self.name}' timed out at {self.base_url}: raise "
                                  f"{setting}.timeout", "timeout", f"{setting}.timeout")
         return ProviderError(
-            f"Provider '{self.name}' unreachable at {self.base_url}: start Ollama (`ollama serve`) "
+            f"Provider '{self.name}' unreachable at {self.base_url}: "
+            f"{unreachable_advice(self.base_url, 'start Ollama (`ollama serve`)')} "
             f"or set {setting}.base_url", "unreachable", f"{setting}.base_url")
 
     def _status_error(self, response: httpx.Response, model: str | None) -> ProviderError:

@@ -4,9 +4,11 @@ official `openai` SDK. The embedded `local` provider talks to its llama.cpp serv
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import openai
 from openai import AsyncOpenAI
@@ -236,6 +238,22 @@ class OpenAICompatProvider:
         return map_openai_error(error, self.name, self.base_url, model, self._key_setting)
 
 
+def is_loopback_url(base_url: str) -> bool:
+    """Whether the URL names this machine (a server the user can start), not a remote host."""
+    host = (urlsplit(base_url).hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def unreachable_advice(base_url: str, start: str = "start it") -> str:
+    """"start it" only helps for a server on this machine; a remote one needs the network/URL."""
+    return start if is_loopback_url(base_url) else "check the network and the URL"
+
+
 def map_openai_error(
     error: BaseException, name: str, base_url: str, model: str | None, key_setting: str
 ) -> ProviderError:
@@ -250,8 +268,8 @@ def map_openai_error(
         )
     if isinstance(error, openai.APIConnectionError):
         return ProviderError(
-            f"{where} unreachable at {base_url}: start it or set ai.providers.{name}.base_url",
-            "unreachable", f"ai.providers.{name}.base_url",
+            f"{where} unreachable at {base_url}: {unreachable_advice(base_url)} or set "
+            f"ai.providers.{name}.base_url", "unreachable", f"ai.providers.{name}.base_url",
         )
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderError(
