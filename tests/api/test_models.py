@@ -10,10 +10,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import openai
 import pytest
 
-from pairpad.ai.providers.openai_compat import is_loopback_url, map_openai_error
+from pairpad.ai.providers.openai_compat import is_loopback_url
 from pairpad.app import create_app
 from pairpad.config import Settings
 from tests.conftest import TEST_HOST, TEST_TOKEN
@@ -290,10 +289,10 @@ async def test_unreachable_advice_depends_on_the_host(client: httpx.AsyncClient)
         "name": "lab", "kind": "openai_compat", "base_url": "http://127.0.0.1:9/v1"})
     assert "start it or set ai.providers.lab.base_url" in local.json()["detail"]
     # A cloud host cannot be "started": the advice is the network or the URL.
-    remote = map_openai_error(openai.APIConnectionError(request=httpx.Request("GET", "https://x")),
-                              "cloud", "https://api.example.com/v1", None, "k")
-    assert "start it" not in remote.detail
-    assert "check the network and the URL or set ai.providers.cloud.base_url" in remote.detail
+    remote = (await client.post("/api/models/test", json={
+        "name": "cloud", "kind": "openai_compat", "base_url": "http://pairpad.invalid/v1"})).json()
+    assert remote["ok"] is False and "start it" not in remote["detail"]
+    assert "check the network and the URL or set ai.providers.cloud.base_url" in remote["detail"]
     for url, loopback in [("http://localhost:1234/v1", True), ("http://[::1]:8000", True),
                           ("http://127.0.0.2:8000", True), ("https://api.openai.com/v1", False),
                           ("http://10.0.0.5:8000/v1", False)]:

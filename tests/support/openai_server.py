@@ -72,8 +72,9 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             model = body.get("model", "scripted") if isinstance(body, dict) else "scripted"
             chunks = [script.reply[i:i + 16] for i in range(0, len(script.reply), 16)]
-            events = [{"choices": [{"index": 0, "delta": {"content": c}, "finish_reason": None}]}
-                      for c in chunks]
+            events: list[dict[str, Any]] = [
+                {"choices": [{"index": 0, "delta": {"content": c}, "finish_reason": None}]}
+                for c in chunks]
             events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                            "usage": {"prompt_tokens": 10, "completion_tokens": len(chunks),
                                      "total_tokens": 10 + len(chunks)}})
