@@ -5,12 +5,20 @@
 /api/search over loopback against plain `rg --json` with the same flags (the ratio is our
 overhead: HTTP, stream parsing, models), /api/search/files latency p50/p95 over HTTP, and
 the ranking alone in-process (wall and CPU time, as the machine may be shared).
+
+    .venv/bin/python bench/search.py --long-lines [--sizes 25000,200000,4000000]
+
+The long-line case alone (issue 9, finding 1): one line of N `a` in an otherwise empty
+workspace, `GET /api/search?q=a&max=1` (every character is a match), and `/api/health`
+polled during that search: its worst latency shows whether a search stalls the server.
 """
 
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -104,8 +112,62 @@ def ranking_alone(workspace: Path) -> None:
     )
 
 
+LONG_LINE_SIZES = (25_000, 200_000, 4_000_000)
+
+
+def long_lines(sizes: tuple[int, ...]) -> None:
+    print("  one line of N `a`, /api/search?q=a&max=1, /api/health polled meanwhile")
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as temp:
+            workspace, data = Path(temp) / "ws", Path(temp) / "data"
+            workspace.mkdir()
+            (workspace / "long.txt").write_text("a" * size + "\n")
+            with (
+                server(workspace, data) as running,
+                httpx.Client(
+                    base_url=running.base_url, headers=running.auth_headers, timeout=120
+                ) as http,
+            ):
+                search_s, health = _search_while_polling_health(http)
+        print(
+            f"    {size:>9,} chars  search {search_s * 1000:8.1f} ms   health during it:"
+            f" max {max(health) * 1000:7.1f} ms, p50 {percentile(health, 0.5) * 1000:5.1f} ms"
+            f" ({len(health)} polls)"
+        )
+
+
+def _search_while_polling_health(http: httpx.Client) -> tuple[float, list[float]]:
+    done = threading.Event()
+    health: list[float] = []
+
+    def poll() -> None:
+        with httpx.Client(base_url=http.base_url, timeout=120) as own:
+            while not done.is_set():
+                started = time.perf_counter()
+                own.get("/api/health").raise_for_status()
+                health.append(time.perf_counter() - started)
+                time.sleep(0.01)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.1)
+    started = time.perf_counter()
+    http.get("/api/search", params={"q": "a", "max": 1}).raise_for_status()
+    elapsed = time.perf_counter() - started
+    done.set()
+    poller.join()
+    return elapsed, health
+
+
 def main() -> None:
     print(f"bench/search.py on {machine()}")
+    if "--long-lines" in sys.argv:
+        sizes = LONG_LINE_SIZES
+        if "--sizes" in sys.argv:
+            raw = sys.argv[sys.argv.index("--sizes") + 1]
+            sizes = tuple(int(size) for size in raw.split(","))
+        long_lines(sizes)
+        return
     with tempfile.TemporaryDirectory() as temp:
         workspace, data = Path(temp) / "ws", Path(temp) / "data"
         workspace.mkdir()

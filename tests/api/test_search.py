@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from pairpad.app import create_app
 from pairpad.config import Settings
+from pairpad.workspace.models import SearchMatch
 from pairpad.workspace.ripgrep import find_rg
 from tests.conftest import TEST_HOST, TEST_TOKEN
 
@@ -86,6 +89,7 @@ async def test_finds_text_with_line_column_and_text(
                 "line": 4,
                 "column": 13,
                 "text": "    return 'hello world'",
+                "text_start": 1,
                 "ranges": [[13, 24]],
             }
         ],
@@ -205,6 +209,86 @@ async def test_timeout_returns_what_came_and_kills_rg(impatient_client: httpx.As
 async def test_search_requires_authentication(anonymous: httpx.AsyncClient) -> None:
     assert (await anonymous.get("/api/search", params={"q": "x"})).status_code == 401
     assert (await anonymous.get("/api/search/files", params={"q": "x"})).status_code == 401
+
+
+async def test_finding_1_long_line_result_keeps_the_match(
+    client: httpx.AsyncClient, workspace: Path
+) -> None:
+    (workspace / "bundle.min.js").write_text("a" * 200_000 + "needle" + "a" * 1000 + "\n")
+    results: list[dict[str, Any]] = (await _search(client, q="needle"))["results"]  # type: ignore[assignment]
+    (match,) = results
+    assert match["column"] == 200_001
+    assert "needle" in match["text"] and len(match["text"]) <= 1002
+    assert match["text"].startswith("…")
+
+
+async def test_finding_1_search_results_are_built_off_the_event_loop(
+    client: httpx.AsyncClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a search is stuck building its first result, the server still answers.
+
+    The first result's construction is held on a gate. Built on the event loop (as before),
+    it holds the whole server: /api/health cannot run, so the gate's own deadline expires.
+    """
+    (workspace / "long.txt").write_text("a" * 200_000 + "\n")
+    entered, release = threading.Event(), threading.Event()
+    expired: list[bool] = []
+    original = SearchMatch.__init__
+
+    def gated(self: SearchMatch, **data: Any) -> None:
+        if not entered.is_set():
+            entered.set()
+            if not release.wait(timeout=5):
+                expired.append(True)
+        original(self, **data)
+
+    monkeypatch.setattr(SearchMatch, "__init__", gated)
+    search = asyncio.create_task(client.get("/api/search", params={"q": "a", "max": 1}))
+    assert await asyncio.to_thread(entered.wait, 30)
+    health = await client.get("/api/health")
+    release.set()
+    assert health.status_code == 200
+    assert not expired, "the event loop was blocked while a search result was built"
+    response = await search
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
+
+
+async def test_finding_6_a_user_glob_never_widens_what_search_sees(
+    client: httpx.AsyncClient, project: Path
+) -> None:
+    (project / "src" / ".pairpad-tmp-0123").write_text("hello from a temp file\n")
+    (project / ".pairpad-tmp-4567").write_text("hello from a temp file\n")
+    hidden = {".git/config", "src/.pairpad-tmp-0123", ".pairpad-tmp-4567"}
+    ignored = {"build/out.py", "notes.log"}
+    for glob in ("*", "**", "**/*", ".git/**", ".git/*", "*.log", "build/**,*.py", "!x,*"):
+        paths = set(_paths(await _search(client, q="hello", glob=glob)))
+        assert not paths & (hidden | ignored), glob
+    # Narrowing still works, include and exclude alike.
+    assert _paths(await _search(client, q="hello", glob="*")) == _paths(
+        await _search(client, q="hello")
+    )
+    assert _paths(await _search(client, q="hello", glob="*.py")) == [
+        ".hidden/conf.py",
+        "src/app.py",
+        "src/util.py",
+    ]
+    assert "src/app.py" not in _paths(await _search(client, q="hello", glob="*,!src/**"))
+
+
+@pytest.mark.parametrize(
+    ("params", "detail"),
+    [
+        ({"q": "a\x00b"}, "Search text cannot contain a NUL"),
+        ({"q": "hello", "glob": "*.py\x00"}, "glob cannot contain a NUL"),
+        ({"q": "hello", "glob": "*.md,\x00"}, "glob cannot contain a NUL"),
+    ],
+)
+async def test_finding_7_a_nul_in_search_text_or_glob_is_a_400(
+    client: httpx.AsyncClient, project: Path, params: dict[str, str], detail: str
+) -> None:
+    response = await client.get("/api/search", params=params)
+    assert response.status_code == 400, response.text
+    assert detail in response.json()["detail"]
 
 
 # ---- fuzzy file finder -----------------------------------------------------------------

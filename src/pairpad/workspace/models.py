@@ -71,8 +71,15 @@ class SearchMatch(BaseModel):
     path: str
     line: int = Field(description="1-based line number")
     column: int = Field(description="1-based character column of the first match")
-    text: str
-    # Every match on the line as 1-based [start, end) character columns, for highlighting.
+    text: str = Field(
+        description="The line; a long one is cut to a window around its first match, with"
+        " '…' marking each cut"
+    )
+    text_start: int = Field(
+        default=1, description="1-based column in the line of `text`'s first character after"
+        " a leading '…' (1 unless the line was cut before its first match)"
+    )
+    # Every match on the line (at most 100) as 1-based [start, end) character columns.
     ranges: list[tuple[int, int]] = Field(default_factory=list)
 
 

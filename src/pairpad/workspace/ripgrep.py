@@ -12,15 +12,14 @@ from pairpad.errors import Unavailable
 from pairpad.workspace.paths import TEMP_PREFIX
 
 # Shared by text search and the file finder, so both see the same files: .gitignore honoured
-# even outside a git repository, hidden files included (like VS Code), .git and our temp
-# files excluded, no user ripgrep config changing the output.
-COMMON_ARGS = (
-    "--no-config",
-    "--hidden",
-    "--no-require-git",
-    "--glob=!.git",
-    f"--glob=!{TEMP_PREFIX}*",
-)
+# even outside a git repository, hidden files included (like VS Code), no user ripgrep
+# config changing the output.
+OPTIONS = ("--no-config", "--hidden", "--no-require-git")
+# .git and our temp files are never searched or listed. These come after the caller's
+# arguments: of several matching globs rg obeys the last, so no user glob (`*`, `.git/**`)
+# can re-include them.
+EXCLUDES = ("--glob=!.git", f"--glob=!{TEMP_PREFIX}*")
+COMMON_ARGS = OPTIONS + EXCLUDES
 
 
 def find_rg() -> str:
@@ -38,8 +37,9 @@ def find_rg() -> str:
 async def start_rg(args: list[str], cwd: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         find_rg(),
-        *COMMON_ARGS,
+        *OPTIONS,
         *args,
+        *EXCLUDES,
         cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,

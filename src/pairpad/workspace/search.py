@@ -1,23 +1,30 @@
-"""Text search through `rg --json`, stream-parsed, with a result cap and a timeout."""
+"""Text search through `rg --json`, stream-parsed, with a result cap and a timeout.
+
+rg's output is parsed in a worker thread, a chunk at a time (`rg_json`), so a pathological
+line (megabytes of JSON for one minified line) never holds the event loop: other requests
+go on, and the timeout can fire between chunks.
+
+User globs narrow what is searched, never widen it: `.git` and temp files are excluded after
+them (`ripgrep.EXCLUDES`), and since rg lets an include glob override `.gitignore`, matches
+in ignored files are dropped when the query has one.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
 
 from pairpad.errors import BadRequest
+from pairpad.workspace.ignore import IgnoreRules
 from pairpad.workspace.models import SearchMatch, SearchResults
+from pairpad.workspace.rg_json import MatchParser
 from pairpad.workspace.ripgrep import reap, start_rg
 
 log = structlog.get_logger("pairpad.search")
 
-PREVIEW_CHARS = 1000  # minified files: the UI needs a preview, not a megabyte line
 _READ_CHUNK = 1 << 16
 
 
@@ -35,6 +42,7 @@ class SearchService:
         self.root = root
         self.timeout = timeout
         self.max_file_size = max_file_size
+        self.ignores = IgnoreRules(root)
         # Two cores are common: more concurrent rg runs only slow each other down.
         self._slots = asyncio.Semaphore(4)
 
@@ -43,6 +51,11 @@ class SearchService:
             raise BadRequest("Empty search text")
         if "\n" in query.text or "\r" in query.text:
             raise BadRequest("Search text cannot span lines")
+        # A NUL cannot be passed to rg (argv is C strings) nor appear in a path.
+        if "\x00" in query.text:
+            raise BadRequest("Search text cannot contain a NUL character; remove it")
+        if any("\x00" in glob for glob in query.globs):
+            raise BadRequest("A glob cannot contain a NUL character; remove it")
         async with self._slots:
             return await self._run(query)
 
@@ -63,21 +76,23 @@ class SearchService:
         process = await start_rg(self._argv(query), self.root)
         assert process.stdout is not None and process.stderr is not None
         stderr_task = asyncio.create_task(process.stderr.read())
+        parser = MatchParser()
         results: list[SearchMatch] = []
         truncated = False
         read_to_end = False
         try:
             async with asyncio.timeout(self.timeout):
-                async for line in _lines(process.stdout):
-                    match = _parse_match(line)
-                    if match is None:
-                        continue
-                    if len(results) >= query.limit:
+                while True:
+                    chunk = await process.stdout.read(_READ_CHUNK)
+                    found = await asyncio.to_thread(self._parse, parser, chunk, query)
+                    room = query.limit - len(results)
+                    results.extend(found[:room])
+                    if len(found) > room:  # rg was asked for one more than the limit
                         truncated = True
                         break
-                    results.append(match)
-                else:
-                    read_to_end = True
+                    if not chunk:
+                        read_to_end = True
+                        break
         except TimeoutError:
             truncated = True
             log.info("search timed out", query=query.text, results=len(results))
@@ -88,6 +103,14 @@ class SearchService:
             _raise_for_error(stderr)
         results.sort(key=lambda match: (match.path, match.line))
         return SearchResults(results=results, truncated=truncated)
+
+
+    def _parse(self, parser: MatchParser, chunk: bytes, query: SearchQuery) -> list[SearchMatch]:
+        """Worker thread: parse a chunk of rg's output (b"" at its end)."""
+        found = parser.feed(chunk) if chunk else parser.close()
+        if any(not glob.startswith("!") for glob in query.globs):  # only these re-include
+            found = [match for match in found if not self.ignores.is_ignored(match.path, False)]
+        return found
 
 
 def split_globs(raw: str | None) -> tuple[str, ...]:
@@ -109,68 +132,6 @@ def split_globs(raw: str | None) -> tuple[str, ...]:
             current.append(char)
     globs.append("".join(current))
     return tuple(glob.strip() for glob in globs if glob.strip())
-
-
-async def _lines(stream: asyncio.StreamReader) -> AsyncIterator[bytes]:
-    """JSON lines of any length (StreamReader.readline stops at 64 KiB)."""
-    buffer = bytearray()
-    while chunk := await stream.read(_READ_CHUNK):
-        buffer += chunk
-        start = 0
-        while (end := buffer.find(b"\n", start)) != -1:
-            yield bytes(buffer[start:end])
-            start = end + 1
-        del buffer[:start]
-    if buffer:
-        yield bytes(buffer)
-
-
-def _parse_match(line: bytes) -> SearchMatch | None:
-    try:
-        message = json.loads(line)
-    except ValueError:
-        return None
-    if message.get("type") != "match":
-        return None
-    data = message["data"]
-    path = _text(data["path"])
-    if path is None:
-        return None  # a file name that is not UTF-8 cannot be addressed by the API
-    raw_line = _bytes(data["lines"])
-    ranges = [
-        (_char_column(raw_line, sub["start"]), _char_column(raw_line, sub["end"]))
-        for sub in data.get("submatches", [])
-    ]
-    text = raw_line.decode("utf-8", "replace").rstrip("\r\n")
-    if len(text) > PREVIEW_CHARS:
-        text = text[:PREVIEW_CHARS] + "…"
-    return SearchMatch(
-        path=path.removeprefix("./"),
-        line=int(data["line_number"]),
-        column=ranges[0][0] if ranges else 1,
-        text=text,
-        ranges=ranges,
-    )
-
-
-def _text(field: dict[str, str]) -> str | None:
-    if "text" in field:
-        return field["text"]
-    try:
-        return base64.b64decode(field["bytes"]).decode("utf-8")
-    except (KeyError, ValueError):
-        return None
-
-
-def _bytes(field: dict[str, str]) -> bytes:
-    if "text" in field:
-        return field["text"].encode("utf-8")
-    return base64.b64decode(field.get("bytes", ""))
-
-
-def _char_column(line: bytes, byte_offset: int) -> int:
-    """rg reports byte offsets; editors count characters (1-based)."""
-    return len(line[:byte_offset].decode("utf-8", "replace")) + 1
 
 
 def _raise_for_error(stderr: str) -> None:

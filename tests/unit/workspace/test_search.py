@@ -10,7 +10,8 @@ import pytest
 from watchfiles import Change
 
 from pairpad.workspace.finder import FileIndex
-from pairpad.workspace.search import _parse_match, split_globs
+from pairpad.workspace.rg_json import _parse_match
+from pairpad.workspace.search import split_globs
 from pairpad.workspace.watcher import Watcher
 
 
