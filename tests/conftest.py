@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import pytest
 
 from pairpad.app import PairpadApp, create_app
 from pairpad.config import Settings
+
+# The embedded model is started in the background by every server by default (a warm first
+# answer); in tests only those that use it start it, else each app/server would load a model.
+# Servers started as subprocesses inherit this. tests/integration/test_local_crash.py checks
+# the preload itself.
+os.environ.setdefault("PAIRPAD_AI__LOCAL__PRELOAD", "false")
 
 TEST_TOKEN = "test-token-0123456789"
 TEST_HOST = "127.0.0.1:8765"

@@ -204,7 +204,8 @@ def _forward(printer: Printer, name: str) -> Callable[[dict[str, Any]], Awaitabl
 
 
 @asynccontextmanager
-async def embedded_ai(settings: Settings, printer: Printer | None) -> AsyncIterator[AIServices]:
+async def embedded_ai(settings: Settings, printer: Printer | None, preload: bool = True
+                      ) -> AsyncIterator[AIServices]:
     """The AI services alone, on the user's database: no HTTP server, watcher or indexer."""
     db = Database.for_sqlite_file(settings.database_path)
     await db.migrate()
@@ -215,6 +216,7 @@ async def embedded_ai(settings: Settings, printer: Printer | None) -> AsyncItera
 
     files = FileService(settings.workspace, settings.max_file_size)
     ai = build_ai(settings.ai, settings.data_dir, db, files, emit)
+    ai.preload = preload and settings.ai.local.preload
     await ai.start()
     try:
         yield ai
@@ -274,21 +276,19 @@ def run_chat(question: str, file: Path | None, model: str | None, max_tokens: in
         return 130
 
 
-def run_models(as_json: bool, out: TextIO = sys.stdout) -> int:
+def run_models(as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Roles and providers. With a server running, its own view (the embedded model's real
+    state: a crash there shows here too); else an in-process probe (nothing is started)."""
     settings = Settings(workspace=Path.cwd())
-
-    async def gather() -> dict[str, Any]:
-        async with embedded_ai(settings, None) as ai:
-            statuses = await ai.registry.status(settings.ai.probe_timeout)
-            return {
-                "roles": {r: str(ref) for r, ref in ai.registry.roles.items()},
-                "providers": [{"name": s.name, "kind": s.kind, "reachable": s.reachable,
-                               "detail": s.detail, "models": [m.id for m in s.models]}
-                              for s in statuses],
-                "problems": ai.config.problems,
-            }
-
-    report = asyncio.run(gather())
+    server = find_running_server(settings.runtime_dir)
+    if server is not None:
+        print(f"(via the running server at {server['base_url']})", file=err)
+        response = httpx.get(f"{server['base_url']}/api/models", timeout=30,
+                             headers={"Authorization": f"Bearer {server['token']}"})
+        response.raise_for_status()
+        report = _models_report(response.json())
+    else:
+        report = asyncio.run(_probe_in_process(settings))
     if as_json:
         print(json.dumps(report, indent=2), file=out)
         return 0
@@ -296,8 +296,8 @@ def run_models(as_json: bool, out: TextIO = sys.stdout) -> int:
         print(f"{role:<13} {ref}", file=out)
     print(file=out)
     for p in report["providers"]:
-        state = "ok" if p["reachable"] else "unreachable"
-        print(f"{p['name']} ({p['kind']}): {state} - {p['detail']}", file=out)
+        print(f"{p['name']} ({p['kind']}): {p['state'].replace('_', ' ')} - {p['detail']}",
+              file=out)
         for model_id in p["models"]:
             print(f"    {model_id}", file=out)
     for problem in report["problems"]:
@@ -305,3 +305,32 @@ def run_models(as_json: bool, out: TextIO = sys.stdout) -> int:
     with contextlib.suppress(Exception):
         out.flush()
     return 0
+
+
+def _models_report(body: dict[str, Any]) -> dict[str, Any]:
+    """`GET /api/models` reduced to what the command prints (the same for both paths)."""
+    return {
+        "roles": {role: ("off" if r.get("off") else r["ref"]) for role, r in body["roles"].items()},
+        "providers": [{"name": p["name"], "kind": p["kind"],
+                       "reachable": bool(p.get("reachable")), "state": p.get("state", "unknown"),
+                       "detail": p.get("detail", ""),
+                       "models": [m["id"] for m in p.get("models", [])]}
+                      for p in body["providers"]],
+        "problems": body["problems"],
+    }
+
+
+async def _probe_in_process(settings: Settings) -> dict[str, Any]:
+    from pairpad.ai.roles import embed_target
+
+    async with embedded_ai(settings, None, preload=False) as ai:
+        statuses = await ai.registry.status(settings.ai.probe_timeout)
+        off = embed_target(ai.registry) is None
+        return {
+            "roles": {r: ("off" if r == "embed" and off else str(ref))
+                      for r, ref in ai.registry.roles.items()},
+            "providers": [{"name": s.name, "kind": s.kind, "reachable": s.reachable,
+                           "state": s.state, "detail": s.detail,
+                           "models": [m.id for m in s.models]} for s in statuses],
+            "problems": ai.config.problems,
+        }

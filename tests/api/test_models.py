@@ -58,8 +58,14 @@ async def configured(workspace: Path, data_dir: Path, monkeypatch: pytest.Monkey
 
 async def test_defaults_are_the_embedded_model(client: httpx.AsyncClient) -> None:
     body = (await client.get("/api/models", params={"probe": "false"})).json()
-    assert {r["ref"] for r in body["roles"].values()} == {"local:smollm2-135m-instruct"}
     assert set(body["roles"]) == {"chat", "autocomplete", "edit", "apply", "embed"}
+    roles = body["roles"]
+    assert {roles[r]["ref"] for r in roles if r != "embed"} == {"local:smollm2-135m-instruct"}
+    # The embedded chat model cannot embed: the role is off, as the index status says.
+    assert roles["embed"]["off"] is True and roles["embed"]["ref"] is None
+    assert "ai.roles.embed is not set" in roles["embed"]["detail"]
+    index = (await client.get("/api/index/status")).json()
+    assert "ai.roles.embed is not set" in str(index)
     (local,) = [p for p in body["providers"] if p["name"] == "local"]
     assert local["kind"] == "local" and local["origin"] == "builtin"
 

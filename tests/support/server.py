@@ -61,7 +61,10 @@ def start_server(
 ) -> RunningServer:
     """Launch `python -m pairpad open WORKSPACE --no-browser --port 0` and wait for its URL."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
-    full_env = {**inherited, "PAIRPAD_DATA_DIR": str(data_dir), **(env or {})}
+    # No background start of the embedded model unless a test asks (`env`): most tests never
+    # use it, and on 2 cores a model loading beside them skews their timing.
+    full_env = {**inherited, "PAIRPAD_DATA_DIR": str(data_dir),
+                "PAIRPAD_AI__LOCAL__PRELOAD": "false", **(env or {})}
     process = subprocess.Popen(
         [
             sys.executable,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
@@ -41,10 +42,12 @@ DEFAULT_BASE_URLS: dict[ProviderKind, str] = {
     "ollama": "http://127.0.0.1:11434",
     "local": "",
 }
-# Conventional env vars read when neither `api_key` nor `api_key_env` is set.
-DEFAULT_KEY_ENVS: dict[ProviderKind, str] = {
-    "openai_compat": "OPENAI_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
+# Conventional env vars read when neither `api_key` nor `api_key_env` is set — but only for
+# the official endpoint the key belongs to: an `openai_compat` provider pointed at any other
+# host (a local server, a proxy) must never receive OPENAI_API_KEY unless it names it.
+DEFAULT_KEY_ENVS: dict[ProviderKind, tuple[str, str]] = {
+    "openai_compat": ("OPENAI_API_KEY", "api.openai.com"),
+    "anthropic": ("ANTHROPIC_API_KEY", "api.anthropic.com"),
 }
 
 
@@ -73,7 +76,18 @@ class ProviderConfig(BaseModel):
         return self.base_url or DEFAULT_BASE_URLS[self.kind]
 
     def key_env_name(self) -> str | None:
-        return self.api_key_env or DEFAULT_KEY_ENVS.get(self.kind)
+        """The env var whose key this provider may use: the one it names, else the
+        conventional one only when the base URL is that key's own official endpoint."""
+        if self.api_key_env:
+            return self.api_key_env
+        default = DEFAULT_KEY_ENVS.get(self.kind)
+        if default is None:
+            return None
+        env_name, official_host = default
+        url = urlsplit(self.effective_base_url())
+        official = (url.scheme == "https" and url.hostname == official_host
+                    and url.port in (None, 443) and not url.username and not url.password)
+        return env_name if official else None
 
 
 class LocalModelSettings(BaseModel):
@@ -84,6 +98,8 @@ class LocalModelSettings(BaseModel):
     n_ctx: int = Field(default=4096, ge=256)
     n_threads: int | None = Field(default=None, ge=1)
     start_timeout: float = Field(default=90.0, gt=0)
+    preload: bool = Field(default=True, description="Start the server in the background when "
+                          "Pairpad starts (a warm first answer), if a role uses it.")
     chat_format: str | None = Field(default=None, description="llama.cpp chat format override.")
 
 

@@ -98,26 +98,27 @@ async def fit_items(
 
 
 async def _truncate(item: ContextItem, budget: int, count: Counter, whole: int | None) -> None:
-    """Fit a prefix of `item` into `budget` tokens. `whole` is the full item's count when
-    known; else the first cut assumes 2 chars/token (few tokenizers do worse), so no text
-    much larger than the budget is ever counted."""
+    """Fit part of `item` into `budget` tokens: the lines around `meta["focus_line"]` (the
+    cursor in the active file) when set, else a prefix. `whole` is the full item's count when
+    known; else the first cut assumes 2 chars/token (few tokenizers do worse), so no text much
+    larger than the budget is ever counted."""
     original = item.content
+    focus = item.meta.get("focus_line")
     item.tokens = 0
     if whole is not None:
         keep = int(len(original) * (budget - 12) / max(whole, 1) * 0.95)
     else:
         keep = (budget - 12) * CUT_CHARS_PER_TOKEN
-    best: tuple[int, int] | None = None  # (chars kept, tokens) of the longest piece that fits
+    best: tuple[Cut, int] | None = None  # the largest piece that fits, and its tokens
     for _ in range(4):
         # Proportional cut with a margin, then recount: tokenizers are not linear in chars.
         if keep <= 0:
             break
-        whole_fits = keep >= len(original)
-        piece = original if whole_fits else original[:keep] + TRUNCATED_MARK
-        tokens = await count(render_item(_with(item, piece))) + 2
+        cut = cut_region(original, keep, focus if isinstance(focus, int) else None)
+        tokens = await count(render_item(_with(item, cut.text))) + 2
         if tokens <= budget:
-            best = (len(original) if whole_fits else keep, tokens)
-            if whole_fits or whole is not None:
+            best = (cut, tokens)
+            if cut.whole or whole is not None:
                 break
             # Growing is safe (the last piece that fit is kept), so aim closer to the budget.
             grown = int(keep * (budget - 12) / max(tokens, 1) * 0.98)
@@ -131,10 +132,50 @@ async def _truncate(item: ContextItem, budget: int, count: Counter, whole: int |
     if best is None:
         item.content = original
         return
-    kept, item.tokens = best
-    if kept < len(original):
-        item.content = original[:kept] + TRUNCATED_MARK
+    cut, item.tokens = best
+    if not cut.whole:
+        item.content = cut.text
         item.truncated = True
+        if cut.start_line is not None:
+            item.meta.update(start_line=cut.start_line, end_line=cut.end_line)
+            item.title = f"{item.title or 'File'} (lines {cut.start_line}-{cut.end_line})"
+
+
+@dataclass(frozen=True)
+class Cut:
+    text: str
+    whole: bool
+    start_line: int | None = None  # 1-based, inclusive, when a region was cut
+    end_line: int | None = None
+
+
+def cut_region(text: str, keep: int, focus_line: int | None) -> Cut:
+    """At most ~`keep` characters of `text`: all of it, the lines around `focus_line` (half
+    before, half after, widened where the file ends), or a prefix when there is no focus."""
+    if keep >= len(text):
+        return Cut(text, True)
+    if focus_line is None:
+        return Cut(text[:keep] + TRUNCATED_MARK, False)
+    lines = text.splitlines(keepends=True)
+    focus = min(max(focus_line, 1), len(lines)) - 1
+    start = end = focus  # the region is lines[start:end + 1]
+    size = len(lines[focus]) if lines else 0
+    if size > keep:  # one huge line: its beginning
+        return Cut(lines[focus][:keep] + TRUNCATED_MARK, False, focus + 1, focus + 1)
+    while True:
+        grew = False
+        for step in (-1, 1):  # alternate: one line before, one after
+            index = start - 1 if step < 0 else end + 1
+            if 0 <= index < len(lines) and size + len(lines[index]) <= keep:
+                size += len(lines[index])
+                start, end = (index, end) if step < 0 else (start, index)
+                grew = True
+        if not grew:
+            break
+    before = f"… (lines 1-{start} not shown)\n" if start > 0 else ""
+    after = f"\n… (lines {end + 2}-{len(lines)} not shown)" if end < len(lines) - 1 else ""
+    return Cut(before + "".join(lines[start:end + 1]).rstrip("\n") + after, False,
+               start + 1, end + 1)
 
 
 def _with(item: ContextItem, content: str) -> ContextItem:

@@ -19,17 +19,26 @@ from pairpad.storage.db import Database
 
 @dataclass
 class AIServices:
-    """A Component: `start()` loads the provider settings; the model server starts lazily."""
+    """A Component: `start()` loads the provider settings and, when a role uses the embedded
+    model, starts its server in the background (`ai.local.preload`), never delaying start-up."""
 
     local_server: LocalModelServer
     registry: ProviderRegistry
     config: AISettingsService
     conversations: ConversationStore
     chat: ChatService
+    preload: bool = True
 
     async def start(self) -> None:
         await self.local_server.start()
         await self.config.load()
+        if self.preload and self.uses_local_model():
+            self.local_server.preload()
+
+    def uses_local_model(self) -> bool:
+        specs = self.registry.specs
+        return any(spec.config.kind == "local" for role, ref in self.registry.roles.items()
+                   if role != "embed" and (spec := specs.get(ref.provider)) is not None)
 
     async def stop(self) -> None:
         await self.chat.stop()
@@ -47,7 +56,7 @@ def build_ai(
     conversations = ConversationStore(db)
     sources: list[ContextSource] = [RequestSource(files), MentionSource(files)]
     chat = ChatService(conversations, registry, settings, sources, emit)
-    return AIServices(server, registry, config, conversations, chat)
+    return AIServices(server, registry, config, conversations, chat, settings.local.preload)
 
 
 def socket_emitter(sio: Any) -> Emit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pairpad.ai.chat_context import ContextItem
-from pairpad.ai.context_budget import TRUNCATED_MARK, build_messages, fit_items
+from pairpad.ai.context_budget import TRUNCATED_MARK, build_messages, cut_region, fit_items
 from pairpad.ai.providers.base import estimate_tokens
 from pairpad.errors import TooLarge
 
@@ -101,3 +101,32 @@ async def test_a_cautious_cut_still_keeps_an_item_that_fits_whole() -> None:
     fits = item("fits.py", 2400, 70)
     await fit([fits], 1000)
     assert fits.included and not fits.truncated and fits.content == "x" * 2400
+
+
+def numbered(lines: int) -> str:
+    return "".join(f"line {n:04d} of the file\n" for n in range(1, lines + 1))
+
+
+async def test_a_file_too_big_for_the_window_is_cut_around_the_cursor() -> None:
+    """Issue 8.4: the region around the cursor, not the file's beginning."""
+    active = ContextItem("file:big.py", "file", numbered(2000), 70, path="big.py",
+                         title="Active file", meta={"focus_line": 1500})
+    await fit([active], 1500)
+    assert active.included and active.truncated
+    assert "line 1500 of the file" in active.content
+    assert "line 0001 of the file" not in active.content
+    start, end = active.meta["start_line"], active.meta["end_line"]
+    assert start < 1500 < end and end - start > 50
+    assert f"… (lines 1-{start - 1} not shown)" in active.content
+    assert f"(lines {start}-{end})" in (active.title or "")
+
+
+def test_cut_region_widens_where_the_file_ends() -> None:
+    text = numbered(100)
+    near_end = cut_region(text, 600, focus_line=99)
+    assert near_end.end_line == 100 and near_end.start_line is not None
+    assert near_end.start_line < 90  # the room after the end went to lines before
+    whole = cut_region(text, len(text), focus_line=50)
+    assert whole.whole and whole.text == text
+    prefix = cut_region(text, 100, focus_line=None)
+    assert prefix.text.startswith("line 0001") and prefix.text.endswith(TRUNCATED_MARK)

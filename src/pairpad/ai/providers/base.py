@@ -98,6 +98,9 @@ class Health:
     ok: bool
     detail: str = ""
     latency_ms: float | None = None
+    # not_started | starting | ready | crashed | failed (a managed process), else
+    # ready | unreachable; None lets the registry derive it from `ok`.
+    state: str | None = None
 
 
 @dataclass
@@ -153,6 +156,14 @@ class Provider(Protocol):
     async def health(self) -> Health: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class WindowReporter(Protocol):
+    """Optional, beside `Provider`: providers that can ask their server for a model's real
+    context window (None when it does not say)."""
+
+    async def context_window_of(self, model: str) -> int | None: ...
 
 
 @runtime_checkable

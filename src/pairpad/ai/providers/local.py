@@ -1,9 +1,13 @@
 """The embedded model: llama-cpp-python's OpenAI-compatible server as a managed subprocess.
 
-One shared server per Pairpad process, started lazily on first use (a lock makes concurrent first
-requests start one), health-checked by polling `/v1/models`, restarted when it has died, and
-killed with its whole process group when the app stops. On Linux the child also gets
-PR_SET_PDEATHSIG, so even a SIGKILLed Pairpad leaves no orphan. The `local` provider then talks
+One shared server per Pairpad process, started in the background when Pairpad starts (or on
+first use; a lock makes concurrent first requests start one), health-checked by polling
+`/v1/models`, and killed with its whole process group when the app stops. A server that dies is
+reported as what happened (the signal by name or the exit code, the tail of its log, what to
+do) by every status surface, and restarted with a growing delay — after repeated crashes it is
+not restarted again until the user asks (`restart()`), so Retry cannot loop into the same
+crash. On Linux the child also gets PR_SET_PDEATHSIG, so even a SIGKILLed Pairpad leaves no
+orphan. The `local` provider then talks
 to it through the very same `OpenAICompatProvider` used for remote servers.
 
 Security: llama-cpp-python's server has no auth by default and answers CORS `*` (there is no
@@ -30,6 +34,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Literal
 
 import httpx
 import structlog
@@ -46,10 +51,12 @@ from pairpad.ai.providers.base import (
     estimate_tokens,
 )
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
+from pairpad.runtime.process import CrashBackoff, describe_exit, log_tail
 
 log = structlog.get_logger("pairpad.ai.local")
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 COUNT_CACHE_SIZE = 512
+ServerState = Literal["not_started", "starting", "ready", "crashed", "failed"]
 
 
 def embedded_model_path() -> Path:
@@ -92,9 +99,10 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 class LocalModelServer:
-    """A Component: `start()` is lazy (nothing happens until the first request)."""
+    """A Component: `start()` does nothing (see `preload()`); the model loads on demand."""
 
-    def __init__(self, settings: LocalModelSettings, log_dir: Path) -> None:
+    def __init__(self, settings: LocalModelSettings, log_dir: Path,
+                 backoff: CrashBackoff | None = None) -> None:
         self._settings = settings
         self._log_dir = log_dir
         self._lock = asyncio.Lock()
@@ -105,6 +113,12 @@ class LocalModelServer:
         self._http: httpx.AsyncClient | None = None
         self._http_loop: asyncio.AbstractEventLoop | None = None
         self._api_key = secrets.token_urlsafe(32)
+        self._state: ServerState = "not_started"
+        self._failure: str | None = None  # what went wrong, when crashed/failed
+        self._crash_advice = ""
+        self._started_at: float | None = None
+        self._backoff = backoff or CrashBackoff()
+        self._preload: asyncio.Task[None] | None = None
 
     @property
     def api_key(self) -> str:
@@ -135,8 +149,46 @@ class LocalModelServer:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def log_path(self) -> Path:
+        return self._log_dir / "llama-server.log"
+
+    @property
+    def state(self) -> ServerState:
+        """The truth now: a process that died since the last look is reported as crashed."""
+        self._reap()
+        return self._state
+
+    def failure_detail(self) -> str:
+        """Why the server is crashed/failed, with what Pairpad will do next and what to do."""
+        if self._failure is None:
+            return ""
+        if self._state != "crashed":
+            return self._failure
+        if self._backoff.gave_up:
+            policy = (f"Pairpad stopped restarting it after {self._backoff.streak} crashes in a "
+                      "row: fix the cause, then restart it (Models settings, or restart "
+                      "Pairpad).")
+        elif (wait := self._backoff.wait_left()) > 0:
+            policy = f"Pairpad restarts it on the next request after {wait:.0f}s."
+        else:
+            policy = "Pairpad restarts it on the next request."
+        return f"{self._failure} {self._crash_advice} {policy}".replace("  ", " ")
+
     async def start(self) -> None:
-        """Lazy: the model loads on first use so `pairpad open` stays instant."""
+        """Nothing: `pairpad open` stays instant; `preload()` warms the model up."""
+
+    def preload(self) -> None:
+        """Start the server in the background (the first chat answer then does not wait for a
+        cold start). Never delays the caller; a failure is recorded in `state`."""
+        if self._preload is None or self._preload.done():
+            self._preload = asyncio.create_task(self._run_preload())
+
+    async def _run_preload(self) -> None:
+        try:
+            await self.ensure_running()
+        except ProviderError as error:
+            log.warning("embedded model did not start in the background", detail=error.detail)
 
     def model_file(self) -> Path:
         """The GGUF to serve; raises ProviderError (naming the setting) when it is missing."""
@@ -156,20 +208,73 @@ class LocalModelServer:
         self.model_file()
 
     async def ensure_running(self) -> str:
-        """Base URL (`http://127.0.0.1:PORT/v1`) of a healthy server, starting one if needed."""
+        """Base URL (`http://127.0.0.1:PORT/v1`) of a healthy server, starting one if needed.
+        After a crash, refuses (saying what happened) until the restart delay has passed."""
         async with self._lock:
+            self._reap()
             if self.running and self._base_url is not None:
                 return self._base_url
-            if self._process is not None:
-                log.warning("local model server exited; restarting", code=self._process.returncode)
-                self._process = None
+            if self._state == "crashed":
+                if self._backoff.gave_up or self._backoff.wait_left() > 0:
+                    raise ProviderError(self.failure_detail(), "unavailable", "ai.local")
+                log.warning("restarting the local model server after a crash",
+                            streak=self._backoff.streak)
             self._base_url = await self._launch()
             return self._base_url
 
+    async def restart(self) -> str:
+        """The user's explicit restart: forget the crash streak and start afresh."""
+        await self._stop_process()
+        self._backoff.reset()
+        self._state, self._failure = "not_started", None
+        return await self.ensure_running()
+
+    async def wait_for_exit(self, seconds: float) -> bool:
+        """After a failed request: did the server die? Waits up to `seconds` for the
+        process to be reaped (the connection drops a moment before the exit is visible)."""
+        process = self._process
+        if process is None:
+            return self._state == "crashed"
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(process.wait, seconds)
+        return self.state == "crashed"
+
+    def _reap(self) -> None:
+        process = self._process
+        if process is None or process.poll() is None:
+            return
+        self._process, self._base_url = None, None
+        self._record_crash(process)
+
+    def _record_crash(self, process: subprocess.Popen[bytes]) -> None:
+        code = process.returncode
+        tail = log_tail(self.log_path)
+        self._backoff.record_crash(self._started_at)
+        self._state = "crashed"
+        self._failure = (f"The embedded model's server (llama.cpp, pid {process.pid}) "
+                         f"{describe_exit(code)}." + (f" Last lines of {self.log_path}:\n{tail}\n"
+                                                      if tail else ""))
+        self._crash_advice = (
+            "Rebuild llama-cpp-python portably (`make setup` runs scripts/install-llama.sh), or "
+            "point ai.roles at another provider." if code == -signal.SIGILL else
+            f"The log says why ({self.log_path}); or point ai.roles at another provider."
+            if code > 0 else "")
+        log.error("local model server crashed", pid=process.pid, code=code,
+                  how=describe_exit(code), streak=self._backoff.streak, log_tail=tail)
+
     async def stop(self) -> None:
+        if self._preload is not None and not self._preload.done():
+            self._preload.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._preload
         if self._http is not None and self._http_loop is asyncio.get_running_loop():
             await self._http.aclose()
         self._http = None
+        await self._stop_process()
+        if self._state in ("ready", "starting"):
+            self._state = "not_started"
+
+    async def _stop_process(self) -> None:
         async with self._lock:
             process, self._process, self._base_url = self._process, None, None
         if process is None or process.poll() is not None:
@@ -184,7 +289,11 @@ class LocalModelServer:
             await asyncio.to_thread(process.wait, 5)
 
     async def _launch(self) -> str:
-        self.preflight()
+        try:
+            self.preflight()
+        except ProviderError as error:
+            self._state, self._failure = "failed", error.detail
+            raise
         model = self.model_file()
         port = free_port()
         self._api_key = secrets.token_urlsafe(32)
@@ -202,7 +311,7 @@ class LocalModelServer:
         if self._settings.chat_format:
             argv += ["--chat_format", self._settings.chat_format]
         self._log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self._log_dir / "llama-server.log"
+        log_path = self.log_path
         with log_path.open("ab") as log_file:
             # Own session = own process group: Ctrl+C in the terminal reaches Pairpad only, and
             # stop() can kill the server with everything it spawned.
@@ -212,30 +321,32 @@ class LocalModelServer:
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         self._process = process
+        self._state, self._started_at = "starting", time.monotonic()
         self.starts += 1
         base_url = f"http://127.0.0.1:{port}/v1"
         log.info("local model server starting", pid=process.pid, port=port, model=str(model))
         try:
-            await self._wait_ready(base_url, process, log_path)
-        except BaseException:
+            await self._wait_ready(base_url, process)
+        except BaseException as error:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             self._process = None
+            if isinstance(error, ProviderError) and self._state == "starting":
+                self._state, self._failure = "failed", error.detail
+            elif self._state == "starting":  # cancelled (shutdown): nothing went wrong
+                self._state = "not_started"
             raise
+        self._state, self._failure = "ready", None
         return base_url
 
-    async def _wait_ready(
-        self, base_url: str, process: subprocess.Popen[bytes], log_path: Path
-    ) -> None:
+    async def _wait_ready(self, base_url: str, process: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + self._settings.start_timeout
         async with httpx.AsyncClient(timeout=2.0, headers=self.auth_headers) as http:
             while time.monotonic() < deadline:
                 if process.poll() is not None:
-                    tail = _tail(log_path)
-                    raise ProviderError(
-                        f"The local model server exited with code {process.returncode} while "
-                        f"starting (see {log_path}): {tail}", "unavailable", "ai.local",
-                    )
+                    self._process = None
+                    self._record_crash(process)
+                    raise ProviderError(self.failure_detail(), "unavailable", "ai.local")
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(f"{base_url}/models")).status_code == 200:
                         log.info("local model server ready", pid=process.pid)
@@ -276,13 +387,6 @@ class LocalModelServer:
         return count
 
 
-def _tail(path: Path, limit: int = 400) -> str:
-    try:
-        return path.read_text(errors="replace")[-limit:].strip()
-    except OSError:
-        return ""
-
-
 class LocalProvider:
     """The `local` provider: the shared server above, spoken to with `OpenAICompatProvider`."""
 
@@ -303,7 +407,7 @@ class LocalProvider:
                 await self._adapter.aclose()
             self._adapter = OpenAICompatProvider(
                 self.name, base_url=base_url, api_key=key, timeout=300.0, connect_timeout=3.0,
-                context_window=self._server.n_ctx,
+                context_window=self._server.n_ctx, window_setting="ai.local.n_ctx",
             )
             self._adapter_key = key
         return self._adapter
@@ -324,11 +428,14 @@ class LocalProvider:
     ) -> AsyncIterator[ChatEvent]:
         self._check_model(model)
         adapter = await self._compat()
-        async for event in adapter.stream_chat(
-            messages, model=model, max_tokens=max_tokens, temperature=temperature, tools=tools,
-            cancel=cancel,
-        ):
-            yield event
+        try:
+            async for event in adapter.stream_chat(
+                messages, model=model, max_tokens=max_tokens, temperature=temperature,
+                tools=tools, cancel=cancel,
+            ):
+                yield event
+        except ProviderError as error:
+            raise await self._explain(error) from error
 
     async def complete(
         self,
@@ -342,10 +449,21 @@ class LocalProvider:
     ) -> Completion:
         self._check_model(model)
         adapter = await self._compat()
-        return await adapter.complete(
-            model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
-            temperature=temperature, stop=stop,
-        )
+        try:
+            return await adapter.complete(
+                model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
+                temperature=temperature, stop=stop,
+            )
+        except ProviderError as error:
+            raise await self._explain(error) from error
+
+    async def _explain(self, error: ProviderError) -> ProviderError:
+        """A dropped connection to our own server usually means it died: say how, instead of
+        'unreachable … start it' (advice that cannot help with a managed process)."""
+        if error.kind in ("unreachable", "protocol", "timeout") and (
+                await self._server.wait_for_exit(2.0)):
+            return ProviderError(self._server.failure_detail(), "unavailable", "ai.local")
+        return error
 
     def _check_model(self, model: str) -> None:
         # llama.cpp's server answers any model name with its one model; say so instead.
@@ -361,14 +479,21 @@ class LocalProvider:
             return estimate_tokens(text)
 
     async def health(self) -> Health:
-        if not self._server.running:
+        state = self._server.state
+        if state in ("crashed", "failed"):
+            return Health(False, self._server.failure_detail(), state=state)
+        if state == "starting":
+            return Health(True, "starting: loading the model", state=state)
+        if state == "not_started":
             try:
                 self._server.preflight()
             except ProviderError as error:
-                return Health(False, error.detail)
-            return Health(True, "embedded model; starts on first use")
+                return Health(False, error.detail, state="failed")
+            return Health(True, "embedded model; starts on first use", state=state)
         adapter = await self._compat()
-        return await adapter.health()
+        health = await adapter.health()
+        return Health(health.ok, health.detail, health.latency_ms,
+                      state="ready" if health.ok else "unreachable")
 
     async def aclose(self) -> None:
         if self._adapter is not None:

@@ -30,6 +30,7 @@ from pairpad.ai.providers.base import (
 )
 from pairpad.ai.providers.openai_compat import unreachable_advice
 from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.providers.windows import window_from_ollama_show
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 
@@ -50,6 +51,7 @@ class OllamaProvider:
         self.name = name
         self.base_url = base_url
         self._context_window = context_window
+        self._num_ctx: dict[str, int] = {}  # per model, once known: sent with every request
         self._http = httpx.AsyncClient(
             base_url=base_url, timeout=httpx.Timeout(timeout, connect=connect_timeout),
             transport=transport,
@@ -64,6 +66,23 @@ class OllamaProvider:
         return [ModelInfo(n, self._context_window or quirks_for(n).context_window,
                           quirks_for(n).fim is not None) for n in names]
 
+    async def context_window_of(self, model: str) -> int | None:
+        """`POST /api/show`: the Modelfile's num_ctx, else the trained length capped at what
+        Pairpad asks Ollama to allocate. Sent as `num_ctx` from then on, so it is the truth."""
+        if self._context_window:
+            return self._context_window
+        if model not in self._num_ctx:
+            body = await self._json("POST", "/api/show", {"model": model}, model)
+            found = window_from_ollama_show(body)
+            if found is None:
+                return None
+            self._num_ctx[model] = found
+        return self._num_ctx[model]
+
+    def _options(self, model: str, **options: Any) -> dict[str, Any]:
+        num_ctx = self._context_window or self._num_ctx.get(model)
+        return {**options, "num_ctx": num_ctx} if num_ctx else options
+
     async def stream_chat(
         self,
         messages: list[ChatMessage],
@@ -77,7 +96,7 @@ class OllamaProvider:
         payload: dict[str, Any] = {
             "model": model, "stream": True,
             "messages": [_wire_message(m) for m in messages],
-            "options": {"num_predict": max_tokens, "temperature": temperature},
+            "options": self._options(model, num_predict=max_tokens, temperature=temperature),
         }
         if tools:
             payload["tools"] = [{"type": "function", "function": {
@@ -142,7 +161,7 @@ class OllamaProvider:
     ) -> Completion:
         payload: dict[str, Any] = {
             "model": model, "prompt": prefix, "stream": False,
-            "options": {"num_predict": max_tokens, "temperature": temperature},
+            "options": self._options(model, num_predict=max_tokens, temperature=temperature),
         }
         if suffix is not None:
             payload["suffix"] = suffix  # Ollama applies the model's own FIM template

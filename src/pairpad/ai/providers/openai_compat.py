@@ -4,12 +4,15 @@ official `openai` SDK. The embedded `local` provider talks to its llama.cpp serv
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import openai
 from openai import AsyncOpenAI
 
@@ -32,6 +35,12 @@ from pairpad.ai.providers.base import (
     until_cancelled,
 )
 from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.providers.windows import window_from_model_entry, window_from_props
+
+# How servers word "the prompt is over the context window" (llama.cpp, vLLM, OpenAI, LM Studio).
+CONTEXT_OVERFLOW = re.compile(
+    r"exceeds? (the )?(available )?context|context (window|length|size)|maximum context|"
+    r"too many tokens|prompt is too long|exceed_context_size", re.IGNORECASE)
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -56,6 +65,7 @@ class OpenAICompatProvider:
         context_window: int | None = None,
         static_models: list[str] | None = None,
         key_setting: str | None = None,
+        window_setting: str | None = None,
         http_client: Any = None,  # an httpx2.AsyncClient (the SDK's HTTP library); tests
     ) -> None:
         self.name = name
@@ -63,7 +73,10 @@ class OpenAICompatProvider:
         self._context_window = context_window
         self._static_models = static_models or []
         self._key_setting = key_setting or f"ai.providers.{name}.api_key"
+        self._window_setting = window_setting or f"ai.providers.{name}.context_window"
         self._per_token_models: set[str] = set()  # see embed()
+        self._api_key = api_key
+        self._timeout = connect_timeout
         # max_retries=0: a down server must fail fast and visibly, not after silent retries.
         self._client = AsyncOpenAI(
             base_url=base_url,
@@ -83,6 +96,24 @@ class OpenAICompatProvider:
                 return [self._info(model) for model in self._static_models]
             raise self._error(error, None) from error
         return [self._info(model.id) for model in page.data]
+
+    async def context_window_of(self, model: str) -> int | None:
+        """The window the server reports for `model` (see windows.py), or None."""
+        root = self.base_url.removesuffix("/v1")
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        async with httpx.AsyncClient(timeout=self._timeout + 2, headers=headers) as http:
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                response = await http.get(f"{root}/props")
+                if response.status_code == 200 and (found := window_from_props(response.json())):
+                    return found
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                response = await http.get(f"{self.base_url}/models")
+                if response.status_code == 200:
+                    entries = response.json().get("data") or []
+                    for entry in entries if isinstance(entries, list) else []:
+                        if isinstance(entry, dict) and entry.get("id") == model:
+                            return window_from_model_entry(entry)
+        return None
 
     async def stream_chat(
         self,
@@ -139,9 +170,19 @@ class OpenAICompatProvider:
             await stream.close()  # closes the HTTP response: the server stops generating
         if cancel is not None and cancel.is_set():
             finish = "cancelled"
+        elif finish is None and chunks == 0:
+            # What llama-cpp-python's server does when the prompt is over its window: the
+            # stream starts, then ends with [DONE] and nothing else.
+            raise ProviderError(
+                f"Provider '{self.name}' ended the answer before any text, without a finish "
+                "reason: servers do this when the prompt does not fit their context window. "
+                f"Set {self._window_setting} to the server's real window (Pairpad then fits "
+                "the context to it), shorten the message, or check the server's log.",
+                "bad_request", self._window_setting)
         elif finish is None:  # e.g. llama.cpp's interrupt: [DONE] without a finish_reason
             raise ProviderError(
-                f"Provider '{self.name}' ended the answer early (no finish reason): try again",
+                f"Provider '{self.name}' stopped in the middle of the answer (no finish "
+                "reason): try again, and check the server's log if it happens again",
                 "protocol", f"ai.providers.{self.name}")
         if usage is None:  # servers without include_usage: one streamed chunk ~ one token
             prompt = sum(estimate_tokens(m.content) for m in messages)
@@ -235,7 +276,8 @@ class OpenAICompatProvider:
         return ModelInfo(model, window, quirks.fim is not None)
 
     def _error(self, error: BaseException, model: str | None) -> ProviderError:
-        return map_openai_error(error, self.name, self.base_url, model, self._key_setting)
+        return map_openai_error(error, self.name, self.base_url, model, self._key_setting,
+                                self._window_setting)
 
 
 def is_loopback_url(base_url: str) -> bool:
@@ -255,7 +297,8 @@ def unreachable_advice(base_url: str, start: str = "start it") -> str:
 
 
 def map_openai_error(
-    error: BaseException, name: str, base_url: str, model: str | None, key_setting: str
+    error: BaseException, name: str, base_url: str, model: str | None, key_setting: str,
+    window_setting: str | None = None,
 ) -> ProviderError:
     """SDK exceptions -> one sentence saying what is wrong and which setting fixes it."""
     where = f"Provider '{name}'"
@@ -284,6 +327,12 @@ def map_openai_error(
         )
     if isinstance(error, openai.APIStatusError):
         message = _status_message(error)
+        if 400 <= error.status_code < 500 and CONTEXT_OVERFLOW.search(message):
+            setting = window_setting or f"ai.providers.{name}.context_window"
+            return ProviderError(
+                f"{where} refused the request because it does not fit the model's context "
+                f"window ({message}). Set {setting} to the server's real window (Pairpad then "
+                "fits the context to it), or shorten the message.", "bad_request", setting)
         kind: ErrorKind = "bad_request" if 400 <= error.status_code < 500 else "unavailable"
         hint = "ai.roles" if "model" in message.lower() else f"ai.providers.{name}"
         return ProviderError(

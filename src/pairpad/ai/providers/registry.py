@@ -10,7 +10,7 @@ from typing import Literal
 
 from pairpad.ai.config import LOCAL_PROVIDER, ProviderConfig, RoleName
 from pairpad.ai.providers.anthropic import AnthropicProvider
-from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError
+from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError, WindowReporter
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
 from pairpad.ai.providers.ollama import OllamaProvider
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
@@ -18,6 +18,7 @@ from pairpad.ai.providers.quirks import quirks_for
 from pairpad.ai.roles import ModelRef, parse_model_ref
 
 KeySource = Literal["stored", "settings", "env", "none"]
+WINDOW_PROBE_TIMEOUT = 5.0  # seconds to ask a server for a model's context window
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ProviderStatus:
     detail: str
     models: list[ModelInfo]
     latency_ms: float | None
+    state: str = "ready"  # see Health.state
 
 
 def build_provider(spec: ProviderSpec, local_server: LocalModelServer) -> Provider:
@@ -75,6 +77,8 @@ class ProviderRegistry:
         self._retired: list[Provider] = []
         self._leases: dict[int, int] = {}  # id(provider) → streams/probes using it
         self._closing: set[asyncio.Task[None]] = set()
+        # Context windows servers reported, per (provider, its config, model); None = not said.
+        self._windows: dict[tuple[str, tuple[object, ...], str], int | None] = {}
 
     def configure(self, specs: dict[str, ProviderSpec], roles: dict[RoleName, ModelRef]) -> None:
         self._specs = dict(specs)
@@ -161,12 +165,32 @@ class ProviderRegistry:
         return self.get(ref.provider), ref
 
     async def context_window(self, ref: ModelRef) -> int:
+        """The setting (`ai.providers.NAME.context_window`), else what the server reports
+        (asked once per provider config and model), else the model family's usual window."""
         spec = self._specs.get(ref.provider)
         if spec is not None and spec.config.context_window:
             return spec.config.context_window
         if ref.provider == LOCAL_PROVIDER or (spec and spec.config.kind == "local"):
             return self.local_server.n_ctx
-        return quirks_for(ref.model).context_window
+        reported = await self._reported_window(ref, spec)
+        return reported or quirks_for(ref.model).context_window
+
+    async def _reported_window(self, ref: ModelRef, spec: ProviderSpec | None) -> int | None:
+        if spec is None:
+            return None
+        key = (ref.provider, spec.fingerprint(), ref.model)
+        if key in self._windows:
+            return self._windows[key]
+        provider = self.get(ref.provider)
+        found: int | None = None
+        if isinstance(provider, WindowReporter):
+            try:
+                async with self.using(provider), asyncio.timeout(WINDOW_PROBE_TIMEOUT):
+                    found = await provider.context_window_of(ref.model)
+            except (ProviderError, TimeoutError):
+                return None  # unreachable now: ask again next time
+        self._windows[key] = found
+        return found
 
     async def status(self, probe_timeout: float) -> list[ProviderStatus]:
         """Probe all providers concurrently, each for at most `probe_timeout` seconds."""
@@ -186,11 +210,13 @@ class ProviderRegistry:
             return ProviderStatus(name, spec.config.kind, False,
                                   f"Provider '{name}' did not answer within {probe_timeout:g}s: "
                                   "check "
-                                  f"{setting}", [], None)
+                                  f"{setting}", [], None, "unreachable")
         except ProviderError as error:
-            return ProviderStatus(name, spec.config.kind, False, error.detail, [], None)
+            return ProviderStatus(name, spec.config.kind, False, error.detail, [], None,
+                                  "unreachable")
+        state = health.state or ("ready" if health.ok else "unreachable")
         return ProviderStatus(name, spec.config.kind, health.ok, health.detail, models,
-                              health.latency_ms)
+                              health.latency_ms, state)
 
     @property
     def retired(self) -> int:
