@@ -30,6 +30,15 @@ class ScriptedOpenAI:
     reply: str = "Hello from the scripted model."
     seen: list[Seen] = field(default_factory=list)
     base_url: str = ""
+    # Like llama.cpp's server: `GET /props` tells this window, and a prompt over it (counted
+    # as chars/4) is refused with llama.cpp's 400 — or, with overflow="silent", answered the
+    # way llama-cpp-python's server does: an SSE stream with nothing but [DONE].
+    n_ctx: int | None = None
+    overflow: str = "error"
+
+    def prompt_tokens(self, body: Any) -> int:
+        messages = body.get("messages", []) if isinstance(body, dict) else []
+        return sum(len(str(m.get("content", ""))) for m in messages) // 4
 
     def authorizations(self) -> list[str | None]:
         return [s.headers.get("authorization") for s in self.seen]
@@ -56,7 +65,10 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             self._record()
-            if self.path.rstrip("/") == "/v1/models":
+            if self.path.rstrip("/") == "/props" and script.n_ctx is not None:
+                self._json(200, {"default_generation_settings": {"n_ctx": script.n_ctx},
+                                 "total_slots": 1})
+            elif self.path.rstrip("/") == "/v1/models":
                 self._json(200, {"object": "list", "data": [
                     {"id": m, "object": "model", "created": 0, "owned_by": "tests"}
                     for m in script.models]})
@@ -72,12 +84,22 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             model = body.get("model", "scripted") if isinstance(body, dict) else "scripted"
             chunks = [script.reply[i:i + 16] for i in range(0, len(script.reply), 16)]
+            if script.n_ctx is not None and script.prompt_tokens(body) > script.n_ctx:
+                if script.overflow == "error":
+                    self._json(400, {"error": {
+                        "code": 400, "type": "exceed_context_size_error",
+                        "message": "the request exceeds the available context size, try "
+                                   "increasing it", "n_ctx": script.n_ctx,
+                        "n_prompt_tokens": script.prompt_tokens(body)}})
+                    return
+                chunks = []
             events: list[dict[str, Any]] = [
                 {"choices": [{"index": 0, "delta": {"content": c}, "finish_reason": None}]}
                 for c in chunks]
-            events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
-                           "usage": {"prompt_tokens": 10, "completion_tokens": len(chunks),
-                                     "total_tokens": 10 + len(chunks)}})
+            if chunks or script.n_ctx is None:
+                events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                               "usage": {"prompt_tokens": 10, "completion_tokens": len(chunks),
+                                         "total_tokens": 10 + len(chunks)}})
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")

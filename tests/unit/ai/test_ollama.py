@@ -184,3 +184,23 @@ async def test_cancel_closes_the_response() -> None:
     assert events[0] == TextDelta("The")
     assert isinstance(events[-1], StreamEnd) and events[-1].finish_reason == "cancelled"
     await asyncio.wait_for(closed.wait(), 5)
+
+
+async def test_the_window_from_api_show_is_sent_as_num_ctx() -> None:
+    """Issue 8.4: the window Pairpad budgets for is the one Ollama runs the model with."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/api/show":
+            return httpx.Response(200, json={"parameters": "num_ctx 6144",
+                                             "model_info": {"qwen2.context_length": 32768}})
+        return ndjson("ollama_chat.ndjson")
+
+    p = provider(handler)
+    assert await p.context_window_of("qwen2.5-coder:7b") == 6144
+    await run(p)
+    chat = json.loads(seen[-1].content)
+    assert chat["options"]["num_ctx"] == 6144
+    assert json.loads(seen[0].content) == {"model": "qwen2.5-coder:7b"}
+    await p.aclose()
