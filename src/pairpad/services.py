@@ -19,6 +19,7 @@ from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
 from pairpad.workspace.search import SearchService
+from pairpad.workspace.temps import TempSweeper
 from pairpad.workspace.watcher import Watcher, fs_changed_payload
 
 
@@ -97,4 +98,6 @@ def build_services(settings: Settings, token: str) -> Services:
     # (and so the embed role) before the indexer's first build, and outlives the indexer's
     # embedding pass on the way down; stopping it kills the local model server.
     services.components += [watcher, services.ai, services.context]
+    # Temp files of saves a crash interrupted: swept in the background from start-up on.
+    services.components.append(TempSweeper(files.paths.root))
     return services

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -567,10 +568,10 @@ async def test_disk_errors_on_save_are_json_and_keep_the_file(
     (workspace / "a.txt").write_text("old\n")
     etag = (await client.get("/api/files/content", params={"path": "a.txt"})).json()["etag"]
 
-    def failing_write(path: Path, data: bytes) -> None:
+    def failing_write(dir_fd: int, name: str, data: bytes, *, mode: int | None = None) -> None:
         raise OSError(errno_value, os.strerror(errno_value))
 
-    monkeypatch.setattr(files_module, "atomic_write", failing_write)
+    monkeypatch.setattr(files_module, "atomic_write_at", failing_write)
     response = await client.put(
         "/api/files/content", params={"path": "a.txt"}, json={"content": "new\n", "etag": etag}
     )
@@ -578,3 +579,41 @@ async def test_disk_errors_on_save_are_json_and_keep_the_file(
     assert response.headers["content-type"] == "application/json"
     assert words.lower() in response.json()["detail"].lower()
     assert (workspace / "a.txt").read_text() == "old\n"
+
+
+# ---- issue 9 ---------------------------------------------------------------------------
+
+
+async def test_finding_7_mkdir_of_a_2100_level_path_is_a_clear_400(
+    client: httpx.AsyncClient, tree: Path
+) -> None:
+    state = snapshot(tree)
+    response = await client.post("/api/files/dir", json={"path": "/".join(["a"] * 2100)})
+    assert assert_error(response, 400)["detail"].startswith("Path too")
+    response = await client.post("/api/files/dir", json={"path": "/".join(["a"] * 300)})
+    assert "too deep" in assert_error(response, 400)["detail"]
+    assert snapshot(tree) == state
+    # Deep but within the limit: created one level at a time, no recursion.
+    response = await client.post("/api/files/dir", json={"path": "/".join(["d"] * 200)})
+    assert response.status_code == 201
+    assert (tree / Path(*["d"] * 200)).is_dir()
+
+
+async def test_finding_9_crash_leftovers_are_swept_when_the_server_starts(
+    settings: Settings, workspace: Path
+) -> None:
+    from pairpad.app import create_app
+    from pairpad.workspace.temps import STALE_TEMP_SECONDS, new_temp_name
+
+    (workspace / "src").mkdir()
+    stale = workspace / "src" / new_temp_name()
+    stale.write_bytes(b"half a save")
+    old = stale.stat().st_mtime - 2 * STALE_TEMP_SECONDS
+    os.utime(stale, (old, old))
+    application = create_app(settings)
+    async with application.fastapi.router.lifespan_context(application.fastapi):
+        for _ in range(200):  # the start-up sweep runs in the background; bounded wait
+            if not stale.exists():
+                break
+            await asyncio.sleep(0.05)
+    assert not stale.exists()

@@ -18,6 +18,7 @@ from pairpad.workspace.atomic import remove_stale_temps
 from pairpad.workspace.files import FileService
 from pairpad.workspace.models import SaveRequest
 from pairpad.workspace.paths import TEMP_PREFIX
+from pairpad.workspace.temps import new_temp_name
 from pairpad.workspace.text import etag_of
 
 SIZE = 2 * 1024 * 1024
@@ -84,17 +85,21 @@ def test_sigkill_during_saves_never_leaves_a_partial_file(tmp_path: Path) -> Non
 
 
 def test_stale_temp_files_are_swept_by_the_next_save(tmp_path: Path) -> None:
-    stale, fresh = tmp_path / f"{TEMP_PREFIX}crashed", tmp_path / f"{TEMP_PREFIX}inflight"
-    stale.write_bytes(b"partial")
-    fresh.write_bytes(b"partial")
+    stale, fresh = tmp_path / f"{TEMP_PREFIX}0123456789abcdef", tmp_path / new_temp_name()
+    not_ours = tmp_path / f"{TEMP_PREFIX}notes.txt"  # a user's file: never deleted
+    for path in (stale, fresh, not_ours):
+        path.write_bytes(b"partial")
     old = time.time() - 3600
     os.utime(stale, (old, old))
+    os.utime(not_ours, (old, old))
     (tmp_path / "f.txt").write_text("x")
     service = FileService(tmp_path, max_file_size=1 << 20)
     asyncio.run(service.write("f.txt", SaveRequest(content="y", etag=etag_of(b"x"))))
     assert not stale.exists()
     assert fresh.exists()  # might belong to a save in progress
+    assert not_ours.exists()
     assert remove_stale_temps(tmp_path, older_than=-1) == 1
+    assert not_ours.exists()
 
 
 @pytest.mark.parametrize("round_", range(5))

@@ -1,34 +1,38 @@
 """Crash-safe file replacement: temp file in the same directory, fsync, rename, fsync dir.
 
 A reader (or a crash at any instant) sees either the whole old file or the whole new one.
+Everything happens relative to an open directory descriptor, so the temp file and the
+rename land in the directory that was checked even if its path is swapped meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
-import time
 from pathlib import Path
 
-from pairpad.workspace.paths import TEMP_PREFIX
+from pairpad.workspace.temps import STALE_TEMP_SECONDS, new_temp_name, remove_stale_temps
 
-# A temp file this old was left by a crash (a live save takes milliseconds).
-STALE_TEMP_SECONDS = 600
+__all__ = [
+    "STALE_TEMP_SECONDS",
+    "atomic_write",
+    "atomic_write_at",
+    "fsync_directory",
+    "remove_stale_temps",
+]
+
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
 
 
-def atomic_write(target: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Replace `target` with `data`. `mode` None keeps the existing file's mode (or umask)."""
-    directory = target.parent
-    if mode is None:
-        try:
-            mode = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = None
-    temp = directory / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(temp, flags, 0o666)  # the umask applies, as for any new file
+def atomic_write_at(dir_fd: int, name: str, data: bytes, *, mode: int | None = None) -> None:
+    """Replace `name` in the open directory `dir_fd` with `data`.
+
+    `mode` None leaves the new file at the umask default; callers that replace a file
+    pass its mode (from the fstat they already have).
+    """
+    temp = new_temp_name()
+    fd = os.open(temp, _CREATE_FLAGS, 0o666, dir_fd=dir_fd)  # the umask applies
     try:
         try:
             if mode is not None:
@@ -40,36 +44,38 @@ def atomic_write(target: Path, data: bytes, *, mode: int | None = None) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, target)
+        # rename(2) replaces whatever entry `name` is (even a link swapped in), never
+        # a link's target.
+        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            os.unlink(temp, dir_fd=dir_fd)
         raise
-    fsync_directory(directory)
-    remove_stale_temps(directory)
+    os.fsync(dir_fd)
+    remove_stale_temps(dir_fd)
 
 
-def remove_stale_temps(directory: Path, *, older_than: float = STALE_TEMP_SECONDS) -> int:
-    """Delete temp files that crashed saves left in `directory`; returns how many."""
-    cutoff = time.time() - older_than
-    removed = 0
+def atomic_write(target: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Path-based form for trusted locations (outside any client-chosen path).
+
+    `mode` None keeps the existing file's mode (or the umask default).
+    """
+    fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if not entry.name.startswith(TEMP_PREFIX):
-                    continue
-                with contextlib.suppress(OSError):
-                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                        os.unlink(entry.path)
-                        removed += 1
-    except OSError:
-        pass
-    return removed
+        if mode is None:
+            with contextlib.suppress(FileNotFoundError):
+                mode = stat.S_IMODE(os.stat(target.name, dir_fd=fd).st_mode)
+        atomic_write_at(fd, target.name, data, mode=mode)
+    finally:
+        os.close(fd)
 
 
-def fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path | int) -> None:
     """Make a rename durable: the directory entry itself must reach the disk."""
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    if isinstance(directory, int):
+        os.fsync(directory)
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
     finally:

@@ -27,7 +27,14 @@ from pairpad.errors import (
     TooLarge,
     UnsupportedMedia,
 )
-from pairpad.workspace.atomic import atomic_write, fsync_directory
+from pairpad.workspace.atomic import atomic_write_at, fsync_directory
+from pairpad.workspace.dirfd import (
+    fd_path,
+    open_file_at,
+    open_file_no_links,
+    opened_dir,
+    walk,
+)
 from pairpad.workspace.ignore import IgnoreRules
 from pairpad.workspace.models import (
     FileContent,
@@ -37,7 +44,8 @@ from pairpad.workspace.models import (
     TreeEntry,
     TreeListing,
 )
-from pairpad.workspace.paths import TEMP_PREFIX, Resolved, WorkspacePaths
+from pairpad.workspace.names import is_git_dir_name
+from pairpad.workspace.paths import TEMP_PREFIX, Resolved, WorkspacePaths, normalise
 from pairpad.workspace.text import (
     DecodedText,
     clean_etag,
@@ -50,12 +58,15 @@ from pairpad.workspace.text import (
 )
 
 HIDDEN_NAMES = frozenset({".git"})
+# Files up to this size are read on the event loop (no thread hop); larger in a worker.
+INLINE_READ_BYTES = 64 * 1024
 _IgnoreCheck = Callable[[str, bool], bool]
 
 
 class FileService:
     def __init__(self, root: Path, max_file_size: int) -> None:
         self.paths = WorkspacePaths(root)
+        self._root = str(self.paths.root)
         self.ignores = IgnoreRules(self.paths.root)
         self.max_file_size = max_file_size
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -66,6 +77,20 @@ class FileService:
         return await asyncio.to_thread(self._tree, raw)
 
     async def read(self, raw: str) -> FileContent:
+        """Small files are read right here on the event loop: a few syscalls cost less
+        than the thread hop. Larger ones (by the one fstat) are read in a worker."""
+        rel, fd = self._open_for_read(raw)
+        try:
+            with _os_errors(rel):
+                info = os.fstat(fd)
+                self._check_regular(rel, info)
+                small = info.st_size <= INLINE_READ_BYTES
+                data = _read_upto(fd, INLINE_READ_BYTES) if small else b""
+        finally:
+            os.close(fd)
+        if small and len(data) <= min(INLINE_READ_BYTES, self.max_file_size):
+            return self._content(rel, data, decode(data))
+        # Large (or it grew after the fstat): a worker reads it, from a fresh open.
         return await asyncio.to_thread(self._read, raw)
 
     async def write(self, raw: str, request: SaveRequest) -> tuple[FileContent, bool]:
@@ -174,40 +199,82 @@ class FileService:
         return None
 
     def _read(self, raw: str) -> FileContent:
-        target = self.paths.resolve(raw)
-        with _os_errors(target.rel):
-            self._check_regular(target, os.stat(target.path))
-            data = self._read_bytes(target.path)
-        return self._content(target.rel, data, decode(data))
+        rel, fd = self._open_for_read(raw)
+        try:
+            with _os_errors(rel):
+                self._check_regular(rel, os.fstat(fd))
+                data = _read_limited(fd, self.max_file_size)
+        finally:
+            os.close(fd)
+        return self._content(rel, data, decode(data))
+
+    def _open_for_read(self, raw: str) -> tuple[str, int]:
+        """Open a file for reading, confined: (client path, descriptor)."""
+        rel = normalise(raw)
+        if not rel:
+            raise BadRequest("Is a directory: /")
+        with _os_errors(rel):
+            # Common case: no symlink on the way, so the logical path is the real one and
+            # opening it component by component (O_NOFOLLOW) needs no realpath at all.
+            fd = open_file_no_links(self._root, rel.split("/"))
+            if fd is not None:
+                return rel, fd
+            # A link on the way: resolve it once (it must stay inside), then open the
+            # resolved components, refusing any that became a link meanwhile.
+            target = self.paths.resolve(raw)
+            if not target.parts:
+                raise BadRequest(f"Is a directory: {rel}")
+            with opened_dir(self._root, target.parent_parts, rel) as dir_fd:
+                return rel, open_file_at(dir_fd, target.name, rel)
 
     def _write(self, target: Resolved, request: SaveRequest) -> tuple[FileContent, bool]:
-        if target.is_root:
+        if not target.parts:
             raise BadRequest("The workspace root is a directory, not a file")
         self._refuse_git_internals(target, "write")
         with _os_errors(target.rel):
             try:
-                info: os.stat_result | None = os.stat(target.path)
+                dir_fd = walk(self._root, target.parent_parts, target.rel)
             except FileNotFoundError:
-                info = None
-            current = None
-            if info is not None and request.etag is None and not stat.S_ISREG(info.st_mode):
-                raise Conflict(f"Already exists: {target.rel}", current_etag=None)
-            if info is not None:
-                self._check_regular(target, info)
-                current = self._read_bytes(target.path)
-            old = self._check_etag(target, request.etag, current)
-            text = request.content
-            if "\x00" in text:
-                raise BadRequest("Text with NUL characters cannot be saved (it reads as binary)")
-            encoding = request.encoding or (old.encoding if old else "utf-8")
-            if request.eol is not None:
-                text = with_eol(text, request.eol)
-            elif old is not None and old.has_newlines:
-                text = with_eol(text, old.eol)
-            data = encode(text, encoding)
-            if len(data) > self.max_file_size:
-                raise TooLarge(f"The text is {len(data)} bytes; the limit is {self.max_file_size}")
-            atomic_write(target.path, data)
+                if request.etag is None:
+                    raise NotFound(
+                        f"The folder of {target.rel} does not exist; create it first"
+                    ) from None
+                raise Conflict(f"{target.rel} was deleted on disk", current_etag=None) from None
+            try:
+                return self._write_at(dir_fd, target, request)
+            finally:
+                os.close(dir_fd)
+
+    def _write_at(
+        self, dir_fd: int, target: Resolved, request: SaveRequest
+    ) -> tuple[FileContent, bool]:
+        info: os.stat_result | None = None
+        current: bytes | None = None
+        try:
+            fd: int | None = open_file_at(dir_fd, target.name, target.rel)
+        except FileNotFoundError:
+            fd = None
+        if fd is not None:
+            try:
+                info = os.fstat(fd)
+                if request.etag is None and not stat.S_ISREG(info.st_mode):
+                    raise Conflict(f"Already exists: {target.rel}", current_etag=None)
+                self._check_regular(target.rel, info)
+                current = _read_limited(fd, self.max_file_size)
+            finally:
+                os.close(fd)
+        old = self._check_etag(target, request.etag, current)
+        text = request.content
+        encoding = request.encoding or (old.encoding if old else "utf-8")
+        if request.eol is not None:
+            text = with_eol(text, request.eol)
+        elif old is not None and old.has_newlines:
+            text = with_eol(text, old.eol)
+        data = encode(text, encoding)  # refuses what would read back as binary
+        if len(data) > self.max_file_size:
+            raise TooLarge(f"The text is {len(data)} bytes; the limit is {self.max_file_size}")
+        mode = stat.S_IMODE(info.st_mode) if info is not None else None
+        atomic_write_at(dir_fd, target.name, data, mode=mode)
         eol, has_newlines = detect_eol(text)
         if not has_newlines:
             eol = request.eol or (old.eol if old else "lf")
@@ -219,13 +286,8 @@ class FileService:
     ) -> DecodedText | None:
         """Compare the client's etag with the bytes on disk; return the old text if any."""
         if etag is None:
-            if current is not None or os.path.lexists(target.path):
-                raise Conflict(
-                    f"Already exists: {target.rel}",
-                    current_etag=etag_of(current) if current is not None else None,
-                )
-            if not target.path.parent.is_dir():
-                raise NotFound(f"The folder of {target.rel} does not exist; create it first")
+            if current is not None:
+                raise Conflict(f"Already exists: {target.rel}", current_etag=etag_of(current))
             return None
         if current is None:
             raise Conflict(f"{target.rel} was deleted on disk", current_etag=None)
@@ -240,43 +302,70 @@ class FileService:
             return None
 
     def _move(self, source: Resolved, target: Resolved) -> None:
-        with _os_errors(source.rel):
-            if not os.path.lexists(source.path):
+        with (
+            _os_errors(source.rel),
+            opened_dir(self._root, source.parent_parts, source.rel) as source_dir,
+        ):
+            if not _lexists_at(source_dir, source.name):
                 raise NotFound(f"Not found: {source.rel}")
-            if os.path.lexists(target.path):
-                raise Conflict(f"Already exists: {target.rel}")
-            if not target.path.parent.is_dir():
-                raise NotFound(f"The folder of {target.rel} does not exist")
-            if _is_within(target.path, source.path):
-                raise BadRequest(f"Cannot move {source.rel} into itself")
             try:
-                os.rename(source.path, target.path)
-            except OSError as error:
-                if error.errno != errno.EXDEV:
-                    raise
-                shutil.move(source.path, target.path)  # another file system: copy + delete
-            fsync_directory(source.path.parent)
-            if target.path.parent != source.path.parent:
-                fsync_directory(target.path.parent)
+                target_dir = walk(self._root, target.parent_parts, target.rel)
+            except (FileNotFoundError, NotADirectoryError):
+                raise NotFound(f"The folder of {target.rel} does not exist") from None
+            try:
+                if _lexists_at(target_dir, target.name):
+                    raise Conflict(f"Already exists: {target.rel}")
+                if _is_within(target.path, source.path):
+                    raise BadRequest(f"Cannot move {source.rel} into itself")
+                try:
+                    os.rename(
+                        source.name, target.name, src_dir_fd=source_dir, dst_dir_fd=target_dir
+                    )
+                except OSError as error:
+                    if error.errno != errno.EXDEV:
+                        raise
+                    # Another file system (a mount inside the workspace): copy + delete,
+                    # still through the opened directories.
+                    shutil.move(
+                        fd_path(source_dir, source.name, str(source.path)),
+                        fd_path(target_dir, target.name, str(target.path)),
+                    )
+                fsync_directory(source_dir)
+                if target.parent_parts != source.parent_parts:
+                    fsync_directory(target_dir)
+            finally:
+                os.close(target_dir)
 
     def _delete(self, entry: Resolved) -> None:
-        with _os_errors(entry.rel):
+        with _os_errors(entry.rel), opened_dir(self._root, entry.parent_parts, entry.rel) as dir_fd:
             try:
-                info = os.lstat(entry.path)
+                info = os.stat(entry.name, dir_fd=dir_fd, follow_symlinks=False)
             except FileNotFoundError:
                 raise NotFound(f"Not found: {entry.rel}") from None
             if stat.S_ISDIR(info.st_mode):
-                shutil.rmtree(entry.path)  # fd-based on Linux: never follows links inside
+                try:
+                    # fd-based on Linux: never follows a link, inside or swapped in.
+                    shutil.rmtree(entry.name, dir_fd=dir_fd)
+                except OSError as error:
+                    if error.errno is None:  # "Cannot call rmtree on a symbolic link"
+                        raise Forbidden(
+                            f"Refusing to delete {entry.rel}: it became a symbolic link "
+                            "while being deleted; reload the folder and try again"
+                        ) from None
+                    raise
             else:
-                os.unlink(entry.path)  # a symlink is removed, never its target
-            fsync_directory(entry.path.parent)
+                os.unlink(entry.name, dir_fd=dir_fd)  # a symlink is removed, never its target
+            fsync_directory(dir_fd)
 
     def _mkdir(self, entry: Resolved) -> None:
-        with _os_errors(entry.rel):
-            if os.path.lexists(entry.path):
-                raise Conflict(f"Already exists: {entry.rel}")
-            os.makedirs(entry.path)
-            fsync_directory(entry.path.parent)
+        # Missing parents are created one by one from the root's descriptor (iterative,
+        # never through a link); the depth was capped when the path was normalised.
+        with (
+            _os_errors(entry.rel),
+            opened_dir(self._root, entry.parent_parts, entry.rel, create=True) as dir_fd,
+        ):
+            os.mkdir(entry.name, dir_fd=dir_fd)
+            fsync_directory(dir_fd)
 
     # ---- helpers -------------------------------------------------------------------
 
@@ -290,31 +379,19 @@ class FileService:
     def _refuse_git_internals(self, resolved: Resolved, action: str) -> None:
         # Hooks and config in .git run code; the editor and the agent never write there.
         # Both the path as given and where it really leads count: a committed link
-        # `cfg -> .git/config` must not open a way in.
-        real_rel = self.paths.relative(resolved.path)
-        if ".git" in resolved.rel.split("/") or ".git" in real_rel.split("/"):
+        # `cfg -> .git/config` must not open a way in. Any spelling a case-insensitive
+        # file system maps to `.git` (`.GIT`, `.Git.`) counts too.
+        names = (*resolved.rel.split("/"), *resolved.parts)
+        if any(is_git_dir_name(name) for name in names):
             raise Forbidden(f"Refusing to {action} inside .git: it is managed by git")
 
-    def _check_regular(self, target: Resolved, info: os.stat_result) -> None:
+    def _check_regular(self, rel: str, info: os.stat_result) -> None:
         if stat.S_ISDIR(info.st_mode):
-            raise BadRequest(f"Is a directory: {target.rel or '/'}")
+            raise BadRequest(f"Is a directory: {rel or '/'}")
         if not stat.S_ISREG(info.st_mode):
-            raise BadRequest(f"Not a regular file: {target.rel}")
+            raise BadRequest(f"Not a regular file: {rel}")
         if info.st_size > self.max_file_size:
-            raise TooLarge(
-                f"{target.rel} is {info.st_size} bytes; the limit is {self.max_file_size}"
-            )
-
-    def _read_bytes(self, path: Path) -> bytes:
-        # O_NOFOLLOW: the path was resolved, so a link here means it was swapped meanwhile;
-        # O_NONBLOCK: a FIFO swapped in cannot hang the worker.
-        flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
-        fd = os.open(path, flags)
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(self.max_file_size + 1)
-        if len(data) > self.max_file_size:
-            raise TooLarge(f"The file is larger than the limit of {self.max_file_size} bytes")
-        return data
+            raise TooLarge(f"{rel} is {info.st_size} bytes; the limit is {self.max_file_size}")
 
     def _content(self, rel: str, data: bytes, text: DecodedText) -> FileContent:
         return FileContent(
@@ -328,6 +405,32 @@ class FileService:
         )
 
 
+def _read_upto(fd: int, limit: int) -> bytes:
+    """At most `limit + 1` bytes, so a caller can tell "more than `limit`" from "all"."""
+    chunks: list[bytes] = []
+    remaining = limit + 1
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_limited(fd: int, limit: int) -> bytes:
+    data = _read_upto(fd, limit)
+    if len(data) > limit:  # it grew after the fstat
+        raise TooLarge(f"The file is larger than the limit of {limit} bytes")
+    return data
+
+
+def _lexists_at(dir_fd: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _is_within(path: Path, ancestor: Path) -> bool:
@@ -353,6 +456,8 @@ def _os_errors(rel: str) -> Iterator[None]:
             raise Forbidden(f"Path refused: {shown} is a symlink loop") from None
         if error.errno == errno.ENAMETOOLONG:
             raise BadRequest(f"Path too long: {shown}") from None
+        if error.errno in (errno.ENXIO, errno.ENODEV):  # a socket or device node
+            raise BadRequest(f"Not a regular file: {shown}") from None
         if error.errno == errno.ENOTEMPTY:
             raise Conflict(f"Not empty: {shown}") from None
         if error.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -5,6 +5,10 @@ is absolute, has a `..` segment, a NUL byte or a backslash, hides any of those b
 percent-encoding, or resolves — through symlinks — to somewhere outside the real root.
 The check is `os.path.commonpath` against the *real* root after `os.path.realpath`, so a
 sibling such as `/x/ws-evil` never passes for `/x/ws`.
+
+Resolution happens once; the file service then works on the resolved, link-free components
+through directory descriptors (`dirfd.py`), so a component swapped for a symlink after the
+check is refused rather than followed.
 """
 
 from __future__ import annotations
@@ -15,10 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from pairpad.errors import Forbidden, NotFound
+from pairpad.errors import BadRequest, Forbidden, NotFound
 
 # Temp files of atomic saves; hidden from the tree, search, finder and watcher.
 TEMP_PREFIX = ".pairpad-tmp-"
+
+# Up-front bounds: Linux's PATH_MAX, and a depth no real project reaches (a 2,000-level
+# path must be a clear 400, not a RecursionError deep in a helper).
+MAX_PATH_BYTES = 4096
+MAX_PATH_DEPTH = 256
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
 _MAX_DECODE_ROUNDS = 4
@@ -30,10 +39,19 @@ class Resolved:
 
     rel: str
     path: Path  # real path (symlinks followed) or, for `entry`, real parent + literal name
+    parts: tuple[str, ...] = ()  # `path` as components below the root ('' root = ())
 
     @property
     def is_root(self) -> bool:
         return self.rel == ""
+
+    @property
+    def parent_parts(self) -> tuple[str, ...]:
+        return self.parts[:-1]
+
+    @property
+    def name(self) -> str:
+        return self.parts[-1]
 
 
 def normalise(raw: str) -> str:
@@ -52,10 +70,17 @@ def normalise(raw: str) -> str:
         except Forbidden:
             raise Forbidden(f"Path refused: encoded escape in {raw!r}") from None
     parts = [part for part in raw.split("/") if part not in ("", ".")]
+    if len(parts) > MAX_PATH_DEPTH:
+        raise BadRequest(
+            f"Path too deep: {len(parts)} levels; the limit is {MAX_PATH_DEPTH}. "
+            "Use a shallower path."
+        )
     return "/".join(parts)
 
 
 def _check_text(raw: str) -> None:
+    if len(raw) > MAX_PATH_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+        raise BadRequest(f"Path too long: the limit is {MAX_PATH_BYTES} bytes")
     if "\x00" in raw:
         raise Forbidden("Path refused: NUL byte")
     if "\\" in raw:
@@ -88,13 +113,20 @@ class WorkspacePaths:
         """
         rel = normalise(raw)
         logical = os.path.join(self._root_str, *rel.split("/")) if rel else self._root_str
-        real = os.path.realpath(logical)
+        try:
+            real = os.path.realpath(logical)
+        except OSError:
+            # A link seen by lstat was gone by readlink (EINVAL): swapped mid-resolution.
+            raise Forbidden(
+                f"Path refused: {rel!r} changed (a symbolic link was swapped) while it was "
+                "being checked; reload the folder and try again"
+            ) from None
         if not self.contains(real):
             raise Forbidden(f"Path refused: {rel!r} leads outside the workspace")
         if os.path.islink(real):
             # realpath stops at a link it cannot resolve: a loop (ELOOP).
             raise Forbidden(f"Path refused: {rel!r} is a symlink loop")
-        return Resolved(rel, Path(real))
+        return Resolved(rel, Path(real), self._parts_of(real))
 
     def entry(self, raw: str) -> Resolved:
         """Follow symlinks in the parent only; the last component is the entry itself.
@@ -106,8 +138,13 @@ class WorkspacePaths:
         if not rel:
             return Resolved(rel, self.root)
         parent_rel, _, name = rel.rpartition("/")
-        parent = self.resolve(parent_rel).path
-        return Resolved(rel, parent / name)
+        parent = self.resolve(parent_rel)
+        return Resolved(rel, parent.path / name, (*parent.parts, name))
+
+    def _parts_of(self, real: str) -> tuple[str, ...]:
+        if real == self._root_str:
+            return ()
+        return tuple(real[len(self._root_str) :].strip(os.sep).split(os.sep))
 
     def relative(self, real: str | Path) -> str:
         """POSIX path of a real path inside the root, as clients see it."""

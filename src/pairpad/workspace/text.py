@@ -10,7 +10,6 @@ from pairpad.errors import BadRequest, UnsupportedMedia
 from pairpad.workspace.models import Encoding, Eol
 
 UTF8_BOM = b"\xef\xbb\xbf"
-BINARY_SNIFF_BYTES = 8192
 _EOL_CHARS = {"lf": "\n", "crlf": "\r\n", "cr": "\r"}
 
 
@@ -31,9 +30,18 @@ def clean_etag(etag: str) -> str:
     return etag.strip().removeprefix("W/").strip('"')
 
 
+def is_binary(raw: bytes) -> bool:
+    """The one rule for reading and writing: bytes with a NUL anywhere are binary.
+
+    Checking only a prefix (as git's 8 KiB sniff does) opened files that could never be
+    saved back; the whole-file check is one memchr, cheap next to reading the file.
+    """
+    return b"\x00" in raw
+
+
 def decode(raw: bytes) -> DecodedText:
-    if b"\x00" in raw[:BINARY_SNIFF_BYTES]:
-        raise UnsupportedMedia("Binary file: it cannot be opened as text")
+    if is_binary(raw):
+        raise UnsupportedMedia("Binary file (it contains NUL bytes): it cannot be opened as text")
     encoding: Encoding
     if raw.startswith(UTF8_BOM):
         try:
@@ -78,6 +86,11 @@ def encode(text: str, encoding: Encoding) -> bytes:
             f"The text contains {bad!r}, which {encoding} cannot store; "
             'save again with "encoding": "utf-8"'
         ) from None
+    if is_binary(body):
+        raise BadRequest(
+            "Text with NUL characters cannot be saved: the file would read back as binary. "
+            "Remove the NUL characters and save again."
+        )
     return UTF8_BOM + body if encoding == "utf-8-sig" else body
 
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from pairpad.errors import Conflict, Forbidden
+from pairpad.errors import Conflict, Forbidden, UnsupportedMedia
 from pairpad.workspace import atomic
+from pairpad.workspace import files as files_module
 from pairpad.workspace.files import FileService
 from pairpad.workspace.models import SaveRequest
 from pairpad.workspace.paths import TEMP_PREFIX
 from pairpad.workspace.text import etag_of
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -128,3 +133,91 @@ async def test_links_into_git_internals_are_not_writable(
     # the links themselves are ordinary workspace entries and may be removed
     await service.delete("cfg")
     assert not (tmp_path / "cfg").is_symlink()
+
+
+@pytest.mark.parametrize("git_dir", [".GIT", ".Git", ".git.", ".git ", ".g\u200cit"])
+async def test_finding_4_git_guard_is_case_and_normalisation_insensitive(
+    service: FileService, tmp_path: Path, git_dir: str
+) -> None:
+    """On macOS and Windows `.GIT/config` is the real `.git/config` (core.fsmonitor runs)."""
+    (tmp_path / git_dir / "hooks").mkdir(parents=True)
+    (tmp_path / git_dir / "config").write_text("[core]\n")
+    (tmp_path / "cfg").symlink_to(f"{git_dir}/config")
+    before = sorted(os.listdir(tmp_path / git_dir)), os.listdir(tmp_path / git_dir / "hooks")
+    with pytest.raises(Forbidden, match=r"\.git"):
+        await service.write(f"{git_dir}/hooks/pre-commit", SaveRequest(content="x", etag=None))
+    with pytest.raises(Forbidden):
+        await service.write(
+            f"{git_dir}/config", SaveRequest(content="evil", etag=etag_of(b"[core]\n"))
+        )
+    with pytest.raises(Forbidden):
+        await service.write("cfg", SaveRequest(content="evil", etag=etag_of(b"[core]\n")))
+    with pytest.raises(Forbidden):
+        await service.mkdir(f"{git_dir}/hooks/sub")
+    with pytest.raises(Forbidden):
+        await service.move(f"{git_dir}/config", "stolen")
+    with pytest.raises(Forbidden):
+        await service.delete(git_dir)
+    assert (sorted(os.listdir(tmp_path / git_dir)), os.listdir(tmp_path / git_dir / "hooks")) == (
+        before
+    )
+    assert (tmp_path / git_dir / "config").read_text() == "[core]\n"
+
+
+async def test_finding_9_a_nul_after_8_kib_is_binary_on_read(
+    service: FileService, tmp_path: Path
+) -> None:
+    """It used to open as text and then every save, even unchanged, answered 400."""
+    (tmp_path / "late.txt").write_bytes(b"a" * 9000 + b"\x00tail")
+    with pytest.raises(UnsupportedMedia):
+        await service.read("late.txt")
+    (tmp_path / "text.txt").write_bytes(b"a" * 9000 + b"tail")
+    read = await service.read("text.txt")
+    saved, _ = await service.write("text.txt", SaveRequest(content=read.content, etag=read.etag))
+    assert saved.etag == read.etag  # whatever opens as text saves back unchanged
+
+
+async def test_small_reads_stay_on_the_event_loop_and_large_ones_do_not(
+    service: FileService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hops: list[str] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting_to_thread(func: Callable[..., T], /, *args: object) -> T:
+        hops.append(getattr(func, "__name__", "?"))
+        return await real_to_thread(func, *args)
+
+    monkeypatch.setattr(files_module.asyncio, "to_thread", counting_to_thread)
+    (tmp_path / "small.txt").write_bytes(b"s" * files_module.INLINE_READ_BYTES)
+    (tmp_path / "large.txt").write_bytes(b"l" * (files_module.INLINE_READ_BYTES + 1))
+    (tmp_path / "link.txt").symlink_to("small.txt")
+    assert (await service.read("small.txt")).size == files_module.INLINE_READ_BYTES
+    assert (await service.read("link.txt")).content == "s" * files_module.INLINE_READ_BYTES
+    assert hops == []
+    assert (await service.read("large.txt")).size == files_module.INLINE_READ_BYTES + 1
+    assert hops == ["_read"]
+
+
+async def test_a_component_swapped_for_a_link_is_refused_not_followed(
+    service: FileService, tmp_path: Path
+) -> None:
+    """The resolved path is re-walked with O_NOFOLLOW: a swap after resolution is a 403."""
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (tmp_path / "d").mkdir()
+    (outside / "victim.txt").write_text("keep")
+    (tmp_path / "d" / "victim.txt").write_text("inside")
+    resolved, entry = service.paths.resolve("d/new.txt"), service.paths.entry("d/sub")
+    victim, moved = service.paths.entry("d/victim.txt"), service.paths.entry("moved.txt")
+    os.rename(tmp_path / "d", tmp_path / "d.real")
+    (tmp_path / "d").symlink_to(outside)
+    with pytest.raises(Forbidden, match="symbolic link"):
+        service._write(resolved, SaveRequest(content="x", etag=None))
+    with pytest.raises(Forbidden, match="symbolic link"):
+        service._mkdir(entry)
+    with pytest.raises(Forbidden, match="symbolic link"):
+        service._move(victim, moved)
+    with pytest.raises(Forbidden, match="symbolic link"):
+        service._delete(victim)
+    assert os.listdir(outside) == ["victim.txt"]
+    assert (outside / "victim.txt").read_text() == "keep"

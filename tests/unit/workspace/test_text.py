@@ -13,6 +13,7 @@ from pairpad.workspace.text import (
     detect_eol,
     encode,
     etag_of,
+    is_binary,
     language_of,
     with_eol,
 )
@@ -35,10 +36,28 @@ def test_decode_detects_the_encoding(raw: bytes, encoding: str, content: str) ->
     assert encode(text.content, text.encoding) == raw  # byte-for-byte round trip
 
 
-def test_nul_in_the_first_8_kib_is_binary() -> None:
+def test_finding_9_nul_anywhere_is_binary_for_reading_and_writing() -> None:
+    """Issue 9: a NUL after the first 8 KiB opened as text that could never be saved."""
     with pytest.raises(UnsupportedMedia):
         decode(b"PK\x03\x04\x00\x00")
-    decode(b"a" * 8192 + b"\x00")  # beyond the sniffed prefix: still text
+    late_nul = b"a" * 9000 + b"\x00"
+    assert is_binary(late_nul)
+    with pytest.raises(UnsupportedMedia):
+        decode(late_nul)  # beyond any sniffed prefix: still binary
+    with pytest.raises(BadRequest, match="read back as binary"):
+        encode(late_nul.decode(), "utf-8")
+
+
+@settings(max_examples=300)
+@given(raw=st.binary(max_size=64) | st.binary(max_size=16).map(lambda b: b"x" * 9000 + b))
+def test_finding_9_whatever_opens_as_text_saves_back_unchanged(raw: bytes) -> None:
+    """One rule: a file that decodes as text encodes back to the same bytes, never refused."""
+    try:
+        text = decode(raw)
+    except UnsupportedMedia:
+        assert is_binary(raw)
+        return
+    assert encode(text.content, text.encoding) == raw
 
 
 @pytest.mark.parametrize(
