@@ -27,8 +27,9 @@ from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
 from pairpad.api import workspace as workspace_api
+from pairpad.auth.hosts import allowed_host_names
 from pairpad.auth.local_token import new_token
-from pairpad.auth.middleware import LocalSecurityMiddleware, allowed_host_names
+from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
 from pairpad.services import Services, build_services
@@ -48,7 +49,9 @@ class PairpadApp:
         inner = socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi)
         allowed = allowed_host_names(settings.host, settings.allowed_hosts)
         self._asgi = RequestIdMiddleware(
-            LocalSecurityMiddleware(inner, services.identities, allowed)
+            LocalSecurityMiddleware(
+                inner, services.identities, allowed, settings.max_request_body
+            )
         )
 
     @property
@@ -78,7 +81,9 @@ def create_app(settings: Settings) -> PairpadApp:
         version=__version__,
         lifespan=lifespan,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        # No Swagger page: FastAPI's loads its script from a CDN, which our CSP (rightly)
+        # blocks; the document itself is /api/openapi.json.
+        docs_url=None,
         redoc_url=None,
     )
     api.state.services = services

@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args: argparse.Namespace) -> int:
     from pairpad.config import Settings
     from pairpad.server import serve
-    from pairpad.telemetry.logging import configure_logging
+    from pairpad.telemetry.logging import configure_logging, stop_logging
 
     workspace = Path(args.path).expanduser()
     if not workspace.is_dir():
@@ -85,8 +85,11 @@ def _open(args: argparse.Namespace) -> int:
     # SIGTERM end the same quiet way as Ctrl+C instead of killing us with status -15.
     signal.signal(signal.SIGTERM, _interrupt)
     # uvicorn already shut down cleanly when Ctrl+C reaches us; it is a normal way to stop.
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
+    finally:
+        stop_logging()  # the last lines (shutdown, a crash's traceback) reach stderr
     return 0
 
 

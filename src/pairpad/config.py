@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import structlog
 from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -17,9 +16,9 @@ from pydantic_settings import (
 
 from pairpad.ai.config import AISettings
 from pairpad.ai.context.settings import IndexSettings
+from pairpad.config_workspace import WorkspaceTomlSource
 
 MiB = 1024 * 1024
-log = structlog.get_logger("pairpad.config")
 
 
 def default_data_dir() -> Path:
@@ -51,6 +50,9 @@ class Settings(BaseSettings):
         description="Extra Host header values accepted besides localhost and the bind address.",
     )
     max_file_size: int = Field(default=5 * MiB, description="Larger files are refused with 413.")
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a connection may take to send a request's headers."
+    )
     search_timeout: float = 10.0
     search_max_results: int = 2000
     watch_debounce_ms: int = 150
@@ -64,6 +66,12 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @property
+    def max_request_body(self) -> int:
+        """Bytes a request body may have: a file of max_file_size sent as a JSON string
+        (tabs and quotes escape to two bytes), plus room for the rest of the request."""
+        return 2 * self.max_file_size + MiB
 
     @property
     def database_path(self) -> Path:
@@ -84,32 +92,14 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Precedence: explicit arguments > env > workspace TOML > user TOML.
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        user = TomlConfigSettingsSource(settings_cls, user_config_file())
         workspace = _workspace_hint(init_settings)
         if workspace is not None:
-            sources.append(WorkspaceTomlSource(settings_cls, workspace / ".pairpad/config.toml"))
-        sources.append(TomlConfigSettingsSource(settings_cls, user_config_file()))
+            # Untrusted (a cloned repository): it may only tighten what the user's file allows.
+            path = workspace / ".pairpad/config.toml"
+            sources.append(WorkspaceTomlSource(settings_cls, path, trusted_below=user))
+        sources.append(user)
         return tuple(sources)
-
-
-# What a workspace's own `.pairpad/config.toml` may set. A cloned repository is not trusted:
-# the token, bind address, allowed hosts, data dir and model providers (whose `base_url` would
-# receive the user's API keys) are only taken from the user's config, env and arguments.
-WORKSPACE_SETTABLE = frozenset(
-    {"max_file_size", "search_timeout", "search_max_results", "watch_debounce_ms", "index"}
-)
-
-
-class WorkspaceTomlSource(TomlConfigSettingsSource):
-    def __call__(self) -> dict[str, Any]:
-        values = super().__call__()
-        ignored = sorted(set(values) - WORKSPACE_SETTABLE)
-        if ignored:
-            log.warning(
-                "workspace config keys ignored",
-                keys=ignored,
-                hint="set them in your user config.toml or PAIRPAD_* env vars",
-            )
-        return {key: value for key, value in values.items() if key in WORKSPACE_SETTABLE}
 
 
 def _workspace_hint(init_settings: PydanticBaseSettingsSource) -> Path | None:

@@ -23,6 +23,16 @@ PREFERENCES: dict[str, tuple[Any, object]] = {
 _ADAPTERS = {key: TypeAdapter(kind) for key, (kind, _default) in PREFERENCES.items()}
 
 
+# An error names what was wrong, but never echoes unbounded input back (a 32 MB key made a
+# 33.6 MB error): names are cut, and only the first few problems are listed.
+MAX_SHOWN_NAME = 64
+MAX_SHOWN_PROBLEMS = 5
+
+
+def _shown(key: str) -> str:
+    return repr(key if len(key) <= MAX_SHOWN_NAME else key[:MAX_SHOWN_NAME] + "…")
+
+
 def validate_preferences(values: dict[str, object]) -> dict[str, object]:
     """All-or-nothing: one bad key or value rejects the whole update."""
     problems: list[str] = []
@@ -30,14 +40,16 @@ def validate_preferences(values: dict[str, object]) -> dict[str, object]:
     for key, value in values.items():
         adapter = _ADAPTERS.get(key)
         if adapter is None:
-            problems.append(f"unknown setting {key!r}")
+            problems.append(f"unknown setting {_shown(key)}")
             continue
         try:
             clean[key] = adapter.validate_python(value)
         except ValidationError as error:
             problems.append(f"{key}: {error.errors()[0]['msg']}")
     if problems:
-        raise Unprocessable("Invalid settings: " + "; ".join(problems))
+        more = len(problems) - MAX_SHOWN_PROBLEMS
+        listed = problems[:MAX_SHOWN_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
+        raise Unprocessable("Invalid settings: " + "; ".join(listed))
     return clean
 
 

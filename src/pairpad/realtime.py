@@ -28,9 +28,11 @@ class Realtime:
 
     def __init__(self, identities: LocalTokenIdentityProvider) -> None:
         self._identities = identities
-        # cors_allowed_origins=None: Engine.IO itself also refuses foreign Origins.
+        # cors_allowed_origins=[]: Engine.IO sends no CORS headers at all (with None it echoed
+        # a same-origin Origin in Access-Control-Allow-Origin); foreign Origins are refused
+        # in front of it by LocalSecurityMiddleware, for polling and WebSocket alike.
         self.sio = socketio.AsyncServer(
-            async_mode="asgi", cors_allowed_origins=None, logger=False, engineio_logger=False
+            async_mode="asgi", cors_allowed_origins=[], logger=False, engineio_logger=False
         )
         self.sio.on("connect", self._on_connect)
 

@@ -11,12 +11,14 @@ import socket
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
 from pairpad.app import PairpadApp, create_app
 from pairpad.auth.local_token import load_or_create_token
 from pairpad.config import Settings
+from pairpad.header_timeout import header_timeout_protocol
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -62,6 +64,17 @@ def runtime_file_path(directory: Path) -> Path:
     return directory / f"server-{os.getpid()}.json"
 
 
+def uvicorn_options(header_timeout: float) -> dict[str, Any]:
+    """The uvicorn settings of every Pairpad server (bench/api.py runs its baseline on them)."""
+    return {
+        "log_config": None,
+        "access_log": False,  # ours carries the request id (telemetry/requests.py)
+        "timeout_graceful_shutdown": 3,
+        "timeout_keep_alive": 5,  # an idle keep-alive connection is closed after 5 s
+        "http": header_timeout_protocol(header_timeout),  # and one that never ends its headers
+    }
+
+
 async def serve(settings: Settings, announce: Callable[[str], None] = print) -> None:
     if settings.token is None:
         token = await asyncio.to_thread(load_or_create_token, settings.data_dir / "token")
@@ -69,7 +82,7 @@ async def serve(settings: Settings, announce: Callable[[str], None] = print) -> 
     app = create_app(settings)
     sock = bind_socket(settings.host, settings.port)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_config=None, access_log=False, timeout_graceful_shutdown=3)
+    config = uvicorn.Config(app, **uvicorn_options(settings.header_timeout))
     server = uvicorn.Server(config)
     url = public_url(settings.host, port, app.token)
     announcer = asyncio.create_task(_announce_when_started(server, app, url, announce))

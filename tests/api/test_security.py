@@ -8,6 +8,8 @@ import pytest
 from pairpad.app import PairpadApp
 from tests.conftest import TEST_HOST, TEST_TOKEN
 
+AUTH_COOKIE = f"pairpad_auth_{TEST_HOST.rsplit(':', 1)[1]}"  # named after the server's port
+
 
 def browser_client(app: PairpadApp) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"http://{TEST_HOST}")
@@ -52,7 +54,7 @@ async def test_token_url_sets_httponly_strict_cookie_and_redirects(app: PairpadA
         assert response.status_code == 303
         assert response.headers["location"] == "/?file=a.py"
         cookies = response.headers.get_list("set-cookie")
-        auth = next(c for c in cookies if c.startswith("pairpad_token="))
+        auth = next(c for c in cookies if c.startswith(f"{AUTH_COOKIE}="))
         assert "HttpOnly" in auth and "SameSite=Strict" in auth
         xsrf = next(c for c in cookies if c.startswith("_xsrf="))
         assert "HttpOnly" not in xsrf
@@ -70,7 +72,7 @@ async def test_invalid_token_url_is_refused(app: PairpadApp) -> None:
     async with browser_client(app) as http:
         response = await http.get("/?token=wrong")
         assert response.status_code == 401
-        assert "pairpad_token" not in http.cookies
+        assert AUTH_COOKIE not in http.cookies
 
 
 async def test_cookie_write_without_xsrf_header_is_403(app: PairpadApp) -> None:

@@ -34,8 +34,8 @@ def test_user_toml_then_workspace_toml_then_env_then_args(
 ) -> None:
     user_toml.write_text("max_file_size = 111\nsearch_timeout = 1.5\nlog_level = 'debug'\n")
     (workspace / ".pairpad").mkdir()
-    (workspace / ".pairpad" / "config.toml").write_text("max_file_size = 222\n")
-    assert Settings(workspace=workspace).max_file_size == 222
+    (workspace / ".pairpad" / "config.toml").write_text("max_file_size = 99\n")
+    assert Settings(workspace=workspace).max_file_size == 99
     assert Settings(workspace=workspace).search_timeout == 1.5
     monkeypatch.setenv("PAIRPAD_MAX_FILE_SIZE", "333")
     assert Settings(workspace=workspace).max_file_size == 333
@@ -98,3 +98,43 @@ def test_the_user_config_may_set_providers(user_toml: Path, workspace: Path) -> 
         '[ai.providers.mine]\nkind = "ollama"\nbase_url = "http://127.0.0.1:11434"\n'
     )
     assert "mine" in Settings(workspace=workspace).ai.providers
+
+
+def test_finding_8_a_workspace_config_may_only_lower_limits(
+    user_toml: Path, workspace: Path
+) -> None:
+    """A repository's own file asking for a 100 MB max_file_size (each such read cost
+    ~400 MB of RSS) is ignored; the user's own limits are the ceiling."""
+    user_toml.write_text("search_max_results = 500\n[index]\nenabled = false\n")
+    (workspace / ".pairpad").mkdir()
+    (workspace / ".pairpad" / "config.toml").write_text(
+        """
+max_file_size = 104857600
+search_max_results = 100000
+search_timeout = 2.0
+watch_debounce_ms = 1
+
+[index]
+enabled = true
+max_file_size = 1024
+max_files = 100000000
+exclude = ["vendor/"]
+"""
+    )
+    settings = Settings(workspace=workspace)
+    defaults = Settings(workspace=workspace.parent)
+    assert settings.max_file_size == defaults.max_file_size == 5 * 1024 * 1024
+    assert settings.search_max_results == 500  # the user's value, not the repository's
+    assert settings.search_timeout == 2.0  # lowered: allowed
+    # a shorter debounce would be more work
+    assert settings.watch_debounce_ms == defaults.watch_debounce_ms
+    assert settings.index.enabled is False  # the user turned it off; the repository cannot
+    assert settings.index.max_file_size == 1024
+    assert settings.index.max_files == defaults.index.max_files
+    assert settings.index.exclude == ["vendor/"]
+
+
+def test_a_malformed_workspace_value_is_ignored_not_fatal(user_toml: Path, workspace: Path) -> None:
+    (workspace / ".pairpad").mkdir()
+    (workspace / ".pairpad" / "config.toml").write_text('max_file_size = "huge"\n')
+    assert Settings(workspace=workspace).max_file_size == 5 * 1024 * 1024

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from pairpad.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI runs a plain `def` dependency in the thread pool, a hop per request.
     return cast(Services, request.app.state.services)
 
 

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
 from pathlib import Path
 
-AUTH_COOKIE = "pairpad_token"
+# Browsers send a 127.0.0.1 cookie to every port of that host, so the name carries this
+# server's port (two servers, or another local web server, never see or clobber it), and the
+# value is an HMAC of the token: a server that receives it learns nothing it could use as the
+# token (the URL login, the Bearer header, the CLI).
+AUTH_COOKIE_PREFIX = "pairpad_auth_"
 XSRF_COOKIE = "_xsrf"
 XSRF_HEADER = "x-xsrf-token"
+
+
+def auth_cookie_name(port: int | None) -> str:
+    return f"{AUTH_COOKIE_PREFIX}{port if port is not None else 0}"
+
+
+def auth_cookie_value(token: str) -> str:
+    return hmac.new(token.encode(), b"pairpad auth cookie v1", hashlib.sha256).hexdigest()
 
 
 def new_token() -> str:

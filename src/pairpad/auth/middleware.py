@@ -1,48 +1,84 @@
 """Local-mode guard in front of every HTTP and WebSocket request (DESIGN.md §6).
 
 One ASGI layer, outermost, so FastAPI routes, static files and Socket.IO share it:
-Host allow-list (DNS rebinding), token → cookie login, credentials on every call,
-Origin + XSRF double-submit for cookie-authenticated writes, security headers.
+Host allow-list (DNS rebinding), token → cookie login, credentials on every call (failed
+tokens throttled), Origin + XSRF double-submit for cookie-authenticated writes, a ceiling on
+request bodies, security headers. It runs on every request, so it reads the raw header list
+once instead of building starlette `Headers`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pairpad.auth.body_limit import call_with_body_limit
 from pairpad.auth.headers import SECURITY_HEADERS
-from pairpad.auth.identity import Identity, LocalTokenIdentityProvider, parse_cookies
+from pairpad.auth.hosts import host_name
+from pairpad.auth.identity import Identity, LocalTokenIdentityProvider, Refused, parse_cookies
 from pairpad.auth.local_token import (
-    AUTH_COOKIE,
     XSRF_COOKIE,
     XSRF_HEADER,
+    auth_cookie_name,
     new_xsrf_value,
     tokens_match,
 )
+from pairpad.auth.redirect import login_redirect
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/api/health"})
 SOCKETIO_PREFIX = "/socket.io"
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# Socket.IO authenticates in its connect handler (cookie or auth={"token"}).
+UNAUTHENTICATED = PUBLIC_PATHS | {SOCKETIO_PREFIX}
+LEGACY_AUTH_COOKIE = "pairpad_token"  # held the raw token before; deleted at the next login
+_XSRF_HEADER = XSRF_HEADER.encode()
 
 
-def host_name(host_header: str) -> str:
-    """`[::1]:8000` → `::1`, `Localhost:80` → `localhost`."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+class _RequestHeaders:
+    """The headers the guard needs, from one pass over the raw list (latin-1, as HTTP is)."""
 
+    __slots__ = (
+        "authorization", "chunked", "content_length", "cookie", "host", "hosts", "origin", "xsrf",
+    )  # fmt: skip
 
-def allowed_host_names(bind_host: str, extra: Iterable[str]) -> frozenset[str]:
-    names = set(LOOPBACK_NAMES) | {name.lower() for name in extra}
-    if bind_host not in {"0.0.0.0", "::", ""}:
-        names.add(host_name(bind_host))
-    return frozenset(names)
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]]) -> None:
+        self.hosts = 0
+        self.host: str | None = None
+        self.authorization: str | None = None
+        self.cookie: str | None = None
+        self.origin: str | None = None
+        self.xsrf: str | None = None
+        self.content_length: str | None = None
+        self.chunked = False
+        for name, value in raw:
+            if name == b"host":
+                self.hosts += 1
+                self.host = value.decode("latin-1")
+            elif name == b"authorization":
+                self.authorization = value.decode("latin-1")
+            elif name == b"cookie":
+                # Several Cookie headers (HTTP/2 style) are joined as RFC 9113 says.
+                text = value.decode("latin-1")
+                self.cookie = f"{self.cookie}; {text}" if self.cookie else text
+            elif name == b"origin":
+                self.origin = value.decode("latin-1")
+            elif name == _XSRF_HEADER:
+                self.xsrf = value.decode("latin-1")
+            elif name == b"content-length":
+                self.content_length = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                self.chunked = True
+
+    def declared_length(self) -> int | None:
+        if self.content_length is None:
+            return None
+        try:
+            return int(self.content_length)
+        except ValueError:
+            return None
 
 
 class LocalSecurityMiddleware:
@@ -51,10 +87,12 @@ class LocalSecurityMiddleware:
         app: ASGIApp,
         identities: LocalTokenIdentityProvider,
         allowed_hosts: frozenset[str],
+        max_body_size: int,
     ) -> None:
         self.app = app
         self.identities = identities
         self.allowed_hosts = allowed_hosts
+        self.max_body_size = max_body_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -62,100 +100,146 @@ class LocalSecurityMiddleware:
             return
         if scope["type"] == "http":
             send = _with_security_headers(send)
-        headers = Headers(scope=scope)
+        headers = _RequestHeaders(scope["headers"])
         path: str = scope["path"]
         method: str = scope.get("method", "GET")
 
-        if host_name(headers.get("host", "")) not in self.allowed_hosts:
+        if headers.hosts != 1 or host_name(headers.host or "") not in self.allowed_hosts:
             await _deny(
                 scope, send, 403, "Host not allowed: this server only answers on localhost."
             )
             return
-        if not _origin_ok(headers):
+        if not _origin_ok(headers.origin, headers.host or ""):
             await _deny(scope, send, 403, "Cross-origin request refused.")
             return
         if scope["type"] == "http" and method == "GET" and not path.startswith("/api/"):
-            token = dict(parse_qsl(scope.get("query_string", b"").decode())).get("token")
+            query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+            token = dict(query).get("token")
             if token is not None:
-                await self._login_with_token(scope, send, token)
+                await self._login_with_token(scope, send, token, query)
                 return
-        if path in PUBLIC_PATHS:
-            await self.app(scope, receive, send)
-            return
-        if path == SOCKETIO_PREFIX or path.startswith(SOCKETIO_PREFIX + "/"):
-            # Socket.IO authenticates in its connect handler (cookie or auth={"token"}).
-            await self.app(scope, receive, send)
+        if path in UNAUTHENTICATED or path.startswith(SOCKETIO_PREFIX + "/"):
+            await self._call_app(scope, receive, send, headers)
             return
 
-        identity = self.identities.from_headers(headers.get("authorization"), headers.get("cookie"))
-        if identity is None:
-            await _deny(
-                scope,
-                send,
-                401,
-                "Not authenticated: open the URL with ?token= printed by `pairpad open`, "
-                "or send `Authorization: Bearer TOKEN`.",
-            )
+        result = self.identities.authenticate(
+            authorization=headers.authorization,
+            cookie_header=headers.cookie,
+            token=None,
+            port=_server_port(scope),
+            client=_client(scope),
+        )
+        if isinstance(result, Refused):
+            await _refuse(scope, send, result)
             return
-        if identity.via == "cookie" and method not in SAFE_METHODS and not _xsrf_ok(headers):
+        if result.via == "cookie" and method not in SAFE_METHODS and not _xsrf_ok(headers):
             await _deny(scope, send, 403, "Missing or wrong X-XSRF-Token header.")
             return
-        scope.setdefault("state", {})["identity"] = identity
-        await self.app(scope, receive, send)
+        scope.setdefault("state", {})["identity"] = result
+        await self._call_app(scope, receive, send, headers)
 
-    async def _login_with_token(self, scope: Scope, send: Send, token: str) -> None:
-        if not self.identities.token_is_valid(token):
-            await _deny(scope, send, 401, "Invalid token.")
+    async def _call_app(
+        self, scope: Scope, receive: Receive, send: Send, headers: _RequestHeaders
+    ) -> None:
+        if scope["type"] != "http" or (headers.content_length is None and not headers.chunked):
+            await self.app(scope, receive, send)
             return
-        query = [
-            (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k != "token"
-        ]
-        # `//evil.example/` would be a scheme-relative URL: an open redirect.
-        path = "/" + scope["path"].lstrip("/")
-        location = path + (f"?{urlencode(query)}" if query else "")
-        cookie_flags = "Path=/; SameSite=Strict"
+        await call_with_body_limit(
+            self.app,
+            scope,
+            receive,
+            send,
+            limit=self.max_body_size,
+            content_length=headers.declared_length(),
+            chunked=headers.chunked,
+        )
+
+    async def _login_with_token(
+        self, scope: Scope, send: Send, token: str, query: list[tuple[str, str]]
+    ) -> None:
+        port = _server_port(scope)
+        result = self.identities.authenticate(
+            authorization=None, cookie_header=None, token=token, port=port, client=_client(scope)
+        )
+        if isinstance(result, Refused):
+            await _refuse(scope, send, result)
+            return
+        location = login_redirect(scope["path"], [(k, v) for k, v in query if k != "token"])
+        flags = "Path=/; SameSite=Strict"
+        cookie = f"{auth_cookie_name(port)}={self.identities.cookie_value}; HttpOnly; {flags}"
         await send(
             {
                 "type": "http.response.start",
                 "status": 303,
                 "headers": [
-                    (b"location", location.encode()),
+                    (b"location", location.encode("ascii")),
                     (b"cache-control", b"no-store"),
-                    (b"set-cookie", f"{AUTH_COOKIE}={token}; HttpOnly; {cookie_flags}".encode()),
-                    (b"set-cookie", f"{XSRF_COOKIE}={new_xsrf_value()}; {cookie_flags}".encode()),
+                    (b"set-cookie", cookie.encode()),
+                    (b"set-cookie", f"{XSRF_COOKIE}={new_xsrf_value()}; {flags}".encode()),
+                    (b"set-cookie", f"{LEGACY_AUTH_COOKIE}=; Max-Age=0; {flags}".encode()),
                 ],
             }
         )
         await send({"type": "http.response.body", "body": b""})
 
 
-def _origin_ok(headers: Headers) -> bool:
+def _server_port(scope: Scope) -> int | None:
+    server = scope.get("server")
+    return server[1] if server else None
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _origin_ok(origin: str | None, host: str) -> bool:
     """A browser sends Origin on cross-site requests; it must name this very host."""
-    origin = headers.get("origin")
     if origin is None:
         return True
-    return urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+    return urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _xsrf_ok(headers: Headers) -> bool:
-    cookie_value = parse_cookies(headers.get("cookie")).get(XSRF_COOKIE)
-    return cookie_value is not None and tokens_match(headers.get(XSRF_HEADER), cookie_value)
+def _xsrf_ok(headers: _RequestHeaders) -> bool:
+    cookie_value = parse_cookies(headers.cookie).get(XSRF_COOKIE)
+    return cookie_value is not None and tokens_match(headers.xsrf, cookie_value)
 
 
 def identity_from_environ_or_token(
     identities: LocalTokenIdentityProvider, environ: dict[str, object], token: str | None
 ) -> Identity | None:
-    """Socket.IO connect: cookie (browser) or `auth={"token": ...}` (API clients)."""
+    """Socket.IO connect: cookie (browser) or `auth={"token": ...}` (API clients); a token
+    is throttled like any other."""
+    scope = environ.get("asgi.scope")
+    scope = scope if isinstance(scope, dict) else {}
     cookie = environ.get("HTTP_COOKIE")
     authorization = environ.get("HTTP_AUTHORIZATION")
-    identity = identities.from_headers(
-        authorization if isinstance(authorization, str) else None,
-        cookie if isinstance(cookie, str) else None,
+    port, client = _server_port(scope), _client(scope)
+    identity = identities.from_cookie(cookie if isinstance(cookie, str) else None, port)
+    if identity is not None:
+        return identity
+    result = identities.authenticate(
+        authorization=authorization if isinstance(authorization, str) else None,
+        cookie_header=None,
+        token=token,
+        port=port,
+        client=client,
     )
-    return identity or identities.from_token(token)
+    return result if isinstance(result, Identity) else None
 
 
-async def _deny(scope: Scope, send: Send, status: int, detail: str) -> None:
+async def _refuse(scope: Scope, send: Send, refused: Refused) -> None:
+    extra = [] if refused.retry_after is None else [(b"retry-after", b"%d" % refused.retry_after)]
+    await _deny(scope, send, refused.status, refused.detail, extra)
+
+
+async def _deny(
+    scope: Scope,
+    send: Send,
+    status: int,
+    detail: str,
+    extra_headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     if scope["type"] == "websocket":
         # Closing before accept makes the server answer the handshake with 403.
         await send({"type": "websocket.close", "code": 1008, "reason": detail[:120]})
@@ -168,19 +252,26 @@ async def _deny(scope: Scope, send: Send, status: int, detail: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *(extra_headers or []),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
 
 
+_SECURITY_HEADER_NAMES = frozenset(name for name, _value in SECURITY_HEADERS)
+
+
 def _with_security_headers(send: Send) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = MutableHeaders(scope=message)
-            for name, value in SECURITY_HEADERS:
-                if name.decode() not in headers:
-                    headers.raw.append((name, value))
+            headers = list(message.get("headers", ()))
+            if any(name.lower() in _SECURITY_HEADER_NAMES for name, _value in headers):
+                present = {name.lower() for name, _value in headers}
+                headers += [item for item in SECURITY_HEADERS if item[0] not in present]
+            else:
+                headers += SECURITY_HEADERS
+            message["headers"] = headers
         await send(message)
 
     return wrapped

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
-import uuid
 
 import structlog
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = structlog.get_logger("pairpad.http")
 
 
 class RequestIdMiddleware:
-    """Binds `request_id` into the log context and echoes it as `X-Request-ID`."""
+    """Binds `request_id` into the log context and echoes it as `X-Request-ID`.
+
+    Ids are a per-process random prefix and a counter: unique, and far cheaper per request
+    than uuid4. The log line is rendered and written by the log thread (telemetry.logging).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._prefix = os.urandom(4).hex()
+        self._counter = itertools.count(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:16]
+        request_id = f"{self._prefix}{next(self._counter):08x}"
+        header = (b"x-request-id", request_id.encode())
         started = time.perf_counter()
         status = 500
 
@@ -30,7 +37,7 @@ class RequestIdMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("x-request-id", request_id)
+                message["headers"] = [*message.get("headers", ()), header]
             await send(message)
 
         with structlog.contextvars.bound_contextvars(request_id=request_id):
