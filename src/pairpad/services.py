@@ -89,6 +89,7 @@ def build_services(settings: Settings, token: str) -> Services:
     )
     watcher = services.watcher
     watcher.subscribe(services.finder.on_changes)
+    watcher.on_resync(services.finder.invalidate)  # events lost while it restarted
     watcher.subscribe(services.context.on_fs_changes)
     watcher.subscribe(lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes)))
     services.ai.chat.sources.append(CodebaseContextSource(services.context))

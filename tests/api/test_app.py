@@ -23,7 +23,10 @@ async def test_openapi_lists_routes(client: httpx.AsyncClient) -> None:
 
 async def test_workspace_info_without_git(client: httpx.AsyncClient, workspace: Path) -> None:
     info = (await client.get("/api/workspace")).json()
+    watcher = info.pop("watcher")
     assert info == {"name": workspace.name, "root": str(workspace), "branch": None}
+    assert watcher["state"] in ("starting", "running")
+    assert (watcher["restarts"], watcher["last_error"]) == (0, None)
 
 
 async def test_workspace_info_reports_git_branch(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -112,6 +113,30 @@ async def test_git_internals_and_temp_files_are_not_reported(
     await changes.wait_for(lambda c: "marker.txt" in c.paths())
     assert not any(path.startswith(".git") for path in changes.paths())
     assert not any(".pairpad-tmp-" in path for path in changes.paths())
+
+
+async def test_finding_2_an_undecodable_file_name_does_not_end_live_updates(
+    changes: Changes, workspace: Path, server: RunningServer
+) -> None:
+    """`touch $'bad\\xe9.txt'` made watchfiles raise and the watcher stop for good."""
+    with open(os.path.join(os.fsencode(workspace), b"bad\xe9.txt"), "wb"):
+        pass
+    probe = 0
+    async with asyncio.timeout(WAIT):  # before: no fs:changed ever again
+        while not any(path.startswith("probe-") for path in changes.paths()):
+            (workspace / f"probe-{probe}.txt").write_text("x")  # until the restart listens
+            probe += 1
+            await asyncio.sleep(0.3)
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        watcher = (await http.get("/api/workspace")).json()["watcher"]
+        assert watcher["state"] == "running" and watcher["restarts"] >= 1
+        assert "decode" in watcher["last_error"]
+        tree = await http.get("/api/files/tree")
+        assert tree.status_code == 200
+        names = {entry["name"] for entry in tree.json()["entries"]}
+        assert "existing.txt" in names and not any(n.startswith("bad") for n in names)
+        found = (await http.get("/api/search/files", params={"q": "probe"})).json()["results"]
+        assert found and all(r["path"].startswith("probe-") for r in found)
 
 
 async def test_server_with_a_watcher_stops_cleanly(

@@ -1,4 +1,4 @@
-"""What the UI shows about the open folder: name, root and git branch."""
+"""What the UI shows about the open folder: name, root, git branch and live-update state."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from pairpad.api.deps import ServicesDep
 from pairpad.workspace.git import current_branch
+from pairpad.workspace.models import WatcherStatus
 
 router = APIRouter(prefix="/api/workspace", tags=["workspace"])
 
@@ -17,10 +18,13 @@ class WorkspaceInfo(BaseModel):
     name: str
     root: str
     branch: str | None
+    watcher: WatcherStatus
 
 
 @router.get("")
 async def workspace_info(services: ServicesDep) -> WorkspaceInfo:
     root = services.settings.workspace
     branch = await asyncio.to_thread(current_branch, root)
-    return WorkspaceInfo(name=root.name, root=str(root), branch=branch)
+    return WorkspaceInfo(
+        name=root.name, root=str(root), branch=branch, watcher=services.watcher.status()
+    )

@@ -56,6 +56,7 @@ from pairpad.workspace.text import (
     language_of,
     with_eol,
 )
+from pairpad.workspace.undecodable import addressable
 
 HIDDEN_NAMES = frozenset({".git"})
 # Files up to this size are read on the event loop (no thread hop); larger in a worker.
@@ -151,6 +152,8 @@ class FileService:
             with os.scandir(directory.path) as scan:
                 for item in scan:
                     if item.name in HIDDEN_NAMES or item.name.startswith(TEMP_PREFIX):
+                        continue
+                    if not addressable(item.name):  # not UTF-8: no JSON, no API path
                         continue
                     entry = self._tree_entry(directory.rel, item, ignores.is_ignored)
                     if entry is None:

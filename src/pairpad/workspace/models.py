@@ -97,6 +97,17 @@ class FileMatches(BaseModel):
     results: list[FileMatch]
 
 
+class WatcherStatus(BaseModel):
+    """Live updates: whether `fs:changed` events are flowing."""
+
+    state: Literal["starting", "running", "restarting", "stopped"]
+    restarts: int = Field(description="Times the watcher failed and was started again")
+    last_error: str | None = Field(description="Why it last failed (it restarts by itself)")
+    retry_in: float | None = Field(
+        default=None, description="Seconds until the next start while restarting"
+    )
+
+
 class FsChange(BaseModel):
     type: ChangeType
     path: str

@@ -2,6 +2,10 @@
 
 watchfiles (Rust `notify`) groups events: a batch is yielded once nothing new happened for
 `step` ms, or after `debounce` ms at the latest, so a burst of writes becomes one message.
+
+When watchfiles fails (it raises for a whole batch when one file name is not UTF-8), the
+watcher starts again after a backoff, tells its resync listeners that events may have been
+lost (the finder drops its cached list), and reports its state in `status()`.
 """
 
 from __future__ import annotations
@@ -9,18 +13,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 import structlog
 from watchfiles import Change, awatch
 
-from pairpad.workspace.models import ChangeType, FsChange
+from pairpad.workspace.models import ChangeType, FsChange, WatcherStatus
 from pairpad.workspace.paths import TEMP_PREFIX
+from pairpad.workspace.undecodable import addressable
 
 log = structlog.get_logger("pairpad.watcher")
 
 Subscriber = Callable[[Sequence[FsChange]], Awaitable[None]]
+Resync = Callable[[], None]  # events may have been lost: rebuild what depends on them
 
 # Version-control internals: never interesting to the editor.
 _IGNORED_DIRS = frozenset({".git", ".hg", ".svn"})
@@ -47,23 +54,47 @@ _STEP_MS = 50
 # inotify watches a new directory only after it appears, so files written into it at once
 # can go unreported; the watcher lists new directories itself, up to this many entries.
 _NEW_DIR_SCAN_LIMIT = 500
+# Restart backoff: doubles per failure up to the ceiling; a run that lasted `_HEALTHY_S`
+# starts the sequence again (a file that breaks every batch cannot spin the CPU).
+BACKOFF_FIRST_S = 0.2
+BACKOFF_MAX_S = 30.0
+_HEALTHY_S = 60.0
 
 
 class Watcher:
     def __init__(
-        self, root: Path, *, debounce_ms: int, subscribers: Sequence[Subscriber] = ()
+        self,
+        root: Path,
+        *,
+        debounce_ms: int,
+        subscribers: Sequence[Subscriber] = (),
+        backoff_first_s: float = BACKOFF_FIRST_S,
     ) -> None:
         self.root = Path(os.path.realpath(root))
         self.debounce_ms = max(1, debounce_ms)
         self.subscribers = list(subscribers)
+        self.resync_listeners: list[Resync] = []
+        self.backoff_first_s = backoff_first_s
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._status = WatcherStatus(state="stopped", restarts=0, last_error=None)
+        self._retry_at: float | None = None
 
     def subscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.append(subscriber)
 
+    def on_resync(self, listener: Resync) -> None:
+        self.resync_listeners.append(listener)
+
+    def status(self) -> WatcherStatus:
+        retry_in = None
+        if self._retry_at is not None:
+            retry_in = round(max(0.0, self._retry_at - time.monotonic()), 2)
+        return self._status.model_copy(update={"retry_in": retry_in})
+
     async def start(self) -> None:
         self._stop = asyncio.Event()
+        self._set(state="starting")
         self._task = asyncio.create_task(self._run(), name="pairpad-watcher")
 
     async def stop(self) -> None:
@@ -79,6 +110,7 @@ class Watcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         self._task = None
+        self._set(state="stopped")
 
     def relevant(self, change: Change, path: str) -> bool:
         rel = os.path.relpath(path, self.root)
@@ -92,23 +124,54 @@ class Watcher:
         return not _QUIET_DIRS.intersection(parts[:-1])
 
     async def _run(self) -> None:
-        try:
-            async for batch in awatch(
-                self.root,
-                watch_filter=self.relevant,
-                debounce=self.debounce_ms,
-                step=min(_STEP_MS, self.debounce_ms),
-                stop_event=self._stop,
-                recursive=True,
-                ignore_permission_denied=True,
-            ):
-                changes = await asyncio.to_thread(
-                    self._with_new_dir_contents, self._to_changes(batch)
+        delay = self.backoff_first_s
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                await self._watch()
+                break  # stop requested
+            except Exception as error:  # the editor keeps working meanwhile
+                if time.monotonic() - started >= _HEALTHY_S:
+                    delay = self.backoff_first_s
+                self._set(
+                    state="restarting",
+                    restarts=self._status.restarts + 1,
+                    last_error=_reason(error),
                 )
-                if changes:
-                    await self._publish(changes)
-        except Exception:  # the editor keeps working without live updates
-            log.exception("file watcher stopped")
+                log.warning("file watcher failed; restarting", retry_in_s=delay, exc_info=True)
+            self._resync()
+            self._retry_at = time.monotonic() + delay
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=delay)
+            self._retry_at = None
+            delay = min(delay * 2, BACKOFF_MAX_S)
+        self._set(state="stopped")
+
+    async def _watch(self) -> None:
+        batches = awatch(
+            self.root,
+            watch_filter=self.relevant,
+            debounce=self.debounce_ms,
+            step=min(_STEP_MS, self.debounce_ms),
+            stop_event=self._stop,
+            recursive=True,
+            ignore_permission_denied=True,
+        )
+        self._set(state="running")
+        async for batch in batches:
+            changes = await asyncio.to_thread(self._with_new_dir_contents, self._to_changes(batch))
+            if changes:
+                await self._publish(changes)
+
+    def _set(self, **fields: object) -> None:
+        self._status = self._status.model_copy(update=fields)
+
+    def _resync(self) -> None:
+        for listener in self.resync_listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("watcher resync listener failed")
 
     def _to_changes(self, batch: set[tuple[Change, str]]) -> list[FsChange]:
         kinds: dict[str, set[ChangeType]] = {}
@@ -137,7 +200,10 @@ class Watcher:
                 continue
             for directory, dirs, files in os.walk(self.root / change.path):
                 dirs[:] = [d for d in dirs if d not in _IGNORED_DIRS and d not in _QUIET_DIRS]
+                dirs[:] = [d for d in dirs if addressable(d)]
                 for name in dirs + files:
+                    if not addressable(name):
+                        continue  # not UTF-8: no JSON, no API path
                     path = os.path.join(directory, name)
                     rel = os.path.relpath(path, self.root).replace(os.sep, "/")
                     if rel not in known and self.relevant(Change.added, path):
@@ -153,6 +219,13 @@ class Watcher:
                 await subscriber(changes)
             except Exception:
                 log.exception("fs change subscriber failed")
+
+
+def _reason(error: BaseException) -> str:
+    """The innermost cause: watchfiles wraps its Rust errors in an ExceptionGroup."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def fs_changed_payload(changes: Sequence[FsChange]) -> dict[str, object]:
