@@ -79,7 +79,13 @@ def normalise(raw: str) -> str:
 
 
 def _check_text(raw: str) -> None:
-    if len(raw) > MAX_PATH_BYTES or len(raw.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+    if len(raw) > MAX_PATH_BYTES:  # cheap bound before encoding (a char is ≥ 1 byte)
+        raise BadRequest(f"Path too long: the limit is {MAX_PATH_BYTES} bytes")
+    try:
+        size = len(raw.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate: no file has that name, and no JSON can echo it
+        raise BadRequest("Path refused: it is not valid Unicode text (lone surrogate)") from None
+    if size > MAX_PATH_BYTES:
         raise BadRequest(f"Path too long: the limit is {MAX_PATH_BYTES} bytes")
     if "\x00" in raw:
         raise Forbidden("Path refused: NUL byte")

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import pytest
 
-from pairpad.errors import Conflict, Forbidden, UnsupportedMedia
+from pairpad.errors import BadRequest, Conflict, Forbidden, UnsupportedMedia
 from pairpad.workspace import atomic
 from pairpad.workspace import files as files_module
 from pairpad.workspace.files import FileService
@@ -221,3 +221,22 @@ async def test_a_component_swapped_for_a_link_is_refused_not_followed(
         service._delete(victim)
     assert os.listdir(outside) == ["victim.txt"]
     assert (outside / "victim.txt").read_text() == "keep"
+
+
+async def test_finding_7_lone_surrogates_in_paths_are_a_400(
+    service: FileService, tmp_path: Path
+) -> None:
+    """Chat mentions and the agent call the service directly: no UnicodeEncodeError 500."""
+    (tmp_path / "b.txt").write_text("b")
+    calls = [
+        lambda: service.read("a\ud800.txt"),
+        lambda: service.write("a\ud800.txt", SaveRequest(content="x", etag=None)),
+        lambda: service.mkdir("d\udce9"),
+        lambda: service.move("b.txt", "c\ud800"),
+        lambda: service.delete("x/\ud800"),
+        lambda: service.tree("\ud800"),
+    ]
+    for call in calls:
+        with pytest.raises(BadRequest, match="Unicode"):
+            await call()
+    assert sorted(os.listdir(tmp_path)) == ["b.txt"]
