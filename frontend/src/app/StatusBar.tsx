@@ -4,6 +4,7 @@ import { useConnection, type ConnectionStatus } from "../api/socket";
 import { useBuffers } from "../editor/buffers";
 import { encodingLabel } from "../editor/eol";
 import { executeCommand } from "../palette/commands";
+import { ModelStatusItem } from "../settings/models/ModelStatusItem";
 import { useSettings } from "../settings/settings";
 import { useStatus } from "../stores/status";
 import { IndexStatusItem } from "../symbols/IndexStatusItem";
@@ -77,6 +78,7 @@ export function StatusBar() {
       </span>
       <IndexStatusItem />
       <span className="spacer" />
+      <ModelStatusItem />
       {buffer?.status === "ready" && (
         <>
           <button type="button" className="status-item" title="Go to Line/Column" onClick={() => void executeCommand("workbench.action.gotoLine")} data-testid="status-position">

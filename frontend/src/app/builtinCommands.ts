@@ -6,6 +6,7 @@ import { refreshAll } from "../explorer/fileOps";
 import { registerCommand } from "../palette/commands";
 import { currentSettings, updateSettings } from "../settings/settings";
 import { openSettings } from "../settings/openSettings";
+import { openModelSettings } from "../settings/section";
 import { useLayout } from "../stores/layout";
 import { useTabs } from "../stores/tabs";
 import type { ThemeSetting } from "../api/types";
@@ -61,6 +62,7 @@ export function registerBuiltinCommands(): void {
   registerCommand({ id: "workbench.action.toggleSidebarVisibility", category: "View", title: "Toggle Primary Side Bar", keybinding: "Mod+B", run: () => layout().toggleSide() });
   registerCommand({ id: "workbench.action.togglePanel", category: "View", title: "Toggle Panel", keybinding: "Mod+J", run: () => layout().togglePanel() });
   registerCommand({ id: "workbench.action.openSettings", category: "Preferences", title: "Open Settings", keybinding: "Mod+,", run: openSettings });
+  registerCommand({ id: "pairpad.openModelSettings", category: "Pairpad", title: "Open Model Settings (providers, roles, API keys)", run: openModelSettings });
   registerCommand({ id: "explorer.newFile", category: "File", title: "New File…", run: () => (layout().showSideView("explorer"), startCreate("newFile")) });
   registerCommand({ id: "explorer.newFolder", category: "File", title: "New Folder…", run: () => (layout().showSideView("explorer"), startCreate("newFolder")) });
   registerCommand({ id: "workbench.files.action.refreshFilesExplorer", category: "File", title: "Refresh Explorer", run: () => void refreshAll() });

@@ -7,12 +7,12 @@ import {
   addPastedError, buildRequest, installChatSocket, openConversation, retry, send, stop, useChat, type UiMessage,
 } from "./chatStore";
 import { installChatCommands } from "./commands";
+import { openModelSettings } from "../settings/section";
 import { looksLikeError } from "./pasted";
 import { ConversationList } from "./ConversationList";
 import { ContextChips } from "./ContextChips";
 import { Markdown } from "./Markdown";
 import { MentionInput } from "./MentionInput";
-import { ModelSettings } from "./ModelSettings";
 import "./chat.css";
 
 installChatCommands();
@@ -29,7 +29,17 @@ function Usage({ message }: { message: UiMessage }) {
   return <div className="chat-usage">{parts.filter(Boolean).join(" · ")}</div>;
 }
 
-function MessageView({ message, last }: { message: UiMessage; last: boolean }) {
+/** The files of the context of the question an answer replies to. */
+function questionPaths(messages: UiMessage[], index: number): string[] {
+  for (let i = index - 1; i >= 0; i--) {
+    if (messages[i].role === "user") {
+      return (messages[i].context ?? []).filter((c) => c.included && c.path && c.kind !== "folder").map((c) => c.path as string);
+    }
+  }
+  return [];
+}
+
+function MessageView({ message, last, contextPaths }: { message: UiMessage; last: boolean; contextPaths: string[] }) {
   if (message.role === "user") {
     const used = (message.context ?? []).filter((c) => c.included && c.kind !== "history");
     return (
@@ -46,7 +56,7 @@ function MessageView({ message, last }: { message: UiMessage; last: boolean }) {
   return (
     <div className="chat-msg assistant" data-role="assistant" aria-busy={message.streaming ? "true" : "false"}>
       <div className="chat-answer">
-        <Markdown text={message.content} />
+        <Markdown text={message.content} contextPaths={contextPaths} />
         {message.streaming && <span className="chat-cursor" aria-hidden="true" />}
       </div>
       {message.error && (
@@ -75,7 +85,8 @@ export function ChatPanel() {
   const currentId = useChat((s) => s.currentId);
   const title = useChat((s) => s.conversations.find((c) => c.id === s.currentId)?.title);
   const connected = useConnection((s) => s.status === "connected");
-  const [text, setText] = useState("");
+  const text = useChat((s) => s.draft);
+  const setText = (draft: string) => useChat.setState({ draft });
   const [editorTick, setEditorTick] = useState(0);
   const list = useRef<HTMLDivElement>(null);
 
@@ -120,9 +131,7 @@ export function ChatPanel() {
     if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
-  const submit = async () => {
-    if (await send(text)) setText("");
-  };
+  const submit = () => send(text);
   const toggle = (id: string) =>
     useChat.setState((s) => ({ exclude: s.exclude.includes(id) ? s.exclude.filter((x) => x !== id) : [...s.exclude, id] }));
 
@@ -134,12 +143,11 @@ export function ChatPanel() {
         </button>
         <button type="button" className="chat-code-btn" onClick={() => void openConversation(null)}>New</button>
         <span className="chat-title" title={title}>{title ?? "New chat"}</span>
-        <button type="button" className="chat-code-btn" onClick={() => useChat.setState({ view: view === "models" ? "chat" : "models" })} aria-pressed={view === "models"}>
+        <button type="button" className="chat-code-btn" onClick={openModelSettings} title="Settings → AI / Models: providers, roles, API keys">
           Models
         </button>
       </div>
       {view === "history" && <ConversationList />}
-      {view === "models" && <ModelSettings onClose={() => useChat.setState({ view: "chat" })} />}
       {view === "chat" && (
         <>
           <div className="chat-messages" ref={list} aria-live="polite">
@@ -149,7 +157,8 @@ export function ChatPanel() {
               </p>
             )}
             {messages.map((m, i) => (
-              <MessageView key={m.id} message={m} last={i === messages.length - 1 && m.role === "assistant"} />
+              <MessageView key={m.id} message={m} last={i === messages.length - 1 && m.role === "assistant"}
+                contextPaths={m.role === "assistant" ? questionPaths(messages, i) : []} />
             ))}
           </div>
           <ContextChips preview={preview} exclude={exclude} onToggle={toggle} error={previewError} />

@@ -26,6 +26,10 @@ export function chipWhy(item: ContextReport): string {
   return parts.filter(Boolean).join(" · ");
 }
 
+export function historyLabel(count: number): string {
+  return count === 1 ? "1 message" : `${count} messages`;
+}
+
 function tooltip(item: ContextReport, removed: boolean): string {
   const lines = [`${item.kind}: ${chipLabel(item)}`];
   const why = chipWhy(item);
@@ -71,9 +75,13 @@ export function ContextChips({ preview, exclude, onToggle, error }: {
         );
       })}
       {history.length > 0 && (
-        <span className="chat-chip included" title="Earlier messages of this conversation">
-          <span className="chat-chip-kind">history</span> {history.length} msgs
-          <span className="chat-chip-tokens">{history.reduce((n, h) => n + h.tokens, 0)} tok</span>
+        <span className="chat-chip included" title="Earlier messages of this conversation" data-kind="history">
+          {/* Same layout as the other chips: each part its own flex item, with a gap between. */}
+          <span className="chat-chip-main">
+            <span className="chat-chip-kind">history</span>
+            <span className="chat-chip-path">{historyLabel(history.length)}</span>
+            <span className="chat-chip-tokens">{history.reduce((n, h) => n + h.tokens, 0)} tok</span>
+          </span>
         </span>
       )}
       <span className="chat-budget" title="Prompt tokens (system, context, history, your message) of the model's context window">

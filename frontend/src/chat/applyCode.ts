@@ -43,3 +43,95 @@ export function languageFor(info: string, known: { id: string; aliases?: string[
   const found = known.find((l) => l.id === wanted || l.aliases?.some((a) => a.toLowerCase() === wanted));
   return found?.id ?? "plaintext";
 }
+
+// -- which file a code block is about ----------------------------------------------------------
+
+const PATHLIKE = /^(?:\.{0,2}\/)?(?:[\w@+-][\w.@+-]*\/)*[\w@+-][\w.@+-]*\.[A-Za-z][\w]{0,9}$/;
+
+function cleanPath(raw: string): string | null {
+  const p = raw.trim().replace(/^["'`*]+|["'`*:,;.)]+$/g, "").replace(/^\.\//, "");
+  if (!p || p.startsWith("/") || p.split("/").includes("..")) return null;
+  return PATHLIKE.test(p) ? p : null;
+}
+
+/** The file a fence's info string names: ```python path/to/file.py, ```python:path/file.py,
+ * ```path/file.py, or title=/file=/filename=/path= in the meta. */
+export function fencePath(lang: string, meta: string): string | null {
+  const colon = lang.indexOf(":");
+  if (colon > 0) {
+    const p = cleanPath(lang.slice(colon + 1));
+    if (p) return p;
+  }
+  if (lang.includes(".") || lang.includes("/")) {
+    const p = cleanPath(lang);
+    if (p) return p;
+  }
+  for (const token of meta.split(/\s+/)) {
+    const kv = /^(?:title|file|filename|path)=(.+)$/i.exec(token);
+    const p = cleanPath(kv ? kv[1] : token);
+    if (p) return p;
+  }
+  return null;
+}
+
+/** The last non-blank line of `markdown` before `offset` (where a fence starts). */
+export function lineBefore(markdown: string, offset: number): string {
+  const lines = markdown.slice(0, offset).split("\n");
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  return lines.length ? lines[lines.length - 1] : "";
+}
+
+/** A path the line before a block names ("Here is `shop/orders.py`:", "**a/b.py**"): one in
+ * backticks or bold, one with a folder, or one of the known files by name. */
+export function pathInLine(line: string, known: string[] = []): string | null {
+  if (!line || line.length > 240 || line.trimStart().startsWith("```")) return null;
+  const quoted = [...line.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*/g)].map((m) => cleanPath(m[1] ?? m[2] ?? ""));
+  const firstQuoted = quoted.find((p): p is string => !!p);
+  if (firstQuoted) return firstQuoted;
+  const tokens = line.split(/\s+/).map(cleanPath).filter((p): p is string => !!p);
+  const withFolder = tokens.find((p) => p.includes("/"));
+  if (withFolder) return withFolder;
+  return tokens.find((p) => known.some((k) => k === p || k.endsWith(`/${p}`))) ?? null;
+}
+
+/** A named path as a workspace path: a known file it is (the end of), or itself. */
+export function resolvePath(named: string, known: string[]): string {
+  if (known.includes(named)) return named;
+  const matches = [...new Set(known.filter((k) => k.endsWith(`/${named}`)))];
+  return matches.length === 1 ? matches[0] : named;
+}
+
+export type TargetReason = "fence" | "line" | "active";
+
+export interface ApplyTarget {
+  path: string;
+  reason: TargetReason;
+}
+
+/**
+ * Where "Apply" goes: the file the fence names, else one named on the line before the block
+ * (either resolved against the files of the question's context), else the active editor's file.
+ */
+export function applyTarget(opts: {
+  lang: string;
+  meta: string;
+  before: string;
+  contextPaths: string[];
+  activePath: string | null;
+}): ApplyTarget | null {
+  const known = [...new Set(opts.contextPaths)];
+  const fence = fencePath(opts.lang, opts.meta);
+  if (fence) return { path: resolvePath(fence, known), reason: "fence" };
+  const line = pathInLine(opts.before, known);
+  if (line) return { path: resolvePath(line, known), reason: "line" };
+  if (opts.activePath) return { path: opts.activePath, reason: "active" };
+  return null;
+}
+
+/** The language part of a fence's first word: "python" of "python:a.py", "py" of "a/b.py". */
+export function fenceLanguage(lang: string): string {
+  const colon = lang.indexOf(":");
+  if (colon > 0) return lang.slice(0, colon);
+  if (cleanPath(lang)) return lang.slice(lang.lastIndexOf(".") + 1);
+  return lang;
+}

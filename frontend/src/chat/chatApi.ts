@@ -1,4 +1,4 @@
-// REST side of chat: conversations, the context preview, models/providers/roles.
+// REST side of chat: conversations and the context preview (models: settings/models/).
 // Streaming is Socket.IO (see chatStore.ts).
 import { api } from "../api/http";
 
@@ -82,37 +82,6 @@ export interface ContextPreview {
   budget: Budget;
 }
 
-export interface ProviderInfo {
-  name: string;
-  kind: string;
-  origin: "builtin" | "settings" | "user";
-  base_url: string | null;
-  api_key_env: string | null;
-  has_api_key: boolean;
-  key_source: string;
-  key_setting: string;
-  timeout: number;
-  context_window: number | null;
-  reachable?: boolean;
-  detail?: string;
-  latency_ms?: number | null;
-  models?: { id: string; context_window: number | null; supports_fim: boolean }[];
-}
-
-export interface ModelsResponse {
-  roles: Record<string, { provider: string; model: string; ref: string }>;
-  providers: ProviderInfo[];
-  problems: string[];
-}
-
-export interface ProviderUpdate {
-  kind: string;
-  base_url?: string | null;
-  /** Write-only: undefined keeps the stored key, "" clears it. */
-  api_key?: string;
-  api_key_env?: string | null;
-}
-
 const enc = encodeURIComponent;
 
 export const chatApi = {
@@ -125,13 +94,4 @@ export const chatApi = {
   exportUrl: (id: string) => `/api/conversations/${enc(id)}/export`,
   preview: (body: ChatRequest, signal?: AbortSignal) =>
     api<ContextPreview>("/api/chat/context", { method: "POST", body, signal }),
-};
-
-export const modelsApi = {
-  get: (probe = true) => api<ModelsResponse>("/api/models", { query: { probe } }),
-  putProvider: (name: string, body: ProviderUpdate) =>
-    api<ProviderInfo>(`/api/models/providers/${enc(name)}`, { method: "PUT", body }),
-  deleteProvider: (name: string) => api<null>(`/api/models/providers/${enc(name)}`, { method: "DELETE" }),
-  putRoles: (roles: Record<string, string | null>) =>
-    api<Pick<ModelsResponse, "roles" | "problems">>("/api/models/roles", { method: "PUT", body: { roles } }),
 };

@@ -18,7 +18,7 @@ export interface UiMessage {
   error?: string | null;
 }
 
-export type ChatView = "chat" | "history" | "models";
+export type ChatView = "chat" | "history";
 
 interface ChatState {
   view: ChatView;
@@ -28,7 +28,12 @@ interface ChatState {
   streamingId: string | null;
   sending: boolean;
   sendError: string | null;
+  /** The input's text (per conversation: a new one starts empty). */
+  draft: string;
+  /** Context items the user left out: they stay out for the rest of the conversation. */
   exclude: string[];
+  /** `exclude` of the other conversations opened in this session, by id. */
+  excludeByConversation: Record<string, string[]>;
   mentions: string[];
   /** Errors/tracebacks pasted into the input: sent as their own context items. */
   errors: string[];
@@ -44,7 +49,9 @@ export const useChat = create<ChatState>(() => ({
   streamingId: null,
   sending: false,
   sendError: null,
+  draft: "",
   exclude: [],
+  excludeByConversation: {},
   mentions: [],
   errors: [],
   preview: null,
@@ -125,7 +132,14 @@ export async function refreshConversations(): Promise<void> {
 }
 
 export async function openConversation(id: string | null): Promise<void> {
-  set({ currentId: id, messages: [], streamingId: null, sendError: null, view: "chat", exclude: [] });
+  set((s) => {
+    const saved = s.currentId ? { ...s.excludeByConversation, [s.currentId]: s.exclude } : s.excludeByConversation;
+    const exclude = id ? (saved[id] ?? []) : [];
+    return {
+      currentId: id, messages: [], streamingId: null, sendError: null, view: "chat", draft: "",
+      exclude, excludeByConversation: saved, mentions: [], errors: [],
+    };
+  });
   if (!id) return;
   try {
     const detail = await chatApi.get(id);
@@ -171,7 +185,8 @@ export async function send(text: string): Promise<boolean> {
       return false;
     }
     if (!get().currentId && ack.conversation_id) set({ currentId: ack.conversation_id });
-    set({ exclude: [], mentions: [], errors: [] });
+    // Mentions and pasted errors were for this message; left-out items stay left out.
+    set((s) => ({ mentions: [], errors: [], draft: s.draft === text ? "" : s.draft }));
     return true;
   } finally {
     set({ sending: false });

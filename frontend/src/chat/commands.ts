@@ -1,5 +1,6 @@
 // Chat commands in the command palette.
 import { registerCommand } from "../palette/commands";
+import { openModelSettings } from "../settings/section";
 import { useLayout } from "../stores/layout";
 import { openConversation, useChat } from "./chatStore";
 
@@ -16,13 +17,7 @@ export function installChatCommands(): void {
       void openConversation(null);
     },
   });
-  registerCommand({
-    id: "chat.models", category: "Chat", title: "Model Settings (providers, roles, API keys)",
-    run: () => {
-      show();
-      useChat.setState({ view: "models" });
-    },
-  });
+  registerCommand({ id: "chat.models", category: "Chat", title: "Model Settings (providers, roles, API keys)", run: openModelSettings });
   registerCommand({
     id: "chat.history", category: "Chat", title: "Show Conversations",
     run: () => {

@@ -1,6 +1,6 @@
 // The editor API other features (chat, agent, symbols) call. Keep it small and stable.
 import { activeTab, useTabs } from "../stores/tabs";
-import { getBuffer, getModel } from "./buffers";
+import { ensureBuffer, getBuffer, getModel } from "./buffers";
 import { getActiveCodeEditor } from "./editorRegistry";
 import { openFile as openFileInEditor, openProposal } from "./actions";
 
@@ -57,6 +57,18 @@ export function insertAtCursor(text: string): boolean {
   editor.pushUndoStop();
   editor.focus();
   return true;
+}
+
+/** Whether a tab shows the file (in any group). */
+export function isFileOpen(path: string): boolean {
+  return useTabs.getState().groups.some((g) => g.tabs.some((t) => t.kind === "file" && t.path === path));
+}
+
+/** A file's text as the editor has it (unsaved edits included), loading it if needed; null
+ * when it cannot be read (it does not exist, binary, too large). */
+export async function fileText(path: string): Promise<string | null> {
+  await ensureBuffer(path);
+  return getModel(path)?.getValue() ?? null;
 }
 
 /** Opens a file (pinned) and optionally puts the cursor on a 1-based line. */

@@ -1,6 +1,8 @@
 // The settings editor: each change is applied at once and persisted through PUT /api/settings.
 import { useEffect, useState } from "react";
 import type { Settings, ThemeSetting } from "../api/types";
+import { ModelsSettings } from "./models/ModelsSettings";
+import { showSettingsSection, useSettingsSection, type SettingsSection } from "./section";
 import { updateSettings, useSettings } from "./settings";
 
 interface NumberSpec {
@@ -22,11 +24,34 @@ const BOOLEANS: { key: "editor.wordWrap" | "editor.minimap" | "editor.formatOnSa
   { key: "editor.formatOnSave", title: "Format On Save", description: "Format a file with the language's formatter when saving it." },
 ];
 
+const SECTIONS: { id: SettingsSection; label: string }[] = [
+  { id: "editor", label: "Workbench & Editor" },
+  { id: "models", label: "AI / Models" },
+];
+
 export function SettingsPage() {
-  const settings = useSettings();
+  const section = useSettingsSection((s) => s.section);
   return (
     <div className="settings-page" role="region" aria-label="Settings">
       <h1>Settings</h1>
+      <div className="settings-layout">
+        <nav className="settings-nav" aria-label="Settings sections">
+          {SECTIONS.map((s) => (
+            <button key={s.id} type="button" aria-current={section === s.id ? "page" : undefined} onClick={() => showSettingsSection(s.id)}>
+              {s.label}
+            </button>
+          ))}
+        </nav>
+        <div className="settings-body">{section === "models" ? <ModelsSettings /> : <EditorSettings />}</div>
+      </div>
+    </div>
+  );
+}
+
+function EditorSettings() {
+  const settings = useSettings();
+  return (
+    <>
       <div className="subtitle">Saved for this user and applied immediately.</div>
 
       <h2>Workbench</h2>
@@ -69,7 +94,16 @@ export function SettingsPage() {
           </label>
         </div>
       ))}
-    </div>
+
+      <h2>AI</h2>
+      <div className="setting">
+        <div className="setting-title">
+          <span className="cat">AI: </span>Models, providers and API keys
+        </div>
+        <div className="setting-desc">Which model does chat, completion and edits; OpenAI, Anthropic, Ollama or a local server.</div>
+        <button type="button" className="btn" onClick={() => showSettingsSection("models")}>Open AI / Models settings</button>
+      </div>
+    </>
   );
 }
 
