@@ -11,6 +11,8 @@ import pytest
 
 from pairpad.ai.chat_context import MentionSource
 from pairpad.ai.chat_models import ChatSendRequest
+from pairpad.ai.context.settings import IndexSettings
+from pairpad.ai.context.walker import rg_files
 from pairpad.workspace.files import FileService
 
 BAD = b"bad\xe9.txt"
@@ -57,3 +59,8 @@ async def test_search_and_finder_skip_undecodable_names(
     found = await client.get("/api/search/files", params={"q": "txt"})
     assert found.status_code == 200, found.text
     assert sorted(r["path"] for r in found.json()["results"]) == ["good.txt", "sub/good.txt"]
+
+
+def test_finding_2_codebase_index_walk_skips_undecodable_names(tree: Path) -> None:
+    """Before, the name reached the index build, which then failed as a whole."""
+    assert sorted(rg_files(tree, IndexSettings())) == ["good.txt", "sub/good.txt"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairpad.ai.context.settings import IndexSettings
+from pairpad.workspace.undecodable import addressable
 
 PAIRPADIGNORE = ".pairpadignore"
 IGNORE_FILES = frozenset({".gitignore", ".ignore", ".rgignore", PAIRPADIGNORE})
@@ -81,7 +82,7 @@ def rg_files(root: Path, settings: IndexSettings, targets: Iterable[str] = (),
     paths = []
     for raw in done.stdout.decode("utf-8", errors="surrogateescape").splitlines():
         rel = raw.removeprefix("./")
-        if rel:
+        if rel and addressable(rel):  # a name that is not UTF-8 cannot be stored or sent
             paths.append(rel.replace(os.sep, "/"))
     return paths
 
