@@ -27,6 +27,8 @@ from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
 from pairpad.api import workspace as workspace_api
+from pairpad.api.methods import install_method_fallback
+from pairpad.api.openapi import install_openapi
 from pairpad.auth.hosts import allowed_host_names
 from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
@@ -105,6 +107,8 @@ def create_app(settings: Settings) -> PairpadApp:
 
 
 def _install_error_handlers(api: FastAPI) -> None:
+    install_openapi(api)  # the document describes these handlers' `{"detail": "…"}` bodies
+
     @api.exception_handler(PairpadError)
     async def domain_error(_request: Request, error: PairpadError) -> JSONResponse:
         return JSONResponse({"detail": error.detail, **error.extra}, status_code=error.status_code)
@@ -120,14 +124,17 @@ def _install_error_handlers(api: FastAPI) -> None:
 
     @api.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{'.'.join(str(part) for part in item['loc'] if part != 'body')}: {item['msg']}"
-            for item in error.errors()
-        ]
+        problems = [_problem(item) for item in error.errors()]
         return JSONResponse(
             {"detail": "Invalid request: " + "; ".join(problems), "errors": _jsonable(error)},
             status_code=422,
         )
+
+
+def _problem(item: Any) -> str:
+    where = ".".join(str(part) for part in item["loc"] if part != "body")
+    message = str(item["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message  # a model-level check has no field
 
 
 def _jsonable(error: RequestValidationError) -> list[dict[str, Any]]:
@@ -135,6 +142,7 @@ def _jsonable(error: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def _mount_static(api: FastAPI) -> None:
+    install_method_fallback(api)  # before the mount, which would answer any /api/ path
     if (STATIC_DIR / "index.html").is_file():
         # Only the UI bundle is compressed (~3.8 MB of JS → ~1 MB): API responses stay on
         # loopback, where gzip would cost more CPU than it saves.

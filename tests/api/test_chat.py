@@ -214,3 +214,21 @@ async def test_retry_resends_the_same_context(
     (user,) = (await http.get(f"/api/conversations/{ack['conversation_id']}")).json()["messages"]
     assert "request" not in user and all(c["kind"] != "request" for c in user["context"])
     assert "AssertionError" not in str(user["context"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"text": "explain", "mentions": ["app\\ud800.py"]}',
+        '{"text": "explain", "selection": {"path": "app\\ud800.py", "text": "x"}}',
+        '{"text": "explain @app\\udc00.py"}',
+    ],
+)
+async def test_finding_7_lone_surrogate_in_chat_request_is_422_not_500(
+    client: httpx.AsyncClient, body: str
+) -> None:
+    response = await client.post(
+        "/api/chat/context", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert "lone surrogate" in response.json()["detail"]

@@ -88,3 +88,19 @@ async def test_buffer_outline_size_limit(client: httpx.AsyncClient) -> None:
         "/api/symbols/outline", json={"path": "big.py", "content": "x = 1\n" * 1_000_000}
     )
     assert response.status_code == 413
+
+
+async def test_finding_7_lone_surrogate_in_outline_path_is_422_not_500(
+    client: httpx.AsyncClient,
+) -> None:
+    # JSON "\ud800" decodes to a str UTF-8 cannot encode: it used to fail echoing the path.
+    body = '{"path": "app\\ud800.py", "content": "x = 1\\n"}'
+    response = await client.post(
+        "/api/symbols/outline", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == (
+        "Invalid request: path: contains a lone surrogate (not valid Unicode)"
+    )
+    # The query form cannot carry one: undecodable bytes arrive as U+FFFD, a missing file.
+    assert (await client.get("/api/symbols/outline?path=app%ED%A0%80.py")).status_code == 404

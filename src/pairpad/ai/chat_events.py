@@ -33,11 +33,15 @@ def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
 
 
 def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
+    # Every handler takes `data=None, *_extra`: python-socketio passes the emitted arguments
+    # as they come, so a client sending none (or several) must still get an error ack, not a
+    # TypeError inside the server and a caller waiting forever.
+
     async def authorised(sid: str) -> bool:
         session = await sio.get_session(sid)
         return bool(session.get("identity"))
 
-    async def join(sid: str, data: Any) -> dict[str, Any]:
+    async def join(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if not await authorised(sid):
             return _error("unauthorized", 401)
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
@@ -52,13 +56,14 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
                      if g.conversation_id == conversation_id]
         return {"ok": True, "streaming": streaming}
 
-    async def leave(sid: str, data: Any) -> dict[str, Any]:
+    async def leave(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
-        if isinstance(conversation_id, str):
-            await sio.leave_room(sid, room_for(conversation_id))
+        if not isinstance(conversation_id, str):
+            return _error("chat:leave needs {conversation_id}", 400)
+        await sio.leave_room(sid, room_for(conversation_id))
         return {"ok": True}
 
-    async def send(sid: str, data: Any) -> dict[str, Any]:
+    async def send(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if not await authorised(sid):
             return _error("unauthorized", 401)
         try:
@@ -74,7 +79,7 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
             return _error(error.detail, error.status_code, **error.extra)
         return ack
 
-    async def retry(sid: str, data: Any) -> dict[str, Any]:
+    async def retry(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if not await authorised(sid):
             return _error("unauthorized", 401)
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
@@ -87,7 +92,7 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
         except PairpadError as error:
             return _error(error.detail, error.status_code, **error.extra)
 
-    async def cancel(sid: str, data: Any) -> dict[str, Any]:
+    async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if not await authorised(sid):
             return _error("unauthorized", 401)
         message_id = data.get("message_id") if isinstance(data, dict) else None

@@ -12,8 +12,10 @@ from pydantic import BaseModel, Field
 
 from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.api.deps import ServicesDep
+from pairpad.api.openapi import errors
 
 router = APIRouter(tags=["chat"])
+_UNKNOWN = errors({404: "Unknown conversation"})
 
 
 class ConversationCreate(BaseModel):
@@ -35,7 +37,7 @@ async def create_conversation(body: ConversationCreate, services: ServicesDep) -
     return (await services.ai.conversations.create(body.title)).as_dict()
 
 
-@router.get("/api/conversations/{conversation_id}")
+@router.get("/api/conversations/{conversation_id}", responses=_UNKNOWN)
 async def get_conversation(conversation_id: str, services: ServicesDep) -> dict[str, Any]:
     store = services.ai.conversations
     conversation = await store.get(conversation_id)
@@ -46,14 +48,14 @@ async def get_conversation(conversation_id: str, services: ServicesDep) -> dict[
             "streaming": streaming}
 
 
-@router.patch("/api/conversations/{conversation_id}")
+@router.patch("/api/conversations/{conversation_id}", responses=_UNKNOWN)
 async def rename_conversation(
     conversation_id: str, body: ConversationRename, services: ServicesDep
 ) -> dict[str, Any]:
     return (await services.ai.conversations.rename(conversation_id, body.title.strip())).as_dict()
 
 
-@router.delete("/api/conversations/{conversation_id}", status_code=204)
+@router.delete("/api/conversations/{conversation_id}", status_code=204, responses=_UNKNOWN)
 async def delete_conversation(conversation_id: str, services: ServicesDep) -> Response:
     for generation in list(services.ai.chat.active.values()):
         if generation.conversation_id == conversation_id:
@@ -63,7 +65,7 @@ async def delete_conversation(conversation_id: str, services: ServicesDep) -> Re
     return Response(status_code=204)
 
 
-@router.get("/api/conversations/{conversation_id}/export")
+@router.get("/api/conversations/{conversation_id}/export", responses=_UNKNOWN)
 async def export_conversation(conversation_id: str, services: ServicesDep) -> Response:
     store = services.ai.conversations
     markdown = await store.export_markdown(conversation_id)
@@ -81,7 +83,14 @@ def content_disposition(title: str) -> str:
             f"filename*=UTF-8''{quote(stem + '.md', safe='')}")
 
 
-@router.post("/api/chat/context")
+@router.post(
+    "/api/chat/context",
+    responses=errors({
+        400: "Unknown or malformed model, or a provider setting is wrong",
+        404: "Unknown conversation",
+        503: "The chat model is unavailable (the embedded model cannot start)",
+    }),
+)
 async def preview_context(body: ChatSendRequest, services: ServicesDep) -> dict[str, Any]:
     """What a `chat:send` with this body would include, without sending or storing anything."""
     store = services.ai.conversations

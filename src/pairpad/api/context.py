@@ -10,8 +10,10 @@ from pydantic import BaseModel
 from pairpad.ai.context.repomap import estimate_tokens
 from pairpad.ai.context.service import snippet_json
 from pairpad.api.deps import ServicesDep
+from pairpad.api.openapi import errors
 
 router = APIRouter(prefix="/api/context", tags=["context"])
+_DISABLED = errors({503: "The codebase index is disabled (index.enabled = false)"})
 
 
 class SignalOut(BaseModel):
@@ -35,7 +37,7 @@ class SearchResults(BaseModel):
     results: list[SnippetOut]
 
 
-@router.get("/search")
+@router.get("/search", responses=_DISABLED)
 async def search_context(
     services: ServicesDep,
     q: Annotated[str, Query(min_length=1, max_length=2000)],
@@ -50,12 +52,12 @@ class RepoMapOut(BaseModel):
     tokens: int
 
 
-@router.get("/repomap")
+@router.get("/repomap", responses=_DISABLED)
 async def repo_map(
     services: ServicesDep,
-    files: Annotated[list[str] | None, Query()] = None,
-    symbols: Annotated[list[str] | None, Query()] = None,
+    files: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+    symbols: Annotated[list[str], Query()] = [],  # noqa: B006
     tokens: Annotated[int, Query(ge=64, le=32_000)] = 1024,
 ) -> RepoMapOut:
-    text = await services.context.repo_map(files or [], symbols or [], tokens)
+    text = await services.context.repo_map(files, symbols, tokens)
     return RepoMapOut(text=text, tokens=estimate_tokens(text))

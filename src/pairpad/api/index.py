@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from pairpad.api.deps import ServicesDep
+from pairpad.api.openapi import errors
 
 router = APIRouter(prefix="/api/index", tags=["index"])
 
@@ -51,7 +52,10 @@ class RebuildStarted(BaseModel):
     started: bool
 
 
-@router.post("/rebuild", status_code=202)
+@router.post(
+    "/rebuild", status_code=202,
+    responses=errors({503: "The codebase index is disabled (index.enabled = false)"}),
+)
 async def rebuild_index(services: ServicesDep) -> RebuildStarted:
     await services.context.rebuild()
     return RebuildStarted(started=True)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from pairpad.ai.context.symbols import Location, OutlineItem
 from pairpad.api.deps import ServicesDep
+from pairpad.api.openapi import errors
 from pairpad.errors import TooLarge
+from pairpad.unicode import well_formed
 from pairpad.workspace.paths import normalise
 
 router = APIRouter(prefix="/api/symbols", tags=["symbols"])
+_DISABLED = errors({503: "The codebase index is disabled (index.enabled = false)"})
 
 
 class Outline(BaseModel):
@@ -24,7 +27,13 @@ class Locations(BaseModel):
     results: list[Location]
 
 
-@router.get("/outline")
+@router.get(
+    "/outline",
+    responses=errors({
+        400: "Not a file", 403: "Path outside the workspace", 404: "Not found",
+        413: "Larger than max_file_size", 415: "Binary file",
+    }),
+)
 async def document_outline(services: ServicesDep, path: Annotated[str, Query()]) -> Outline:
     # Through the file service: the same confinement, size (413) and binary (415) rules as
     # opening the file in the editor.
@@ -37,8 +46,19 @@ class OutlineRequest(BaseModel):
     path: str = Field(description="Workspace path; only its name picks the grammar.")
     content: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, data: Any) -> Any:
+        return well_formed(data)  # else a 500 when the path is echoed back
 
-@router.post("/outline")
+
+@router.post(
+    "/outline",
+    responses=errors({
+        400: "Malformed path (too long or too deep)", 403: "Path outside the workspace",
+        413: "Larger than max_file_size",
+    }),
+)
 async def buffer_outline(body: OutlineRequest, services: ServicesDep) -> Outline:
     """Outline of the editor's buffer as it is now (unsaved edits included). Nothing is read
     from disk, so a file renamed or deleted meanwhile is not an error."""
@@ -51,7 +71,7 @@ async def buffer_outline(body: OutlineRequest, services: ServicesDep) -> Outline
     return Outline(path=rel, symbols=await services.context.outline(rel, data))
 
 
-@router.get("/workspace")
+@router.get("/workspace", responses=_DISABLED)
 async def workspace_symbols(
     services: ServicesDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -60,7 +80,7 @@ async def workspace_symbols(
     return Locations(results=await services.context.workspace_symbols(q, limit))
 
 
-@router.get("/definition")
+@router.get("/definition", responses=_DISABLED)
 async def definition(
     services: ServicesDep,
     name: Annotated[str, Query(min_length=1, max_length=200)],
@@ -69,7 +89,7 @@ async def definition(
     return Locations(results=await services.context.definitions(name, path))
 
 
-@router.get("/references")
+@router.get("/references", responses=_DISABLED)
 async def references(
     services: ServicesDep,
     name: Annotated[str, Query(min_length=1, max_length=200)],

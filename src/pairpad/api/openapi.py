@@ -1,0 +1,93 @@
+"""Make the OpenAPI document say what the server really answers (it generates the UI's types).
+
+FastAPI documents a 422 `HTTPValidationError` (`detail` as a list) that Pairpad never sends:
+its handlers answer every error as `{"detail": "…"}` (see `app._install_error_handlers`).
+The local-security middleware also answers 401/403 before any route runs. So, once, on the
+generated document: one `Error` schema for every 4xx/5xx, the middleware's statuses and the
+bearer scheme on every operation, and FastAPI's validation-error schemas removed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict
+
+from pairpad.auth.middleware import PUBLIC_PATHS
+
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+_ERROR_CONTENT = {"application/json": {"schema": ERROR_REF}}
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "options", "head", "trace"})
+# Answered by the middleware or the app's catch-all handler for any operation.
+_ALWAYS: dict[str, str] = {
+    "403": "Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth)",
+    "500": "Unexpected error; the traceback is in the server log",
+}
+_AUTH: dict[str, str] = {
+    "401": "Not authenticated",
+    "429": "Too many wrong tokens from this client: wait (Retry-After) and try again",
+}
+_VALIDATION = "Invalid parameters or body; `detail` names each problem"
+
+
+class ErrorBody(BaseModel):
+    """Every error answer. Some carry more fields (a 409 save has `current_etag`, a 422 has
+    `errors: [{loc, msg}]`), hence extra keys are allowed."""
+
+    model_config = ConfigDict(extra="allow", title="Error")
+    detail: str
+
+
+def errors(statuses: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: the error statuses it answers (the body is `Error`, added to
+    every 4xx/5xx by `describe_errors`)."""
+    return {status: {"description": text} for status, text in statuses.items()}
+
+
+def install_openapi(api: FastAPI) -> None:
+    generate = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            describe_errors(generate())  # generate() caches the document it returns
+        assert api.openapi_schema is not None
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
+def describe_errors(document: dict[str, Any]) -> None:
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas["Error"] = ErrorBody.model_json_schema()
+    components["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The token `pairpad open` prints; browsers use the cookie that "
+            "visiting `/?token=TOKEN` sets (then writes also need the X-XSRF-Token header).",
+        }
+    }
+    document["security"] = [{"bearer": []}]
+    for path, item in document.get("paths", {}).items():
+        public = path in PUBLIC_PATHS
+        for method, operation in item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            responses: dict[str, Any] = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"]["description"] = _VALIDATION
+            if public:
+                operation["security"] = []
+            if "requestBody" in operation:
+                responses.setdefault("400", {"description": "The body is not JSON"})
+            extra = _ALWAYS if public else {**_AUTH, **_ALWAYS}
+            for status, text in extra.items():
+                responses.setdefault(status, {"description": text})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = _ERROR_CONTENT
+            operation["responses"] = dict(sorted(responses.items()))
