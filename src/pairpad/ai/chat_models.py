@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from pairpad.unicode import well_formed
 
 MAX_MESSAGE_CHARS = 100_000
 MAX_CONTEXT_CHARS = 1_000_000  # per item the client sends (file buffer, selection, error)
@@ -34,6 +38,12 @@ class ChatSendRequest(BaseModel):
     exclude: list[str] = Field(default_factory=list, description="Context item ids to leave out")
     max_tokens: int | None = Field(default=None, ge=1, le=32768)
     temperature: float | None = Field(default=None, ge=0, le=2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lone_surrogates(cls, data: Any) -> Any:
+        # Mentions, paths and pasted text end up stored and echoed: refuse what UTF-8 cannot hold.
+        return well_formed(data)
 
     @field_validator("errors")
     @classmethod

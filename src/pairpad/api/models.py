@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
+from pairpad.ai.config import ROLE_NAMES
 from pairpad.ai.providers.base import Provider, ProviderError
 from pairpad.ai.providers.registry import build_provider
 from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
+from pairpad.api.openapi import errors
 from pairpad.errors import NotFound
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 
 
 class RolesUpdate(BaseModel):
-    roles: dict[str, str | None]
+    # The document names the roles; the service still checks them, with its own message.
+    roles: Annotated[dict[str, str | None], WithJsonSchema({
+        "type": "object",
+        "propertyNames": {"enum": list(ROLE_NAMES)},
+        "additionalProperties": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+    })]
 
 
 class ProviderTest(ProviderUpdate):
@@ -75,25 +82,34 @@ async def list_models(
             "problems": services.ai.config.problems}
 
 
-@router.put("/providers/{name}")
+_INVALID = errors({422: "Invalid provider name or config"})
+
+
+@router.put("/providers/{name}", responses=_INVALID)
 async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -> dict[str, Any]:
     await services.ai.config.upsert_provider(name, body)
     return describe_provider(services.ai.registry.specs[name])
 
 
-@router.delete("/providers/{name}", status_code=204)
+@router.delete(
+    "/providers/{name}", status_code=204,
+    responses=errors({404: "No provider of that name was set in the UI"}),
+)
 async def delete_provider(name: str, services: ServicesDep) -> Response:
     await services.ai.config.delete_provider(name)
     return Response(status_code=204)
 
 
-@router.put("/roles")
+@router.put(
+    "/roles",
+    responses=errors({422: "Unknown role, or not 'provider:model' of a known provider"}),
+)
 async def put_roles(body: RolesUpdate, services: ServicesDep) -> dict[str, Any]:
     await services.ai.config.set_roles(body.roles)
     return {"roles": _roles(services), "problems": services.ai.config.problems}
 
 
-@router.post("/test")
+@router.post("/test", responses=_INVALID)
 async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult:
     """Try an unsaved provider config (nothing is stored), bounded by ai.probe_timeout."""
     spec = await services.ai.config.candidate_spec(body.name, body)
@@ -105,7 +121,7 @@ async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult
             await provider.aclose()
 
 
-@router.post("/providers/{name}/test")
+@router.post("/providers/{name}/test", responses=errors({404: "No provider of that name"}))
 async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
     """Try a saved provider (the embedded one included), bounded by ai.probe_timeout."""
     registry = services.ai.registry
