@@ -1,5 +1,9 @@
 """Chat latency with the embedded model: the whole stack vs llama.cpp directly.
 
+Also the first answer after start: a fresh `pairpad open`, a question sent 3 s later (a user
+typing), with the embedded model preloaded in the background (`ai.local.preload`, the default)
+and without (cold start on the first question).
+
 Whole stack = `pairpad open` subprocess, Socket.IO `chat:send` -> `chat:delta`… (context
 assembly, token counting, storage, room broadcast included). Direct = the same messages
 streamed straight from a llama.cpp server started the same way. Runs alternate so machine load
@@ -87,7 +91,35 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+async def first_answer(preload: bool, max_tokens: int, think: float) -> float:
+    """TTFT (s) of the first question to a freshly started server."""
+    root = Path(tempfile.mkdtemp(prefix="pairpad-bench-first-"))
+    (root / "ws").mkdir()
+    server = start_server(root / "ws", root / "data",
+                          env={"PAIRPAD_AI__LOCAL__PRELOAD": str(preload).lower()})
+    try:
+        await asyncio.sleep(think)
+        return (await via_stack(server, QUESTION, max_tokens))[0]
+    finally:
+        server.stop()
+
+
+async def first_answers(rounds: int, max_tokens: int, think: float = 3.0) -> None:
+    cold: list[float] = []
+    warm: list[float] = []
+    for _ in range(rounds):  # alternating, so machine load hits both alike
+        cold.append(await first_answer(False, max_tokens, think))
+        warm.append(await first_answer(True, max_tokens, think))
+    print(f"first answer after start ({rounds} rounds, question sent {think:g}s after start):")
+    print(f"  cold start (preload off): TTFT p50 {statistics.median(cold) * 1000:.0f}ms, "
+          f"max {max(cold) * 1000:.0f}ms")
+    print(f"  preloaded (default):      TTFT p50 {statistics.median(warm) * 1000:.0f}ms, "
+          f"max {max(warm) * 1000:.0f}ms")
+    print(f"  ratio cold / preloaded: x{statistics.median(cold) / statistics.median(warm):.1f}")
+
+
 async def main(runs: int, max_tokens: int) -> None:
+    await first_answers(3, max_tokens)
     root = Path(tempfile.mkdtemp(prefix="pairpad-bench-"))
     (root / "ws").mkdir()
     server = start_server(root / "ws", root / "data")

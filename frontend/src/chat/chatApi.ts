@@ -68,7 +68,7 @@ export interface ChatRequest {
   conversation_id?: string | null;
   text: string;
   model?: string | null;
-  active_file?: { path: string; content?: string; language?: string } | null;
+  active_file?: { path: string; content?: string; language?: string; cursor_line?: number } | null;
   selection?: { path: string; text: string; start_line: number; end_line: number } | null;
   mentions?: string[];
   errors?: string[];

@@ -3,7 +3,7 @@
 import { create } from "zustand";
 import { errorMessage } from "../api/http";
 import { getSocket, useConnection } from "../api/socket";
-import { getActiveFile, getSelection } from "../editor/editorApi";
+import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
 import { chatApi, type ChatRequest, type ContextPreview, type ContextReport, type Conversation, type Usage } from "./chatApi";
 
 export interface UiMessage {
@@ -166,7 +166,9 @@ export function buildRequest(text: string): ChatRequest {
     conversation_id: s.currentId,
     text,
     // Unsaved edits are sent; otherwise the server reads the file itself.
-    active_file: file ? { path: file.path, language: file.language, ...(file.dirty ? { content: file.content } : {}) } : null,
+    active_file: file
+      ? { path: file.path, language: file.language, cursor_line: getCursorLine() ?? undefined, ...(file.dirty ? { content: file.content } : {}) }
+      : null,
     selection: selection ? { path: selection.path, text: selection.text, start_line: selection.startLine, end_line: selection.endLine } : null,
     mentions: s.mentions.filter((m) => text.includes(`@${m}`)),
     errors: s.errors,

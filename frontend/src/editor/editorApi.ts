@@ -30,6 +30,11 @@ export function getActiveFile(): ActiveFile | null {
   return { path: tab.path, language: model.getLanguageId(), content: model.getValue(), dirty: buffer.dirty };
 }
 
+/** The cursor's line (1-based) in the active editor, or null when no editor has one. */
+export function getCursorLine(): number | null {
+  return getActiveCodeEditor()?.getPosition()?.lineNumber ?? null;
+}
+
 /** The selection of the focused editor, or null when nothing is selected. */
 export function getSelection(): EditorSelection | null {
   const editor = getActiveCodeEditor();

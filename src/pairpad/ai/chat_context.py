@@ -122,7 +122,8 @@ class RequestSource:
                     return items
             items.append(ContextItem(f"file:{active.path}", "file", content, 70,
                                      path=active.path, language=language, title="Active file",
-                                     meta={"why": "the open file"}))
+                                     meta={"why": "the open file",
+                                           **_focus(active.cursor_line, request)}))
         return items
 
 
@@ -176,6 +177,17 @@ class MentionSource:
                                      title=f"In @{path or '.'}",
                                      meta={"why": f"in @{path or '.'}/"}))
         return items
+
+
+def _focus(cursor_line: int | None, request: ChatSendRequest) -> dict[str, int]:
+    """The line a cut of the active file centres on: the selection in it, else the cursor."""
+    sel = request.selection
+    active = request.active_file
+    if sel is not None and sel.start_line and active is not None and sel.path in (
+            None, active.path):
+        end = sel.end_line or sel.start_line
+        return {"focus_line": (sel.start_line + end) // 2}
+    return {"focus_line": cursor_line} if cursor_line else {}
 
 
 def _missing(item_id: str, kind: str, path: str, error: PairpadError) -> ContextItem:

@@ -17,6 +17,9 @@ class ActiveFile(BaseModel):
     # The editor buffer when it has unsaved changes; otherwise read from disk.
     content: str | None = Field(default=None, max_length=MAX_CONTEXT_CHARS)
     language: str | None = None
+    # Where the user is: when the whole file does not fit the model's window, the lines
+    # around it are sent instead of the file's beginning.
+    cursor_line: int | None = Field(default=None, ge=1)
 
 
 class Selection(BaseModel):

@@ -12,10 +12,11 @@ from pydantic import BaseModel, Field, WithJsonSchema
 from pairpad.ai.config import ROLE_NAMES
 from pairpad.ai.providers.base import Provider, ProviderError
 from pairpad.ai.providers.registry import build_provider
+from pairpad.ai.roles import EMBED_OFF, embed_target
 from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
-from pairpad.errors import NotFound
+from pairpad.errors import NotFound, Unavailable
 
 router = APIRouter(prefix="/api/models", tags=["models"])
 
@@ -60,8 +61,18 @@ async def _try(provider: Provider, name: str, limit: float) -> TestResult:
 
 
 def _roles(services: ServicesDep) -> dict[str, Any]:
-    return {role: {"provider": ref.provider, "model": ref.model, "ref": str(ref)}
-            for role, ref in services.ai.registry.roles.items()}
+    roles: dict[str, Any] = {}
+    target = embed_target(services.ai.registry)
+    for role, ref in services.ai.registry.roles.items():
+        if role == "embed" and target is None:
+            # Left at the embedded chat model, which cannot embed: the role is off (the index
+            # status says the same), not "local:smollm2".
+            roles[role] = {"provider": None, "model": None, "ref": None, "off": True,
+                           "detail": EMBED_OFF}
+            continue
+        roles[role] = {"provider": ref.provider, "model": ref.model, "ref": str(ref),
+                       "off": False}
+    return roles
 
 
 @router.get("")
@@ -75,6 +86,7 @@ async def list_models(
         for status in await registry.status(services.settings.ai.probe_timeout):
             providers[status.name].update(
                 reachable=status.reachable, detail=status.detail, latency_ms=status.latency_ms,
+                state=status.state,
                 models=[{"id": m.id, "context_window": m.context_window,
                          "supports_fim": m.supports_fim} for m in status.models],
             )
@@ -130,3 +142,16 @@ async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
     provider = registry.get(name)
     async with registry.using(provider):
         return await _try(provider, name, services.settings.ai.probe_timeout)
+
+
+@router.post(
+    "/local/restart", responses=errors({503: "The embedded model cannot start (see detail)"})
+)
+async def restart_local(services: ServicesDep) -> dict[str, Any]:
+    """Restart the embedded model's server now, forgetting earlier crashes (after a fix)."""
+    server = services.ai.local_server
+    try:
+        await server.restart()
+    except ProviderError as error:
+        raise Unavailable(error.detail, setting=error.setting) from error
+    return {"state": server.state, "detail": server.failure_detail()}
