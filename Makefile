@@ -10,7 +10,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 DEMO := .demo-workspace
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all setup run test lint typecheck pytest vitest bench clean system-deps lock
+.PHONY: all setup run test lint eslint typecheck pytest vitest bench clean system-deps lock
 
 all: setup
 
@@ -78,6 +78,11 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy
 
+# The front end's lint: typescript-eslint's type-checked rules and React's hooks rules,
+# no warning allowed (frontend/eslint.config.js).
+eslint: $(FRONTEND_DEPS)
+	cd frontend && npm run lint
+
 vitest: $(FRONTEND_DEPS)
 	cd frontend && npm test
 
@@ -89,7 +94,7 @@ pytest: setup system-deps
 	$(VENV)/bin/pytest --ignore=tests/e2e
 	$(VENV)/bin/pytest tests/e2e --reruns 1 --reruns-delay 2
 
-test: setup system-deps lint typecheck vitest pytest
+test: setup system-deps lint typecheck eslint vitest pytest
 
 bench: setup system-deps
 	for script in bench/*.py; do case $$script in bench/_*) continue;; esac; \

@@ -30,9 +30,11 @@ export function readCookie(name: string, cookieString: string = globalThis.docum
 export function detailToText(detail: unknown, fallback: string): string {
   if (typeof detail === "string") return detail;
   if (Array.isArray(detail)) {
-    const parts = detail.map((d) => {
+    const items: unknown[] = detail;
+    const parts = items.map((d) => {
       if (d && typeof d === "object" && "msg" in d) {
-        const loc = "loc" in d && Array.isArray(d.loc) ? d.loc.filter((l: unknown) => l !== "body").join(".") : "";
+        const path: unknown[] = "loc" in d && Array.isArray(d.loc) ? d.loc : [];
+        const loc = path.filter((l) => l !== "body").join(".");
         return loc ? `${loc}: ${String(d.msg)}` : String(d.msg);
       }
       return JSON.stringify(d);
@@ -103,7 +105,7 @@ export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => str
     }
     if (!response.ok) {
       if (response.status === 401) onUnauthorized?.();
-      const raw = body && typeof body === "object" && "detail" in body ? (body as { detail: unknown }).detail : undefined;
+      const raw = body && typeof body === "object" && "detail" in body ? body.detail : undefined;
       const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
       throw new ApiError(response.status, detailToText(raw, typeof body === "string" && body ? body : fallback), body);
     }

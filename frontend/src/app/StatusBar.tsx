@@ -42,7 +42,7 @@ const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
   unauthorized: "Signed out — new token",
 };
 
-export function languageName(id: string): string {
+function languageName(id: string): string {
   return LANGUAGE_NAMES[id] ?? id.charAt(0).toUpperCase() + id.slice(1);
 }
 

@@ -1,7 +1,7 @@
 // The workbench's own commands. Features add theirs with registerCommand as well.
 import { closeActiveTab, saveActive, saveAll } from "../editor/actions";
 import { getActiveCodeEditor } from "../editor/editorRegistry";
-import { startCreate } from "../explorer/Explorer";
+import { startCreate } from "../explorer/explorerStore";
 import { refreshAll } from "../explorer/fileOps";
 import { registerCommand } from "../palette/commands";
 import { currentSettings, updateSettings } from "../settings/settings";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContextReport } from "./chatApi";
-import { chipLabel, chipWhy } from "./ContextChips";
+import { chipLabel, chipWhy } from "./chipText";
 
 const snippet = (start: number, end: number): ContextReport => ({
   id: `codebase:shop/orders.py:${start}-${end}`, kind: "codebase", path: "shop/orders.py",

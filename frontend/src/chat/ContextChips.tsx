@@ -2,33 +2,7 @@
 // Each chip: kind, path:start-end, the reason (retrieval signals for @codebase snippets), tokens.
 // × leaves an item out of the next message; clicking an excluded item brings it back.
 import type { ContextPreview, ContextReport } from "./chatApi";
-
-export function chipLabel(item: ContextReport): string {
-  if (item.kind === "selection" && !item.path) return item.title ?? "Selection";
-  if (item.kind === "error") return item.title ?? "Error";
-  if (item.kind === "folder") return `${item.path ?? "."}/`;
-  if (item.kind === "repomap") return "repo map";
-  const base = item.path ?? item.title ?? item.kind;
-  const start = item.meta?.start_line;
-  if (typeof start === "number") {
-    const end = item.meta?.end_line;
-    return typeof end === "number" && end !== start ? `${base}:${start}-${end}` : `${base}:${start}`;
-  }
-  return base;
-}
-
-/** Why it is in the prompt, in a few words (signals for retrieved snippets). */
-export function chipWhy(item: ContextReport): string {
-  const why = item.meta?.why;
-  const score = item.meta?.score;
-  const parts = [typeof why === "string" ? why : ""];
-  if (typeof score === "number") parts.push(`score ${score.toFixed(2)}`);
-  return parts.filter(Boolean).join(" · ");
-}
-
-export function historyLabel(count: number): string {
-  return count === 1 ? "1 message" : `${count} messages`;
-}
+import { chipLabel, chipWhy, historyLabel } from "./chipText";
 
 function tooltip(item: ContextReport, removed: boolean): string {
   const lines = [`${item.kind}: ${chipLabel(item)}`];

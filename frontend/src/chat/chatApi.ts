@@ -34,7 +34,7 @@ export interface Usage {
 export interface ChatMessage {
   id: string;
   conversation_id: string;
-  role: "user" | "assistant" | string;
+  role: "user" | "assistant" | (string & {});
   content: string;
   model: string | null;
   finish_reason: string | null;

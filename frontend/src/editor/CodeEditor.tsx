@@ -1,24 +1,15 @@
 // One Monaco editor per group; switching tabs swaps models and restores each view state.
 import { useEffect, useRef } from "react";
-import type { Settings } from "../api/types";
-import { useSettings } from "../settings/settings";
+import { currentSettings, useSettings } from "../settings/settings";
 import { useStatus } from "../stores/status";
 import { useTabs } from "../stores/tabs";
 import { revealPosition } from "./actions";
 import { getModel, useBuffers } from "./buffers";
 import { registerGroupEditor, takeReveal } from "./editorRegistry";
+import { editorOptions } from "./editorOptions";
 import { monaco } from "./monacoSetup";
 
 const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
-
-export function editorOptions(s: Settings): monaco.editor.IEditorOptions & monaco.editor.IGlobalEditorOptions {
-  return {
-    fontSize: s["editor.fontSize"],
-    tabSize: s["editor.tabSize"],
-    wordWrap: s["editor.wordWrap"] ? "on" : "off",
-    minimap: { enabled: s["editor.minimap"] },
-  };
-}
 
 export function CodeEditor({ groupId, path }: { groupId: string; path: string }) {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -38,7 +29,7 @@ export function CodeEditor({ groupId, path }: { groupId: string; path: string })
       padding: { top: 4 },
       scrollbar: { verticalScrollbarSize: 12, horizontalScrollbarSize: 12 },
       ariaLabel: "Editor",
-      ...editorOptions(settings),
+      ...editorOptions(currentSettings()),
     });
     editorRef.current = editor;
     const unregister = registerGroupEditor(groupId, editor);

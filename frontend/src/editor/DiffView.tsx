@@ -1,7 +1,7 @@
 // Monaco's diff editor over two existing models (the caller owns and disposes them).
 import { useEffect, useRef } from "react";
-import { useSettings } from "../settings/settings";
-import { editorOptions } from "./CodeEditor";
+import { currentSettings, useSettings } from "../settings/settings";
+import { editorOptions } from "./editorOptions";
 import { monaco } from "./monacoSetup";
 import { trackDiffEditor } from "./diffRegistry";
 
@@ -9,10 +9,9 @@ interface DiffViewProps {
   original: monaco.editor.ITextModel;
   modified: monaco.editor.ITextModel;
   modifiedEditable?: boolean;
-  onReady?: (editor: monaco.editor.IStandaloneDiffEditor) => void;
 }
 
-export function DiffView({ original, modified, modifiedEditable = true, onReady }: DiffViewProps) {
+export function DiffView({ original, modified, modifiedEditable = true }: DiffViewProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
   const settings = useSettings();
@@ -25,12 +24,11 @@ export function DiffView({ original, modified, modifiedEditable = true, onReady 
       originalEditable: false,
       readOnly: !modifiedEditable,
       ignoreTrimWhitespace: false,
-      ...editorOptions(settings),
+      ...editorOptions(currentSettings()),
     });
     editor.setModel({ original, modified });
     editorRef.current = editor;
     const untrack = trackDiffEditor(editor);
-    onReady?.(editor);
     return () => {
       untrack();
       editor.setModel(null);

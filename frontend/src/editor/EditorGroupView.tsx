@@ -35,9 +35,10 @@ export function EditorGroupView({ group }: { group: EditorGroup }) {
 
 function FileView({ groupId, path }: { groupId: string; path: string }) {
   const buffer = useBuffers((s) => s.buffers[path]);
+  const missing = buffer === undefined;
   useEffect(() => {
     void ensureBuffer(path);
-  }, [path, buffer === undefined]);
+  }, [path, missing]);
   return (
     <>
       {buffer?.conflict && <ConflictBar buffer={buffer} />}

@@ -11,7 +11,7 @@ import { getGroupEditor } from "./editorRegistry";
 import { useProposals } from "./actions";
 import { GearIcon } from "../app/icons";
 
-export function tabTitle(tab: Tab, proposalPath?: string): string {
+function tabTitle(tab: Tab, proposalPath?: string): string {
   switch (tab.kind) {
     case "settings":
       return "Settings";
@@ -25,7 +25,7 @@ export function tabTitle(tab: Tab, proposalPath?: string): string {
 }
 
 /** Directory hints for tabs whose names collide within a group. */
-export function tabDescriptions(tabs: Tab[]): Map<string, string> {
+function tabDescriptions(tabs: Tab[]): Map<string, string> {
   const byName = new Map<string, Tab[]>();
   for (const t of tabs) {
     if (t.kind !== "file") continue;

@@ -9,27 +9,13 @@ import { openFile } from "../editor/actions";
 import { useBuffers } from "../editor/buffers";
 import { ChevronDown, ChevronRight, CollapseIcon, NewFileIcon, NewFolderIcon, RefreshIcon } from "../app/icons";
 import { dirname, isSameOrDescendant } from "../util/paths";
-import { useExplorer } from "./explorerStore";
+import { startCreate, useExplorer } from "./explorerStore";
 import { ContextMenu } from "./ContextMenu";
 import { FileIcon, FolderIcon } from "./fileIcons";
 import { createEntry, deleteEntry, moveInto, refreshAll, renameEntry, treeKey } from "./fileOps";
 
 const DRAG_TYPE = "application/x-pairpad-path";
 let draggedPath: string | null = null;
-
-/** The folder a new entry goes into, given the current selection. */
-export function targetDirForSelection(selected: string | null, selectedIsDir: boolean): string {
-  if (!selected) return "";
-  return selectedIsDir ? selected : dirname(selected);
-}
-
-export function startCreate(mode: "newFile" | "newFolder"): void {
-  const { selected, expand, startEdit } = useExplorer.getState();
-  const selectedIsDir = !!selected && document.querySelector(`[data-path="${CSS.escape(selected)}"]`)?.getAttribute("data-type") === "dir";
-  const dir = targetDirForSelection(selected, selectedIsDir);
-  if (dir) expand(dir);
-  startEdit({ mode, dir });
-}
 
 export function Explorer() {
   const workspace = useQuery({ queryKey: ["workspace"], queryFn: workspaceApi.info, staleTime: 60_000 });

@@ -1,6 +1,6 @@
 // Explorer UI state: which folders are expanded, the selected row, inline create/rename.
 import { create } from "zustand";
-import { rebasePath, isSameOrDescendant } from "../util/paths";
+import { dirname, rebasePath, isSameOrDescendant } from "../util/paths";
 
 export type EditMode = "newFile" | "newFolder" | "rename";
 
@@ -77,3 +77,17 @@ export const useExplorer = create<ExplorerState>((set) => ({
       selected: s.selected && isSameOrDescendant(s.selected, path) ? null : s.selected,
     })),
 }));
+
+/** The folder a new entry goes into, given the current selection. */
+function targetDirForSelection(selected: string | null, selectedIsDir: boolean): string {
+  if (!selected) return "";
+  return selectedIsDir ? selected : dirname(selected);
+}
+
+export function startCreate(mode: "newFile" | "newFolder"): void {
+  const { selected, expand, startEdit } = useExplorer.getState();
+  const selectedIsDir = !!selected && document.querySelector(`[data-path="${CSS.escape(selected)}"]`)?.getAttribute("data-type") === "dir";
+  const dir = targetDirForSelection(selected, selectedIsDir);
+  if (dir) expand(dir);
+  startEdit({ mode, dir });
+}

@@ -56,7 +56,7 @@ const BY_NAME: Record<string, Badge> = {
   license: { label: "©", color: "#c7a13a" },
 };
 
-export function badgeFor(path: string): Badge {
+function badgeFor(path: string): Badge {
   const name = basename(path).toLowerCase();
   return BY_NAME[name] ?? BY_EXT[extname(path)] ?? { label: "", color: "#8a8f98" };
 }

@@ -120,7 +120,7 @@ async function removeAndClose(path: string, unsaved: string[]): Promise<void> {
   const gone = new Set([...loaded, ...openFilePaths(useTabs.getState()), ...unsaved].filter((p) => isSameOrDescendant(p, path)));
   for (const p of gone) closeFileTabs(p);
   const hotExit = getHotExit();
-  await Promise.all([...gone].map((p) => hotExit?.discard(p)));
+  if (hotExit) await Promise.all([...gone].map((p) => hotExit.discard(p)));
   useExplorer.getState().removed(path);
   await refreshDir(dirname(path));
 }

@@ -40,10 +40,10 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
   const listRef = useRef<HTMLUListElement>(null);
   const previousFocus = useRef<Element | null>(document.activeElement);
   const close = useLayout((s) => s.closeQuickInput);
-  const commandsVersion = useCommandRegistry((s) => s.commands);
+  const registered = useCommandRegistry((s) => s.commands);
 
   const isCommands = value.startsWith(">");
-  const gotoLine = /^:(\d+)(?::(\d+))?$/.exec(value.trim());
+  const gotoLine = useMemo(() => /^:(\d+)(?::(\d+))?$/.exec(value.trim()), [value]);
   const fileQuery = isCommands || gotoLine ? "" : value.trim();
 
   useEffect(() => {
@@ -81,7 +81,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
 
   const items: Item[] = useMemo(() => {
     if (isCommands) {
-      return fuzzyFilter(value.slice(1), getCommands(), commandLabel).map(({ item, match }) => commandItem(item, match.indices));
+      return fuzzyFilter(value.slice(1), getCommands(registered), commandLabel).map(({ item, match }) => commandItem(item, match.indices));
     }
     if (gotoLine) {
       const line = Number(gotoLine[1]);
@@ -113,7 +113,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
         run: () => openFile(path),
       };
     });
-  }, [value, fileResults, commandsVersion]);
+  }, [value, isCommands, gotoLine, fileQuery, fileResults, registered]);
 
   useEffect(() => setSelected(0), [items.length, value]);
   useEffect(() => {

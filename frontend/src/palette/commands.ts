@@ -34,8 +34,8 @@ export function registerCommand(command: Command): () => void {
     });
 }
 
-export function getCommands(): Command[] {
-  return Object.values(useCommandRegistry.getState().commands)
+export function getCommands(commands: Record<string, Command> = useCommandRegistry.getState().commands): Command[] {
+  return Object.values(commands)
     .filter((c) => !c.when || c.when())
     .sort((a, b) => commandLabel(a).localeCompare(commandLabel(b)));
 }

@@ -8,8 +8,8 @@ export function pushRecent(list: string[], path: string, max = MAX): string[] {
 
 export function loadRecent(): string[] {
   try {
-    const value = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? "[]");
-    return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+    const value: unknown = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? "[]");
+    return Array.isArray(value) ? (value as unknown[]).filter((v): v is string => typeof v === "string") : [];
   } catch {
     return [];
   }

@@ -1,6 +1,6 @@
 // The settings editor: each change is applied at once and persisted through PUT /api/settings.
 import { useEffect, useState } from "react";
-import type { Settings, ThemeSetting } from "../api/types";
+import type { ThemeSetting } from "../api/types";
 import { ModelsSettings } from "./models/ModelsSettings";
 import { showSettingsSection, useSettingsSection, type SettingsSection } from "./section";
 import { updateSettings, useSettings } from "./settings";
@@ -86,7 +86,7 @@ function EditorSettings() {
               type="checkbox"
               id={`setting-${spec.key}`}
               checked={settings[spec.key]}
-              onChange={(e) => void updateSettings({ [spec.key]: e.target.checked } as Partial<Settings>)}
+              onChange={(e) => void updateSettings({ [spec.key]: e.target.checked })}
             />
             <span className="setting-desc" style={{ margin: 0 }}>
               {spec.description}
@@ -113,7 +113,7 @@ function NumberSetting({ spec, value }: { spec: NumberSpec; value: number }) {
   const parsed = Number(text);
   const valid = text.trim() !== "" && Number.isInteger(parsed) && parsed >= spec.min && parsed <= spec.max;
   const commit = () => {
-    if (valid && parsed !== value) void updateSettings({ [spec.key]: parsed } as Partial<Settings>);
+    if (valid && parsed !== value) void updateSettings({ [spec.key]: parsed });
   };
   const id = `setting-${spec.key}`;
   return (
@@ -137,7 +137,7 @@ function NumberSetting({ spec, value }: { spec: NumberSpec; value: number }) {
           const n = Number(e.target.value);
           // Apply live as the user steps through values; typing "1" on the way to "16" waits.
           if (Number.isInteger(n) && n >= spec.min && n <= spec.max && e.target.value.length >= String(spec.min).length) {
-            void updateSettings({ [spec.key]: n } as Partial<Settings>);
+            void updateSettings({ [spec.key]: n });
           }
         }}
         onBlur={commit}

@@ -27,9 +27,11 @@ interface LayoutState {
 
 const STORAGE_KEY = "pairpad.layout";
 
-function loadPersisted(): Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView">> {
+type Persisted = Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView">>;
+
+function loadPersisted(): Persisted {
   try {
-    return JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? "{}");
+    return JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? "{}") as Persisted;
   } catch {
     return {};
   }

@@ -19,7 +19,7 @@ export function registerSymbolProviders(): void {
       const path = pathOfUri(model.uri);
       if (!path) return [];
       const outline = await symbolsApi.outline(path, model.getValue());
-      return outline.symbols.map(toDocumentSymbol) as unknown as monaco.languages.DocumentSymbol[];
+      return outline.symbols.map(toDocumentSymbol);
     },
   });
   monaco.languages.registerDefinitionProvider("*", {

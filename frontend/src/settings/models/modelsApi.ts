@@ -30,7 +30,7 @@ export interface ProviderInfo {
   configured_models?: string[];
   reachable?: boolean;
   /** Absent on servers that predate it: fall back to `reachable`. */
-  state?: ProviderState | string;
+  state?: ProviderState | (string & {});
   detail?: string;
   latency_ms?: number | null;
   models?: ModelInfo[];
