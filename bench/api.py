@@ -91,7 +91,11 @@ def _wait_accepting(url: str) -> None:
 
 def start_pairpad(workspace: Path, data_dir: Path, log: Path) -> Server:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
-    env |= {"PAIRPAD_DATA_DIR": str(data_dir), "PAIRPAD_INDEX__ENABLED": "false"}
+    env |= {
+        "PAIRPAD_DATA_DIR": str(data_dir),
+        "PAIRPAD_INDEX__ENABLED": "false",  # no background indexing during the runs
+        "PAIRPAD_AI__LOCAL__PRELOAD": "false",  # nor a model server loading beside them
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "pairpad", "open", str(workspace), "--no-browser", "--port", "0"],
         stdout=subprocess.PIPE, stderr=log.open("w"), text=True, env=env,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import json
 import os
 import socket
@@ -103,6 +104,10 @@ async def _announce_when_started(
         if server.should_exit:
             return
         await asyncio.sleep(0.02)
+    # Everything built at start-up (modules, models, routes) lives as long as the server:
+    # moved out of the collector's view, it is not traversed again by every collection
+    # the request traffic triggers.
+    gc.freeze()
     settings = app.settings
     write_runtime_file(settings.runtime_dir, url, app.token, settings.workspace)
     announce(f"Pairpad is running at {url}")

@@ -1,35 +1,116 @@
 """Structured logs (structlog): JSON when not a TTY, a request id on every line.
 
-A log call on the event loop only captures its fields and puts the record on a queue; a
-thread renders it (timestamps, JSON, tracebacks) and writes it, so a busy server does not
-spend its loop formatting access-log lines or waiting on a slow stderr.
+A log call on the event loop only captures its fields and queues the record; a thread
+renders them (timestamps, JSON, tracebacks) and writes them in batches, so a busy server
+does not spend its loop formatting access-log lines or waiting on a slow stderr.
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
 import logging
-import logging.handlers
-import queue
 import sys
+import threading
+import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO, cast
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 _CONTEXT = "_pairpad_context"
-_listener: logging.handlers.QueueListener | None = None
+_writer: _LogWriter | None = None
 
 
-class _DeferredQueueHandler(logging.handlers.QueueHandler):
-    """Queues the record as it is: the formatter runs in the listener thread. What only the
+class _LogWriter:
+    """The log thread: every `interval` it renders what was queued and writes it in one go.
+
+    It wakes on a timer rather than per record: waking a thread for each line (a futex and
+    a GIL hand-off per request) cost more than rendering the line. Queueing is a deque
+    append, safe from any thread.
+    """
+
+    def __init__(self, handler: logging.Handler, renderer: Processor, interval: float = 0.05):
+        self.handler = handler
+        self.renderer = renderer
+        self.interval = interval
+        self.pending: collections.deque[logging.LogRecord | _AccessLine] = collections.deque()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pairpad-log", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.flush()
+        self.flush()
+
+    def flush(self) -> None:
+        out: list[str] = []
+        while self.pending:
+            item = self.pending.popleft()
+            try:
+                out.append(self._render(item))
+            except Exception:  # a line that cannot be rendered must not stop the others
+                out.append(f"unrenderable log line: {item!r}")
+        if out:
+            stream = cast(logging.StreamHandler[TextIO], self.handler).stream
+            stream.write("\n".join(out) + "\n")
+            stream.flush()
+
+    def _render(self, item: logging.LogRecord | _AccessLine) -> str:
+        if isinstance(item, _AccessLine):
+            return str(self.renderer(None, "info", item.event()))
+        return self.handler.format(item)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+class _AccessLine:
+    """An access-log line as captured on the event loop: no LogRecord, no formatting yet."""
+
+    __slots__ = ("context", "created", "fields")
+
+    def __init__(self, fields: dict[str, Any], context: dict[str, Any]) -> None:
+        self.created = time.time()
+        self.fields = fields
+        self.context = context
+
+    def event(self) -> dict[str, Any]:
+        moment = datetime.fromtimestamp(self.created, UTC).isoformat().replace("+00:00", "Z")
+        return {
+            **self.fields, "event": "request", **self.context,
+            "level": "info", "logger": "pairpad.http", "timestamp": moment,
+        }  # fmt: skip
+
+
+class _QueueingHandler(logging.Handler):
+    """Queues the record as it is: the formatter runs in the log thread. What only the
     calling thread knows (the request id in its contextvars) is captured here."""
 
-    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+    def __init__(self, writer: _LogWriter) -> None:
+        super().__init__()
+        self.writer = writer
+
+    def emit(self, record: logging.LogRecord) -> None:
         if not hasattr(record, "_logger"):  # a stdlib (foreign) record, e.g. uvicorn's
             record.__dict__[_CONTEXT] = structlog.contextvars.get_contextvars()
-        return record
+        self.writer.pending.append(record)
+
+
+_fallback_access_log = structlog.get_logger("pairpad.http")
+
+
+def log_access(**fields: Any) -> None:
+    """The per-request line. Once configured it skips structlog and stdlib logging on the
+    event loop: the fields and the request id are queued, the log thread renders them."""
+    writer = _writer
+    if writer is None:
+        _fallback_access_log.info("request", **fields)
+    elif logging.getLogger().isEnabledFor(logging.INFO):
+        writer.pending.append(_AccessLine(fields, structlog.contextvars.get_contextvars()))
 
 
 def _current_exc_info(_logger: WrappedLogger, _name: str, event: EventDict) -> EventDict:
@@ -55,7 +136,7 @@ def _record_time(_logger: WrappedLogger, _name: str, event: EventDict) -> EventD
 
 
 def configure_logging(level: str = "info", json_logs: bool | None = None) -> None:
-    global _listener
+    global _writer
     if json_logs is None:
         json_logs = not sys.stderr.isatty()
     renderer: Processor = (
@@ -89,11 +170,9 @@ def configure_logging(level: str = "info", json_logs: bool | None = None) -> Non
         )
     )
     stop_logging()
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    _listener = logging.handlers.QueueListener(records, handler)
-    _listener.start()
+    _writer = _LogWriter(handler, renderer)
     root = logging.getLogger()
-    root.handlers[:] = [_DeferredQueueHandler(records)]
+    root.handlers[:] = [_QueueingHandler(_writer)]
     root.setLevel(level.upper())
     # uvicorn's own access log would duplicate ours, without the request id.
     logging.getLogger("uvicorn.access").disabled = True
@@ -104,10 +183,10 @@ def configure_logging(level: str = "info", json_logs: bool | None = None) -> Non
 
 def stop_logging() -> None:
     """Write out what is queued and stop the log thread (at exit, or before reconfiguring)."""
-    global _listener
-    if _listener is not None:
-        _listener.stop()
-        _listener = None
+    global _writer
+    if _writer is not None:
+        _writer.stop()
+        _writer = None
 
 
 atexit.register(stop_logging)

@@ -9,14 +9,14 @@ import time
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-log = structlog.get_logger("pairpad.http")
+from pairpad.telemetry.logging import log_access
 
 
 class RequestIdMiddleware:
     """Binds `request_id` into the log context and echoes it as `X-Request-ID`.
 
     Ids are a per-process random prefix and a counter: unique, and far cheaper per request
-    than uuid4. The log line is rendered and written by the log thread (telemetry.logging).
+    than uuid4. The access line is rendered and written by the log thread (telemetry.logging).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -44,8 +44,7 @@ class RequestIdMiddleware:
             try:
                 await self.app(scope, receive, send_with_id)
             finally:
-                log.info(
-                    "request",
+                log_access(
                     method=scope.get("method"),
                     path=scope["path"],
                     status=status,
