@@ -58,11 +58,6 @@ system-deps:
 	  echo "Installing Debian's wrk for the benchmarks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	fi
-	@# Debian's wrk generates the load of bench/api.py from outside the server's process.
-	@if ! command -v wrk >/dev/null; then \
-	  echo "Installing Debian's wrk for the benchmarks"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
-	fi
 
 $(DEMO): demo
 	rm -rf $(DEMO) && cp -r demo $(DEMO)
