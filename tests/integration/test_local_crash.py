@@ -152,6 +152,7 @@ async def test_api_models_reports_the_crash(app: PairpadApp) -> None:
         (entry,) = [p for p in body["providers"] if p["name"] == "local"]
         assert entry["reachable"] is False and entry["state"] == "crashed"
         assert "SIGILL" in entry["detail"]
+        assert [m["id"] for m in entry["models"]] == ["smollm2-135m-instruct"]
         restarted = await http.post("/api/models/local/restart")
         assert restarted.status_code == 200 and restarted.json()["state"] == "ready"
         (entry,) = [p for p in (await http.get("/api/models")).json()["providers"]

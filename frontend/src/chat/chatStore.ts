@@ -5,6 +5,7 @@ import { errorMessage } from "../api/http";
 import { getSocket, useConnection } from "../api/socket";
 import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
 import { chatApi, type ChatRequest, type ContextPreview, type ContextReport, type Conversation, type Usage } from "./chatApi";
+import { refreshModels } from "../settings/models/modelsApi";
 
 export interface UiMessage {
   id: string;
@@ -103,6 +104,9 @@ export function installChatSocket(): void {
   socket.on("chat:error", (d: { message_id: string; detail: string }) => {
     patchMessage(d.message_id, (m) => ({ ...m, streaming: false, error: d.detail }));
     if (get().streamingId === d.message_id) set({ streamingId: null });
+    // A failed answer often means a provider changed state (the embedded model crashed):
+    // the status bar and the model settings show it now, not at their next poll.
+    void refreshModels();
   });
   // After a reconnect the server no longer has us in the room: join again.
   let generation = useConnection.getState().generation;

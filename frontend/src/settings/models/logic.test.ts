@@ -64,6 +64,15 @@ describe("role choices", () => {
     };
     expect(modelOptions(data)).toEqual(["local:smollm2", "lab:qwen:7b", "lab:extra"]);
   });
+
+  it("keep a role's current model when its provider lists nothing (unreachable)", () => {
+    const data: ModelsResponse = {
+      roles: { chat: { provider: "down", model: "big", ref: "down:big", off: false } },
+      problems: [],
+      providers: [provider({ name: "down", reachable: false, state: "unreachable", models: [] })],
+    };
+    expect(modelOptions(data)).toEqual(["down:big"]);
+  });
 });
 
 describe("provider status", () => {

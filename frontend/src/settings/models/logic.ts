@@ -102,6 +102,8 @@ export function modelOptions(data: ModelsResponse | undefined): string[] {
     for (const m of p.models ?? []) out.push(`${p.name}:${m.id}`);
     for (const m of p.configured_models ?? []) out.push(`${p.name}:${m}`);
   }
+  // A role's current model stays a choice even while its provider is unreachable.
+  for (const r of Object.values(data?.roles ?? {})) if (r.ref) out.push(r.ref);
   return [...new Set(out)];
 }
 

@@ -96,7 +96,10 @@ export function useModels() {
     queryKey: MODELS_KEY,
     queryFn: () => modelsApi.get(true),
     staleTime: 30_000,
-    refetchInterval: 60_000,
+    // A model loading (the embedded one starts in the background) is asked again soon, so
+    // "starting" does not linger on the status bar after it is ready.
+    refetchInterval: (query) =>
+      query.state.data?.providers.some((p) => p.state === "starting") ? 2_000 : 60_000,
     retry: false,
   });
 }

@@ -120,7 +120,9 @@ class LocalProvider:
     async def count_tokens(self, model: str, text: str) -> int:
         try:
             return await self._server.count_tokens(text)
-        except (httpx.HTTPError, KeyError, ValueError):
+        except (httpx.HTTPError, KeyError, ValueError, ProviderError):
+            # Crashed or waiting to restart: an estimate keeps the context preview working;
+            # the answer itself then reports what happened to the server.
             return estimate_tokens(text)
 
     async def health(self) -> Health:

@@ -163,7 +163,8 @@ class LocalModelServer:
             policy = f"Pairpad restarts it on the next request after {wait:.0f}s."
         else:
             policy = "Pairpad restarts it on the next request."
-        return f"{self._failure} {self._crash_advice} {policy}".replace("  ", " ")
+        what_to_do = " ".join(part for part in (self._crash_advice, policy) if part)
+        return f"{self._failure}\n{what_to_do}"
 
     async def start(self) -> None:
         """Nothing: `pairpad open` stays instant; `preload()` warms the model up."""
@@ -238,11 +239,11 @@ class LocalModelServer:
 
     def _record_crash(self, process: subprocess.Popen[bytes]) -> None:
         code = process.returncode
-        tail = log_tail(self.log_path)
+        tail = log_tail(self.log_path, lines=4)
         self._backoff.record_crash(self._started_at)
         self._state = "crashed"
         self._failure = (f"The embedded model's server (llama.cpp, pid {process.pid}) "
-                         f"{describe_exit(code)}." + (f" Last lines of {self.log_path}:\n{tail}\n"
+                         f"{describe_exit(code)}." + (f" Last lines of {self.log_path}:\n{tail}"
                                                       if tail else ""))
         self._crash_advice = (
             "Rebuild llama-cpp-python portably (`make setup` runs scripts/install-llama.sh), or "

@@ -204,7 +204,10 @@ class ProviderRegistry:
             provider = self.get(name)
             async with self.using(provider), asyncio.timeout(probe_timeout):
                 health = await provider.health()
-                models = await provider.list_models() if health.ok else []
+                # The embedded model's list is known without its process: a crashed one
+                # still names the model it serves (the role pickers keep showing it).
+                listable = health.ok or spec.config.kind == "local"
+                models = await provider.list_models() if listable else []
         except TimeoutError:
             setting = f"ai.providers.{name}.base_url"
             return ProviderStatus(name, spec.config.kind, False,
