@@ -5,7 +5,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
-import { queryClient } from "./app/queryClient";
+import { queryClient } from "./stores/queryClient";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

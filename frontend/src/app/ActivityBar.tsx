@@ -1,7 +1,7 @@
 import { useLayout, type SideView } from "../stores/layout";
-import { formatKeybinding } from "../palette/keybindings";
+import { formatKeybinding } from "../ui/keybindings";
 import { openSettings } from "../settings/openSettings";
-import { ChatIcon, FilesIcon, GearIcon, SearchIcon } from "./icons";
+import { ChatIcon, FilesIcon, GearIcon, SearchIcon } from "../ui/icons";
 
 const VIEWS: { id: SideView; label: string; keys: string; icon: React.ReactNode }[] = [
   { id: "explorer", label: "Explorer", keys: "Mod+Shift+E", icon: <FilesIcon size={24} strokeWidth={1.1} /> },

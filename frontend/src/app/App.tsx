@@ -3,7 +3,7 @@ import { ApiError, errorMessage } from "../api/http";
 import { EditorArea } from "../editor/EditorArea";
 import { QuickInput } from "../palette/QuickInput";
 import { SymbolsFeature } from "../symbols/SymbolsFeature";
-import { useSettings } from "../settings/settings";
+import { useSettings } from "../stores/settings";
 import { useApplyTheme } from "../settings/theme";
 import { useLayout } from "../stores/layout";
 import { ActivityBar } from "./ActivityBar";

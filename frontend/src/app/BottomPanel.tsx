@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useLayout } from "../stores/layout";
-import { CloseIcon } from "./icons";
+import { CloseIcon } from "../ui/icons";
 
 const TABS = ["Problems", "Output", "Terminal"] as const;
 

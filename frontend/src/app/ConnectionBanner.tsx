@@ -1,5 +1,5 @@
 import { retryConnection, useConnection } from "../api/socket";
-import { WarningIcon } from "./icons";
+import { WarningIcon } from "../ui/icons";
 
 export const NEW_TOKEN_MESSAGE =
   "Pairpad restarted with a new access token — open the URL printed by `pairpad open` (your unsaved changes are kept)";

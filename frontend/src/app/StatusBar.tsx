@@ -3,13 +3,13 @@ import { workspaceApi } from "../api/endpoints";
 import { useConnection, type ConnectionStatus } from "../api/socket";
 import { useBuffers } from "../editor/buffers";
 import { encodingLabel } from "../editor/eol";
-import { executeCommand } from "../palette/commands";
+import { executeCommand } from "../workbench/commands";
 import { ModelStatusItem } from "../settings/models/ModelStatusItem";
-import { useSettings } from "../settings/settings";
+import { useSettings } from "../stores/settings";
 import { useStatus } from "../stores/status";
 import { IndexStatusItem } from "../symbols/IndexStatusItem";
 import { activeTab, useTabs } from "../stores/tabs";
-import { BranchIcon } from "./icons";
+import { BranchIcon } from "../ui/icons";
 
 const LANGUAGE_NAMES: Record<string, string> = {
   typescript: "TypeScript",

@@ -1,5 +1,5 @@
 import { useNotifications } from "../stores/notifications";
-import { CloseIcon, ErrorIcon, InfoIcon, WarningIcon } from "./icons";
+import { CloseIcon, ErrorIcon, InfoIcon, WarningIcon } from "../ui/icons";
 
 export function Toasts() {
   const items = useNotifications((s) => s.items);

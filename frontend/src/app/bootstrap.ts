@@ -10,7 +10,7 @@ import { openFilePaths, snapshotOf, useTabs } from "../stores/tabs";
 import { dirname } from "../util/paths";
 import { registerBuiltinCommands } from "./builtinCommands";
 import { installGlobalKeys } from "./globalKeys";
-import { queryClient } from "./queryClient";
+import { queryClient } from "../stores/queryClient";
 
 function idbStore(): KeyValueStore {
   const store = createStore("pairpad", "hot-exit");

@@ -1,6 +1,6 @@
 // Workbench shortcuts run before Monaco sees the key (capture phase), so Ctrl+S, Ctrl+P
 // and friends work wherever focus is.
-import { commandForEvent } from "../palette/commands";
+import { commandForEvent } from "../workbench/commands";
 
 export function installGlobalKeys(target: Window = window): () => void {
   const onKeyDown = (event: KeyboardEvent) => {

@@ -1,5 +1,5 @@
 // Chat commands in the command palette.
-import { registerCommand } from "../palette/commands";
+import { registerCommand } from "../workbench/commands";
 import { openModelSettings } from "../settings/section";
 import { useLayout } from "../stores/layout";
 import { openConversation, useChat } from "./chatStore";

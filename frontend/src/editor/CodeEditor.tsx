@@ -1,6 +1,6 @@
 // One Monaco editor per group; switching tabs swaps models and restores each view state.
 import { useEffect, useRef } from "react";
-import { currentSettings, useSettings } from "../settings/settings";
+import { currentSettings, useSettings } from "../stores/settings";
 import { useStatus } from "../stores/status";
 import { useTabs } from "../stores/tabs";
 import { revealPosition } from "./actions";

@@ -1,6 +1,6 @@
 // Shown above a file whose disk version moved under unsaved edits (or rejected a save):
 // the user decides — Compare, Overwrite or Revert. Nothing is ever overwritten silently.
-import { WarningIcon } from "../app/icons";
+import { WarningIcon } from "../ui/icons";
 import { basename } from "../util/paths";
 import { openCompare } from "./actions";
 import { overwriteBuffer, revertBuffer, type BufferState } from "./buffers";

@@ -1,6 +1,6 @@
 // Monaco's diff editor over two existing models (the caller owns and disposes them).
 import { useEffect, useRef } from "react";
-import { currentSettings, useSettings } from "../settings/settings";
+import { currentSettings, useSettings } from "../stores/settings";
 import { editorOptions } from "./editorOptions";
 import { monaco } from "./monacoSetup";
 import { trackDiffEditor } from "./diffRegistry";

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "react";
-import { CloseIcon, SplitIcon } from "../app/icons";
-import { FileIcon } from "../explorer/fileIcons";
-import { formatKeybinding } from "../palette/keybindings";
+import { CloseIcon, SplitIcon } from "../ui/icons";
+import { FileIcon } from "../ui/fileIcons";
+import { formatKeybinding } from "../ui/keybindings";
 import type { EditorGroup, Tab } from "../stores/tabs";
 import { useTabs } from "../stores/tabs";
 import { basename, dirname } from "../util/paths";
@@ -9,7 +9,7 @@ import { closeTab } from "./actions";
 import { useBuffers } from "./buffers";
 import { getGroupEditor } from "./editorRegistry";
 import { useProposals } from "./actions";
-import { GearIcon } from "../app/icons";
+import { GearIcon } from "../ui/icons";
 
 function tabTitle(tab: Tab, proposalPath?: string): string {
   switch (tab.kind) {

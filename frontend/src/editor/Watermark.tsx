@@ -1,4 +1,4 @@
-import { formatKeybinding } from "../palette/keybindings";
+import { formatKeybinding } from "../ui/keybindings";
 
 const HINTS: [string, string][] = [
   ["Show All Commands", "Mod+Shift+P"],

@@ -5,9 +5,9 @@ import { ApiError } from "../api/http";
 import { showDialog } from "../stores/dialogs";
 import { notifyError } from "../stores/notifications";
 import { openFilePaths, tabId, useTabs } from "../stores/tabs";
-import { currentSettings } from "../settings/settings";
+import { currentSettings } from "../stores/settings";
 import { basename } from "../util/paths";
-import { rememberRecent } from "../palette/recent";
+import { rememberRecent } from "../stores/recent";
 import {
   discardBuffer,
   ensureBuffer,

@@ -7,11 +7,11 @@ import { errorMessage } from "../api/http";
 import type { TreeEntry } from "../api/types";
 import { openFile } from "../editor/actions";
 import { useBuffers } from "../editor/buffers";
-import { ChevronDown, ChevronRight, CollapseIcon, NewFileIcon, NewFolderIcon, RefreshIcon } from "../app/icons";
+import { ChevronDown, ChevronRight, CollapseIcon, NewFileIcon, NewFolderIcon, RefreshIcon } from "../ui/icons";
 import { dirname, isSameOrDescendant } from "../util/paths";
 import { startCreate, useExplorer } from "./explorerStore";
 import { ContextMenu } from "./ContextMenu";
-import { FileIcon, FolderIcon } from "./fileIcons";
+import { FileIcon, FolderIcon } from "../ui/fileIcons";
 import { createEntry, deleteEntry, moveInto, refreshAll, renameEntry, treeKey } from "./fileOps";
 
 const DRAG_TYPE = "application/x-pairpad-path";

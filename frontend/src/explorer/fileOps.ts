@@ -1,7 +1,7 @@
 // Create / rename / move / delete through the files API, keeping tabs and buffers in step.
 import { filesApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
-import { queryClient } from "../app/queryClient";
+import { queryClient } from "../stores/queryClient";
 import { closeFileTabs, openFile } from "../editor/actions";
 import { getHotExit, renameBuffer, useBuffers, whileSettling } from "../editor/buffers";
 import { showDialog } from "../stores/dialogs";

@@ -5,13 +5,13 @@ import { searchApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
 import { openFile, revealPosition } from "../editor/actions";
 import { getActiveCodeEditor } from "../editor/editorRegistry";
-import { FileIcon } from "../explorer/fileIcons";
+import { FileIcon } from "../ui/fileIcons";
 import { useLayout } from "../stores/layout";
 import { basename, dirname } from "../util/paths";
-import { commandLabel, getCommands, useCommandRegistry, type Command } from "./commands";
+import { commandLabel, getCommands, useCommandRegistry, type Command } from "../workbench/commands";
 import { fuzzyFilter, fuzzyMatch, highlightSegments } from "./fuzzy";
-import { formatKeybinding } from "./keybindings";
-import { loadRecent } from "./recent";
+import { formatKeybinding } from "../ui/keybindings";
+import { loadRecent } from "../stores/recent";
 import { notifyError } from "../stores/notifications";
 
 interface Item {

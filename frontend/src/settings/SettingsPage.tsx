@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import type { ThemeSetting } from "../api/types";
 import { ModelsSettings } from "./models/ModelsSettings";
 import { showSettingsSection, useSettingsSection, type SettingsSection } from "./section";
-import { updateSettings, useSettings } from "./settings";
+import { updateSettings, useSettings } from "../stores/settings";
 
 interface NumberSpec {
   key: "editor.fontSize" | "editor.tabSize";

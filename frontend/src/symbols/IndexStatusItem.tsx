@@ -1,5 +1,5 @@
 // Status bar item: indexing percentage while the index builds; a click rebuilds it.
-import { executeCommand } from "../palette/commands";
+import { executeCommand } from "../workbench/commands";
 import { percentOf, useSymbols } from "./symbolStore";
 
 export function IndexStatusItem() {

@@ -1,7 +1,7 @@
 // Wires the symbols feature into the workbench once: Monaco providers, commands, progress.
 import { getSocket } from "../api/socket";
 import { notifyError } from "../stores/notifications";
-import { registerCommand } from "../palette/commands";
+import { registerCommand } from "../workbench/commands";
 import { registerSymbolProviders } from "./providers";
 import { useSymbols } from "./symbolStore";
 import { symbolsApi, type IndexProgress } from "./symbolsApi";

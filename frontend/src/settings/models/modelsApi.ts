@@ -3,7 +3,7 @@
 // write-only: the server only says whether one is set and where it comes from.
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/http";
-import { queryClient } from "../../app/queryClient";
+import { queryClient } from "../../stores/queryClient";
 
 export interface ModelInfo {
   id: string;

@@ -2,7 +2,7 @@
 // The command palette lists them; the global key handler runs them. Other features
 // (chat, symbols, index, terminal) add their own with `registerCommand`.
 import { create } from "zustand";
-import { matchesKeybinding, type KeyEventLike } from "./keybindings";
+import { matchesKeybinding, type KeyEventLike } from "../ui/keybindings";
 
 export interface Command {
   id: string;

@@ -2,8 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { settingsApi } from "../api/endpoints";
 import type { Settings } from "../api/types";
-import { queryClient } from "../app/queryClient";
-import { notifyError } from "../stores/notifications";
+import { queryClient } from "./queryClient";
+import { notifyError } from "./notifications";
 
 export const DEFAULT_SETTINGS: Settings = {
   "editor.fontSize": 14,
