@@ -6,8 +6,9 @@ first use; a lock makes concurrent first requests start one), health-checked by 
 reported as what happened (the signal by name or the exit code, the tail of its log, what to
 do) by every status surface, and restarted with a growing delay — after repeated crashes it is
 not restarted again until the user asks (`restart()`), so Retry cannot loop into the same
-crash. On Linux the child also gets PR_SET_PDEATHSIG, so even a SIGKILLed Pairpad leaves no
-orphan. The `local` provider (`local.py`) talks to it through `OpenAICompatProvider`.
+crash. The process itself (its own process group, parent-death signal, graceful then forced
+kill, its log) is a `runtime.process.ManagedProcess`. The `local` provider (`local.py`) talks
+to it through `OpenAICompatProvider`.
 
 Security: llama-cpp-python's server has no auth by default and answers CORS `*` (there is no
 flag to restrict origins), so any web page the user visits could drive it. Each launch gets a
@@ -20,16 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import hashlib
 import importlib.util
 import os
 import secrets
 import signal
 import socket
-import subprocess
 import sys
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Literal
@@ -41,7 +39,7 @@ from pairpad.ai.config import LocalModelSettings
 from pairpad.ai.providers.base import (
     ProviderError,
 )
-from pairpad.runtime.process import CrashBackoff, describe_exit, log_tail
+from pairpad.runtime.process import CrashBackoff, ManagedProcess, ProcessExited, describe_exit
 
 log = structlog.get_logger("pairpad.ai.local")
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -82,12 +80,6 @@ def free_port() -> int:
         return port
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 class LocalModelServer:
     """A Component: `start()` does nothing (see `preload()`); the model loads on demand."""
 
@@ -96,7 +88,7 @@ class LocalModelServer:
         self._settings = settings
         self._log_dir = log_dir
         self._lock = asyncio.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: ManagedProcess | None = None
         self._base_url: str | None = None
         self.starts = 0  # how many times a process was launched (tests, metrics)
         self._counts: OrderedDict[bytes, int] = OrderedDict()
@@ -106,7 +98,6 @@ class LocalModelServer:
         self._state: ServerState = "not_started"
         self._failure: str | None = None  # what went wrong, when crashed/failed
         self._crash_advice = ""
-        self._started_at: float | None = None
         self._backoff = backoff or CrashBackoff()
         self._preload: asyncio.Task[None] | None = None
 
@@ -129,7 +120,7 @@ class LocalModelServer:
 
     @property
     def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
+        return self._process is not None and self._process.running
 
     @property
     def base_url(self) -> str | None:
@@ -226,21 +217,21 @@ class LocalModelServer:
         process = self._process
         if process is None:
             return self._state == "crashed"
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            await asyncio.to_thread(process.wait, seconds)
+        await process.wait_exit(seconds)
         return self.state == "crashed"
 
     def _reap(self) -> None:
         process = self._process
-        if process is None or process.poll() is None:
+        if process is None or process.returncode is None:
             return
         self._process, self._base_url = None, None
         self._record_crash(process)
 
-    def _record_crash(self, process: subprocess.Popen[bytes]) -> None:
+    def _record_crash(self, process: ManagedProcess) -> None:
         code = process.returncode
-        tail = log_tail(self.log_path, lines=4)
-        self._backoff.record_crash(self._started_at)
+        assert code is not None
+        tail = process.log_tail(lines=4)
+        self._backoff.record_crash(process.started_at)
         self._state = "crashed"
         self._failure = (f"The embedded model's server (llama.cpp, pid {process.pid}) "
                          f"{describe_exit(code)}." + (f" Last lines of {self.log_path}:\n{tail}"
@@ -268,16 +259,8 @@ class LocalModelServer:
     async def _stop_process(self) -> None:
         async with self._lock:
             process, self._process, self._base_url = self._process, None, None
-        if process is None or process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            await asyncio.to_thread(process.wait, 5)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await asyncio.to_thread(process.wait, 5)
+        if process is not None:
+            await process.stop(grace=5.0)
 
     async def _launch(self) -> str:
         try:
@@ -301,26 +284,17 @@ class LocalModelServer:
             argv += ["--n_threads", str(self._settings.n_threads)]
         if self._settings.chat_format:
             argv += ["--chat_format", self._settings.chat_format]
-        self._log_dir.mkdir(parents=True, exist_ok=True)
-        log_path = self.log_path
-        with log_path.open("ab") as log_file:
-            # Own session = own process group: Ctrl+C in the terminal reaches Pairpad only, and
-            # stop() can kill the server with everything it spawned.
-            process = subprocess.Popen(  # noqa: ASYNC220 - fork+exec is fast; the wait is async
-                argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                env=env, start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            )
+        process = ManagedProcess("the local model server", argv, self.log_path, env)
+        process.spawn()
         self._process = process
-        self._state, self._started_at = "starting", time.monotonic()
+        self._state = "starting"
         self.starts += 1
         base_url = f"http://127.0.0.1:{port}/v1"
         log.info("local model server starting", pid=process.pid, port=port, model=str(model))
         try:
             await self._wait_ready(base_url, process)
         except BaseException as error:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             self._process = None
             if isinstance(error, ProviderError) and self._state == "starting":
                 self._state, self._failure = "failed", error.detail
@@ -330,24 +304,27 @@ class LocalModelServer:
         self._state, self._failure = "ready", None
         return base_url
 
-    async def _wait_ready(self, base_url: str, process: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + self._settings.start_timeout
+    async def _wait_ready(self, base_url: str, process: ManagedProcess) -> None:
         async with httpx.AsyncClient(timeout=2.0, headers=self.auth_headers) as http:
-            while time.monotonic() < deadline:
-                if process.poll() is not None:
-                    self._process = None
-                    self._record_crash(process)
-                    raise ProviderError(self.failure_detail(), "unavailable", "ai.local")
+
+            async def answers() -> bool:
                 with contextlib.suppress(httpx.HTTPError):
-                    if (await http.get(f"{base_url}/models")).status_code == 200:
-                        log.info("local model server ready", pid=process.pid)
-                        return
-                await asyncio.sleep(0.2)
-        raise ProviderError(
-            f"The local model server did not become ready within "
-            f"{self._settings.start_timeout:.0f}s; raise ai.local.start_timeout",
-            "timeout", "ai.local.start_timeout",
-        )
+                    return (await http.get(f"{base_url}/models")).status_code == 200
+                return False
+
+            try:
+                await process.wait_ready(answers, self._settings.start_timeout)
+            except ProcessExited:
+                self._process = None
+                self._record_crash(process)
+                raise ProviderError(self.failure_detail(), "unavailable", "ai.local") from None
+            except TimeoutError:
+                raise ProviderError(
+                    f"The local model server did not become ready within "
+                    f"{self._settings.start_timeout:.0f}s; raise ai.local.start_timeout",
+                    "timeout", "ai.local.start_timeout",
+                ) from None
+        log.info("local model server ready", pid=process.pid)
 
     def _client(self) -> httpx.AsyncClient:
         # Reused: building an httpx client (its SSL context) costs ~10 ms per count. No
