@@ -26,6 +26,7 @@ from pairpad.config import Settings
 from pairpad.errors import PairpadError
 from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
+from pairpad.workspace.visibility import VisibilityPolicy
 
 
 def find_running_server(runtime_dir: Path) -> dict[str, Any] | None:
@@ -214,8 +215,9 @@ async def embedded_ai(settings: Settings, printer: Printer | None, preload: bool
         if printer is not None:
             await printer.event(event, data)
 
-    files = FileService(settings.workspace, settings.max_file_size)
-    ai = build_ai(settings.ai, settings.data_dir, db, files, emit)
+    visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
+    files = FileService(settings.workspace, settings.max_file_size, visibility)
+    ai = build_ai(settings.ai, settings.data_dir, db, files, emit, secrets=visibility)
     ai.preload = preload and settings.ai.local.preload
     await ai.start()
     try:

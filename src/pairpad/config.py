@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     header_timeout: float = Field(
         default=10.0, gt=0, description="Seconds a connection may take to send a request's headers."
     )
+    secret_patterns: list[str] = Field(
+        default_factory=list,
+        description="Extra secret files, never sent to a model (besides the built-in .env*, "
+        "keys, .npmrc, .aws/ ...): a name glob (`*.vault`, `private`) or a path glob with "
+        "'/' (`config/prod/*.yaml`, `deploy/keys/`). A workspace file may only add to them.",
+    )
     search_timeout: float = 10.0
     search_max_results: int = 2000
     watch_debounce_ms: int = 150

@@ -4,8 +4,9 @@ A cloned repository is not trusted. It may not set the token, bind address, allo
 data dir or model providers (whose `base_url` would receive the user's API keys) at all;
 and of the tuning it may set, it can only ask for *less* work than the user's own settings
 allow: a smaller file-size limit, fewer results, a longer debounce, indexing off, more
-exclusions. A repository that raises `max_file_size` to 100 MB (and so makes every read of
-its big files cost hundreds of MB) is ignored on that key.
+exclusions, more secret files (never fewer: the built-in secret rules are no setting). A
+repository that raises `max_file_size` to 100 MB (and so makes every read of its big files
+cost hundreds of MB) is ignored on that key.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ TOP_LEVEL: dict[str, Combine] = {
     "search_timeout": _at_most,
     "search_max_results": _at_most,
     "watch_debounce_ms": _at_least,
+    "secret_patterns": _added,  # more secret files, never fewer
 }
 INDEX: dict[str, Combine] = {
     "enabled": _only_off,

@@ -20,6 +20,7 @@ from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
 from pairpad.workspace.search import SearchService
 from pairpad.workspace.temps import TempSweeper
+from pairpad.workspace.visibility import VisibilityPolicy
 from pairpad.workspace.watcher import Watcher, fs_changed_payload
 
 
@@ -38,6 +39,7 @@ class Services:
     db: Database
     realtime: Realtime
     preferences: PreferencesService
+    visibility: VisibilityPolicy
     files: FileService
     search: SearchService
     finder: FileFinder
@@ -62,7 +64,9 @@ def build_services(settings: Settings, token: str) -> Services:
     identities = LocalTokenIdentityProvider(token)
     db = Database.for_sqlite_file(settings.database_path)
     realtime = Realtime(identities)
-    files = FileService(settings.workspace, settings.max_file_size)
+    # One visibility policy (hidden / ignored / secret) for every reader of the workspace.
+    visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
+    files = FileService(settings.workspace, settings.max_file_size, visibility)
     services = Services(
         settings=settings,
         identities=identities,
@@ -70,22 +74,27 @@ def build_services(settings: Settings, token: str) -> Services:
         db=db,
         realtime=realtime,
         preferences=PreferencesService(db),
+        visibility=visibility,
         files=files,
         search=SearchService(
             settings.workspace,
             timeout=settings.search_timeout,
             max_file_size=settings.max_file_size,
+            policy=visibility,
         ),
-        finder=FileFinder(settings.workspace, timeout=settings.search_timeout),
+        finder=FileFinder(settings.workspace, timeout=settings.search_timeout, policy=visibility),
         watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms),
         context=ContextService(
             settings.workspace,
             settings.data_dir,
             settings.index,
             notify=lambda progress: realtime.broadcast(INDEX_PROGRESS, progress),
+            policy=visibility,
         ),
         # Chat reads files through the workspace FileService (confinement, size limits).
-        ai=build_ai(settings.ai, settings.data_dir, db, files, socket_emitter(realtime.sio)),
+        # Secret files (the policy) are refused on every path to a model.
+        ai=build_ai(settings.ai, settings.data_dir, db, files, socket_emitter(realtime.sio),
+                    secrets=visibility),
     )
     watcher = services.watcher
     watcher.subscribe(services.finder.on_changes)

@@ -105,6 +105,7 @@ async def test_tree_lists_one_level_dirs_first_case_insensitive(
         "size": 2,
         "mtime": pytest.approx((tree / "b.txt").stat().st_mtime),
         "ignored": False,
+        "secret": False,
         "target_type": None,
     }
     assert entries["debug.log"]["ignored"] and entries["build"]["ignored"]

@@ -11,10 +11,19 @@ budget is tight; built-ins use 100 selection, 90 errors, 80 mentioned files, 70 
 Register one with ``services.chat.context.sources.append(MySource())`` — e.g. the
 ``@codebase`` retrieval of ``pairpad.ai.context``. A source that raises is skipped and
 reported as an excluded item; it never fails the chat.
+
+Secret files
+------------
+A file the workspace's visibility policy calls a secret (``.env``, keys, ...) is never read
+into context — mentioned, active, selected in, or inside a mentioned folder — unless the
+request lists it in ``allow_secrets`` (the user attached that one file and confirmed). In
+its place is an item with ``included: false``, a ``reason`` and ``meta.secret``, so the UI
+says why and offers "Attach anyway…".
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,9 +32,14 @@ import structlog
 from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.ai.mentions import parse_mentions
 from pairpad.errors import PairpadError
+from pairpad.workspace.visibility import is_default_secret
 
 log = structlog.get_logger("pairpad.ai.context")
 FOLDER_FILE_LIMIT = 20
+CREDENTIALS_REFUSAL = (
+    "secret file (credentials or keys): not sent to the model. "
+    "Use “Attach anyway…” to send this one file after confirming."
+)
 
 
 @dataclass
@@ -89,18 +103,66 @@ class FileReader(Protocol):
     async def tree(self, raw: str = "") -> Any: ...
 
 
+class SecretCheck(Protocol):
+    """The workspace's VisibilityPolicy as chat needs it."""
+
+    def is_secret_target(self, rel: str) -> bool: ...
+
+
+class DefaultSecrets:
+    """The built-in secret rules alone: what a source refuses when given no policy."""
+
+    def is_secret_target(self, rel: str) -> bool:
+        return is_default_secret(rel)
+
+
+class SecretGate:
+    """Which paths of one request may reach the model: not a secret, or a secret the user
+    attached explicitly and confirmed (`allow_secrets`)."""
+
+    def __init__(self, secrets: SecretCheck, request: ChatSendRequest) -> None:
+        self._secrets = secrets
+        self._allowed = {_normal(path) for path in request.allow_secrets}
+
+    def refuses(self, path: str) -> bool:
+        rel = _normal(path)
+        return rel not in self._allowed and self._secrets.is_secret_target(rel)
+
+    def allowed_secret(self, path: str) -> bool:
+        return _normal(path) in self._allowed and self._secrets.is_secret_target(_normal(path))
+
+
+def _normal(path: str) -> str:
+    rel = posixpath.normpath(path.strip().strip("/")) if path.strip("/ ") else ""
+    return "" if rel == "." else rel
+
+
+def secret_refused(item_id: str, kind: str, path: str, title: str) -> ContextItem:
+    return ContextItem(item_id, kind, "", 0, path=path, title=title, included=False,
+                       reason=CREDENTIALS_REFUSAL, meta={"secret": True})
+
+
 class RequestSource:
     """Active file, selection and pasted errors: what the client sent with the message."""
 
     name = "request"
 
-    def __init__(self, files: FileReader) -> None:
+    def __init__(self, files: FileReader, secrets: SecretCheck | None = None) -> None:
         self._files = files
+        self._secrets = secrets or DefaultSecrets()
 
     async def gather(self, query: str, request: ChatSendRequest) -> list[ContextItem]:
         items: list[ContextItem] = []
-        if request.selection is not None and request.selection.text.strip():
-            sel = request.selection
+        gate = SecretGate(self._secrets, request)
+        active = request.active_file
+        sel = request.selection
+        if sel is not None and sel.text.strip() and (sel.path or (active and active.path)):
+            sel_path = sel.path or (active.path if active else "")
+            if gate.refuses(sel_path):
+                items.append(secret_refused(f"selection:{sel.path or ''}", "selection",
+                                            sel_path, "Selection"))
+                sel = None
+        if sel is not None and sel.text.strip():
             span = f" lines {sel.start_line}-{sel.end_line}" if sel.start_line else ""
             lines = ({"start_line": sel.start_line, "end_line": sel.end_line or sel.start_line}
                      if sel.start_line else {})
@@ -110,7 +172,10 @@ class RequestSource:
         for index, error in enumerate(request.errors):
             items.append(ContextItem(f"error:{index}", "error", error, 90,
                                      title=f"Pasted error {index + 1}"))
-        active = request.active_file
+        if active is not None and gate.refuses(active.path):
+            items.append(secret_refused(f"file:{active.path}", "file", active.path,
+                                        "Active file"))
+            return items
         if active is not None:
             content, language = active.content, active.language
             if content is None:
@@ -123,6 +188,7 @@ class RequestSource:
             items.append(ContextItem(f"file:{active.path}", "file", content, 70,
                                      path=active.path, language=language, title="Active file",
                                      meta={"why": "the open file",
+                                           **_secret_meta(gate, active.path),
                                            **_focus(active.cursor_line, request)}))
         return items
 
@@ -132,31 +198,36 @@ class MentionSource:
 
     name = "mentions"
 
-    def __init__(self, files: FileReader) -> None:
+    def __init__(self, files: FileReader, secrets: SecretCheck | None = None) -> None:
         self._files = files
+        self._secrets = secrets or DefaultSecrets()
 
     async def gather(self, query: str, request: ChatSendRequest) -> list[ContextItem]:
         paths = list(dict.fromkeys([*request.mentions, *parse_mentions(query)]))
         active = request.active_file.path if request.active_file else None
+        gate = SecretGate(self._secrets, request)
         items: list[ContextItem] = []
         for raw in paths:
             path = raw.strip("/") if raw not in ("/", ".") else ""
             if path == active:
                 continue  # already there as the active file
+            if gate.refuses(path):
+                items.append(secret_refused(f"file:{path}", "file", path, "Mentioned file"))
+                continue
             try:
                 read = await self._files.read(path)
             except PairpadError as file_error:
-                folder = await self._folder(path)
+                folder = await self._folder(path, gate)
                 if folder is None:
                     items.append(_missing(f"file:{path}", "file", path, file_error))
                 items.extend(folder or [])
                 continue
             items.append(ContextItem(f"file:{path}", "file", read.content, 80, path=path,
                                      language=read.language, title="Mentioned file",
-                                     meta={"why": f"@{path}"}))
+                                     meta={"why": f"@{path}", **_secret_meta(gate, path)}))
         return items
 
-    async def _folder(self, path: str) -> list[ContextItem] | None:
+    async def _folder(self, path: str, gate: SecretGate) -> list[ContextItem] | None:
         try:
             listing = await self._files.tree(path)
         except PairpadError:
@@ -167,6 +238,10 @@ class MentionSource:
                              title="Folder listing", meta={"why": f"@{path or '.'}/ listing"})]
         files = [e for e in entries if e.type == "file"][:FOLDER_FILE_LIMIT]
         for rank, entry in enumerate(files):
+            if gate.refuses(entry.path):  # the listing names it; its content stays out
+                items.append(secret_refused(f"file:{entry.path}", "file", entry.path,
+                                            f"In @{path or '.'}"))
+                continue
             try:
                 read = await self._files.read(entry.path)
             except PairpadError:
@@ -177,6 +252,12 @@ class MentionSource:
                                      title=f"In @{path or '.'}",
                                      meta={"why": f"in @{path or '.'}/"}))
         return items
+
+
+def _secret_meta(gate: SecretGate, path: str) -> dict[str, Any]:
+    """On an explicitly attached secret: say so in the inspector."""
+    return {"secret": True, "why": "attached by you (secret file)"} if gate.allowed_secret(
+        path) else {}
 
 
 def _focus(cursor_line: int | None, request: ChatSendRequest) -> dict[str, int]:

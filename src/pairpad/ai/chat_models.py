@@ -39,6 +39,11 @@ class ChatSendRequest(BaseModel):
     mentions: list[str] = Field(default_factory=list, max_length=50)
     errors: list[str] = Field(default_factory=list, max_length=10)
     exclude: list[str] = Field(default_factory=list, description="Context item ids to leave out")
+    allow_secrets: list[str] = Field(
+        default_factory=list, max_length=50,
+        description="Secret files (workspace-relative paths) the user attached explicitly and "
+        "confirmed: only these are sent to the model despite the visibility policy. The UI "
+        "sends a path here only after a confirmation dialog.")
     max_tokens: int | None = Field(default=None, ge=1, le=32768)
     temperature: float | None = Field(default=None, ge=0, le=2)
 

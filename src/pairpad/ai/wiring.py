@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from pairpad.ai.chat import ChatService, Emit
-from pairpad.ai.chat_context import ContextSource, FileReader, MentionSource, RequestSource
+from pairpad.ai.chat_context import (
+    ContextSource,
+    FileReader,
+    MentionSource,
+    RequestSource,
+    SecretCheck,
+)
 from pairpad.ai.config import AISettings
 from pairpad.ai.conversations import ConversationStore
 from pairpad.ai.providers.local import LocalModelServer
@@ -48,13 +54,14 @@ class AIServices:
 
 def build_ai(
     settings: AISettings, data_dir: Path, db: Database, files: FileReader, emit: Emit,
-    local_server: LocalModelServer | None = None,
+    local_server: LocalModelServer | None = None, *, secrets: SecretCheck,
 ) -> AIServices:
+    """`secrets`: the workspace's visibility policy; no secret file reaches a model."""
     server = local_server or LocalModelServer(settings.local, data_dir / "logs")
     registry = ProviderRegistry(server)
     config = AISettingsService(settings, db, SecretBox(data_dir), registry)
     conversations = ConversationStore(db)
-    sources: list[ContextSource] = [RequestSource(files), MentionSource(files)]
+    sources: list[ContextSource] = [RequestSource(files, secrets), MentionSource(files, secrets)]
     chat = ChatService(conversations, registry, settings, sources, emit)
     return AIServices(server, registry, config, conversations, chat, settings.local.preload)
 

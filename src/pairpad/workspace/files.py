@@ -35,7 +35,6 @@ from pairpad.workspace.dirfd import (
     opened_dir,
     walk,
 )
-from pairpad.workspace.ignore import IgnoreRules
 from pairpad.workspace.models import (
     FileContent,
     MoveResult,
@@ -45,7 +44,7 @@ from pairpad.workspace.models import (
     TreeListing,
 )
 from pairpad.workspace.names import is_git_dir_name
-from pairpad.workspace.paths import TEMP_PREFIX, Resolved, WorkspacePaths, normalise
+from pairpad.workspace.paths import Resolved, WorkspacePaths, normalise
 from pairpad.workspace.text import (
     DecodedText,
     clean_etag,
@@ -57,18 +56,21 @@ from pairpad.workspace.text import (
     with_eol,
 )
 from pairpad.workspace.undecodable import addressable
+from pairpad.workspace.visibility import VisibilityPolicy
 
-HIDDEN_NAMES = frozenset({".git"})
 # Files up to this size are read on the event loop (no thread hop); larger in a worker.
 INLINE_READ_BYTES = 64 * 1024
 _IgnoreCheck = Callable[[str, bool], bool]
 
 
 class FileService:
-    def __init__(self, root: Path, max_file_size: int) -> None:
+    def __init__(
+        self, root: Path, max_file_size: int, visibility: VisibilityPolicy | None = None
+    ) -> None:
         self.paths = WorkspacePaths(root)
         self._root = str(self.paths.root)
-        self.ignores = IgnoreRules(self.paths.root)
+        self.visibility = visibility or VisibilityPolicy(self.paths.root)
+        self.ignores = self.visibility.ignores
         self.max_file_size = max_file_size
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -151,7 +153,7 @@ class FileService:
             entries: list[tuple[tuple[int, str, str], TreeEntry]] = []
             with os.scandir(directory.path) as scan:
                 for item in scan:
-                    if item.name in HIDDEN_NAMES or item.name.startswith(TEMP_PREFIX):
+                    if self.visibility.is_hidden_name(item.name):
                         continue
                     if not addressable(item.name):  # not UTF-8: no JSON, no API path
                         continue
@@ -188,6 +190,7 @@ class FileService:
             size=0 if kind == "dir" else info.st_size,
             mtime=info.st_mtime,
             ignored=is_ignored(item.name, kind == "dir"),
+            secret=self.visibility.is_secret(rel, kind == "dir"),
             target_type=target_type,
         )
 

@@ -1,7 +1,8 @@
 """Fuzzy "go to file": rapidfuzz over the workspace's file list from `rg --files`.
 
-The list honours .gitignore (ripgrep) and is cached until the watcher or a file operation
-reports that files were added, removed or moved. Ranking follows VS Code's intuition: a
+The list follows the workspace's VisibilityPolicy (ripgrep's ignore rules) and is cached
+until the watcher or a file operation reports that files were added, removed or moved (or
+an ignore file changed). Ranking follows VS Code's intuition: a
 match in the file name beats the same match spread over the directories.
 """
 
@@ -19,6 +20,7 @@ from rapidfuzz.distance import LCSseq
 
 from pairpad.workspace.models import FileMatch, FileMatches, FsChange
 from pairpad.workspace.ripgrep import reap, start_rg
+from pairpad.workspace.visibility import IGNORE_FILES, VisibilityPolicy
 
 log = structlog.get_logger("pairpad.finder")
 
@@ -97,9 +99,11 @@ def _scores(needle: str, choices: list[str]) -> list[tuple[int, float]]:
 
 
 class FileFinder:
-    def __init__(self, root: Path, *, timeout: float) -> None:
+    def __init__(self, root: Path, *, timeout: float,
+                 policy: VisibilityPolicy | None = None) -> None:
         self.root = root
         self.timeout = timeout
+        self.policy = policy or VisibilityPolicy(root)
         self._index: FileIndex | None = None
         self._generation = 0
         self._lock = asyncio.Lock()
@@ -110,7 +114,8 @@ class FileFinder:
 
     async def on_changes(self, changes: Sequence[FsChange]) -> None:
         """Watcher subscriber: content edits keep the list; added/deleted invalidate it."""
-        if any(change.type != "modified" for change in changes):
+        if any(change.type != "modified" or change.path.rsplit("/", 1)[-1] in IGNORE_FILES
+               for change in changes):  # …and so does an edit of an ignore file
             self.invalidate()
 
     async def find(self, query: str, limit: int) -> FileMatches:
@@ -130,7 +135,7 @@ class FileFinder:
             return index
 
     async def _list_files(self) -> tuple[list[str], bool]:
-        process_ = await start_rg(["--files", "--null"], self.root)
+        process_ = await start_rg(["--files", "--null"], self.root, self.policy)
         assert process_.stdout is not None
         output, complete = b"", False
         try:

@@ -1,4 +1,6 @@
-"""Git-ignore matching for the explorer: `.gitignore` at any depth plus `.git/info/exclude`.
+"""Ignore matching for the explorer, as ripgrep sees it (`visibility.py` passes the same
+files to ripgrep): `.gitignore`, `.ignore` and `.rgignore` at any depth, `.git/info/exclude`
+and the root `.pairpadignore` (ripgrep's `--ignore-file`, the lowest precedence).
 
 Works in folders that are not git repositories too (their `.gitignore` still counts), as
 ripgrep does with `--no-require-git`. Parsed files are cached by (mtime, size).
@@ -14,6 +16,9 @@ from pathlib import Path
 import pathspec
 
 _Rules = tuple[str, pathspec.GitIgnoreSpec]  # (base dir rel, its patterns)
+PAIRPADIGNORE = ".pairpadignore"
+# Per folder, in ripgrep's order of precedence (a later file overrides an earlier one).
+FOLDER_IGNORE_FILES = (".gitignore", ".ignore", ".rgignore")
 
 
 class IgnoreRules:
@@ -26,18 +31,20 @@ class IgnoreRules:
         """Rules for the entries of one directory (logical path, '' = root)."""
         parts = dir_rel.split("/") if dir_rel else []
         rules: list[_Rules] = []
-        exclude = self._spec(self.root / ".git" / "info" / "exclude")
-        if exclude:
-            rules.append(("", exclude))
+        for base_file in (self.root / PAIRPADIGNORE, self.root / ".git" / "info" / "exclude"):
+            base_spec = self._spec(base_file)
+            if base_spec:
+                rules.append(("", base_spec))
         parent_ignored = False
         for depth in range(len(parts) + 1):
             base = "/".join(parts[:depth])
             if depth and not parent_ignored:
                 # An ignored directory ignores everything below it (git cannot re-include).
                 parent_ignored = _matches(rules, base, is_dir=True)
-            spec = self._spec(self.root.joinpath(*parts[:depth], ".gitignore"))
-            if spec:
-                rules.append((base, spec))
+            for ignore_file in FOLDER_IGNORE_FILES:
+                spec = self._spec(self.root.joinpath(*parts[:depth], ignore_file))
+                if spec:
+                    rules.append((base, spec))
         return DirectoryIgnores(dir_rel, rules, parent_ignored)
 
     def is_ignored(self, rel: str, is_dir: bool) -> bool:

@@ -19,6 +19,8 @@ class TreeEntry(BaseModel):
     size: int
     mtime: float
     ignored: bool
+    # Credentials or keys (the visibility policy): openable, never sent to a model.
+    secret: bool = False
     # For symlinks: what the link leads to, or None when it is dangling or leads outside.
     target_type: Literal["file", "dir"] | None = None
 

@@ -9,16 +9,13 @@ import sys
 from pathlib import Path
 
 from pairpad.errors import Unavailable
-from pairpad.workspace.paths import TEMP_PREFIX
+from pairpad.workspace.visibility import RG_OPTIONS, VisibilityPolicy
 
-# Shared by text search and the file finder, so both see the same files: .gitignore honoured
-# even outside a git repository, hidden files included (like VS Code), no user ripgrep
-# config changing the output.
-OPTIONS = ("--no-config", "--hidden", "--no-require-git")
-# .git and our temp files are never searched or listed. These come after the caller's
-# arguments: of several matching globs rg obeys the last, so no user glob (`*`, `.git/**`)
-# can re-include them.
-EXCLUDES = ("--glob=!.git", f"--glob=!{TEMP_PREFIX}*")
+# Text search, the file finder and the indexer's walker all take their ripgrep arguments
+# from the workspace's VisibilityPolicy, so all see the same files. These are the policy's
+# arguments for a workspace without a `.pairpadignore` (benchmarks, tests).
+OPTIONS = RG_OPTIONS
+EXCLUDES = VisibilityPolicy.rg_excludes_default()
 COMMON_ARGS = OPTIONS + EXCLUDES
 
 
@@ -34,12 +31,17 @@ def find_rg() -> str:
     return found
 
 
-async def start_rg(args: list[str], cwd: Path) -> asyncio.subprocess.Process:
+async def start_rg(
+    args: list[str], cwd: Path, policy: VisibilityPolicy | None = None
+) -> asyncio.subprocess.Process:
+    """rg in `cwd` (the workspace root) with the policy's options before `args` and its
+    exclusions after them (so no user glob can re-include a hidden path)."""
+    policy = policy or VisibilityPolicy(cwd)
     return await asyncio.create_subprocess_exec(
         find_rg(),
-        *OPTIONS,
+        *policy.rg_options(),
         *args,
-        *EXCLUDES,
+        *policy.rg_excludes(),
         cwd=cwd,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,

@@ -5,8 +5,8 @@ line (megabytes of JSON for one minified line) never holds the event loop: other
 go on, and the timeout can fire between chunks.
 
 User globs narrow what is searched, never widen it: `.git` and temp files are excluded after
-them (`ripgrep.EXCLUDES`), and since rg lets an include glob override `.gitignore`, matches
-in ignored files are dropped when the query has one.
+them (`VisibilityPolicy.rg_excludes`), and since rg lets an include glob override
+`.gitignore`, matches in ignored files are dropped when the query has one.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from pathlib import Path
 import structlog
 
 from pairpad.errors import BadRequest
-from pairpad.workspace.ignore import IgnoreRules
 from pairpad.workspace.models import SearchMatch, SearchResults
 from pairpad.workspace.rg_json import MatchParser
 from pairpad.workspace.ripgrep import reap, start_rg
+from pairpad.workspace.visibility import VisibilityPolicy
 
 log = structlog.get_logger("pairpad.search")
 
@@ -38,11 +38,13 @@ class SearchQuery:
 
 
 class SearchService:
-    def __init__(self, root: Path, *, timeout: float, max_file_size: int) -> None:
+    def __init__(self, root: Path, *, timeout: float, max_file_size: int,
+                 policy: VisibilityPolicy | None = None) -> None:
         self.root = root
         self.timeout = timeout
         self.max_file_size = max_file_size
-        self.ignores = IgnoreRules(root)
+        self.policy = policy or VisibilityPolicy(root)
+        self.ignores = self.policy.ignores
         # Two cores are common: more concurrent rg runs only slow each other down.
         self._slots = asyncio.Semaphore(4)
 
@@ -73,7 +75,7 @@ class SearchService:
         return args
 
     async def _run(self, query: SearchQuery) -> SearchResults:
-        process = await start_rg(self._argv(query), self.root)
+        process = await start_rg(self._argv(query), self.root, self.policy)
         assert process.stdout is not None and process.stderr is not None
         stderr_task = asyncio.create_task(process.stderr.read())
         parser = MatchParser()

@@ -18,14 +18,8 @@ import structlog
 from pairpad.ai.context.analyze import FileRecord, analyze, content_hash
 from pairpad.ai.context.settings import IndexSettings
 from pairpad.ai.context.store import FileState, IndexStore, index_path
-from pairpad.ai.context.walker import (
-    IGNORE_FILES,
-    FileEntry,
-    Skipped,
-    classify,
-    included,
-    walk,
-)
+from pairpad.ai.context.walker import FileEntry, Skipped, classify, included, walk
+from pairpad.workspace.visibility import IGNORE_FILES, VisibilityPolicy
 
 log = structlog.get_logger("pairpad.context.indexer")
 Notify = Callable[[dict[str, object]], Coroutine[Any, Any, None]]
@@ -46,9 +40,10 @@ class BuildState:
 
 class Indexer:
     def __init__(self, workspace: Path, data_dir: Path, settings: IndexSettings,
-                 notify: Notify | None = None) -> None:
+                 notify: Notify | None = None, policy: VisibilityPolicy | None = None) -> None:
         self.root = workspace
         self.settings = settings
+        self.policy = policy or VisibilityPolicy(workspace)
         self.db_path = index_path(data_dir, workspace)
         self.status = BuildState()
         self._notify = notify
@@ -121,7 +116,7 @@ class Indexer:
                 return
             status = self.status
             status.state, status.error, status.started_at = "building", None, time.time()
-            result = walk(self.root, self.settings)
+            result = walk(self.root, self.settings, self.policy)
             states = self.store.file_states()
             listed = {f.path for f in result.files} | {s.path for s in result.skipped}
             deleted = [p for p in states if p not in listed]
@@ -158,9 +153,10 @@ class Indexer:
             entries: list[FileEntry] = []
             records: list[FileRecord] = []
             deleted: list[str] = []
-            admitted = included(self.root, paths, self.settings)
+            admitted = included(self.root, paths, self.settings, self.policy)
             for path in paths:
-                found = classify(self.root, path, self.settings) if path in admitted else None
+                found = (classify(self.root, path, self.settings, self.policy)
+                         if path in admitted else None)
                 if found is None:
                     if path in states:
                         deleted.append(path)

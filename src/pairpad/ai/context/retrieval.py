@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pairpad.ai.context.analyze import split_identifier
@@ -91,8 +92,10 @@ def _looks_like_a_name(query: str, match: re.Match[str]) -> bool:
 
 class Retriever:
     def __init__(self, store: IndexStore, repomap: RepoMap,
-                 vectors: VectorStore | None = None) -> None:
+                 vectors: VectorStore | None = None,
+                 is_secret: Callable[[str], bool] = is_secret) -> None:
         self.store = store
+        self.is_secret = is_secret  # the workspace's VisibilityPolicy (with user patterns)
         self.repomap = repomap
         self.vectors = vectors
 
@@ -127,8 +130,8 @@ class Retriever:
         per_file: dict[str, int] = defaultdict(int)
         result: list[Snippet] = []
         for snippet in ordered:
-            # The walker never indexes credentials; an index from before that rule might.
-            if per_file[snippet.path] >= PER_FILE or is_secret(snippet.path):
+            # The walker never indexes credentials; an index from before a rule might.
+            if per_file[snippet.path] >= PER_FILE or self.is_secret(snippet.path):
                 continue
             per_file[snippet.path] += 1
             snippet.score = round(fused[snippet.chunk_id] * RRF_K, 4)

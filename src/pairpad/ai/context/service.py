@@ -18,6 +18,7 @@ from pairpad.ai.context.retrieval import Retriever, Snippet
 from pairpad.ai.context.settings import IndexSettings
 from pairpad.errors import Unavailable
 from pairpad.workspace.models import FsChange
+from pairpad.workspace.visibility import VisibilityPolicy
 
 
 @dataclass
@@ -46,9 +47,11 @@ class ContextService:
     """A Component (start/stop) that owns the indexer and answers queries over its store."""
 
     def __init__(self, workspace: Path, data_dir: Path, settings: IndexSettings,
-                 notify: Notify | None = None, embedder: ResolveEmbedder | None = None) -> None:
+                 notify: Notify | None = None, embedder: ResolveEmbedder | None = None,
+                 policy: VisibilityPolicy | None = None) -> None:
         self.settings = settings
-        self.indexer = Indexer(workspace, data_dir, settings, notify)
+        self.indexer = Indexer(workspace, data_dir, settings, notify, policy)
+        self.policy = self.indexer.policy
         self._repomap: RepoMap | None = None
         self._retriever: Retriever | None = None
         self._vectors: VectorStore | None = None
@@ -83,7 +86,7 @@ class ContextService:
         if self._repomap is None or self._repomap.store is not self.indexer.store:
             self._repomap = RepoMap(self.indexer.store)
             self._retriever = Retriever(self.indexer.store, self._repomap,
-                                        self._vector_store())
+                                        self._vector_store(), self.policy.is_secret)
         return self._repomap
 
     @property

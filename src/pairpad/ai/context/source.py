@@ -48,6 +48,8 @@ class CodebaseContextSource:
         if not text:
             return []
         snippets = await self._context.search(text, EXPLICIT_K if explicit else AUTOMATIC_K)
+        # Secret files are never indexed; a stale index (a pattern added since) may hold one.
+        snippets = [s for s in snippets if not self._context.policy.is_secret(s.path)]
         if not explicit:  # automatic: only what a name or several signals point at
             snippets = [s for s in snippets if len(s.signals) > 1
                         or any(sig.name == "symbol" for sig in s.signals)]

@@ -1,11 +1,12 @@
-"""Which files to index: ripgrep's walk (.gitignore, .ignore, .pairpadignore), then our filters.
+"""Which files to index: ripgrep's walk, then our filters.
 
-ripgrep implements gitignore semantics (nested files, negation, parent directories) exactly and
-fast, so we never re-implement them; we only add the checks it cannot do for us."""
+What is hidden, ignored (.gitignore, .ignore, .pairpadignore) or a secret is the workspace's
+VisibilityPolicy, the one the explorer, search and chat use; this module adds only what is
+the index's own (lockfiles, binaries, minified and oversized files, `index.exclude`).
+ripgrep implements gitignore semantics exactly and fast, so we never re-implement them."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import subprocess
 import sys
@@ -15,29 +16,14 @@ from pathlib import Path
 
 from pairpad.ai.context.settings import IndexSettings
 from pairpad.workspace.undecodable import addressable
+from pairpad.workspace.visibility import VisibilityPolicy, is_default_secret
 
-PAIRPADIGNORE = ".pairpadignore"
-IGNORE_FILES = frozenset({".gitignore", ".ignore", ".rgignore", PAIRPADIGNORE})
 # Noise for retrieval even when committed: generated, huge and never what a question is about.
 LOCKFILES = frozenset({
     "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "poetry.lock", "uv.lock",
     "Pipfile.lock", "composer.lock", "Gemfile.lock", "go.sum",
 })
-# Credentials and keys: ripgrep walks dotfiles (--hidden), and indexed text can be sent to a
-# remote model by automatic retrieval, so these are never indexed (listed as "secret").
-SECRET_NAMES = frozenset({
-    ".env", ".envrc", ".npmrc", ".yarnrc", ".yarnrc.yml", ".pypirc", ".netrc", "_netrc",
-    ".pgpass", ".git-credentials", ".htpasswd", ".dockercfg", "credentials", ".boto",
-    ".s3cfg", "terraform.tfstate", "terraform.tfstate.backup",
-})
-SECRET_GLOBS = (
-    ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.ppk", "*.tfvars",
-    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.kdbx", "*.gpg",
-)
-SECRET_DIRS = frozenset({".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docker"})
-# Templates committed on purpose, with placeholders instead of values.
-NOT_SECRET_SUFFIXES = (".example", ".sample", ".template", ".dist")
-ALWAYS_EXCLUDED = ("!.git", "!.hg", "!.svn", "!node_modules", "!__pycache__")
+ALWAYS_EXCLUDED = ("!.hg", "!.svn", "!node_modules", "!__pycache__")
 SNIFF_BYTES = 8192
 
 
@@ -66,13 +52,13 @@ def rg_binary() -> str:
 
 
 def rg_files(root: Path, settings: IndexSettings, targets: Iterable[str] = (),
-             max_depth: int | None = None) -> list[str]:
+             max_depth: int | None = None, policy: VisibilityPolicy | None = None) -> list[str]:
     """Relative paths ripgrep would search under root (or under the given relative dirs)."""
-    argv = [rg_binary(), "--files", "--hidden", "--no-require-git", "--no-messages"]
+    policy = policy or VisibilityPolicy(root)
+    argv = [rg_binary(), "--files", "--no-messages", *policy.rg_options()]
     for glob in (*ALWAYS_EXCLUDED, *(f"!{p}" for p in settings.exclude)):
         argv += ["-g", glob]
-    if (root / PAIRPADIGNORE).is_file():
-        argv += ["--ignore-file", str(root / PAIRPADIGNORE)]
+    argv += policy.rg_excludes()
     if max_depth is not None:
         argv += ["--max-depth", str(max_depth)]
     argv += ["--", *(list(targets) or ["."])]
@@ -88,18 +74,13 @@ def rg_files(root: Path, settings: IndexSettings, targets: Iterable[str] = (),
 
 
 def is_secret(rel: str) -> bool:
-    """Whether a workspace-relative path looks like credentials or a private key."""
-    parts = rel.replace(os.sep, "/").split("/")
-    name = parts[-1]
-    if name.lower().endswith(NOT_SECRET_SUFFIXES):
-        return False
-    if any(part in SECRET_DIRS for part in parts[:-1]):
-        return True
-    lowered = name.lower()
-    return lowered in SECRET_NAMES or any(fnmatch.fnmatchcase(lowered, g) for g in SECRET_GLOBS)
+    """Whether a path looks like credentials or a key by the default rules (the policy's
+    `is_secret` adds the user's `secret_patterns`)."""
+    return is_default_secret(rel)
 
 
-def classify(root: Path, rel: str, settings: IndexSettings) -> FileEntry | Skipped | None:
+def classify(root: Path, rel: str, settings: IndexSettings,
+             policy: VisibilityPolicy | None = None) -> FileEntry | Skipped | None:
     """A FileEntry to index, a Skipped with the reason, or None when the file is gone."""
     full = root / rel
     try:
@@ -109,7 +90,7 @@ def classify(root: Path, rel: str, settings: IndexSettings) -> FileEntry | Skipp
     if not full.is_file() or full.is_symlink():
         return None  # symlinks could point outside the workspace
     name = rel.rsplit("/", 1)[-1]
-    if is_secret(rel):
+    if (policy.is_secret(rel) if policy is not None else is_secret(rel)):
         return Skipped(rel, "secret")
     if name in LOCKFILES:
         return Skipped(rel, "lockfile")
@@ -138,11 +119,12 @@ def is_minified(name: str, head: bytes, size: int, settings: IndexSettings) -> b
     return len(head) / lines > settings.minified_line_length
 
 
-def walk(root: Path, settings: IndexSettings) -> WalkResult:
+def walk(root: Path, settings: IndexSettings,
+         policy: VisibilityPolicy | None = None) -> WalkResult:
     files: list[FileEntry] = []
     skipped: list[Skipped] = []
-    for rel in sorted(rg_files(root, settings)):
-        result = classify(root, rel, settings)
+    for rel in sorted(rg_files(root, settings, policy=policy)):
+        result = classify(root, rel, settings, policy)
         if isinstance(result, FileEntry):
             if len(files) >= settings.max_files:
                 skipped.append(Skipped(rel, f"over the file limit ({settings.max_files})"))
@@ -153,9 +135,10 @@ def walk(root: Path, settings: IndexSettings) -> WalkResult:
     return WalkResult(files, skipped)
 
 
-def included(root: Path, paths: list[str], settings: IndexSettings) -> set[str]:
+def included(root: Path, paths: list[str], settings: IndexSettings,
+             policy: VisibilityPolicy | None = None) -> set[str]:
     """Which of these paths ripgrep's rules admit.
 
     A full `rg --files` walk, not one over the parent folders: ripgrep always searches a
     folder it is given explicitly, even an ignored one (tens of ms even on large trees)."""
-    return set(rg_files(root, settings)).intersection(paths)
+    return set(rg_files(root, settings, policy=policy)).intersection(paths)
