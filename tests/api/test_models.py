@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.providers.openai_compat import is_loopback_url
+from pairpad.ai.providers.errors import is_loopback_url
 from pairpad.app import create_app
 from pairpad.config import Settings
 from tests.conftest import TEST_HOST, TEST_TOKEN

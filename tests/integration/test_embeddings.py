@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from pairpad.ai.config import AISettings, ProviderConfig
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import embedded_model_path, free_port
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from pairpad.app import PairpadApp, create_app
@@ -82,7 +83,8 @@ def cosine(a: list[float], b: list[float]) -> float:
 
 
 async def test_openai_compat_embeds_with_llama_cpp(embedding_server: str) -> None:
-    provider = OpenAICompatProvider("llama", base_url=embedding_server, api_key=KEY, timeout=60)
+    provider = OpenAICompatProvider(
+        ProviderEndpoint("llama", embedding_server, api_key=KEY, timeout=60))
     try:
         batch = await provider.embed([WEATHER, WEATHER_TOO, CODE], "smollm2")
         singles = [(await provider.embed([text], "smollm2"))[0]

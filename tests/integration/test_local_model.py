@@ -22,6 +22,7 @@ from pairpad.ai.providers.base import (
     StreamEnd,
     TextDelta,
 )
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider, free_port
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from tests.support.model import require_embedded_model
@@ -53,8 +54,8 @@ def base_url(llama: LocalModelServer) -> str:
 
 
 def compat(base_url: str) -> OpenAICompatProvider:
-    return OpenAICompatProvider("llama", base_url=base_url, api_key=KEYS.get(base_url),
-                                timeout=60)
+    return OpenAICompatProvider(
+        ProviderEndpoint("llama", base_url, api_key=KEYS.get(base_url), timeout=60))
 
 
 async def test_managed_server_requires_its_api_key(base_url: str, llama: LocalModelServer
@@ -175,7 +176,7 @@ async def test_wrong_model_name(base_url: str, llama: LocalModelServer) -> None:
 
 async def test_nothing_listening_is_a_clear_unreachable_error() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
-    provider = OpenAICompatProvider("myserver", base_url=url, api_key=None, connect_timeout=2)
+    provider = OpenAICompatProvider(ProviderEndpoint("myserver", url, connect_timeout=2))
     with pytest.raises(ProviderError) as caught:
         await collect(provider)
     health = await provider.health()

@@ -14,6 +14,9 @@ TOML (`~/.config/pairpad/config.toml` or `<workspace>/.pairpad/config.toml`)::
     [ai.roles]
     chat = "myollama:qwen2.5-coder:7b"   # "<provider>:<model>"; the model may contain ':'
 
+    [ai.profiles."qwen2.5-coder*"]       # per-model behaviour over the built-in table
+    context_window = 32768
+
 Env: `PAIRPAD_AI__ROLES__CHAT=openai:gpt-4o-mini`. Keys set in the UI are stored encrypted in
 SQLite and override these (see `ai/settings_store.py`). The `local` provider (the embedded
 model served by llama.cpp) always exists and is the default for every role.
@@ -26,6 +29,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
+
+from pairpad.ai.profiles import ProfileOverride
 
 ProviderKind = Literal["local", "openai_compat", "anthropic", "ollama"]
 PROVIDER_KINDS: tuple[ProviderKind, ...] = ("local", "openai_compat", "anthropic", "ollama")
@@ -110,6 +115,9 @@ class AISettings(BaseModel):
     chat_max_tokens: int = Field(default=512, ge=1, description="Answer length cap.")
     chat_temperature: float = Field(default=0.2, ge=0, le=2)
     probe_timeout: float = Field(default=3.0, gt=0, description="Reachability check, seconds.")
+    profiles: dict[str, ProfileOverride] = Field(
+        default_factory=dict, description="Model profile fields by model name or glob "
+        "(`qwen2.5-coder*`, `myollama:*`), merged over the built-in profile table.")
 
     @field_validator("providers")
     @classmethod
@@ -117,4 +125,13 @@ class AISettings(BaseModel):
         for name in value:
             if not name or ":" in name or len(name) > 64:
                 raise ValueError(f"provider name {name!r}: 1-64 characters, no ':'")
+        return value
+
+    @field_validator("profiles")
+    @classmethod
+    def _patterns(cls, value: dict[str, ProfileOverride]) -> dict[str, ProfileOverride]:
+        for pattern in value:
+            if not pattern.strip() or len(pattern) > 200:
+                raise ValueError(f"ai.profiles key {pattern!r}: a model name or glob, "
+                                 "1-200 characters")
         return value

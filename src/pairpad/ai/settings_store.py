@@ -18,6 +18,7 @@ from pairpad.ai.config import (
     ProviderKind,
     RoleName,
 )
+from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.providers.registry import KeySource, ProviderRegistry, ProviderSpec
 from pairpad.ai.roles import ModelRef, default_roles, parse_model_ref
 from pairpad.ai.secrets import SecretBox
@@ -92,7 +93,7 @@ class AISettingsService:
                                 f"[ai.providers.{ref.provider}] or change {setting}")
             roles[role] = ref
         self.problems = problems
-        self.registry.configure(specs, roles)
+        self.registry.configure(specs, roles, ModelProfiles(self._settings.profiles))
 
     def _base_specs(self) -> dict[str, ProviderSpec]:
         specs = {LOCAL_PROVIDER: ProviderSpec(LOCAL_PROVIDER, ProviderConfig(kind="local"),

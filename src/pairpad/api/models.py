@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from pairpad.ai.config import ROLE_NAMES
 from pairpad.ai.providers.base import Provider, ProviderError
-from pairpad.ai.providers.registry import build_provider
 from pairpad.ai.roles import EMBED_OFF, embed_target
 from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
@@ -125,7 +124,7 @@ async def put_roles(body: RolesUpdate, services: ServicesDep) -> dict[str, Any]:
 async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult:
     """Try an unsaved provider config (nothing is stored), bounded by ai.probe_timeout."""
     spec = await services.ai.config.candidate_spec(body.name, body)
-    provider = build_provider(spec, services.ai.registry.local_server)
+    provider = services.ai.registry.build(spec)
     try:
         return await _try(provider, body.name, services.settings.ai.probe_timeout)
     finally:

@@ -22,6 +22,7 @@ from pairpad.ai.providers.base import (
     ToolSpec,
     Usage,
 )
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 
 REPLAYS = Path(__file__).parent / "replays"
 Handler = Callable[[httpx2.Request], httpx2.Response]
@@ -34,8 +35,9 @@ def sse(name: str) -> httpx2.Response:
 
 def provider(handler: Handler, api_key: str | None = "sk-ant-test") -> AnthropicProvider:
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-    return AnthropicProvider("claude", base_url="https://api.anthropic.test", api_key=api_key,
-                             http_client=client)
+    return AnthropicProvider(
+        ProviderEndpoint("claude", "https://api.anthropic.test", api_key=api_key),
+        http_client=client)
 
 
 async def run(p: AnthropicProvider, **kwargs: Any) -> list[ChatEvent]:

@@ -15,6 +15,7 @@ import pytest
 
 from pairpad.ai.config import LocalModelSettings, ProviderConfig
 from pairpad.ai.providers.base import Embedder, ProviderError
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
 from pairpad.ai.providers.ollama import OllamaProvider
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
@@ -33,7 +34,7 @@ OLLAMA_MISSING = {"error": 'model "nomic-embed-text" not found, try pulling it f
 
 
 def ollama(handler: Callable[[httpx.Request], httpx.Response]) -> OllamaProvider:
-    return OllamaProvider("myollama", base_url="http://ollama.test:11434",
+    return OllamaProvider(ProviderEndpoint("myollama", "http://ollama.test:11434"),
                           transport=httpx.MockTransport(handler))
 
 
@@ -82,7 +83,7 @@ async def test_ollama_embed_unreachable() -> None:
 
 def compat(handler: Callable[[httpx2.Request], httpx2.Response]) -> OpenAICompatProvider:
     client = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-    return OpenAICompatProvider("server", base_url="http://llm.test/v1", api_key="k",
+    return OpenAICompatProvider(ProviderEndpoint("server", "http://llm.test/v1", api_key="k"),
                                 http_client=client)
 
 

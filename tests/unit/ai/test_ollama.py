@@ -20,6 +20,7 @@ from pairpad.ai.providers.base import (
     ToolCallDelta,
     Usage,
 )
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.ollama import OllamaProvider
 
 REPLAYS = Path(__file__).parent / "replays"
@@ -32,7 +33,7 @@ def ndjson(name: str) -> httpx.Response:
 
 
 def provider(handler: Handler) -> OllamaProvider:
-    return OllamaProvider("ollama", base_url="http://ollama.test:11434",
+    return OllamaProvider(ProviderEndpoint("ollama", "http://ollama.test:11434"),
                           transport=httpx.MockTransport(handler))
 
 

@@ -1,4 +1,4 @@
-"""Mentions, roles, quirks and the encrypted key box."""
+"""Mentions, roles and the encrypted key box (model profiles: test_profiles.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from pairpad.ai.mentions import parse_mentions
-from pairpad.ai.providers.quirks import quirks_for
 from pairpad.ai.roles import ModelRef, effective_roles, parse_model_ref
 from pairpad.ai.secrets import SecretBox
 
@@ -27,14 +26,6 @@ def test_model_refs() -> None:
     roles = effective_roles({"chat": "openai:gpt-4o-mini"}, "smollm2")
     assert str(roles["chat"]) == "openai:gpt-4o-mini"
     assert str(roles["autocomplete"]) == "local:smollm2"  # the embedded model by default
-
-
-def test_quirks_are_data() -> None:
-    assert quirks_for("qwen2.5-coder:7b").fim is not None
-    assert quirks_for("smollm2-135m-instruct").fim is None
-    assert not quirks_for("o1-mini").system_role
-    assert quirks_for("gpt-4o1").system_role  # "o1" only matches at the start
-    assert quirks_for("claude-sonnet-5-5").context_window == 200000
 
 
 def test_secret_box_round_trip_and_key_file_mode(tmp_path: Path) -> None:

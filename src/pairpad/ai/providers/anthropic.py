@@ -11,6 +11,7 @@ from typing import Any
 import anthropic
 from anthropic import AsyncAnthropic
 
+from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
@@ -27,7 +28,8 @@ from pairpad.ai.providers.base import (
     estimate_tokens,
     until_cancelled,
 )
-from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.providers.endpoint import EndpointProvider, ProviderEndpoint
+from pairpad.ai.providers.errors import missing_key
 
 _FINISH: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -40,32 +42,21 @@ _FINISH: dict[str, FinishReason] = {
 KNOWN_MODELS = ("claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-5-5")
 
 
-class AnthropicProvider:
+class AnthropicProvider(EndpointProvider):
     kind = "anthropic"
 
     def __init__(
         self,
-        name: str,
+        endpoint: ProviderEndpoint,
         *,
-        base_url: str,
-        api_key: str | None,
-        timeout: float = 120.0,
-        connect_timeout: float = 5.0,
-        context_window: int | None = None,
-        static_models: list[str] | None = None,
-        key_setting: str | None = None,
+        profiles: ModelProfiles | None = None,
         http_client: Any = None,  # an httpx2.AsyncClient (the SDK's HTTP library); tests
     ) -> None:
-        self.name = name
-        self.base_url = base_url
-        self._context_window = context_window
-        self._static_models = static_models or list(KNOWN_MODELS)
-        self._key_setting = key_setting or f"ai.providers.{name}.api_key"
-        self._has_key = bool(api_key)
+        super().__init__(endpoint, profiles=profiles)
         self._client = AsyncAnthropic(
-            base_url=base_url,
-            api_key=api_key or "missing",
-            timeout=anthropic.Timeout(timeout, connect=connect_timeout),
+            base_url=endpoint.base_url,
+            api_key=endpoint.api_key or "missing",
+            timeout=anthropic.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
             max_retries=0,
             http_client=http_client,
         )
@@ -78,8 +69,8 @@ class AnthropicProvider:
             mapped = self._error(error, None)
             if mapped.kind in ("auth", "unreachable", "timeout"):
                 raise mapped from error
-            ids = self._static_models
-        return [ModelInfo(i, self._context_window or quirks_for(i).context_window) for i in ids]
+            ids = list(self.endpoint.models or KNOWN_MODELS)
+        return [self.model_info(i) for i in ids]
 
     async def stream_chat(
         self,
@@ -176,8 +167,8 @@ class AnthropicProvider:
         return estimate_tokens(text)
 
     async def health(self) -> Health:
-        if not self._has_key:
-            return Health(False, self._missing_key().detail)
+        if not self.endpoint.api_key:
+            return Health(False, missing_key(self.endpoint).detail)
         started = time.perf_counter()
         try:
             await self._client.models.list()
@@ -189,50 +180,8 @@ class AnthropicProvider:
         await self._client.close()
 
     def _require_key(self) -> None:
-        if not self._has_key:
-            raise self._missing_key()
-
-    def _missing_key(self) -> ProviderError:
-        return ProviderError(
-            f"Provider '{self.name}' has no API key: set {self._key_setting}", "auth",
-            self._key_setting,
-        )
-
-    def _error(self, error: BaseException, model: str | None) -> ProviderError:
-        where = f"Provider '{self.name}'"
-        setting = f"ai.providers.{self.name}"
-        if isinstance(error, ProviderError):
-            return error
-        if isinstance(error, anthropic.APITimeoutError):
-            return ProviderError(f"{where} timed out at {self.base_url}: raise {setting}.timeout",
-                                 "timeout", f"{setting}.timeout")
-        if isinstance(error, anthropic.APIConnectionError):
-            return ProviderError(
-                f"{where} unreachable at {self.base_url}: check the network or set "
-                f"{setting}.base_url", "unreachable", f"{setting}.base_url")
-        if isinstance(error, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
-            return ProviderError(f"{where} rejected the API key (HTTP {error.status_code}): set "
-                                 f"{self._key_setting}", "auth", self._key_setting)
-        if isinstance(error, anthropic.NotFoundError):
-            return ProviderError(f"{where} has no model '{model}' (HTTP 404): pick another in "
-                                 "ai.roles", "model_not_found", "ai.roles")
-        if isinstance(error, anthropic.APIStatusError):
-            message = _error_message(error.body) or str(error.message)
-            return ProviderError(f"{where} error: {message[:500]}",
-                                 "bad_request" if error.status_code == 400 else "unavailable",
-                                 setting)
-        return ProviderError(
-            f"{where} sent a response Pairpad could not read ({type(error).__name__}: "
-            f"{str(error)[:200]})", "protocol", f"{setting}.base_url")
-
-
-def _error_message(body: object) -> str | None:
-    """`{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}`."""
-    if isinstance(body, dict):
-        inner = body.get("error")
-        if isinstance(inner, dict):
-            return f"{inner.get('type', 'error')}: {inner.get('message', '')}"
-    return None
+        if not self.endpoint.api_key:
+            raise missing_key(self.endpoint)
 
 
 def _split_system(messages: list[ChatMessage]) -> tuple[str, list[dict[str, Any]]]:

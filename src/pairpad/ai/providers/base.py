@@ -1,7 +1,8 @@
 """The one `Provider` protocol and the typed values that cross it.
 
-A provider is an authenticated client of one endpoint (pydantic-ai's Provider); its methods do
-the protocol translation (pydantic-ai's Model). Per-model differences live in `quirks.py` as data.
+A provider is an authenticated client of one endpoint (pydantic-ai's Provider: `endpoint.py`,
+its failures worded once in `errors.py`); its methods do the protocol translation (pydantic-ai's
+Model). Per-model differences are data: `ai/profiles.py`, looked up by provider kind and model.
 Providers never import services; failures are `ProviderError`s whose `detail` names the
 setting to fix, so the UI can show them as they are.
 """

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 
 from pairpad.ai.config import LOCAL_PROVIDER
+from pairpad.ai.profiles import BUILTIN_PROFILES, ModelProfiles
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
@@ -20,6 +21,7 @@ from pairpad.ai.providers.base import (
     ToolSpec,
     estimate_tokens,
 )
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local_server import (
     LocalModelServer,
     embedded_model_path,
@@ -37,9 +39,11 @@ class LocalProvider:
 
     kind = "local"
 
-    def __init__(self, server: LocalModelServer, name: str = LOCAL_PROVIDER) -> None:
+    def __init__(self, server: LocalModelServer, name: str = LOCAL_PROVIDER, *,
+                 profiles: ModelProfiles | None = None) -> None:
         self.name = name
         self._server = server
+        self.profiles = profiles or BUILTIN_PROFILES
         self._adapter: OpenAICompatProvider | None = None
         self._adapter_key: str | None = None
 
@@ -50,16 +54,18 @@ class LocalProvider:
         if self._adapter is None or (self._adapter.base_url, self._adapter_key) != (base_url, key):
             if self._adapter is not None:
                 await self._adapter.aclose()
-            self._adapter = OpenAICompatProvider(
-                self.name, base_url=base_url, api_key=key, timeout=300.0, connect_timeout=3.0,
-                context_window=self._server.n_ctx, window_setting="ai.local.n_ctx",
-            )
+            endpoint = ProviderEndpoint(
+                self.name, base_url, api_key=key, timeout=300.0, connect_timeout=3.0,
+                context_window=self._server.n_ctx, window_setting="ai.local.n_ctx")
+            self._adapter = OpenAICompatProvider(endpoint, profiles=self.profiles)
             self._adapter_key = key
         return self._adapter
 
     async def list_models(self) -> list[ModelInfo]:
         # Known without starting the server: listing models must stay cheap.
-        return [ModelInfo(self._server.model_id, self._server.n_ctx, supports_fim=False)]
+        model = self._server.model_id
+        fim = self.profiles.get(self.kind, model, self.name).fim
+        return [ModelInfo(model, self._server.n_ctx, supports_fim=fim is not None)]
 
     async def stream_chat(
         self,

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
@@ -28,33 +29,30 @@ from pairpad.ai.providers.base import (
     estimate_tokens,
     until_cancelled,
 )
-from pairpad.ai.providers.openai_compat import unreachable_advice
-from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.providers.endpoint import EndpointProvider, ProviderEndpoint
+from pairpad.ai.providers.errors import Failure, body_message
 from pairpad.ai.providers.windows import window_from_ollama_show
 
 _FINISH: dict[str, FinishReason] = {"stop": "stop", "length": "length"}
 
 
-class OllamaProvider:
+class OllamaProvider(EndpointProvider):
     kind = "ollama"
 
     def __init__(
         self,
-        name: str,
+        endpoint: ProviderEndpoint,
         *,
-        base_url: str,
-        timeout: float = 120.0,
-        connect_timeout: float = 5.0,
-        context_window: int | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        profiles: ModelProfiles | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,  # tests
     ) -> None:
-        self.name = name
-        self.base_url = base_url
-        self._context_window = context_window
+        super().__init__(endpoint, profiles=profiles)
         self._num_ctx: dict[str, int] = {}  # per model, once known: sent with every request
+        # Ollama itself takes no key; one configured is sent for a proxy in front of it.
+        headers = {"Authorization": f"Bearer {endpoint.api_key}"} if endpoint.api_key else {}
         self._http = httpx.AsyncClient(
-            base_url=base_url, timeout=httpx.Timeout(timeout, connect=connect_timeout),
-            transport=transport,
+            base_url=endpoint.base_url, headers=headers, transport=transport,
+            timeout=httpx.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
         )
 
     async def list_models(self) -> list[ModelInfo]:
@@ -63,14 +61,13 @@ class OllamaProvider:
         if not isinstance(models, list):
             raise self._protocol("/api/tags has no 'models' list")
         names = [str(m["name"]) for m in models if isinstance(m, dict) and "name" in m]
-        return [ModelInfo(n, self._context_window or quirks_for(n).context_window,
-                          quirks_for(n).fim is not None) for n in names]
+        return [self.model_info(n) for n in names]
 
     async def context_window_of(self, model: str) -> int | None:
         """`POST /api/show`: the Modelfile's num_ctx, else the trained length capped at what
         Pairpad asks Ollama to allocate. Sent as `num_ctx` from then on, so it is the truth."""
-        if self._context_window:
-            return self._context_window
+        if self.endpoint.context_window:
+            return self.endpoint.context_window
         if model not in self._num_ctx:
             body = await self._json("POST", "/api/show", {"model": model}, model)
             found = window_from_ollama_show(body)
@@ -80,7 +77,7 @@ class OllamaProvider:
         return self._num_ctx[model]
 
     def _options(self, model: str, **options: Any) -> dict[str, Any]:
-        num_ctx = self._context_window or self._num_ctx.get(model)
+        num_ctx = self.endpoint.context_window or self._num_ctx.get(model)
         return {**options, "num_ctx": num_ctx} if num_ctx else options
 
     async def stream_chat(
@@ -106,7 +103,7 @@ class OllamaProvider:
         try:
             response = await self._http.send(request, stream=True)
         except httpx.HTTPError as error:
-            raise self._transport_error(error) from error
+            raise self._error(error, model) from error
         try:
             if response.status_code != 200:
                 await response.aread()
@@ -120,8 +117,7 @@ class OllamaProvider:
                     continue
                 chunk = _parse_line(line, self)
                 if "error" in chunk:
-                    raise ProviderError(f"Provider '{self.name}' error: {chunk['error']}",
-                                        "unavailable", f"ai.providers.{self.name}")
+                    raise self._error(Failure("server", str(chunk["error"])), model)
                 message = chunk.get("message") or {}
                 text = message.get("content") or ""
                 if text:
@@ -139,7 +135,7 @@ class OllamaProvider:
                                   int(chunk.get("eval_count", chunks)))
                     break
         except httpx.HTTPError as error:
-            raise self._transport_error(error) from error
+            raise self._error(error, model) from error
         finally:
             await response.aclose()  # Ollama stops generating when the client goes away
         if cancel is not None and cancel.is_set():
@@ -209,7 +205,7 @@ class OllamaProvider:
         try:
             response = await self._http.request(method, path, json=payload)
         except httpx.HTTPError as error:
-            raise self._transport_error(error) from error
+            raise self._error(error, model) from error
         if response.status_code != 200:
             raise self._status_error(response, model)
         try:
@@ -220,31 +216,15 @@ class OllamaProvider:
             raise self._protocol(f"{path} did not answer a JSON object")
         return body
 
-    def _transport_error(self, error: httpx.HTTPError) -> ProviderError:
-        setting = f"ai.providers.{self.name}"
-        if isinstance(error, httpx.TimeoutException):
-            return ProviderError(f"Provider '{self.name}' timed out at {self.base_url}: raise "
-                                 f"{setting}.timeout", "timeout", f"{setting}.timeout")
-        return ProviderError(
-            f"Provider '{self.name}' unreachable at {self.base_url}: "
-            f"{unreachable_advice(self.base_url, 'start Ollama (`ollama serve`)')} "
-            f"or set {setting}.base_url", "unreachable", f"{setting}.base_url")
-
     def _status_error(self, response: httpx.Response, model: str | None) -> ProviderError:
         try:
-            message = str(response.json().get("error", response.text))
+            message = body_message(response.json()) or response.text
         except ValueError:
             message = response.text
-        if response.status_code == 404 and model:
-            return ProviderError(
-                f"Provider '{self.name}' has no model '{model}' ({message[:200]}): run "
-                f"`ollama pull {model}` or pick another in ai.roles", "model_not_found", "ai.roles")
-        return ProviderError(f"Provider '{self.name}' error (HTTP {response.status_code}): "
-                             f"{message[:500]}", "bad_request", f"ai.providers.{self.name}")
+        return self._error(Failure("status", message, response.status_code), model)
 
     def _protocol(self, what: str) -> ProviderError:
-        return ProviderError(f"Provider '{self.name}' sent a response Pairpad could not read: "
-                             f"{what}", "protocol", f"ai.providers.{self.name}.base_url")
+        return self._error(Failure("unreadable", what), None)
 
 
 def _parse_line(line: str, provider: OllamaProvider) -> dict[str, Any]:

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
-import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import openai
 from openai import AsyncOpenAI
 
+from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
     Completion,
-    ErrorKind,
     FinishReason,
     Health,
     ModelInfo,
@@ -34,13 +31,8 @@ from pairpad.ai.providers.base import (
     estimate_tokens,
     until_cancelled,
 )
-from pairpad.ai.providers.quirks import quirks_for
+from pairpad.ai.providers.endpoint import EndpointProvider, ProviderEndpoint
 from pairpad.ai.providers.windows import window_from_model_entry, window_from_props
-
-# How servers word "the prompt is over the context window" (llama.cpp, vLLM, OpenAI, LM Studio).
-CONTEXT_OVERFLOW = re.compile(
-    r"exceeds? (the )?(available )?context|context (window|length|size)|maximum context|"
-    r"too many tokens|prompt is too long|exceed_context_size", re.IGNORECASE)
 
 _FINISH: dict[str, FinishReason] = {
     "stop": "stop",
@@ -51,37 +43,23 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(EndpointProvider):
     kind = "openai_compat"
 
     def __init__(
         self,
-        name: str,
+        endpoint: ProviderEndpoint,
         *,
-        base_url: str,
-        api_key: str | None,
-        timeout: float = 120.0,
-        connect_timeout: float = 5.0,
-        context_window: int | None = None,
-        static_models: list[str] | None = None,
-        key_setting: str | None = None,
-        window_setting: str | None = None,
+        profiles: ModelProfiles | None = None,
         http_client: Any = None,  # an httpx2.AsyncClient (the SDK's HTTP library); tests
     ) -> None:
-        self.name = name
-        self.base_url = base_url
-        self._context_window = context_window
-        self._static_models = static_models or []
-        self._key_setting = key_setting or f"ai.providers.{name}.api_key"
-        self._window_setting = window_setting or f"ai.providers.{name}.context_window"
+        super().__init__(endpoint, profiles=profiles)
         self._per_token_models: set[str] = set()  # see embed()
-        self._api_key = api_key
-        self._timeout = connect_timeout
         # max_retries=0: a down server must fail fast and visibly, not after silent retries.
         self._client = AsyncOpenAI(
-            base_url=base_url,
-            api_key=api_key or "no-key",  # local servers ignore it; the SDK insists on one
-            timeout=openai.Timeout(timeout, connect=connect_timeout),
+            base_url=endpoint.base_url,
+            api_key=endpoint.api_key or "no-key",  # local servers ignore it; the SDK insists
+            timeout=openai.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
             max_retries=0,
             http_client=http_client,
         )
@@ -92,16 +70,18 @@ class OpenAICompatProvider:
         try:
             page = await self._client.models.list()
         except Exception as error:
-            if self._static_models:
-                return [self._info(model) for model in self._static_models]
+            if self.endpoint.models:
+                return [self.model_info(model) for model in self.endpoint.models]
             raise self._error(error, None) from error
-        return [self._info(model.id) for model in page.data]
+        return [self.model_info(model.id) for model in page.data]
 
     async def context_window_of(self, model: str) -> int | None:
         """The window the server reports for `model` (see windows.py), or None."""
         root = self.base_url.removesuffix("/v1")
-        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-        async with httpx.AsyncClient(timeout=self._timeout + 2, headers=headers) as http:
+        key = self.endpoint.api_key
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        timeout = self.endpoint.connect_timeout + 2
+        async with httpx.AsyncClient(timeout=timeout, headers=headers) as http:
             with contextlib.suppress(httpx.HTTPError, ValueError):
                 response = await http.get(f"{root}/props")
                 if response.status_code == 200 and (found := window_from_props(response.json())):
@@ -125,16 +105,16 @@ class OpenAICompatProvider:
         tools: list[ToolSpec] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> AsyncIterator[ChatEvent]:
-        quirks = quirks_for(model)
+        profile = self.profile(model)
         params: dict[str, Any] = {
             "model": model,
-            "messages": [_wire_message(m, quirks.system_role) for m in messages],
+            "messages": [_wire_message(m, profile.system_role) for m in messages],
             "stream": True,
-            quirks.max_tokens_param: max_tokens,
+            profile.max_tokens_param: max_tokens,
         }
-        if quirks.temperature:
+        if profile.temperature:
             params["temperature"] = temperature
-        if quirks.stream_usage:
+        if profile.stream_usage:
             params["stream_options"] = {"include_usage": True}
         if tools:
             params["tools"] = [_wire_tool(tool) for tool in tools]
@@ -176,9 +156,9 @@ class OpenAICompatProvider:
             raise ProviderError(
                 f"Provider '{self.name}' ended the answer before any text, without a finish "
                 "reason: servers do this when the prompt does not fit their context window. "
-                f"Set {self._window_setting} to the server's real window (Pairpad then fits "
-                "the context to it), shorten the message, or check the server's log.",
-                "bad_request", self._window_setting)
+                f"Set {self.endpoint.window_setting} to the server's real window (Pairpad then "
+                "fits the context to it), shorten the message, or check the server's log.",
+                "bad_request", self.endpoint.window_setting)
         elif finish is None:  # e.g. llama.cpp's interrupt: [DONE] without a finish_reason
             raise ProviderError(
                 f"Provider '{self.name}' stopped in the middle of the answer (no finish "
@@ -199,8 +179,9 @@ class OpenAICompatProvider:
         temperature: float = 0.0,
         stop: list[str] | None = None,
     ) -> Completion:
-        fim = quirks_for(model).fim
-        stops = list(stop or [])
+        profile = self.profile(model)
+        fim = profile.fim
+        stops = [*(stop or []), *profile.stop]
         if suffix is not None and fim is not None:
             prompt = fim.render(prefix, suffix)
             stops += list(fim.stop)
@@ -267,93 +248,6 @@ class OpenAICompatProvider:
 
     async def aclose(self) -> None:
         await self._client.close()
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    def _info(self, model: str) -> ModelInfo:
-        quirks = quirks_for(model)
-        window = self._context_window or quirks.context_window
-        return ModelInfo(model, window, quirks.fim is not None)
-
-    def _error(self, error: BaseException, model: str | None) -> ProviderError:
-        return map_openai_error(error, self.name, self.base_url, model, self._key_setting,
-                                self._window_setting)
-
-
-def is_loopback_url(base_url: str) -> bool:
-    """Whether the URL names this machine (a server the user can start), not a remote host."""
-    host = (urlsplit(base_url).hostname or "").strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def unreachable_advice(base_url: str, start: str = "start it") -> str:
-    """"start it" only helps for a server on this machine; a remote one needs the network/URL."""
-    return start if is_loopback_url(base_url) else "check the network and the URL"
-
-
-def map_openai_error(
-    error: BaseException, name: str, base_url: str, model: str | None, key_setting: str,
-    window_setting: str | None = None,
-) -> ProviderError:
-    """SDK exceptions -> one sentence saying what is wrong and which setting fixes it."""
-    where = f"Provider '{name}'"
-    if isinstance(error, ProviderError):
-        return error
-    if isinstance(error, openai.APITimeoutError):
-        return ProviderError(
-            f"{where} timed out at {base_url}: check that it is running, or raise "
-            f"ai.providers.{name}.timeout", "timeout", f"ai.providers.{name}.timeout",
-        )
-    if isinstance(error, openai.APIConnectionError):
-        return ProviderError(
-            f"{where} unreachable at {base_url}: {unreachable_advice(base_url)} or set "
-            f"ai.providers.{name}.base_url", "unreachable", f"ai.providers.{name}.base_url",
-        )
-    if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
-        return ProviderError(
-            f"{where} rejected the API key (HTTP {error.status_code}): set {key_setting}",
-            "auth", key_setting,
-        )
-    if isinstance(error, openai.NotFoundError):
-        what = f"model '{model}'" if model else "the endpoint"
-        return ProviderError(
-            f"{where} has no {what} (HTTP 404): pick one of its models in ai.roles, or fix "
-            f"ai.providers.{name}.base_url", "model_not_found", "ai.roles",
-        )
-    if isinstance(error, openai.APIStatusError):
-        message = _status_message(error)
-        if 400 <= error.status_code < 500 and CONTEXT_OVERFLOW.search(message):
-            setting = window_setting or f"ai.providers.{name}.context_window"
-            return ProviderError(
-                f"{where} refused the request because it does not fit the model's context "
-                f"window ({message}). Set {setting} to the server's real window (Pairpad then "
-                "fits the context to it), or shorten the message.", "bad_request", setting)
-        kind: ErrorKind = "bad_request" if 400 <= error.status_code < 500 else "unavailable"
-        hint = "ai.roles" if "model" in message.lower() else f"ai.providers.{name}"
-        return ProviderError(
-            f"{where} error (HTTP {error.status_code}): {message}", kind, hint,
-        )
-    return ProviderError(
-        f"{where} sent a response Pairpad could not read ({type(error).__name__}: {error})",
-        "protocol", f"ai.providers.{name}.base_url",
-    )
-
-
-def _status_message(error: openai.APIStatusError) -> str:
-    body = error.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:500]
-        if isinstance(body.get("detail"), str):
-            return str(body["detail"])[:500]
-    return str(error.message)[:500]
-
 
 def _wire_message(message: ChatMessage, system_role: bool) -> dict[str, Any]:
     role = message.role if (system_role or message.role != "system") else "user"

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pairpad.ai.config import LOCAL_PROVIDER, ProviderConfig, RoleName
+from pairpad.ai.profiles import BUILTIN_PROFILES, ModelProfile, ModelProfiles
 from pairpad.ai.providers.anthropic import AnthropicProvider
 from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError, WindowReporter
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
 from pairpad.ai.providers.ollama import OllamaProvider
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
-from pairpad.ai.providers.quirks import quirks_for
 from pairpad.ai.roles import ModelRef, parse_model_ref
 
 KeySource = Literal["stored", "settings", "env", "none"]
@@ -49,27 +50,31 @@ class ProviderStatus:
     state: str = "ready"  # see Health.state
 
 
-def build_provider(spec: ProviderSpec, local_server: LocalModelServer) -> Provider:
+def endpoint_of(spec: ProviderSpec) -> ProviderEndpoint:
     c = spec.config
-    if c.kind == "local":
-        return LocalProvider(local_server, spec.name)
-    if c.kind == "openai_compat":
-        return OpenAICompatProvider(
-            spec.name, base_url=c.effective_base_url(), api_key=spec.api_key,
-            static_models=c.models, key_setting=spec.key_setting, timeout=c.timeout,
-            connect_timeout=c.connect_timeout, context_window=c.context_window)
-    if c.kind == "anthropic":
-        return AnthropicProvider(
-            spec.name, base_url=c.effective_base_url(), api_key=spec.api_key,
-            static_models=c.models or None, key_setting=spec.key_setting, timeout=c.timeout,
-            connect_timeout=c.connect_timeout, context_window=c.context_window)
-    return OllamaProvider(spec.name, base_url=c.effective_base_url(), timeout=c.timeout,
-                          connect_timeout=c.connect_timeout, context_window=c.context_window)
+    return ProviderEndpoint(
+        spec.name, c.effective_base_url(), api_key=spec.api_key, timeout=c.timeout,
+        connect_timeout=c.connect_timeout, context_window=c.context_window,
+        models=tuple(c.models), key_setting=spec.key_setting)
+
+
+def build_provider(spec: ProviderSpec, local_server: LocalModelServer,
+                   profiles: ModelProfiles | None = None) -> Provider:
+    kind = spec.config.kind
+    if kind == "local":
+        return LocalProvider(local_server, spec.name, profiles=profiles)
+    if kind == "openai_compat":
+        return OpenAICompatProvider(endpoint_of(spec), profiles=profiles)
+    if kind == "anthropic":
+        return AnthropicProvider(endpoint_of(spec), profiles=profiles)
+    return OllamaProvider(endpoint_of(spec), profiles=profiles)
 
 
 class ProviderRegistry:
-    def __init__(self, local_server: LocalModelServer) -> None:
+    def __init__(self, local_server: LocalModelServer,
+                 profiles: ModelProfiles | None = None) -> None:
         self.local_server = local_server
+        self.profiles = profiles or BUILTIN_PROFILES
         self._specs: dict[str, ProviderSpec] = {}
         self._roles: dict[RoleName, ModelRef] = {}
         self._instances: dict[str, tuple[tuple[object, ...], Provider]] = {}
@@ -80,9 +85,15 @@ class ProviderRegistry:
         # Context windows servers reported, per (provider, its config, model); None = not said.
         self._windows: dict[tuple[str, tuple[object, ...], str], int | None] = {}
 
-    def configure(self, specs: dict[str, ProviderSpec], roles: dict[RoleName, ModelRef]) -> None:
+    def configure(self, specs: dict[str, ProviderSpec], roles: dict[RoleName, ModelRef],
+                  profiles: ModelProfiles | None = None) -> None:
         self._specs = dict(specs)
         self._roles = dict(roles)
+        if profiles is not None and (list(profiles.overrides.items())
+                                     != list(self.profiles.overrides.items())):
+            self.profiles = profiles  # providers hold the profiles they were built with
+            for name in list(self._instances):
+                self._retire(self._instances.pop(name)[1])
         for name in [n for n in self._instances if n not in self._specs]:  # provider removed
             self._retire(self._instances.pop(name)[1])
 
@@ -151,11 +162,22 @@ class ProviderRegistry:
         cached = self._instances.get(name)
         if cached is not None and cached[0] == spec.fingerprint():
             return cached[1]
-        provider = build_provider(spec, self.local_server)
+        provider = self.build(spec)
         self._instances[name] = (spec.fingerprint(), provider)
         if cached is not None:  # closed now, or when the streams using it end
             self._retire(cached[1])
         return provider
+
+    def build(self, spec: ProviderSpec) -> Provider:
+        """A new provider for `spec` (not kept: the caller closes it), with these profiles."""
+        return build_provider(spec, self.local_server, self.profiles)
+
+    def profile_for(self, ref: ModelRef) -> ModelProfile:
+        """How to talk to `ref`'s model: the profile table for its provider's kind, with the
+        user's `ai.profiles` merged over it. An unknown provider gets the kind-neutral one."""
+        spec = self._specs.get(ref.provider)
+        kind = spec.config.kind if spec is not None else ""
+        return self.profiles.get(kind, ref.model, ref.provider)
 
     def resolve(self, role: RoleName, override: str | None = None) -> tuple[Provider, ModelRef]:
         ref = parse_model_ref(override, setting="model") if override else self._roles.get(role)
@@ -166,14 +188,15 @@ class ProviderRegistry:
 
     async def context_window(self, ref: ModelRef) -> int:
         """The setting (`ai.providers.NAME.context_window`), else what the server reports
-        (asked once per provider config and model), else the model family's usual window."""
+        (asked once per provider config and model), else the model's profile (the family's
+        usual window, or the user's `ai.profiles` value)."""
         spec = self._specs.get(ref.provider)
         if spec is not None and spec.config.context_window:
             return spec.config.context_window
         if ref.provider == LOCAL_PROVIDER or (spec and spec.config.kind == "local"):
             return self.local_server.n_ctx
         reported = await self._reported_window(ref, spec)
-        return reported or quirks_for(ref.model).context_window
+        return reported or self.profile_for(ref).context_window
 
     async def _reported_window(self, ref: ModelRef, spec: ProviderSpec | None) -> int | None:
         if spec is None:

@@ -1,0 +1,194 @@
+"""Model profiles: the built-in table, looked up by provider kind and model name, and the
+user's `ai.profiles` merged over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from pairpad import config
+from pairpad.ai.config import AISettings, LocalModelSettings, ProviderConfig
+from pairpad.ai.profiles import (
+    BUILTIN_PROFILES,
+    FIM_TEMPLATES,
+    ModelProfiles,
+    ProfileOverride,
+    builtin_profile,
+)
+from pairpad.ai.providers.local import LocalModelServer, LocalProvider
+from pairpad.ai.providers.registry import ProviderRegistry, ProviderSpec
+from pairpad.ai.roles import ModelRef
+from pairpad.config import Settings
+
+# The exact prompt each family is trained on, for prefix "P" and suffix "S".
+FIM_PROMPTS = [
+    ("qwen2.5-coder:7b", "qwen", "<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>"),
+    ("Qwen/Qwen2.5-Coder-1.5B", "qwen", "<|fim_prefix|>P<|fim_suffix|>S<|fim_middle|>"),
+    ("starcoder:3b", "starcoder", "<fim_prefix>P<fim_suffix>S<fim_middle>"),
+    ("bigcode/starcoder2-3b", "starcoder2", "<fim_prefix>P<fim_suffix>S<fim_middle>"),
+    ("deepseek-coder:6.7b-base", "deepseek",
+     "<\uff5cfim\u2581begin\uff5c>P<\uff5cfim\u2581hole\uff5c>S<\uff5cfim\u2581end\uff5c>"),
+    ("codellama:7b-code", "codellama", "<PRE> P <SUF>S <MID>"),
+    ("CodeLlama-13b-hf", "codellama", "<PRE> P <SUF>S <MID>"),
+    ("codestral-latest", "codestral", "[SUFFIX]S[PREFIX]P"),
+]
+
+
+@pytest.mark.parametrize(("model", "family", "prompt"), FIM_PROMPTS)
+def test_each_fim_family_renders_its_own_template(model: str, family: str, prompt: str) -> None:
+    for kind in ("openai_compat", "ollama", "local"):
+        fim = builtin_profile(kind, model).fim
+        assert fim is not None and fim.name == family, (kind, model)
+        assert fim.render("P", "S") == prompt
+
+
+def test_fim_stop_tokens() -> None:
+    assert FIM_TEMPLATES["qwen"].stop == ("<|endoftext|>",)
+    assert FIM_TEMPLATES["codellama"].stop == ("<EOT>",)
+    assert "<file_sep>" in FIM_TEMPLATES["starcoder2"].stop  # goes on with the next file
+    assert "<file_sep>" not in FIM_TEMPLATES["starcoder"].stop
+    assert set(FIM_TEMPLATES["codestral"].stop) == {"[PREFIX]", "[SUFFIX]"}
+
+
+def test_models_without_fim_complete_from_the_prefix_only() -> None:
+    assert builtin_profile("local", "smollm2-135m-instruct").fim is None
+    assert builtin_profile("openai_compat", "gpt-4o-mini").fim is None
+    assert builtin_profile("ollama", "llama3:8b").fim is None
+
+
+def test_the_provider_kind_decides_what_the_model_cannot() -> None:
+    # The Messages API takes no raw prompt and no temperature; tools speak each wire format.
+    claude = builtin_profile("anthropic", "claude-sonnet-5-5")
+    assert claude.fim is None and not claude.temperature and claude.tools == "anthropic"
+    assert builtin_profile("anthropic", "codestral-latest").fim is None  # the kind wins
+    assert builtin_profile("openai_compat", "claude-sonnet-5-5").tools == "openai"
+    assert builtin_profile("openai_compat", "claude-sonnet-5-5").temperature
+    assert builtin_profile("ollama", "qwen2.5-coder:7b").tools == "ollama"
+    assert builtin_profile("openai_compat", "qwen2.5-coder:7b").tools == "openai"
+
+
+def test_request_quirks_context_windows_and_edit_formats() -> None:
+    o1 = builtin_profile("openai_compat", "o1-mini")
+    assert not o1.system_role and not o1.temperature
+    assert o1.max_tokens_param == "max_completion_tokens"
+    assert builtin_profile("openai_compat", "openai/o1-preview").max_tokens_param == (
+        "max_completion_tokens")  # a vendor prefix (OpenRouter) still matches
+    assert builtin_profile("openai_compat", "gpt-4o1").system_role  # "o1" starts the name only
+    assert builtin_profile("openai_compat", "gpt-4o").max_tokens_param == "max_tokens"
+    assert builtin_profile("anthropic", "claude-sonnet-5-5").context_window == 200000
+    assert builtin_profile("openai_compat", "gpt-4.1-mini").context_window == 1_000_000
+    assert builtin_profile("openai_compat", "someone/unknown-model").context_window == 8192
+    assert builtin_profile("openai_compat", "gpt-4.1").edit_format == "udiff"
+    assert builtin_profile("openai_compat", "claude-sonnet-5-5").edit_format == "search_replace"
+    small = builtin_profile("local", "smollm2-135m-instruct")
+    assert small.edit_format == "whole" and small.tools == "none"
+    assert small.chat_template == "chatml"
+
+
+def test_user_overrides_merge_field_by_field() -> None:
+    profiles = ModelProfiles({
+        "qwen2.5-coder*": ProfileOverride(context_window=65536, edit_format="udiff"),
+        "qwen2.5-coder:7b": ProfileOverride(context_window=16384),  # exact: applied last
+        "myollama:*": ProfileOverride(stop=["\n\n"]),
+        "my-finetune": ProfileOverride(fim="codestral", tools="none"),
+        "smollm2*": ProfileOverride(fim="qwen"),
+        "codellama*": ProfileOverride(fim="none"),
+    })
+    seven = profiles.get("ollama", "qwen2.5-coder:7b", "myollama")
+    assert seven.context_window == 16384  # the exact name beats the glob
+    assert seven.edit_format == "udiff"  # the glob's other field stays
+    assert seven.stop == ("\n\n",)  # "provider:model" keys match too
+    assert seven.fim is not None and seven.fim.name == "qwen"  # untouched fields: the table's
+    assert seven.tools == "ollama"
+    other = profiles.get("openai_compat", "Qwen2.5-Coder:1.5b", "lab")  # case-insensitive
+    assert other.context_window == 65536 and other.stop == ()
+    tuned = profiles.get("openai_compat", "my-finetune", "lab")
+    assert tuned.fim is not None and tuned.fim.name == "codestral" and tuned.tools == "none"
+    assert profiles.get("local", "smollm2-135m-instruct").fim == FIM_TEMPLATES["qwen"]
+    assert profiles.get("ollama", "codellama:7b-code").fim is None  # "none" removes it
+    assert BUILTIN_PROFILES.get("ollama", "qwen2.5-coder:7b").context_window == 32768
+
+
+def test_settings_validate_profiles_and_name_the_bad_field() -> None:
+    settings = AISettings.model_validate(
+        {"profiles": {"qwen*": {"context_window": 32768, "fim": "qwen", "edit_format": "udiff"}}})
+    assert settings.profiles["qwen*"] == ProfileOverride(
+        context_window=32768, fim="qwen", edit_format="udiff")
+    with pytest.raises(ValidationError) as caught:
+        AISettings.model_validate({"profiles": {"qwen*": {"context_windw": 32768}}})
+    text = str(caught.value)
+    assert "profiles.qwen*" in text and "'context_windw'" in text and "context_window" in text
+    for bad in ({"fim": "gpt"}, {"edit_format": "diff"}, {"context_window": 0},
+                {"tools": "xml"}):
+        with pytest.raises(ValidationError, match=r"profiles\.m\."):
+            AISettings.model_validate({"profiles": {"m": bad}})
+    with pytest.raises(ValidationError, match="model name or glob"):
+        AISettings.model_validate({"profiles": {" ": {"fim": "qwen"}}})
+
+
+@pytest.fixture
+def user_toml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "user-config" / "config.toml"
+    path.parent.mkdir()
+    monkeypatch.setattr(config, "user_config_file", lambda: path)
+    for name in list(__import__("os").environ):
+        if name.startswith("PAIRPAD_"):
+            monkeypatch.delenv(name)
+    return path
+
+
+def test_profiles_come_from_the_user_toml_and_env_never_the_workspace(
+    user_toml: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_toml.write_text('[ai.profiles."qwen2.5-coder*"]\ncontext_window = 65536\n')
+    (workspace / ".pairpad").mkdir()
+    (workspace / ".pairpad" / "config.toml").write_text(
+        '[ai.profiles."qwen2.5-coder*"]\ncontext_window = 1000000\n'
+        '[ai.profiles."*"]\nfim = "codestral"\n')
+    settings = Settings(workspace=workspace)
+    assert settings.ai.profiles == {"qwen2.5-coder*": ProfileOverride(context_window=65536)}
+    monkeypatch.setenv("PAIRPAD_AI__PROFILES", '{"gpt-4o*": {"context_window": 4096}}')
+    assert Settings(workspace=workspace).ai.profiles == {  # merged with the user's file
+        "qwen2.5-coder*": ProfileOverride(context_window=65536),
+        "gpt-4o*": ProfileOverride(context_window=4096)}
+    user_toml.write_text('[ai.profiles."qwen*"]\nwindow = 1\n')
+    monkeypatch.delenv("PAIRPAD_AI__PROFILES")
+    with pytest.raises(ValidationError, match="'window'"):
+        Settings(workspace=workspace)
+
+
+async def test_registry_window_falls_back_to_the_profile_with_overrides(tmp_path: Path) -> None:
+    registry = ProviderRegistry(LocalModelServer(LocalModelSettings(), tmp_path))
+    # Port 9 (discard): nothing answers, so no server report; the profile decides.
+    down = ProviderConfig(kind="openai_compat", base_url="http://127.0.0.1:9/v1",
+                          connect_timeout=0.5)
+    set_window = ProviderConfig(kind="openai_compat", base_url="http://127.0.0.1:9/v1",
+                                context_window=2048)
+    specs = {"lab": ProviderSpec("lab", down), "fixed": ProviderSpec("fixed", set_window)}
+    registry.configure(specs, {})
+    assert await registry.context_window(ModelRef("lab", "qwen2.5-coder:7b")) == 32768
+    registry.configure(specs, {}, ModelProfiles(
+        {"lab:qwen*": ProfileOverride(context_window=12000, fim="starcoder2")}))
+    ref = ModelRef("lab", "qwen2.5-coder:7b")
+    assert await registry.context_window(ref) == 12000
+    profile = registry.profile_for(ref)
+    assert profile.fim is not None and profile.fim.name == "starcoder2"
+    assert profile.tools == "openai"
+    # The provider setting still comes first.
+    assert await registry.context_window(ModelRef("fixed", "qwen2.5-coder:7b")) == 2048
+    # Providers are built with the user's profiles: model lists show the merged window.
+    provider = registry.get("lab")
+    assert provider.profiles.get("openai_compat", "qwen2.5-coder:7b", "lab").context_window == (
+        12000)
+    await registry.aclose()
+
+
+async def test_the_embedded_model_lists_fim_from_its_profile(tmp_path: Path) -> None:
+    server = LocalModelServer(LocalModelSettings(), tmp_path)
+    [info] = await LocalProvider(server).list_models()
+    assert info.supports_fim is False  # SmolLM2 has no FIM tokens
+    override = ModelProfiles({"smollm2*": ProfileOverride(fim="qwen")})
+    [info] = await LocalProvider(server, profiles=override).list_models()
+    assert info.supports_fim is True
