@@ -138,3 +138,17 @@ def test_a_malformed_workspace_value_is_ignored_not_fatal(user_toml: Path, works
     (workspace / ".pairpad").mkdir()
     (workspace / ".pairpad" / "config.toml").write_text('max_file_size = "huge"\n')
     assert Settings(workspace=workspace).max_file_size == 5 * 1024 * 1024
+
+
+def test_a_workspace_config_may_only_add_secret_patterns(user_toml: Path, workspace: Path) -> None:
+    user_toml.write_text('secret_patterns = ["*.vault"]\n')
+    (workspace / ".pairpad").mkdir()
+    (workspace / ".pairpad" / "config.toml").write_text(
+        'secret_patterns = ["deploy/keys/", "*.vault"]\n'
+    )
+    settings = Settings(workspace=workspace)
+    assert settings.secret_patterns == ["*.vault", "deploy/keys/"]  # the user's, plus more
+    # An empty list in the workspace file removes nothing (and the built-in rules are no
+    # setting at all: .env stays a secret whatever the files say).
+    (workspace / ".pairpad" / "config.toml").write_text("secret_patterns = []\n")
+    assert Settings(workspace=workspace).secret_patterns == ["*.vault"]
