@@ -44,7 +44,8 @@ def secret_settings(workspace: Path, data_dir: Path, model: ScriptedOpenAI) -> S
     (workspace / "config" / ".env").write_text(f"DB_PASSWORD={CONFIG_KEY}\n")
     (workspace / "config" / "app.toml").write_text("name = 'shop'  # the app's settings\n")
     (workspace / "vault").mkdir()  # a secret by the user's own pattern
-    (workspace / "vault" / "tokens.py").write_text(f"def vault_token():\n    return '{VAULT_KEY}'\n")
+    (workspace / "vault" / "tokens.py").write_text(
+        f"def vault_token():\n    return '{VAULT_KEY}'\n")
     (workspace / "payments.py").write_text("def vault_token_refresh():\n    return None\n")
     (workspace / ".aws").mkdir()
     (workspace / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
@@ -60,12 +61,7 @@ def secret_settings(workspace: Path, data_dir: Path, model: ScriptedOpenAI) -> S
 
 @pytest.fixture
 async def app(secret_settings: Settings) -> AsyncIterator[PairpadApp]:
-    app = create_app(secret_settings)
-
-    async def emit(event: str, data: dict[str, Any], _room: str) -> None:
-        return None
-
-    app.services.ai.chat.emit = emit
+    app = create_app(secret_settings)  # chat events go to rooms nobody joined here
     async with app.fastapi.router.lifespan_context(app.fastapi):
         yield app
 
