@@ -81,6 +81,7 @@ export function ChatPanel() {
   const preview = useChat((s) => s.preview);
   const previewError = useChat((s) => s.previewError);
   const exclude = useChat((s) => s.exclude);
+  const allowSecrets = useChat((s) => s.allowSecrets);
   const errors = useChat((s) => s.errors);
   const currentId = useChat((s) => s.currentId);
   const title = useChat((s) => s.conversations.find((c) => c.id === s.currentId)?.title);
@@ -124,7 +125,7 @@ export function ChatPanel() {
       live = false;
       clearTimeout(timer);
     };
-  }, [text, exclude, errors, currentId, editorTick, view, streamingId, messages.length]);
+  }, [text, exclude, allowSecrets, errors, currentId, editorTick, view, streamingId, messages.length]);
 
   useEffect(() => {
     const el = list.current;
@@ -161,7 +162,13 @@ export function ChatPanel() {
                 contextPaths={m.role === "assistant" ? questionPaths(messages, i) : []} />
             ))}
           </div>
-          <ContextChips preview={preview} exclude={exclude} onToggle={toggle} error={previewError} />
+          <ContextChips
+            preview={preview}
+            exclude={exclude}
+            onToggle={toggle}
+            error={previewError}
+            onAttachSecret={(p) => useChat.setState((s) => ({ allowSecrets: [...new Set([...s.allowSecrets, p])] }))}
+          />
           {sendError && <div className="chat-error" role="alert">{sendError}</div>}
           <MentionInput
             value={text}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ContextReport } from "./chatApi";
-import { chipLabel, chipWhy } from "./chipText";
+import { chipLabel, chipWhy, confirmAttachText, secretToAttach } from "./chipText";
 
 const snippet = (start: number, end: number): ContextReport => ({
   id: `codebase:shop/orders.py:${start}-${end}`, kind: "codebase", path: "shop/orders.py",
@@ -21,5 +21,15 @@ describe("context chips", () => {
     const file: ContextReport = { ...snippet(1, 2), id: "file:a.py", kind: "file", path: "a.py", meta: { why: "the open file" } };
     expect(chipLabel(file)).toBe("a.py");
     expect(chipWhy(file)).toBe("the open file");
+  });
+  it("offer an explicit attach only for a refused secret file", () => {
+    const refused: ContextReport = {
+      ...snippet(1, 2), id: "file:.env", kind: "file", path: ".env", included: false, tokens: 0,
+      reason: "secret file (credentials or keys): not sent to the model.", meta: { secret: true },
+    };
+    expect(secretToAttach(refused)).toBe(".env");
+    expect(secretToAttach({ ...refused, included: true })).toBeNull(); // already attached
+    expect(secretToAttach({ ...refused, meta: {} })).toBeNull(); // left out for another reason
+    expect(confirmAttachText(".env")).toContain(".env looks like a secret file");
   });
 });

@@ -2,7 +2,7 @@
 // Each chip: kind, path:start-end, the reason (retrieval signals for @codebase snippets), tokens.
 // × leaves an item out of the next message; clicking an excluded item brings it back.
 import type { ContextPreview, ContextReport } from "./chatApi";
-import { chipLabel, chipWhy, historyLabel } from "./chipText";
+import { chipLabel, chipWhy, confirmAttachText, historyLabel, secretToAttach } from "./chipText";
 
 function tooltip(item: ContextReport, removed: boolean): string {
   const lines = [`${item.kind}: ${chipLabel(item)}`];
@@ -15,11 +15,13 @@ function tooltip(item: ContextReport, removed: boolean): string {
   return lines.join("\n");
 }
 
-export function ContextChips({ preview, exclude, onToggle, error }: {
+export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret }: {
   preview: ContextPreview | null;
   exclude: string[];
   onToggle: (id: string) => void;
   error: string | null;
+  /** A refused secret file the user confirmed attaching to the next message. */
+  onAttachSecret?: (path: string) => void;
 }) {
   if (error) return <div className="chat-context chat-context-error" role="status">{error}</div>;
   if (!preview) return null;
@@ -32,6 +34,7 @@ export function ContextChips({ preview, exclude, onToggle, error }: {
         const removed = exclude.includes(item.id);
         const state = removed ? "removed" : !item.included ? "excluded" : item.truncated ? "truncated" : "included";
         const why = chipWhy(item);
+        const secret = removed ? null : secretToAttach(item);
         return (
           <span key={item.id} className={`chat-chip ${state}`} title={tooltip(item, removed)} data-id={item.id} data-kind={item.kind}>
             <button type="button" className="chat-chip-main" onClick={() => removed && onToggle(item.id)} disabled={!removed}>
@@ -40,6 +43,15 @@ export function ContextChips({ preview, exclude, onToggle, error }: {
               {why && <span className="chat-chip-why">{why}</span>}
               {!item.included && !removed && item.reason && <span className="chat-chip-why">{item.reason}</span>}
             </button>
+            {secret && onAttachSecret && (
+              <button
+                type="button"
+                className="chat-chip-attach"
+                onClick={() => globalThis.confirm(confirmAttachText(secret)) && onAttachSecret(secret)}
+              >
+                Attach anyway…
+              </button>
+            )}
             {!removed && item.included && (
               <button type="button" className="chat-chip-x" aria-label={`Leave out ${chipLabel(item)}`} onClick={() => onToggle(item.id)}>
                 ×

@@ -9,6 +9,8 @@ export interface ContextMeta {
   start_line?: number;
   end_line?: number;
   signals?: { name: string; rank: number; detail: string }[];
+  /** A secret file (the workspace's visibility policy): refused unless attached explicitly. */
+  secret?: boolean;
   [key: string]: unknown;
 }
 
@@ -73,6 +75,8 @@ export interface ChatRequest {
   mentions?: string[];
   errors?: string[];
   exclude?: string[];
+  /** Secret files the user confirmed attaching (sent only after the confirmation dialog). */
+  allow_secrets?: string[];
   max_tokens?: number;
 }
 

@@ -36,6 +36,8 @@ interface ChatState {
   /** `exclude` of the other conversations opened in this session, by id. */
   excludeByConversation: Record<string, string[]>;
   mentions: string[];
+  /** Secret files the user confirmed attaching (chip "Attach anyway…"): for the next message only. */
+  allowSecrets: string[];
   /** Errors/tracebacks pasted into the input: sent as their own context items. */
   errors: string[];
   preview: ContextPreview | null;
@@ -54,6 +56,7 @@ export const useChat = create<ChatState>(() => ({
   exclude: [],
   excludeByConversation: {},
   mentions: [],
+  allowSecrets: [],
   errors: [],
   preview: null,
   previewError: null,
@@ -141,7 +144,7 @@ export async function openConversation(id: string | null): Promise<void> {
     const exclude = id ? (saved[id] ?? []) : [];
     return {
       currentId: id, messages: [], streamingId: null, sendError: null, view: "chat", draft: "",
-      exclude, excludeByConversation: saved, mentions: [], errors: [],
+      exclude, excludeByConversation: saved, mentions: [], allowSecrets: [], errors: [],
     };
   });
   if (!id) return;
@@ -177,6 +180,7 @@ export function buildRequest(text: string): ChatRequest {
     mentions: s.mentions.filter((m) => text.includes(`@${m}`)),
     errors: s.errors,
     exclude: s.exclude,
+    allow_secrets: s.allowSecrets,
   };
 }
 
@@ -192,7 +196,7 @@ export async function send(text: string): Promise<boolean> {
     }
     if (!get().currentId && ack.conversation_id) set({ currentId: ack.conversation_id });
     // Mentions and pasted errors were for this message; left-out items stay left out.
-    set((s) => ({ mentions: [], errors: [], draft: s.draft === text ? "" : s.draft }));
+    set((s) => ({ mentions: [], allowSecrets: [], errors: [], draft: s.draft === text ? "" : s.draft }));
     return true;
   } finally {
     set({ sending: false });

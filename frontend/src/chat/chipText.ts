@@ -24,6 +24,18 @@ export function chipWhy(item: ContextReport): string {
   return parts.filter(Boolean).join(" · ");
 }
 
+/** The path a refused secret file chip may offer to attach anyway (null: no such offer). */
+export function secretToAttach(item: ContextReport): string | null {
+  return !item.included && item.meta?.secret === true && item.path ? item.path : null;
+}
+
+export function confirmAttachText(path: string): string {
+  return (
+    `${path} looks like a secret file (credentials or keys). Send its content to the model ` +
+    "with this message? The model's provider will receive it."
+  );
+}
+
 export function historyLabel(count: number): string {
   return count === 1 ? "1 message" : `${count} messages`;
 }
