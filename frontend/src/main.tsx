@@ -5,7 +5,10 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
+import { installWorkbench } from "./app/install";
 import { queryClient } from "./stores/queryClient";
+
+installWorkbench();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -1,35 +1,39 @@
-import { useLayout, type SideView } from "../stores/layout";
+// The activity bar: one button per contributed side view, then Settings.
+import { useLayout } from "../stores/layout";
+import { GearIcon } from "../ui/icons";
 import { formatKeybinding } from "../ui/keybindings";
-import { openSettings } from "../settings/openSettings";
-import { ChatIcon, FilesIcon, GearIcon, SearchIcon } from "../ui/icons";
-
-const VIEWS: { id: SideView; label: string; keys: string; icon: React.ReactNode }[] = [
-  { id: "explorer", label: "Explorer", keys: "Mod+Shift+E", icon: <FilesIcon size={24} strokeWidth={1.1} /> },
-  { id: "search", label: "Search", keys: "Mod+Shift+F", icon: <SearchIcon size={24} strokeWidth={1.1} /> },
-  { id: "chat", label: "Chat", keys: "Mod+Alt+I", icon: <ChatIcon size={24} strokeWidth={1.1} /> },
-];
+import { executeCommand } from "../workbench/commands";
+import { useContributions, type SideViewDescriptor } from "../workbench/registry";
 
 export function ActivityBar() {
+  const views = useContributions("sideViews");
   const sideView = useLayout((s) => s.sideView);
   const sideVisible = useLayout((s) => s.sideVisible);
   const toggle = useLayout((s) => s.toggleSideView);
+  const label = (v: SideViewDescriptor) => (v.keybinding ? `${v.title} (${formatKeybinding(v.keybinding)})` : v.title);
   return (
     <nav className="activity-bar" aria-label="Views">
-      {VIEWS.map((v) => (
+      {views.map((v) => (
         <button
           key={v.id}
           type="button"
           className="activity-button"
-          aria-label={`${v.label} (${formatKeybinding(v.keys)})`}
-          title={`${v.label} (${formatKeybinding(v.keys)})`}
+          aria-label={label(v)}
+          title={label(v)}
           aria-pressed={sideVisible && sideView === v.id}
-          onClick={() => (v.id === "search" && !(sideVisible && sideView === "search") ? useLayout.getState().focusSearch() : toggle(v.id))}
+          onClick={() => (v.reveal && !(sideVisible && sideView === v.id) ? v.reveal() : toggle(v.id))}
         >
-          {v.icon}
+          <v.icon size={24} strokeWidth={1.1} />
         </button>
       ))}
       <div className="spacer" />
-      <button type="button" className="activity-button" aria-label="Settings (Ctrl+,)" title={`Settings (${formatKeybinding("Mod+,")})`} onClick={openSettings}>
+      <button
+        type="button"
+        className="activity-button"
+        aria-label="Settings (Ctrl+,)"
+        title={`Settings (${formatKeybinding("Mod+,")})`}
+        onClick={() => void executeCommand("workbench.action.openSettings")}
+      >
         <GearIcon size={24} strokeWidth={1.1} />
       </button>
     </nav>

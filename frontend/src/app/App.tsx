@@ -1,11 +1,8 @@
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "../api/http";
 import { EditorArea } from "../editor/EditorArea";
-import { QuickInput } from "../palette/QuickInput";
-import { SymbolsFeature } from "../symbols/SymbolsFeature";
-import { useSettings } from "../stores/settings";
-import { useApplyTheme } from "../settings/theme";
 import { useLayout } from "../stores/layout";
+import { useContributions } from "../workbench/registry";
 import { ActivityBar } from "./ActivityBar";
 import { bootstrap } from "./bootstrap";
 import { BottomPanel } from "./BottomPanel";
@@ -28,8 +25,7 @@ export function App() {
       (err) => setFatal({ status: err instanceof ApiError ? err.status : 0, message: errorMessage(err) }),
     );
   }, []);
-  const settings = useSettings();
-  useApplyTheme(settings["workbench.theme"]);
+  const hosts = useContributions("hosts");
 
   if (fatal) return <FatalScreen status={fatal.status} message={fatal.message} />;
   return (
@@ -37,8 +33,9 @@ export function App() {
       <ConnectionBanner />
       <Workbench />
       <StatusBar />
-      <QuickInput />
-      <SymbolsFeature />
+      {hosts.map(({ id, component: Host }) => (
+        <Host key={id} />
+      ))}
       <DialogHost />
       <Toasts />
     </div>

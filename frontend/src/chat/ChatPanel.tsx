@@ -6,16 +6,13 @@ import { chatApi } from "./chatApi";
 import {
   addPastedError, buildRequest, installChatSocket, openConversation, retry, send, stop, useChat, type UiMessage,
 } from "./chatStore";
-import { installChatCommands } from "./commands";
-import { openModelSettings } from "../settings/section";
+import { executeCommand } from "../workbench/commands";
 import { looksLikeError } from "./pasted";
 import { ConversationList } from "./ConversationList";
 import { ContextChips } from "./ContextChips";
 import { Markdown } from "./Markdown";
 import { MentionInput } from "./MentionInput";
 import "./chat.css";
-
-installChatCommands();
 
 function Usage({ message }: { message: UiMessage }) {
   const parts = [message.model ?? ""];
@@ -144,7 +141,7 @@ export function ChatPanel() {
         </button>
         <button type="button" className="chat-code-btn" onClick={() => void openConversation(null)}>New</button>
         <span className="chat-title" title={title}>{title ?? "New chat"}</span>
-        <button type="button" className="chat-code-btn" onClick={openModelSettings} title="Settings → AI / Models: providers, roles, API keys">
+        <button type="button" className="chat-code-btn" onClick={() => void executeCommand("pairpad.openModelSettings")} title="Settings → AI / Models: providers, roles, API keys">
           Models
         </button>
       </div>

@@ -1,8 +1,7 @@
 // A fenced code block in an answer: colourised by Monaco's colorizer, with Copy,
 // Insert at cursor and Apply to file (a diff to accept or reject).
 import { useEffect, useState } from "react";
-import { fileText, getActiveFile, getSelection, insertAtCursor, isFileOpen, openDiff, openFile } from "../editor/editorApi";
-import { monaco } from "../editor/monacoSetup";
+import { fileText, getActiveFile, getSelection, insertAtCursor, isFileOpen, monaco, openDiff, openFile } from "../editor/editorApi";
 import { useNotifications } from "../stores/notifications";
 import { applyTarget, fenceLanguage, languageFor, proposeContent } from "./applyCode";
 

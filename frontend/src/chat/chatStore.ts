@@ -5,7 +5,7 @@ import { errorMessage } from "../api/http";
 import { getSocket, useConnection } from "../api/socket";
 import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
 import { chatApi, type ChatRequest, type ContextPreview, type ContextReport, type Conversation, type Usage } from "./chatApi";
-import { refreshModels } from "../settings/models/modelsApi";
+import { MODELS_KEY, queryClient } from "../stores/queryClient";
 
 export interface UiMessage {
   id: string;
@@ -109,7 +109,7 @@ export function installChatSocket(): void {
     if (get().streamingId === d.message_id) set({ streamingId: null });
     // A failed answer often means a provider changed state (the embedded model crashed):
     // the status bar and the model settings show it now, not at their next poll.
-    void refreshModels();
+    void queryClient.invalidateQueries({ queryKey: MODELS_KEY });
   });
   // After a reconnect the server no longer has us in the room: join again.
   let generation = useConnection.getState().generation;

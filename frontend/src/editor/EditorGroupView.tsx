@@ -1,19 +1,15 @@
-import { useEffect } from "react";
-import { SettingsPage } from "../settings/SettingsPage";
-import type { EditorGroup } from "../stores/tabs";
-import { useTabs } from "../stores/tabs";
-import { Breadcrumbs } from "../symbols/Breadcrumbs";
-import { CodeEditor } from "./CodeEditor";
-import { CompareTab } from "./CompareTab";
-import { ConflictBar } from "./ConflictBar";
-import { ensureBuffer, useBuffers } from "./buffers";
-import { ProposalTab } from "./ProposalTab";
+// One editor group: its tab bar, then the active tab's body as its kind's descriptor renders it.
+import { useTabs, type EditorGroup } from "../stores/tabs";
+import { useRegistry } from "../workbench/registry";
 import { TabBar } from "./TabBar";
 import { Watermark } from "./Watermark";
 
 export function EditorGroupView({ group }: { group: EditorGroup }) {
   const focused = useTabs((s) => s.activeGroupId === group.id);
   const tab = group.tabs.find((t) => t.id === group.activeTabId) ?? null;
+  const registry = useRegistry();
+  const descriptor = tab ? registry.tabKindOf(tab.kind) : undefined;
+  const Body = descriptor?.component;
   return (
     <section
       className={`editor-group${focused ? " focused" : " inactive"}`}
@@ -25,35 +21,7 @@ export function EditorGroupView({ group }: { group: EditorGroup }) {
     >
       {group.tabs.length > 0 && <TabBar group={group} focused={focused} />}
       {!tab && <Watermark />}
-      {tab?.kind === "file" && <FileView groupId={group.id} path={tab.path} />}
-      {tab?.kind === "settings" && <SettingsPage />}
-      {tab?.kind === "diff" && <CompareTab key={tab.id} groupId={group.id} tabId={tab.id} path={tab.path} />}
-      {tab?.kind === "proposal" && <ProposalTab key={tab.id} id={tab.path} />}
+      {tab && Body && <Body key={descriptor.remountPerTab ? tab.id : tab.kind} groupId={group.id} tab={tab} />}
     </section>
-  );
-}
-
-function FileView({ groupId, path }: { groupId: string; path: string }) {
-  const buffer = useBuffers((s) => s.buffers[path]);
-  const missing = buffer === undefined;
-  useEffect(() => {
-    void ensureBuffer(path);
-  }, [path, missing]);
-  return (
-    <>
-      {buffer?.conflict && <ConflictBar buffer={buffer} />}
-      <Breadcrumbs path={path} />
-      <div className="editor-host">
-        <CodeEditor groupId={groupId} path={path} />
-        {buffer?.status === "error" && (
-          <div className="editor-message" role="alert" style={{ position: "absolute", inset: 0, background: "var(--bg)" }}>
-            <strong>{path}</strong>
-            <br />
-            {buffer.error}
-          </div>
-        )}
-        {buffer?.status === "loading" && <div className="visually-hidden">Loading {path}…</div>}
-      </div>
-    </>
   );
 }

@@ -1,34 +1,21 @@
+// The tab bar of a group: each tab labelled by its kind's descriptor (workbench registry).
 import { useEffect, useRef } from "react";
-import { CloseIcon, SplitIcon } from "../ui/icons";
-import { FileIcon } from "../ui/fileIcons";
-import { formatKeybinding } from "../ui/keybindings";
 import type { EditorGroup, Tab } from "../stores/tabs";
 import { useTabs } from "../stores/tabs";
+import { CloseIcon, SplitIcon } from "../ui/icons";
+import { formatKeybinding } from "../ui/keybindings";
 import { basename, dirname } from "../util/paths";
+import { useRegistry, type TabInfo, type TabKindDescriptor } from "../workbench/registry";
 import { closeTab } from "./actions";
-import { useBuffers } from "./buffers";
-import { getGroupEditor } from "./editorRegistry";
-import { useProposals } from "./actions";
-import { GearIcon } from "../ui/icons";
+import { FILE_TAB } from "./tabKinds";
 
-function tabTitle(tab: Tab, proposalPath?: string): string {
-  switch (tab.kind) {
-    case "settings":
-      return "Settings";
-    case "diff":
-      return `${basename(tab.path)} (Compare)`;
-    case "proposal":
-      return `${basename(proposalPath ?? "")} (Proposed)`;
-    default:
-      return basename(tab.path);
-  }
-}
+const unknownKind = (tab: Tab): TabInfo => ({ title: tab.kind, icon: null });
 
 /** Directory hints for tabs whose names collide within a group. */
 function tabDescriptions(tabs: Tab[]): Map<string, string> {
   const byName = new Map<string, Tab[]>();
   for (const t of tabs) {
-    if (t.kind !== "file") continue;
+    if (t.kind !== FILE_TAB) continue;
     const name = basename(t.path);
     byName.set(name, [...(byName.get(name) ?? []), t]);
   }
@@ -64,14 +51,15 @@ export function TabBar({ group, focused }: { group: EditorGroup; focused: boolea
 }
 
 function TabItem({ tab, group, description }: { tab: Tab; group: EditorGroup; focused: boolean; description?: string }) {
-  const dirty = useBuffers((s) => (tab.kind === "file" ? (s.buffers[tab.path]?.dirty ?? false) : false));
-  const deleted = useBuffers((s) => (tab.kind === "file" ? s.buffers[tab.path]?.conflict?.reason === "deleted" : false));
-  const proposalPath = useProposals((s) => (tab.kind === "proposal" ? s.proposals[tab.path]?.path : undefined));
+  const descriptor: TabKindDescriptor | undefined = useRegistry().tabKindOf(tab.kind);
+  // The kind of a mounted tab never changes (its id, the React key, contains the kind), so
+  // each TabItem always calls the same hook.
+  const useInfo = descriptor?.useInfo ?? unknownKind;
+  const { title, icon, tooltip, path, dirty = false, deleted = false } = useInfo(tab);
   const active = group.activeTabId === tab.id;
-  const title = tabTitle(tab, proposalPath);
   const activate = () => {
     useTabs.getState().activate(group.id, tab.id);
-    if (tab.kind === "file") setTimeout(() => getGroupEditor(group.id)?.focus(), 0);
+    descriptor?.onActivate?.(group.id, tab);
   };
   return (
     <div
@@ -79,8 +67,8 @@ function TabItem({ tab, group, description }: { tab: Tab; group: EditorGroup; fo
       tabIndex={active ? 0 : -1}
       aria-selected={active}
       aria-label={`${title}${dirty ? ", unsaved changes" : ""}${tab.preview ? ", preview" : ""}`}
-      title={tab.kind === "file" ? tab.path : title}
-      data-path={tab.kind === "file" ? tab.path : undefined}
+      title={tooltip ?? title}
+      data-path={path}
       data-kind={tab.kind}
       className={`tab${active ? " active" : ""}${tab.preview ? " preview" : ""}${dirty ? " dirty" : ""}${deleted ? " deleted" : ""}`}
       onClick={activate}
@@ -104,7 +92,7 @@ function TabItem({ tab, group, description }: { tab: Tab; group: EditorGroup; fo
         e.preventDefault();
       }}
     >
-      {tab.kind === "settings" ? <GearIcon /> : <FileIcon path={tab.kind === "proposal" ? (proposalPath ?? "") : tab.path} />}
+      {icon}
       <span className="label">{title}</span>
       {description && <span className="desc">{description}</span>}
       <button

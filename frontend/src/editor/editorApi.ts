@@ -1,8 +1,23 @@
-// The editor API other features (chat, agent, symbols) call. Keep it small and stable.
+// The editor's public API: the one module of editor/ other features (chat, explorer, search,
+// palette, symbols, settings, later the agent) import. Keep it small and stable.
 import { activeTab, useTabs } from "../stores/tabs";
-import { ensureBuffer, getBuffer, getModel } from "./buffers";
+import {
+  ensureBuffer,
+  getBuffer,
+  getHotExit,
+  getModel,
+  modelUri,
+  renameBuffer,
+  useBuffers,
+  whileSettling,
+} from "./buffers";
 import { getActiveCodeEditor } from "./editorRegistry";
-import { openFile as openFileInEditor, openProposal } from "./actions";
+import { closeFileTabs, openFile as openFileInEditor, openProposal, revealPosition, type OpenFileOptions } from "./actions";
+import { monaco } from "./monacoSetup";
+import { isSameOrDescendant, rebasePath } from "../util/paths";
+
+/** Monaco itself (workers and themes set up), for language providers and the colorizer. */
+export { monaco, modelUri, ensureBuffer, closeFileTabs, whileSettling, type OpenFileOptions };
 
 export interface ActiveFile {
   path: string;
@@ -74,6 +89,59 @@ export function isFileOpen(path: string): boolean {
 export async function fileText(path: string): Promise<string | null> {
   await ensureBuffer(path);
   return getModel(path)?.getValue() ?? null;
+}
+
+/** Opens a file: as a preview, in a group, at a position, with or without focus. */
+export function openEditor(path: string, options: OpenFileOptions = {}): void {
+  openFileInEditor(path, options);
+}
+
+/** Moves the focused editor's cursor to a 1-based line and column, and focuses it. */
+export function revealInActiveEditor(line: number, column = 1): void {
+  const editor = getActiveCodeEditor();
+  if (!editor) return;
+  revealPosition(editor, line, column);
+  editor.focus();
+}
+
+/** The text model of a file while a buffer holds it (re-renders as buffers come and go). */
+export function useModel(path: string): monaco.editor.ITextModel | undefined {
+  return useBuffers((s) => (s.buffers[path] ? getModel(path) : undefined));
+}
+
+/** Whether a file has unsaved edits (re-renders when that changes). */
+export function useIsDirty(path: string): boolean {
+  return useBuffers((s) => s.buffers[path]?.dirty ?? false);
+}
+
+// ---- for the explorer's file operations (move, delete) ----
+
+/** Paths the editor holds a buffer for. */
+export function loadedPaths(): string[] {
+  return Object.keys(useBuffers.getState().buffers);
+}
+
+/** Paths whose buffers have unsaved edits. */
+export function dirtyPaths(): string[] {
+  return Object.values(useBuffers.getState().buffers)
+    .filter((b) => b.dirty)
+    .map((b) => b.path);
+}
+
+/** Paths with a hot-exit backup (unsaved edits of files not loaded); throws when IndexedDB is unavailable. */
+export async function backupPaths(): Promise<string[]> {
+  return ((await getHotExit()?.all()) ?? []).map((b) => b.path);
+}
+
+/** Drops the hot-exit backups of deleted files. */
+export async function discardBackups(paths: string[]): Promise<void> {
+  const hotExit = getHotExit();
+  if (hotExit) await Promise.all(paths.map((p) => hotExit.discard(p)));
+}
+
+/** Buffers (and their unsaved edits) follow a moved file or folder. */
+export function moveBuffers(from: string, to: string): void {
+  for (const p of loadedPaths().filter((p) => isSameOrDescendant(p, from))) renameBuffer(p, rebasePath(p, from, to));
 }
 
 /** Opens a file (pinned) and optionally puts the cursor on a 1-based line. */

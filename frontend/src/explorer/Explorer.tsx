@@ -5,8 +5,7 @@ import { useEffect, useRef, useState } from "react";
 import { filesApi, workspaceApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
 import type { TreeEntry } from "../api/types";
-import { openFile } from "../editor/actions";
-import { useBuffers } from "../editor/buffers";
+import { openEditor, useIsDirty } from "../editor/editorApi";
 import { ChevronDown, ChevronRight, CollapseIcon, NewFileIcon, NewFolderIcon, RefreshIcon } from "../ui/icons";
 import { dirname, isSameOrDescendant } from "../util/paths";
 import { startCreate, useExplorer } from "./explorerStore";
@@ -124,7 +123,7 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
   const expanded = useExplorer((s) => s.expanded.has(entry.path));
   const selected = useExplorer((s) => s.selected === entry.path);
   const renaming = useExplorer((s) => s.edit?.mode === "rename" && s.edit.path === entry.path);
-  const dirty = useBuffers((s) => s.buffers[entry.path]?.dirty ?? false);
+  const dirty = useIsDirty(entry.path);
   const [dropTarget, setDropTarget] = useState(false);
   const { toggle, select } = useExplorer.getState();
 
@@ -176,10 +175,10 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
           select(entry.path);
           (e.currentTarget as HTMLElement).focus();
           if (isDir) toggle(entry.path);
-          else openFile(entry.path, { preview: true, focus: false });
+          else openEditor(entry.path, { preview: true, focus: false });
         }}
         onDoubleClick={() => {
-          if (!isDir) openFile(entry.path, { preview: false });
+          if (!isDir) openEditor(entry.path, { preview: false });
         }}
         onContextMenu={(e) => {
           e.preventDefault();
@@ -303,10 +302,10 @@ function onTreeKeyDown(e: React.KeyboardEvent<HTMLDivElement>) {
       break;
     case "Enter":
       if (path && isDir) useExplorer.getState().toggle(path);
-      else if (path) openFile(path, { preview: false });
+      else if (path) openEditor(path, { preview: false });
       break;
     case " ":
-      if (path && !isDir) openFile(path, { preview: true, focus: false });
+      if (path && !isDir) openEditor(path, { preview: true, focus: false });
       break;
     case "F2":
       if (path) useExplorer.getState().startEdit({ mode: "rename", dir: dirname(path), path });

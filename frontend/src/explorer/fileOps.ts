@@ -2,8 +2,16 @@
 import { filesApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
 import { queryClient } from "../stores/queryClient";
-import { closeFileTabs, openFile } from "../editor/actions";
-import { getHotExit, renameBuffer, useBuffers, whileSettling } from "../editor/buffers";
+import {
+  backupPaths,
+  closeFileTabs,
+  dirtyPaths,
+  discardBackups,
+  loadedPaths,
+  moveBuffers,
+  openFile,
+  whileSettling,
+} from "../editor/editorApi";
 import { showDialog } from "../stores/dialogs";
 import { notifyError } from "../stores/notifications";
 import { openFilePaths, useTabs } from "../stores/tabs";
@@ -48,8 +56,7 @@ export async function movePath(from: string, to: string): Promise<string | null>
     } catch (err) {
       return errorMessage(err);
     }
-    const affected = Object.keys(useBuffers.getState().buffers).filter((p) => isSameOrDescendant(p, from));
-    for (const p of affected) renameBuffer(p, rebasePath(p, from, to));
+    moveBuffers(from, to);
     useTabs.getState().renamePath((p) => rebasePath(p, from, to));
     useExplorer.getState().moved(from, to);
     await Promise.all([refreshDir(dirname(from)), refreshDir(dirname(to))]);
@@ -72,14 +79,10 @@ export async function moveInto(from: string, targetDir: string): Promise<void> {
 
 /** Open files under `path` whose edits are not on disk (loaded dirty buffers and hot-exit backups). */
 async function unsavedUnder(path: string): Promise<string[]> {
-  const unsaved = new Set(
-    Object.values(useBuffers.getState().buffers)
-      .filter((b) => b.dirty && isSameOrDescendant(b.path, path))
-      .map((b) => b.path),
-  );
+  const unsaved = new Set(dirtyPaths().filter((p) => isSameOrDescendant(p, path)));
   try {
-    for (const backup of (await getHotExit()?.all()) ?? []) {
-      if (isSameOrDescendant(backup.path, path)) unsaved.add(backup.path);
+    for (const backup of await backupPaths()) {
+      if (isSameOrDescendant(backup, path)) unsaved.add(backup);
     }
   } catch {
     // IndexedDB unavailable: the loaded buffers are all we know about.
@@ -116,11 +119,10 @@ async function removeAndClose(path: string, unsaved: string[]): Promise<void> {
   // Close the tabs in this tick, before anything (watcher events, language features)
   // asks the server about files that are gone. Only now, after the user confirmed, are
   // unsaved edits and their hot-exit backups discarded.
-  const loaded = Object.keys(useBuffers.getState().buffers);
+  const loaded = loadedPaths();
   const gone = new Set([...loaded, ...openFilePaths(useTabs.getState()), ...unsaved].filter((p) => isSameOrDescendant(p, path)));
   for (const p of gone) closeFileTabs(p);
-  const hotExit = getHotExit();
-  if (hotExit) await Promise.all([...gone].map((p) => hotExit.discard(p)));
+  await discardBackups([...gone]);
   useExplorer.getState().removed(path);
   await refreshDir(dirname(path));
 }

@@ -3,8 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { searchApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
-import { openFile, revealPosition } from "../editor/actions";
-import { getActiveCodeEditor } from "../editor/editorRegistry";
+import { openFile, revealInActiveEditor } from "../editor/editorApi";
 import { FileIcon } from "../ui/fileIcons";
 import { useLayout } from "../stores/layout";
 import { basename, dirname } from "../util/paths";
@@ -91,12 +90,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
           key: "goto",
           primary: `Go to line ${line}${gotoLine[2] ? `, column ${column}` : ""}`,
           primaryIndices: [],
-          run: () => {
-            const editor = getActiveCodeEditor();
-            if (!editor) return;
-            revealPosition(editor, line, column);
-            editor.focus();
-          },
+          run: () => revealInActiveEditor(line, column),
         },
       ];
     }

@@ -4,11 +4,11 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { searchApi } from "../api/endpoints";
 import { errorMessage } from "../api/http";
 import { ChevronDown, ChevronRight, CollapseIcon, RefreshIcon } from "../ui/icons";
-import { openFile } from "../editor/actions";
+import { openEditor } from "../editor/editorApi";
 import { FileIcon } from "../ui/fileIcons";
-import { useLayout } from "../stores/layout";
 import { basename, dirname } from "../util/paths";
 import { groupByFile, matchRanges, previewWindow } from "./groupResults";
+import { useSearchFocus } from "./searchFocus";
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -26,7 +26,7 @@ export function SearchPanel() {
   const [glob, setGlob] = useState("");
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const inputRef = useRef<HTMLInputElement>(null);
-  const focusTick = useLayout((s) => s.searchFocusTick);
+  const focusTick = useSearchFocus((s) => s.tick);
 
   useEffect(() => {
     inputRef.current?.focus();
@@ -148,8 +148,8 @@ export function SearchPanel() {
                       className="search-line"
                       data-line={m.line}
                       title={`${g.path}:${m.line}`}
-                      onClick={() => openFile(g.path, { line: m.line, column: m.column, preview: true })}
-                      onDoubleClick={() => openFile(g.path, { line: m.line, column: m.column, preview: false })}
+                      onClick={() => openEditor(g.path, { line: m.line, column: m.column, preview: true })}
+                      onDoubleClick={() => openEditor(g.path, { line: m.line, column: m.column, preview: false })}
                     >
                       <span className="ln">{m.line}</span>
                       <Highlighted text={view.text} offset={view.offset} ranges={ranges} />

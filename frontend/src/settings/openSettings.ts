@@ -1,5 +1,7 @@
 import { useTabs } from "../stores/tabs";
 
+export const SETTINGS_TAB = "settings";
+
 export function openSettings(): void {
-  useTabs.getState().open({ kind: "settings", path: "" });
+  useTabs.getState().open({ kind: SETTINGS_TAB, path: "" });
 }

@@ -1,7 +1,7 @@
 // Resolves "system" against prefers-color-scheme and applies the theme to the page and Monaco.
 import { useEffect, useState } from "react";
 import type { ThemeSetting } from "../api/types";
-import { monaco } from "../editor/monacoSetup";
+import { monaco } from "../editor/editorApi";
 
 export type EffectiveTheme = "dark" | "light";
 

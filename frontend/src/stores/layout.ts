@@ -1,7 +1,8 @@
 // Workbench layout: which side view is shown, sizes, and the overlays (quick open, palette).
 import { create } from "zustand";
 
-export type SideView = "explorer" | "search" | "chat";
+/** The id of a side view a feature contributed (workbench/registry.ts): "explorer", "search", "chat", … */
+export type SideView = string;
 export type QuickInputMode = "files" | "commands" | null;
 
 interface LayoutState {
@@ -12,8 +13,6 @@ interface LayoutState {
   panelHeight: number;
   quickInput: QuickInputMode;
   quickInputInitial: string;
-  /** Bumped to ask the search view to focus its input. */
-  searchFocusTick: number;
   showSideView: (view: SideView) => void;
   toggleSideView: (view: SideView) => void;
   toggleSide: () => void;
@@ -22,7 +21,6 @@ interface LayoutState {
   setPanelHeight: (height: number) => void;
   openQuickInput: (mode: Exclude<QuickInputMode, null>, initial?: string) => void;
   closeQuickInput: () => void;
-  focusSearch: () => void;
 }
 
 const STORAGE_KEY = "pairpad.layout";
@@ -48,7 +46,6 @@ export const useLayout = create<LayoutState>((set, get) => ({
   panelHeight: 200,
   quickInput: null,
   quickInputInitial: "",
-  searchFocusTick: 0,
   ...loadPersisted(),
   showSideView: (view) => set({ sideView: view, sideVisible: true }),
   toggleSideView: (view) => {
@@ -62,7 +59,6 @@ export const useLayout = create<LayoutState>((set, get) => ({
   setPanelHeight: (height) => set({ panelHeight: clampPanelHeight(height) }),
   openQuickInput: (mode, initial = "") => set({ quickInput: mode, quickInputInitial: initial }),
   closeQuickInput: () => set({ quickInput: null }),
-  focusSearch: () => set((s) => ({ sideView: "search", sideVisible: true, searchFocusTick: s.searchFocusTick + 1 })),
 }));
 
 useLayout.subscribe((s) => {

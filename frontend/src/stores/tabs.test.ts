@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { activeTab, openFilePaths, removeTab, snapshotOf, useTabs } from "./tabs";
+import { activeTab, defineTabKind, openFilePaths, removeTab, snapshotOf, useTabs } from "./tabs";
+
+// The kinds as the editor and settings features contribute them (workbench registry).
+defineTabKind("file", { fileBacked: true, persistent: true });
+defineTabKind("diff", { fileBacked: true, persistent: false });
+defineTabKind("settings", { fileBacked: false, persistent: true });
+defineTabKind("proposal", { fileBacked: false, persistent: false });
 
 const file = (path: string) => ({ kind: "file" as const, path });
 const state = () => useTabs.getState();

@@ -3,11 +3,29 @@
 // double-click, editing, or opening from elsewhere pins it.
 import { create } from "zustand";
 
-export type TabKind = "file" | "settings" | "diff" | "proposal";
+/** A tab kind is contributed by a feature (workbench/registry.ts): "file", "diff", "settings", … */
+export type TabKind = string;
+
+/** What this store must know about a kind; the registry defines it when a feature contributes the kind. */
+export interface TabKindTraits {
+  /** `path` is a workspace file: renamed and closed with it, keeps its buffer alive. */
+  fileBacked: boolean;
+  /** Kept in the layout snapshot restored after a reload. */
+  persistent: boolean;
+}
+
+const traits = new Map<TabKind, TabKindTraits>();
+
+export function defineTabKind(kind: TabKind, kindTraits: TabKindTraits): void {
+  traits.set(kind, kindTraits);
+}
+
+const isFileBacked = (kind: TabKind) => traits.get(kind)?.fileBacked ?? false;
+const isPersistent = (kind: TabKind) => traits.get(kind)?.persistent ?? false;
 
 export interface TabInput {
   kind: TabKind;
-  /** File path for file/diff tabs, proposal id for proposals, "" for settings. */
+  /** File path for file-backed kinds (file, diff), the proposal id for proposals, "" for settings. */
   path: string;
 }
 
@@ -45,7 +63,8 @@ interface TabsState extends TabsSnapshot {
   activate: (groupId: string, id: string) => void;
   focusGroup: (groupId: string) => void;
   close: (groupId: string, id: string) => void;
-  closePath: (path: string, kinds?: TabKind[]) => void;
+  /** Closes the file-backed tabs of a path. */
+  closePath: (path: string) => void;
   split: () => void;
   renamePath: (rebase: (p: string) => string) => void;
   restore: (snapshot: TabsSnapshot) => void;
@@ -150,9 +169,9 @@ export const useTabs = create<TabsState>((set, get) => ({
       return { groups, activeGroupId };
     }),
 
-  closePath: (path, kinds = ["file", "diff"]) => {
+  closePath: (path) => {
     for (const g of get().groups) {
-      for (const t of g.tabs) if (t.path === path && kinds.includes(t.kind)) get().close(g.id, t.id);
+      for (const t of g.tabs) if (t.path === path && isFileBacked(t.kind)) get().close(g.id, t.id);
     }
   },
 
@@ -186,7 +205,7 @@ export const useTabs = create<TabsState>((set, get) => ({
     set((s) => ({
       groups: s.groups.map((g) => {
         const tabs = g.tabs.map((t) => {
-          if (t.kind !== "file" && t.kind !== "diff") return t;
+          if (!isFileBacked(t.kind)) return t;
           const path = rebase(t.path);
           return path === t.path ? t : { ...t, path, id: tabId({ kind: t.kind, path }) };
         });
@@ -216,14 +235,14 @@ export function activeTab(state: TabsSnapshot): { group: EditorGroup; tab: Tab |
 /** All file paths shown in some tab (a buffer is kept while any tab shows it). */
 export function openFilePaths(state: TabsSnapshot): Set<string> {
   const out = new Set<string>();
-  for (const g of state.groups) for (const t of g.tabs) if (t.kind === "file" || t.kind === "diff") out.add(t.path);
+  for (const g of state.groups) for (const t of g.tabs) if (isFileBacked(t.kind)) out.add(t.path);
   return out;
 }
 
 export function snapshotOf(state: TabsSnapshot): TabsSnapshot {
   return {
     activeGroupId: state.activeGroupId,
-    groups: state.groups.map((g) => ({ ...g, tabs: g.tabs.filter((t) => t.kind === "file" || t.kind === "settings") }))
+    groups: state.groups.map((g) => ({ ...g, tabs: g.tabs.filter((t) => isPersistent(t.kind)) }))
       .map((g) => ({ ...g, activeTabId: g.tabs.some((t) => t.id === g.activeTabId) ? g.activeTabId : (g.tabs[0]?.id ?? null) })),
   };
 }

@@ -1,6 +1,6 @@
 // Breadcrumbs above the editor: the file's folders, then the symbols around the cursor.
 import { useEffect, useState } from "react";
-import { getModel, useBuffers } from "../editor/buffers";
+import { useModel } from "../editor/editorApi";
 import { useStatus } from "../stores/status";
 import { symbolPath } from "./convert";
 import { symbolsApi, type SymbolNode } from "./symbolsApi";
@@ -10,7 +10,7 @@ const OUTLINE_DEBOUNCE_MS = 400;
 export function Breadcrumbs({ path }: { path: string }) {
   const line = useStatus((s) => s.line);
   const [outline, setOutline] = useState<SymbolNode[]>([]);
-  const model = useBuffers((s) => (s.buffers[path] ? getModel(path) : undefined));
+  const model = useModel(path);
   useEffect(() => {
     if (!model) return;
     let controller = new AbortController();

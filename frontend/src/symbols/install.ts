@@ -1,25 +1,36 @@
-// Wires the symbols feature into the workbench once: Monaco providers, commands, progress.
-import { getSocket } from "../api/socket";
+// The symbols feature's contributions: Monaco providers backed by the tag index, the symbol
+// picker and its command, the breadcrumbs above a file, and the index progress (status bar).
 import { notifyError } from "../stores/notifications";
-import { registerCommand } from "../workbench/commands";
+import type { WorkbenchRegistry } from "../workbench/registry";
+import { Breadcrumbs } from "./Breadcrumbs";
+import { IndexStatusItem } from "./IndexStatusItem";
 import { registerSymbolProviders } from "./providers";
+import { SymbolPicker } from "./SymbolPicker";
 import { useSymbols } from "./symbolStore";
 import { symbolsApi, type IndexProgress } from "./symbolsApi";
+import "./symbols.css";
 
-let installed = false;
+/** Progress may have moved while disconnected (or before the page loaded): ask the server. */
+function refreshProgress(): void {
+  symbolsApi.indexStatus().then(
+    (s) => useSymbols.getState().setProgress({ indexed: s.indexed, total: s.total, state: s.state }),
+    () => undefined,
+  );
+}
 
-export function installSymbols(): void {
-  if (installed) return;
-  installed = true;
-  registerSymbolProviders();
-  registerCommand({
+export function installSymbols(wb: WorkbenchRegistry): void {
+  wb.monacoProvider({ id: "symbols.providers", register: registerSymbolProviders });
+  wb.host({ id: "symbols.picker", component: SymbolPicker });
+  wb.editorHeader({ id: "symbols.breadcrumbs", order: 10, component: Breadcrumbs });
+  wb.statusBarItem({ id: "symbols.index", alignment: "left", order: 30, component: IndexStatusItem });
+  wb.command({
     id: "workbench.action.showAllSymbols",
     category: "Go",
     title: "Go to Symbol in Workspace…",
     keybinding: "Mod+T",
     run: () => useSymbols.getState().openPicker(),
   });
-  registerCommand({
+  wb.command({
     id: "pairpad.index.rebuild",
     category: "Index",
     title: "Rebuild Codebase Index",
@@ -31,13 +42,7 @@ export function installSymbols(): void {
       }
     },
   });
-  const socket = getSocket();
-  socket.on("index:progress", (progress: IndexProgress) => useSymbols.getState().setProgress(progress));
-  const refresh = () =>
-    symbolsApi.indexStatus().then(
-      (s) => useSymbols.getState().setProgress({ indexed: s.indexed, total: s.total, state: s.state }),
-      () => undefined,
-    );
-  socket.on("connect", refresh); // progress may have moved while disconnected
-  void refresh();
+  wb.socketHandler("symbols.progress", "index:progress", (progress: IndexProgress) => useSymbols.getState().setProgress(progress));
+  wb.socketHandler("symbols.reconnect", "connect", refreshProgress);
+  wb.activation({ id: "symbols.progress", run: refreshProgress });
 }

@@ -1,8 +1,6 @@
 // Monaco language features backed by the tag index: outline (Ctrl+Shift+O), go to definition
 // (F12) and find references (Shift+F12) across files. Registered once for every language.
-import { monaco } from "../editor/monacoSetup";
-import { ensureBuffer, modelUri } from "../editor/buffers";
-import { openFile } from "../editor/editorApi";
+import { ensureBuffer, modelUri, monaco, openFile } from "../editor/editorApi";
 import { pathOfUri, nameRange, toDocumentSymbol } from "./convert";
 import { symbolsApi, type SymbolLocation } from "./symbolsApi";
 

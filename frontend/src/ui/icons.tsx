@@ -1,7 +1,7 @@
 // Inline SVG icons (no icon fonts, nothing fetched). 16px, stroke = currentColor.
 import type { SVGProps } from "react";
 
-type IconProps = SVGProps<SVGSVGElement> & { size?: number };
+export type IconProps = SVGProps<SVGSVGElement> & { size?: number };
 
 function Svg({ size = 16, children, ...rest }: IconProps & { children: React.ReactNode }) {
   return (

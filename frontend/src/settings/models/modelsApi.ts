@@ -3,7 +3,7 @@
 // write-only: the server only says whether one is set and where it comes from.
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../api/http";
-import { queryClient } from "../../stores/queryClient";
+import { MODELS_KEY, queryClient } from "../../stores/queryClient";
 
 export interface ModelInfo {
   id: string;
@@ -88,7 +88,6 @@ export const modelsApi = {
   testSaved: (name: string) => api<TestResult>(`/api/models/providers/${enc(name)}/test`, { method: "POST" }),
 };
 
-export const MODELS_KEY = ["models"] as const;
 
 /** Providers (probed) and roles, shared by the settings section and the status bar item. */
 export function useModels() {

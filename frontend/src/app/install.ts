@@ -1,0 +1,41 @@
+// The composition root of the UI: the workbench's own contributions, then every feature's.
+// A new feature adds its install function here; nothing else in app/ names a feature.
+import { installChat } from "../chat/install";
+import { installEditor } from "../editor/install";
+import { installExplorer } from "../explorer/install";
+import { installPalette } from "../palette/install";
+import { installSearch } from "../search/install";
+import { installSettings } from "../settings/install";
+import { useLayout } from "../stores/layout";
+import { installSymbols } from "../symbols/install";
+import { workbench, type WorkbenchRegistry } from "../workbench/registry";
+import { BranchItem, ConnectionItem } from "./coreStatusItems";
+
+/** Each feature's install, in the order their socket handlers run for one event. */
+export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
+  installExplorer,
+  installEditor,
+  installSearch,
+  installChat,
+  installPalette,
+  installSymbols,
+  installSettings,
+];
+
+function installCore(wb: WorkbenchRegistry): void {
+  const layout = () => useLayout.getState();
+  wb.statusBarItem({ id: "workbench.branch", alignment: "left", order: 10, component: BranchItem });
+  wb.statusBarItem({ id: "workbench.connection", alignment: "left", order: 20, component: ConnectionItem });
+  wb.command({ id: "workbench.action.toggleSidebarVisibility", category: "View", title: "Toggle Primary Side Bar", keybinding: "Mod+B", run: () => layout().toggleSide() });
+  wb.command({ id: "workbench.action.togglePanel", category: "View", title: "Toggle Panel", keybinding: "Mod+J", run: () => layout().togglePanel() });
+}
+
+let installed = false;
+
+/** Fills the app's registry, once, before the first render. */
+export function installWorkbench(wb: WorkbenchRegistry = workbench): void {
+  if (installed && wb === workbench) return;
+  if (wb === workbench) installed = true;
+  installCore(wb);
+  for (const install of FEATURES) install(wb);
+}

@@ -1,0 +1,39 @@
+// The chat feature's contributions: the Chat side view and the chat commands.
+import { useLayout } from "../stores/layout";
+import { ChatIcon } from "../ui/icons";
+import { executeCommand } from "../workbench/commands";
+import type { WorkbenchRegistry } from "../workbench/registry";
+import { ChatPanel } from "./ChatPanel";
+import { openConversation, useChat } from "./chatStore";
+
+const VIEW = "chat";
+
+export function installChat(wb: WorkbenchRegistry): void {
+  const show = () => useLayout.getState().showSideView(VIEW);
+  wb.sideView({ id: VIEW, title: "Chat", order: 30, keybinding: "Mod+Alt+I", icon: ChatIcon, component: ChatPanel, titled: true });
+  wb.command({ id: "workbench.view.chat", category: "View", title: "Show Chat", keybinding: "Mod+Alt+I", run: show });
+  wb.command({
+    id: "chat.new",
+    category: "Chat",
+    title: "New Conversation",
+    run: () => {
+      show();
+      void openConversation(null);
+    },
+  });
+  wb.command({
+    id: "chat.models",
+    category: "Chat",
+    title: "Model Settings (providers, roles, API keys)",
+    run: () => executeCommand("pairpad.openModelSettings"),
+  });
+  wb.command({
+    id: "chat.history",
+    category: "Chat",
+    title: "Show Conversations",
+    run: () => {
+      show();
+      useChat.setState({ view: "history" });
+    },
+  });
+}
