@@ -67,16 +67,17 @@ $(DEMO): demo
 run: setup $(DEMO)
 	$(VENV)/bin/pairpad open $(DEMO)
 
-lint: $(INSTALLED)
+lint: $(INSTALLED) eslint
 	$(VENV)/bin/ruff check src tests bench
 
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy
 
 # The front end's lint: typescript-eslint's type-checked rules and React's hooks rules,
-# no warning allowed (frontend/eslint.config.js).
+# no warning allowed (frontend/eslint.config.js), and Prettier's check (frontend/.prettierrc;
+# `npm run format` fixes it).
 eslint: $(FRONTEND_DEPS)
-	cd frontend && npm run lint
+	cd frontend && npm run lint && npm run format:check
 
 vitest: $(FRONTEND_DEPS)
 	cd frontend && npm test
