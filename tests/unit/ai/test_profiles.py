@@ -3,8 +3,11 @@ user's `ai.profiles` merged over it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+import httpx2
 import pytest
 from pydantic import ValidationError
 
@@ -17,7 +20,10 @@ from pairpad.ai.profiles import (
     ProfileOverride,
     builtin_profile,
 )
+from pairpad.ai.providers.base import ChatMessage, TextDelta
+from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
+from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from pairpad.ai.providers.registry import ProviderRegistry, ProviderSpec
 from pairpad.ai.roles import ModelRef
 from pairpad.config import Settings
@@ -192,3 +198,41 @@ async def test_the_embedded_model_lists_fim_from_its_profile(tmp_path: Path) -> 
     override = ModelProfiles({"smollm2*": ProfileOverride(fim="qwen")})
     [info] = await LocalProvider(server, profiles=override).list_models()
     assert info.supports_fim is True
+
+
+async def test_the_openai_adapter_builds_requests_from_the_merged_profile() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(json.loads(request.content))
+        if request.url.path.endswith("/completions") and "chat" not in request.url.path:
+            return httpx2.Response(200, json={
+                "id": "c", "object": "text_completion", "created": 0, "model": "m",
+                "choices": [{"index": 0, "text": "mid", "finish_reason": "stop"}]})
+        return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=(
+            b'data: {"id":"c","object":"chat.completion.chunk","created":0,"model":"m",'
+            b'"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n'
+            b"data: [DONE]\n\n"))
+
+    profiles = ModelProfiles({"my-finetune": ProfileOverride(
+        fim="codestral", stop=["\n\n"], system_role=False, temperature=False,
+        max_tokens_param="max_completion_tokens")})
+    provider = OpenAICompatProvider(
+        ProviderEndpoint("lab", "http://llm.test/v1", api_key="k"), profiles=profiles,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
+    done = await provider.complete(model="my-finetune", prefix="P", suffix="S", max_tokens=8)
+    assert done.text == "mid"
+    assert seen[0]["prompt"] == "[SUFFIX]S[PREFIX]P"
+    assert seen[0]["stop"] == ["\n\n", "[PREFIX]", "[SUFFIX]"]
+    assert provider.model_info("my-finetune").supports_fim
+    assert not provider.model_info("plain-model").supports_fim
+    events = [e async for e in provider.stream_chat(
+        [ChatMessage("system", "Be brief."), ChatMessage("user", "Hi")], model="my-finetune",
+        max_tokens=8, temperature=0.3)]
+    assert events[0] == TextDelta("hi")
+    chat = seen[-1]
+    assert [m["role"] for m in chat["messages"]] == ["user", "user"]  # no system role
+    assert "temperature" not in chat and chat["max_completion_tokens"] == 8
+    await provider.complete(model="plain-model", prefix="P", suffix="S", max_tokens=8)
+    assert seen[-1]["prompt"] == "P" and not seen[-1].get("stop")  # no FIM: prefix only
+    await provider.aclose()
