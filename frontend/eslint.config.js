@@ -31,7 +31,10 @@ export default tseslint.config(
       // Components only per module, so `npm run dev` hot-swaps them; helpers live in .ts modules.
       "react-refresh/only-export-components": ["warn", { allowConstantExport: true }],
       // Same convention as tsc's noUnusedParameters: a leading underscore marks "unused on purpose".
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_" },
+      ],
     },
   },
   {

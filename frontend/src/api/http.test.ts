@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from "vitest";
 import { ApiError, buildUrl, createApi, detailToText, readCookie } from "./http";
 
 function fakeFetch(status: number, body: unknown) {
-  return vi.fn(async (_url: string, _init?: RequestInit) => new Response(body === undefined ? "" : JSON.stringify(body), { status }));
+  return vi.fn(
+    async (_url: string, _init?: RequestInit) =>
+      new Response(body === undefined ? "" : JSON.stringify(body), { status }),
+  );
 }
 
 describe("api fetch wrapper", () => {
@@ -29,15 +32,23 @@ describe("api fetch wrapper", () => {
   });
 
   it("formats FastAPI validation errors", () => {
-    expect(detailToText([{ loc: ["body", "values", "editor.fontSize"], msg: "too big" }], "x")).toBe("values.editor.fontSize: too big");
+    expect(detailToText([{ loc: ["body", "values", "editor.fontSize"], msg: "too big" }], "x")).toBe(
+      "values.editor.fontSize: too big",
+    );
     expect(detailToText(undefined, "fallback")).toBe("fallback");
   });
 
   it("reports network failures as a readable ApiError", async () => {
-    const api = createApi(async () => {
-      throw new TypeError("Failed to fetch");
-    }, () => null);
-    await expect(api("/api/health")).rejects.toMatchObject({ status: 0, detail: expect.stringMatching(/Cannot reach/) as unknown });
+    const api = createApi(
+      async () => {
+        throw new TypeError("Failed to fetch");
+      },
+      () => null,
+    );
+    await expect(api("/api/health")).rejects.toMatchObject({
+      status: 0,
+      detail: expect.stringMatching(/Cannot reach/) as unknown,
+    });
   });
 
   it("reads cookies and builds query strings", () => {

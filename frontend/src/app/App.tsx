@@ -62,7 +62,13 @@ function Workbench() {
         <EditorArea />
         {panelVisible && (
           <>
-            <Sash orientation="horizontal" size={panelHeight} onResize={setPanelHeight} direction={-1} label="Resize panel" />
+            <Sash
+              orientation="horizontal"
+              size={panelHeight}
+              onResize={setPanelHeight}
+              direction={-1}
+              label="Resize panel"
+            />
             <BottomPanel />
           </>
         )}
@@ -75,7 +81,9 @@ function FatalScreen({ status, message }: { status: number; message: string }) {
   const unauthenticated = status === 401 || status === 403;
   return (
     <div className="editor-message" role="alert" style={{ maxWidth: 560, margin: "12vh auto" }}>
-      <h1 style={{ fontSize: 20, color: "var(--fg-heading)" }}>{unauthenticated ? "Not signed in" : "Pairpad could not start"}</h1>
+      <h1 style={{ fontSize: 20, color: "var(--fg-heading)" }}>
+        {unauthenticated ? "Not signed in" : "Pairpad could not start"}
+      </h1>
       <p>
         {unauthenticated
           ? "Open the link that `pairpad open` printed in your terminal (it contains a one-time token)."

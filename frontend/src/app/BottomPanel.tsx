@@ -11,12 +11,25 @@ export function BottomPanel() {
     <section className="bottom-panel" style={{ height }} aria-label="Panel">
       <div className="panel-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t} type="button" role="tab" className="panel-tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            className="panel-tab"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+          >
             {t}
           </button>
         ))}
         <span style={{ flex: 1 }} />
-        <button type="button" className="icon-button" aria-label="Close Panel" title="Close Panel" onClick={() => useLayout.getState().togglePanel()}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close Panel"
+          title="Close Panel"
+          onClick={() => useLayout.getState().togglePanel()}
+        >
           <CloseIcon />
         </button>
       </div>

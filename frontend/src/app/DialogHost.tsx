@@ -7,13 +7,17 @@ export function DialogHost() {
   useEffect(() => {
     if (!current) return;
     const previous = document.activeElement as HTMLElement | null;
-    const primary = ref.current?.querySelector<HTMLButtonElement>("button.primary") ?? ref.current?.querySelector("button");
+    const primary =
+      ref.current?.querySelector<HTMLButtonElement>("button.primary") ?? ref.current?.querySelector("button");
     primary?.focus();
     return () => previous?.focus?.();
   }, [current]);
   if (!current) return null;
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && current.resolve(current.cancelId)}>
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => e.target === e.currentTarget && current.resolve(current.cancelId)}
+    >
       <div
         ref={ref}
         className="dialog"

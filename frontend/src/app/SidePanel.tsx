@@ -11,7 +11,11 @@ export function SidePanel() {
       {/* Views stay mounted so the search query and tree state survive switching. */}
       {views.map(({ id, title, titled, component: View }) =>
         titled ? (
-          <div key={id} hidden={view !== id} style={{ height: "100%", display: view === id ? "flex" : undefined, flexDirection: "column" }}>
+          <div
+            key={id}
+            hidden={view !== id}
+            style={{ height: "100%", display: view === id ? "flex" : undefined, flexDirection: "column" }}
+          >
             <div className="view-header">
               <span className="title">{title}</span>
             </div>

@@ -47,7 +47,11 @@ function wireSocket(): void {
 export async function bootstrap(): Promise<void> {
   installGlobalKeys();
   wireSocket();
-  const workspace = await queryClient.fetchQuery({ queryKey: ["workspace"], queryFn: workspaceApi.info, staleTime: 60_000 });
+  const workspace = await queryClient.fetchQuery({
+    queryKey: ["workspace"],
+    queryFn: workspaceApi.info,
+    staleTime: 60_000,
+  });
   await restoreSession(workspace.root);
   // Make sure a restored active tab is treated as the active one.
   const state = useTabs.getState();

@@ -26,8 +26,20 @@ function installCore(wb: WorkbenchRegistry): void {
   const layout = () => useLayout.getState();
   wb.statusBarItem({ id: "workbench.branch", alignment: "left", order: 10, component: BranchItem });
   wb.statusBarItem({ id: "workbench.connection", alignment: "left", order: 20, component: ConnectionItem });
-  wb.command({ id: "workbench.action.toggleSidebarVisibility", category: "View", title: "Toggle Primary Side Bar", keybinding: "Mod+B", run: () => layout().toggleSide() });
-  wb.command({ id: "workbench.action.togglePanel", category: "View", title: "Toggle Panel", keybinding: "Mod+J", run: () => layout().togglePanel() });
+  wb.command({
+    id: "workbench.action.toggleSidebarVisibility",
+    category: "View",
+    title: "Toggle Primary Side Bar",
+    keybinding: "Mod+B",
+    run: () => layout().toggleSide(),
+  });
+  wb.command({
+    id: "workbench.action.togglePanel",
+    category: "View",
+    title: "Toggle Panel",
+    keybinding: "Mod+J",
+    run: () => layout().togglePanel(),
+  });
 }
 
 let installed = false;

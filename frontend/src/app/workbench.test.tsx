@@ -20,7 +20,14 @@ const Icon = (p: IconProps) => <svg data-size={p.size} />;
 function registry(): WorkbenchRegistry {
   const wb = new WorkbenchRegistry();
   wb.sideView({ id: "notes", title: "Notes", icon: Icon, order: 20, component: () => <p>notes body</p>, titled: true });
-  wb.sideView({ id: "files", title: "Files", icon: Icon, order: 10, keybinding: "Ctrl+Shift+E", component: () => <p>files body</p> });
+  wb.sideView({
+    id: "files",
+    title: "Files",
+    icon: Icon,
+    order: 10,
+    keybinding: "Ctrl+Shift+E",
+    component: () => <p>files body</p>,
+  });
   wb.statusBarItem({ id: "right", alignment: "right", order: 1, component: () => <span>right item</span> });
   wb.statusBarItem({ id: "left2", alignment: "left", order: 2, component: () => <span>left second</span> });
   wb.statusBarItem({ id: "left1", alignment: "left", order: 1, component: () => <span>left first</span> });

@@ -4,7 +4,15 @@ import { useConnection } from "../api/socket";
 import { getActiveFile, getSelection } from "../editor/editorApi";
 import { chatApi } from "./chatApi";
 import {
-  addPastedError, buildRequest, installChatSocket, openConversation, retry, send, stop, useChat, type UiMessage,
+  addPastedError,
+  buildRequest,
+  installChatSocket,
+  openConversation,
+  retry,
+  send,
+  stop,
+  useChat,
+  type UiMessage,
 } from "./chatStore";
 import { executeCommand } from "../workbench/commands";
 import { looksLikeError } from "./pasted";
@@ -30,7 +38,9 @@ function Usage({ message }: { message: UiMessage }) {
 function questionPaths(messages: UiMessage[], index: number): string[] {
   for (let i = index - 1; i >= 0; i--) {
     if (messages[i].role === "user") {
-      return (messages[i].context ?? []).filter((c) => c.included && c.path && c.kind !== "folder").map((c) => c.path as string);
+      return (messages[i].context ?? [])
+        .filter((c) => c.included && c.path && c.kind !== "folder")
+        .map((c) => c.path as string);
     }
   }
   return [];
@@ -63,7 +73,9 @@ function MessageView({ message, last, contextPaths }: { message: UiMessage; last
       )}
       {!message.streaming && <Usage message={message} />}
       {last && !message.streaming && (
-        <button type="button" className="chat-code-btn" onClick={() => void retry()}>Retry</button>
+        <button type="button" className="chat-code-btn" onClick={() => void retry()}>
+          Retry
+        </button>
       )}
     </div>
   );
@@ -131,17 +143,33 @@ export function ChatPanel() {
 
   const submit = () => send(text);
   const toggle = (id: string) =>
-    useChat.setState((s) => ({ exclude: s.exclude.includes(id) ? s.exclude.filter((x) => x !== id) : [...s.exclude, id] }));
+    useChat.setState((s) => ({
+      exclude: s.exclude.includes(id) ? s.exclude.filter((x) => x !== id) : [...s.exclude, id],
+    }));
 
   return (
     <div className="chat-panel" role="region" aria-label="Chat">
       <div className="chat-toolbar">
-        <button type="button" className="chat-code-btn" onClick={() => useChat.setState({ view: view === "history" ? "chat" : "history" })} aria-pressed={view === "history"}>
+        <button
+          type="button"
+          className="chat-code-btn"
+          onClick={() => useChat.setState({ view: view === "history" ? "chat" : "history" })}
+          aria-pressed={view === "history"}
+        >
           History
         </button>
-        <button type="button" className="chat-code-btn" onClick={() => void openConversation(null)}>New</button>
-        <span className="chat-title" title={title}>{title ?? "New chat"}</span>
-        <button type="button" className="chat-code-btn" onClick={() => void executeCommand("pairpad.openModelSettings")} title="Settings → AI / Models: providers, roles, API keys">
+        <button type="button" className="chat-code-btn" onClick={() => void openConversation(null)}>
+          New
+        </button>
+        <span className="chat-title" title={title}>
+          {title ?? "New chat"}
+        </span>
+        <button
+          type="button"
+          className="chat-code-btn"
+          onClick={() => void executeCommand("pairpad.openModelSettings")}
+          title="Settings → AI / Models: providers, roles, API keys"
+        >
           Models
         </button>
       </div>
@@ -151,12 +179,17 @@ export function ChatPanel() {
           <div className="chat-messages" ref={list} aria-live="polite">
             {messages.length === 0 && (
               <p className="chat-empty">
-                Ask about your code. The open file and selection are included; type <kbd>@</kbd> to add a file or folder.
+                Ask about your code. The open file and selection are included; type <kbd>@</kbd> to add a file or
+                folder.
               </p>
             )}
             {messages.map((m, i) => (
-              <MessageView key={m.id} message={m} last={i === messages.length - 1 && m.role === "assistant"}
-                contextPaths={m.role === "assistant" ? questionPaths(messages, i) : []} />
+              <MessageView
+                key={m.id}
+                message={m}
+                last={i === messages.length - 1 && m.role === "assistant"}
+                contextPaths={m.role === "assistant" ? questionPaths(messages, i) : []}
+              />
             ))}
           </div>
           <ContextChips
@@ -166,7 +199,11 @@ export function ChatPanel() {
             error={previewError}
             onAttachSecret={(p) => useChat.setState((s) => ({ allowSecrets: [...new Set([...s.allowSecrets, p])] }))}
           />
-          {sendError && <div className="chat-error" role="alert">{sendError}</div>}
+          {sendError && (
+            <div className="chat-error" role="alert">
+              {sendError}
+            </div>
+          )}
           <MentionInput
             value={text}
             onChange={setText}
@@ -177,9 +214,16 @@ export function ChatPanel() {
           />
           <div className="chat-actions">
             {streamingId ? (
-              <button type="button" className="btn" onClick={stop}>Stop</button>
+              <button type="button" className="btn" onClick={stop}>
+                Stop
+              </button>
             ) : (
-              <button type="button" className="btn primary" onClick={() => void submit()} disabled={!text.trim() || sending || !connected}>
+              <button
+                type="button"
+                className="btn primary"
+                onClick={() => void submit()}
+                disabled={!text.trim() || sending || !connected}
+              >
                 Send
               </button>
             )}

@@ -1,7 +1,16 @@
 // A fenced code block in an answer: colourised by Monaco's colorizer, with Copy,
 // Insert at cursor and Apply to file (a diff to accept or reject).
 import { useEffect, useState } from "react";
-import { fileText, getActiveFile, getSelection, insertAtCursor, isFileOpen, monaco, openDiff, openFile } from "../editor/editorApi";
+import {
+  fileText,
+  getActiveFile,
+  getSelection,
+  insertAtCursor,
+  isFileOpen,
+  monaco,
+  openDiff,
+  openFile,
+} from "../editor/editorApi";
 import { useNotifications } from "../stores/notifications";
 import { applyTarget, fenceLanguage, languageFor, proposeContent } from "./applyCode";
 
@@ -68,14 +77,28 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
     <div className="chat-code" data-language={language}>
       <div className="chat-code-bar">
         <span className="chat-code-lang">{fenceLanguage(info) || "text"}</span>
-        {named && <span className="chat-code-file" title="Apply goes to this file">{named.path}</span>}
+        {named && (
+          <span className="chat-code-file" title="Apply goes to this file">
+            {named.path}
+          </span>
+        )}
         <button type="button" className="chat-code-btn" onClick={() => void copy()} title="Copy to the clipboard">
           {copied ? "Copied" : "Copy"}
         </button>
-        <button type="button" className="chat-code-btn" onClick={insert} title="Insert at the cursor of the active editor">
+        <button
+          type="button"
+          className="chat-code-btn"
+          onClick={insert}
+          title="Insert at the cursor of the active editor"
+        >
           Insert
         </button>
-        <button type="button" className="chat-code-btn" onClick={() => void apply()} title={`Apply to ${named ? named.path : "the active file"} (replaces the selection, or the whole file) as a diff to accept or reject`}>
+        <button
+          type="button"
+          className="chat-code-btn"
+          onClick={() => void apply()}
+          title={`Apply to ${named ? named.path : "the active file"} (replaces the selection, or the whole file) as a diff to accept or reject`}
+        >
           Apply
         </button>
       </div>

@@ -15,7 +15,13 @@ function tooltip(item: ContextReport, removed: boolean): string {
   return lines.join("\n");
 }
 
-export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret }: {
+export function ContextChips({
+  preview,
+  exclude,
+  onToggle,
+  error,
+  onAttachSecret,
+}: {
   preview: ContextPreview | null;
   exclude: string[];
   onToggle: (id: string) => void;
@@ -23,7 +29,12 @@ export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret
   /** A refused secret file the user confirmed attaching to the next message. */
   onAttachSecret?: (path: string) => void;
 }) {
-  if (error) return <div className="chat-context chat-context-error" role="status">{error}</div>;
+  if (error)
+    return (
+      <div className="chat-context chat-context-error" role="status">
+        {error}
+      </div>
+    );
   if (!preview) return null;
   const items = preview.context.filter((i) => i.kind !== "history");
   const history = preview.context.filter((i) => i.kind === "history" && i.included);
@@ -36,10 +47,26 @@ export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret
         const why = chipWhy(item);
         const secret = removed ? null : secretToAttach(item);
         return (
-          <span key={item.id} className={`chat-chip ${state}`} title={tooltip(item, removed)} data-id={item.id} data-kind={item.kind}>
-            <button type="button" className="chat-chip-main" onClick={() => removed && onToggle(item.id)} disabled={!removed}>
-              <span className="chat-chip-kind">{item.kind}</span> <span className="chat-chip-path">{chipLabel(item)}</span>
-              {item.included && !removed && <span className="chat-chip-tokens">{item.tokens} tok{item.truncated ? " (cut)" : ""}</span>}
+          <span
+            key={item.id}
+            className={`chat-chip ${state}`}
+            title={tooltip(item, removed)}
+            data-id={item.id}
+            data-kind={item.kind}
+          >
+            <button
+              type="button"
+              className="chat-chip-main"
+              onClick={() => removed && onToggle(item.id)}
+              disabled={!removed}
+            >
+              <span className="chat-chip-kind">{item.kind}</span>{" "}
+              <span className="chat-chip-path">{chipLabel(item)}</span>
+              {item.included && !removed && (
+                <span className="chat-chip-tokens">
+                  {item.tokens} tok{item.truncated ? " (cut)" : ""}
+                </span>
+              )}
               {why && <span className="chat-chip-why">{why}</span>}
               {!item.included && !removed && item.reason && <span className="chat-chip-why">{item.reason}</span>}
             </button>
@@ -53,7 +80,12 @@ export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret
               </button>
             )}
             {!removed && item.included && (
-              <button type="button" className="chat-chip-x" aria-label={`Leave out ${chipLabel(item)}`} onClick={() => onToggle(item.id)}>
+              <button
+                type="button"
+                className="chat-chip-x"
+                aria-label={`Leave out ${chipLabel(item)}`}
+                onClick={() => onToggle(item.id)}
+              >
                 ×
               </button>
             )}
@@ -70,7 +102,10 @@ export function ContextChips({ preview, exclude, onToggle, error, onAttachSecret
           </span>
         </span>
       )}
-      <span className="chat-budget" title="Prompt tokens (system, context, history, your message) of the model's context window">
+      <span
+        className="chat-budget"
+        title="Prompt tokens (system, context, history, your message) of the model's context window"
+      >
         {used}/{window} tok · {preview.model}
       </span>
     </div>

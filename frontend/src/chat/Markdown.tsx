@@ -34,7 +34,15 @@ function Pre({ node, children }: { node?: unknown; children?: ReactNode }) {
   const meta = typeof code.data?.meta === "string" ? code.data.meta : "";
   const offset = pre?.position?.start?.offset;
   const before = typeof offset === "number" ? lineBefore(text, offset) : "";
-  return <CodeBlock code={textOf(code).replace(/\n$/, "")} info={info} meta={meta} before={before} contextPaths={contextPaths} />;
+  return (
+    <CodeBlock
+      code={textOf(code).replace(/\n$/, "")}
+      info={info}
+      meta={meta}
+      before={before}
+      contextPaths={contextPaths}
+    />
+  );
 }
 
 const components: Components = {

@@ -5,7 +5,15 @@ import { searchApi } from "../api/endpoints";
 
 const MENTION = /(^|\s)@([\w./-]*)$/;
 
-export function MentionInput({ value, onChange, onSubmit, onMention, onPasteError, disabled, placeholder }: {
+export function MentionInput({
+  value,
+  onChange,
+  onSubmit,
+  onMention,
+  onPasteError,
+  disabled,
+  placeholder,
+}: {
   value: string;
   onChange: (text: string) => void;
   onSubmit: () => void;
@@ -22,7 +30,7 @@ export function MentionInput({ value, onChange, onSubmit, onMention, onPasteErro
 
   useEffect(() => {
     if (query === null) return;
-    let live = true;  // stale answers are dropped (aborting would log failed requests)
+    let live = true; // stale answers are dropped (aborting would log failed requests)
     const timer = setTimeout(() => {
       searchApi
         .files(query, 8)
@@ -96,11 +104,16 @@ export function MentionInput({ value, onChange, onSubmit, onMention, onPasteErro
       {query !== null && options.length > 0 && (
         <ul className="chat-mentions" role="listbox" aria-label="Mention a file or folder">
           {options.map((path, i) => (
-            <li key={path} role="option" aria-selected={i === active} className={i === active ? "active" : ""}
+            <li
+              key={path}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? "active" : ""}
               onMouseDown={(e) => {
                 e.preventDefault();
                 pick(path);
-              }}>
+              }}
+            >
               @{path}
             </li>
           ))}

@@ -20,7 +20,10 @@ describe("applyCode", () => {
   });
 
   it("maps fence names to Monaco languages", () => {
-    const known = [{ id: "python", aliases: ["Python", "py"] }, { id: "shell", aliases: ["sh"] }];
+    const known = [
+      { id: "python", aliases: ["Python", "py"] },
+      { id: "shell", aliases: ["sh"] },
+    ];
     expect(languageFor("py", known)).toBe("python");
     expect(languageFor("bash", known)).toBe("shell");
     expect(languageFor("", known)).toBe("plaintext");
@@ -40,7 +43,10 @@ describe("which file Apply targets", () => {
   });
 
   it("takes a path named on the line before the block", () => {
-    expect(applyTarget({ ...base, before: "Here is the updated `shop/orders.py`:" })).toEqual({ path: "shop/orders.py", reason: "line" });
+    expect(applyTarget({ ...base, before: "Here is the updated `shop/orders.py`:" })).toEqual({
+      path: "shop/orders.py",
+      reason: "line",
+    });
     expect(applyTarget({ ...base, before: "In **shop/inventory.py**, change:" })?.path).toBe("shop/inventory.py");
     expect(applyTarget({ ...base, before: "Change shop/orders.py like this:" })?.path).toBe("shop/orders.py");
   });
@@ -52,7 +58,10 @@ describe("which file Apply targets", () => {
   });
 
   it("falls back to the active editor only when no file is named, and says so", () => {
-    expect(applyTarget({ ...base, before: "Use this instead, e.g. with 3.11:" })).toEqual({ path: "web/cart.ts", reason: "active" });
+    expect(applyTarget({ ...base, before: "Use this instead, e.g. with 3.11:" })).toEqual({
+      path: "web/cart.ts",
+      reason: "active",
+    });
     expect(applyTarget({ ...base, activePath: null })).toBeNull();
   });
 

@@ -30,9 +30,23 @@ export function proposeContent(current: string, code: string, selection: Range |
 }
 
 const ALIASES: Record<string, string> = {
-  py: "python", js: "javascript", jsx: "javascript", ts: "typescript", tsx: "typescript",
-  sh: "shell", bash: "shell", zsh: "shell", console: "shell", yml: "yaml", md: "markdown",
-  rs: "rust", rb: "ruby", "c++": "cpp", cs: "csharp", kt: "kotlin", golang: "go",
+  py: "python",
+  js: "javascript",
+  jsx: "javascript",
+  ts: "typescript",
+  tsx: "typescript",
+  sh: "shell",
+  bash: "shell",
+  zsh: "shell",
+  console: "shell",
+  yml: "yaml",
+  md: "markdown",
+  rs: "rust",
+  rb: "ruby",
+  "c++": "cpp",
+  cs: "csharp",
+  kt: "kotlin",
+  golang: "go",
 };
 
 /** A Monaco language id for a fence's info string, or "plaintext". */
@@ -49,7 +63,10 @@ export function languageFor(info: string, known: { id: string; aliases?: string[
 const PATHLIKE = /^(?:\.{0,2}\/)?(?:[\w@+-][\w.@+-]*\/)*[\w@+-][\w.@+-]*\.[A-Za-z][\w]{0,9}$/;
 
 function cleanPath(raw: string): string | null {
-  const p = raw.trim().replace(/^["'`*]+|["'`*:,;.)]+$/g, "").replace(/^\.\//, "");
+  const p = raw
+    .trim()
+    .replace(/^["'`*]+|["'`*:,;.)]+$/g, "")
+    .replace(/^\.\//, "");
   if (!p || p.startsWith("/") || p.split("/").includes("..")) return null;
   return PATHLIKE.test(p) ? p : null;
 }
@@ -88,7 +105,10 @@ export function pathInLine(line: string, known: string[] = []): string | null {
   const quoted = [...line.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*/g)].map((m) => cleanPath(m[1] ?? m[2] ?? ""));
   const firstQuoted = quoted.find((p): p is string => !!p);
   if (firstQuoted) return firstQuoted;
-  const tokens = line.split(/\s+/).map(cleanPath).filter((p): p is string => !!p);
+  const tokens = line
+    .split(/\s+/)
+    .map(cleanPath)
+    .filter((p): p is string => !!p);
   const withFolder = tokens.find((p) => p.includes("/"));
   if (withFolder) return withFolder;
   return tokens.find((p) => known.some((k) => k === p || k.endsWith(`/${p}`))) ?? null;

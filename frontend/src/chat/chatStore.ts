@@ -4,7 +4,14 @@ import { create } from "zustand";
 import { errorMessage } from "../api/http";
 import { getSocket, useConnection } from "../api/socket";
 import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
-import { chatApi, type ChatRequest, type ContextPreview, type ContextReport, type Conversation, type Usage } from "./chatApi";
+import {
+  chatApi,
+  type ChatRequest,
+  type ContextPreview,
+  type ContextReport,
+  type Conversation,
+  type Usage,
+} from "./chatApi";
 import { MODELS_KEY, queryClient } from "../stores/queryClient";
 
 export interface UiMessage {
@@ -64,7 +71,13 @@ export const useChat = create<ChatState>(() => ({
 
 const set = useChat.setState;
 const get = useChat.getState;
-type Ack = { error?: string; status?: number; conversation_id?: string; message_id?: string; context?: ContextReport[] };
+type Ack = {
+  error?: string;
+  status?: number;
+  conversation_id?: string;
+  message_id?: string;
+  context?: ContextReport[];
+};
 
 function patchMessage(id: string, patch: (m: UiMessage) => UiMessage): void {
   set((s) => ({ messages: s.messages.map((m) => (m.id === id ? patch(m) : m)) }));
@@ -78,20 +91,36 @@ export function installChatSocket(): void {
   if ((socket as unknown as { __chat?: boolean }).__chat) return;
   (socket as unknown as { __chat?: boolean }).__chat = true;
 
-  socket.on("chat:started", (d: { conversation_id: string; message_id: string; user_message_id: string; text: string; model: string; context: ContextReport[] }) => {
-    const s = get();
-    if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
-    if (get().currentId !== d.conversation_id) return;
-    set((st) => {
-      const messages = st.messages.filter((m) => m.id !== d.message_id);
-      if (!messages.some((m) => m.id === d.user_message_id)) {
-        messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
-      }
-      messages.push({ id: d.message_id, role: "assistant", content: early.get(d.message_id) ?? "", model: d.model, streaming: true });
-      early.delete(d.message_id);
-      return { messages, streamingId: d.message_id };
-    });
-  });
+  socket.on(
+    "chat:started",
+    (d: {
+      conversation_id: string;
+      message_id: string;
+      user_message_id: string;
+      text: string;
+      model: string;
+      context: ContextReport[];
+    }) => {
+      const s = get();
+      if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
+      if (get().currentId !== d.conversation_id) return;
+      set((st) => {
+        const messages = st.messages.filter((m) => m.id !== d.message_id);
+        if (!messages.some((m) => m.id === d.user_message_id)) {
+          messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
+        }
+        messages.push({
+          id: d.message_id,
+          role: "assistant",
+          content: early.get(d.message_id) ?? "",
+          model: d.model,
+          streaming: true,
+        });
+        early.delete(d.message_id);
+        return { messages, streamingId: d.message_id };
+      });
+    },
+  );
   socket.on("chat:delta", (d: { message_id: string; text: string }) => {
     if (!get().messages.some((m) => m.id === d.message_id)) {
       early.set(d.message_id, (early.get(d.message_id) ?? "") + d.text);
@@ -100,7 +129,13 @@ export function installChatSocket(): void {
     patchMessage(d.message_id, (m) => ({ ...m, content: m.content + d.text }));
   });
   socket.on("chat:done", (d: { message_id: string; usage: Usage | null; finish_reason: string; model: string }) => {
-    patchMessage(d.message_id, (m) => ({ ...m, streaming: false, usage: d.usage, finishReason: d.finish_reason, model: d.model }));
+    patchMessage(d.message_id, (m) => ({
+      ...m,
+      streaming: false,
+      usage: d.usage,
+      finishReason: d.finish_reason,
+      model: d.model,
+    }));
     if (get().streamingId === d.message_id) set({ streamingId: null });
     void refreshConversations();
   });
@@ -143,8 +178,17 @@ export async function openConversation(id: string | null): Promise<void> {
     const saved = s.currentId ? { ...s.excludeByConversation, [s.currentId]: s.exclude } : s.excludeByConversation;
     const exclude = id ? (saved[id] ?? []) : [];
     return {
-      currentId: id, messages: [], streamingId: null, sendError: null, view: "chat", draft: "",
-      exclude, excludeByConversation: saved, mentions: [], allowSecrets: [], errors: [],
+      currentId: id,
+      messages: [],
+      streamingId: null,
+      sendError: null,
+      view: "chat",
+      draft: "",
+      exclude,
+      excludeByConversation: saved,
+      mentions: [],
+      allowSecrets: [],
+      errors: [],
     };
   });
   if (!id) return;
@@ -153,8 +197,13 @@ export async function openConversation(id: string | null): Promise<void> {
     if (get().currentId !== id) return;
     set({
       messages: detail.messages.map((m) => ({
-        id: m.id, role: m.role, content: m.content, model: m.model, usage: m.usage,
-        finishReason: m.finish_reason, context: m.context,
+        id: m.id,
+        role: m.role,
+        content: m.content,
+        model: m.model,
+        usage: m.usage,
+        finishReason: m.finish_reason,
+        context: m.context,
       })),
       streamingId: detail.streaming[0] ?? null,
     });
@@ -174,9 +223,16 @@ export function buildRequest(text: string): ChatRequest {
     text,
     // Unsaved edits are sent; otherwise the server reads the file itself.
     active_file: file
-      ? { path: file.path, language: file.language, cursor_line: getCursorLine() ?? undefined, ...(file.dirty ? { content: file.content } : {}) }
+      ? {
+          path: file.path,
+          language: file.language,
+          cursor_line: getCursorLine() ?? undefined,
+          ...(file.dirty ? { content: file.content } : {}),
+        }
       : null,
-    selection: selection ? { path: selection.path, text: selection.text, start_line: selection.startLine, end_line: selection.endLine } : null,
+    selection: selection
+      ? { path: selection.path, text: selection.text, start_line: selection.startLine, end_line: selection.endLine }
+      : null,
     mentions: s.mentions.filter((m) => text.includes(`@${m}`)),
     errors: s.errors,
     exclude: s.exclude,

@@ -10,7 +10,15 @@ const VIEW = "chat";
 
 export function installChat(wb: WorkbenchRegistry): void {
   const show = () => useLayout.getState().showSideView(VIEW);
-  wb.sideView({ id: VIEW, title: "Chat", order: 30, keybinding: "Mod+Alt+I", icon: ChatIcon, component: ChatPanel, titled: true });
+  wb.sideView({
+    id: VIEW,
+    title: "Chat",
+    order: 30,
+    keybinding: "Mod+Alt+I",
+    icon: ChatIcon,
+    component: ChatPanel,
+    titled: true,
+  });
   wb.command({ id: "workbench.view.chat", category: "View", title: "Show Chat", keybinding: "Mod+Alt+I", run: show });
   wb.command({
     id: "chat.new",

@@ -3,7 +3,9 @@ import { looksLikeError } from "./pasted";
 
 describe("looksLikeError", () => {
   it("recognises tracebacks and compiler errors", () => {
-    expect(looksLikeError('Traceback (most recent call last):\n  File "a.py", line 1\nZeroDivisionError: division by zero')).toBe(true);
+    expect(
+      looksLikeError('Traceback (most recent call last):\n  File "a.py", line 1\nZeroDivisionError: division by zero'),
+    ).toBe(true);
     expect(looksLikeError("TypeError: x is undefined\n    at f (app.js:3:5)")).toBe(true);
     expect(looksLikeError("error[E0382]: borrow of moved value\n --> src/main.rs:4:20")).toBe(true);
   });

@@ -26,7 +26,11 @@ export function CompareTab({ groupId, tabId, path }: { groupId: string; tabId: s
     let cancelled = false;
     const buffer = getModel(path);
     const show = (text: string) => {
-      model = monaco.editor.createModel(text, buffer?.getLanguageId(), monaco.Uri.from({ scheme: "pairpad-disk", path: `/${path}`, query: String(Date.now()) }));
+      model = monaco.editor.createModel(
+        text,
+        buffer?.getLanguageId(),
+        monaco.Uri.from({ scheme: "pairpad-disk", path: `/${path}`, query: String(Date.now()) }),
+      );
       setDisk(model);
     };
     if (diskContent !== null) {

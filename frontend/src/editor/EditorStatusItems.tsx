@@ -42,7 +42,13 @@ export function EditorStatusItems() {
   if (buffer?.status !== "ready") return null;
   return (
     <>
-      <button type="button" className="status-item" title="Go to Line/Column" onClick={() => void executeCommand("workbench.action.gotoLine")} data-testid="status-position">
+      <button
+        type="button"
+        className="status-item"
+        title="Go to Line/Column"
+        onClick={() => void executeCommand("workbench.action.gotoLine")}
+        data-testid="status-position"
+      >
         Ln {line}, Col {column}
         {selected > 0 ? ` (${selected} selected)` : ""}
       </button>
@@ -50,8 +56,12 @@ export function EditorStatusItems() {
       <span className="status-item" data-testid="status-encoding" title={`Encoding: ${buffer.encoding}`}>
         {encodingLabel(buffer.encoding)}
       </span>
-      <span className="status-item" data-testid="status-eol">{buffer.eol}</span>
-      <span className="status-item" data-testid="status-language">{languageName(buffer.language)}</span>
+      <span className="status-item" data-testid="status-eol">
+        {buffer.eol}
+      </span>
+      <span className="status-item" data-testid="status-language">
+        {languageName(buffer.language)}
+      </span>
     </>
   );
 }

@@ -22,7 +22,11 @@ export function FileView({ groupId, tab }: TabViewProps) {
       <div className="editor-host">
         <CodeEditor groupId={groupId} path={path} />
         {buffer?.status === "error" && (
-          <div className="editor-message" role="alert" style={{ position: "absolute", inset: 0, background: "var(--bg)" }}>
+          <div
+            className="editor-message"
+            role="alert"
+            style={{ position: "absolute", inset: 0, background: "var(--bg)" }}
+          >
             <strong>{path}</strong>
             <br />
             {buffer.error}

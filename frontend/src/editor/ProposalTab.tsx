@@ -10,7 +10,10 @@ import { monaco } from "./monacoSetup";
 export function ProposalTab({ id }: { id: string }) {
   const proposal = useProposals((s) => s.proposals[id]);
   const bufferReady = useBuffers((s) => (proposal ? s.buffers[proposal.path]?.status === "ready" : false));
-  const [models, setModels] = useState<{ original: monaco.editor.ITextModel; modified: monaco.editor.ITextModel } | null>(null);
+  const [models, setModels] = useState<{
+    original: monaco.editor.ITextModel;
+    modified: monaco.editor.ITextModel;
+  } | null>(null);
   const owned = useRef<monaco.editor.ITextModel[]>([]);
 
   useEffect(() => {
@@ -18,7 +21,9 @@ export function ProposalTab({ id }: { id: string }) {
     const buffer = bufferReady ? getModel(proposal.path) : undefined;
     if (!proposal.isNew && !buffer) return;
     const language = buffer?.getLanguageId();
-    const original = buffer ?? monaco.editor.createModel("", undefined, monaco.Uri.from({ scheme: "pairpad-empty", path: `/${proposal.path}` }));
+    const original =
+      buffer ??
+      monaco.editor.createModel("", undefined, monaco.Uri.from({ scheme: "pairpad-empty", path: `/${proposal.path}` }));
     const modified = monaco.editor.createModel(
       proposal.proposed,
       language,
@@ -41,7 +46,12 @@ export function ProposalTab({ id }: { id: string }) {
           Proposed changes to <strong>{proposal.path}</strong>
           {proposal.isNew ? " (new file)" : ""} — current (left) ↔ proposed (right, editable)
         </span>
-        <button type="button" className="btn primary" disabled={!models} onClick={() => models && void acceptProposal(id, models.modified.getValue())}>
+        <button
+          type="button"
+          className="btn primary"
+          disabled={!models}
+          onClick={() => models && void acceptProposal(id, models.modified.getValue())}
+        >
           Accept
         </button>
         <button type="button" className="btn" onClick={() => rejectProposal(id)}>

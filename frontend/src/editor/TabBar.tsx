@@ -33,7 +33,9 @@ export function TabBar({ group, focused }: { group: EditorGroup; focused: boolea
   const barRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    barRef.current?.querySelector<HTMLElement>('[aria-selected="true"]')?.scrollIntoView({ block: "nearest", inline: "nearest" });
+    barRef.current
+      ?.querySelector<HTMLElement>('[aria-selected="true"]')
+      ?.scrollIntoView({ block: "nearest", inline: "nearest" });
   }, [group.activeTabId]);
 
   return (
@@ -42,7 +44,13 @@ export function TabBar({ group, focused }: { group: EditorGroup; focused: boolea
         <TabItem key={tab.id} tab={tab} group={group} focused={focused} description={descriptions.get(tab.id)} />
       ))}
       <div className="tab-actions">
-        <button type="button" className="icon-button" aria-label="Split Editor Right" title={`Split Editor Right (${formatKeybinding("Mod+\\")})`} onClick={split}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Split Editor Right"
+          title={`Split Editor Right (${formatKeybinding("Mod+\\")})`}
+          onClick={split}
+        >
           <SplitIcon />
         </button>
       </div>
@@ -50,7 +58,16 @@ export function TabBar({ group, focused }: { group: EditorGroup; focused: boolea
   );
 }
 
-function TabItem({ tab, group, description }: { tab: Tab; group: EditorGroup; focused: boolean; description?: string }) {
+function TabItem({
+  tab,
+  group,
+  description,
+}: {
+  tab: Tab;
+  group: EditorGroup;
+  focused: boolean;
+  description?: string;
+}) {
   const descriptor: TabKindDescriptor | undefined = useRegistry().tabKindOf(tab.kind);
   // The kind of a mounted tab never changes (its id, the React key, contains the kind), so
   // each TabItem always calls the same hook.
@@ -86,7 +103,15 @@ function TabItem({ tab, group, description }: { tab: Tab; group: EditorGroup; fo
         else if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
           const next = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
           useTabs.getState().activate(group.id, next.id);
-          setTimeout(() => document.querySelector<HTMLElement>(`.editor-group[data-group="${group.id}"] [role="tab"][aria-selected="true"]`)?.focus(), 0);
+          setTimeout(
+            () =>
+              document
+                .querySelector<HTMLElement>(
+                  `.editor-group[data-group="${group.id}"] [role="tab"][aria-selected="true"]`,
+                )
+                ?.focus(),
+            0,
+          );
         } else if (e.key === "Delete") void closeTab(group.id, tab.id);
         else return;
         e.preventDefault();

@@ -49,11 +49,7 @@ export function openFile(path: string, options: OpenFileOptions = {}): void {
   });
 }
 
-export function revealPosition(
-  editor: import("monaco-editor").editor.ICodeEditor,
-  line: number,
-  column: number,
-): void {
+export function revealPosition(editor: import("monaco-editor").editor.ICodeEditor, line: number, column: number): void {
   editor.setPosition({ lineNumber: line, column });
   editor.revealLineInCenter(line);
 }
@@ -77,7 +73,9 @@ export async function closeTab(groupId: string, id: string): Promise<boolean> {
   if (tab.kind === "proposal") resolveProposal(tab.path, "rejected");
   if (tab.kind === "file") {
     const buffer = getBuffer(tab.path);
-    const shownElsewhere = state.groups.some((g) => g.id !== groupId && g.tabs.some((t) => t.kind === "file" && t.path === tab.path));
+    const shownElsewhere = state.groups.some(
+      (g) => g.id !== groupId && g.tabs.some((t) => t.kind === "file" && t.path === tab.path),
+    );
     if (buffer?.dirty && !shownElsewhere) {
       const choice = await showDialog({
         title: "Unsaved changes",

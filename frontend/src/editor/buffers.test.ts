@@ -61,13 +61,24 @@ vi.mock("../api/endpoints", async () => {
       read: async (path: string) => {
         const file = disk.get(path);
         if (!file) throw new ApiError(404, "Not found", null);
-        return { path, content: file.content, etag: file.etag, encoding: "utf-8", eol: "lf", language: null, size: file.content.length };
+        return {
+          path,
+          content: file.content,
+          etag: file.etag,
+          encoding: "utf-8",
+          eol: "lf",
+          language: null,
+          size: file.content.length,
+        };
       },
       write: async (path: string, content: string, etag: string | null) => {
         writes.push({ path, content, etag });
         const current = disk.get(path);
         if ((current?.etag ?? null) !== etag) {
-          throw new ApiError(409, "changed on disk", { detail: "changed on disk", current_etag: current?.etag ?? null });
+          throw new ApiError(409, "changed on disk", {
+            detail: "changed on disk",
+            current_etag: current?.etag ?? null,
+          });
         }
         return { etag: writeDisk(path, content) };
       },
@@ -96,7 +107,11 @@ describe("buffers: save and overwrite", () => {
     const theirs = writeDisk("a.txt", "theirs\n");
     expect(await saveBuffer("a.txt")).toBe(false);
     expect(disk.get("a.txt")!.content).toBe("theirs\n");
-    expect(getBuffer("a.txt")!.conflict).toEqual({ reason: "save-rejected", diskEtag: theirs, diskContent: "theirs\n" });
+    expect(getBuffer("a.txt")!.conflict).toEqual({
+      reason: "save-rejected",
+      diskEtag: theirs,
+      diskContent: "theirs\n",
+    });
     expect(getBuffer("a.txt")!.dirty).toBe(true);
   });
 
@@ -126,7 +141,11 @@ describe("buffers: save and overwrite", () => {
     expect(writes.at(-1)?.etag).toBe(shown);
     expect(disk.get("a.txt")!.content).toBe("even newer\n");
     // The bar now shows the newer version, and the user's text is still in the buffer.
-    expect(getBuffer("a.txt")!.conflict).toEqual({ reason: "save-rejected", diskEtag: newer, diskContent: "even newer\n" });
+    expect(getBuffer("a.txt")!.conflict).toEqual({
+      reason: "save-rejected",
+      diskEtag: newer,
+      diskContent: "even newer\n",
+    });
     expect(getModel("a.txt")!.getValue()).toBe("mine\n");
     expect(getBuffer("a.txt")!.dirty).toBe(true);
     // A second, informed Overwrite goes through.

@@ -107,7 +107,11 @@ function onContentChanged(path: string, model: monaco.editor.ITextModel): void {
   if (dirty !== buffer.dirty) patch(path, { dirty });
   if (dirty) {
     useTabs.getState().pinPath(path);
-    hotExit?.schedule(path, () => model.getValue(), () => getBuffer(path)?.etag ?? null);
+    hotExit?.schedule(
+      path,
+      () => model.getValue(),
+      () => getBuffer(path)?.etag ?? null,
+    );
   } else {
     void hotExit?.discard(path);
   }
@@ -186,7 +190,8 @@ export function ensureBuffer(path: string): Promise<void> {
 
 function describeLoadError(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 415) return "This file is binary or uses an unsupported text encoding, so it is not shown in the editor.";
+    if (err.status === 415)
+      return "This file is binary or uses an unsupported text encoding, so it is not shown in the editor.";
     if (err.status === 413) return "This file is too large to open in the editor.";
     return err.detail;
   }
@@ -414,7 +419,15 @@ export function renameBuffer(from: string, to: string): void {
   void hotExit?.rename(from, to);
   releaseBuffer(from);
   if (!dirty) return; // reloaded lazily from the new path
-  const file: FileContent = { path: to, content, etag: buffer.etag ?? "", encoding: buffer.encoding, eol: buffer.eol, language: null, size: 0 };
+  const file: FileContent = {
+    path: to,
+    content,
+    etag: buffer.etag ?? "",
+    encoding: buffer.encoding,
+    eol: buffer.eol,
+    language: null,
+    size: 0,
+  };
   const next = createModel(to, file);
   savedVersions.set(to, -1);
   useBuffers.setState((s) => ({

@@ -12,7 +12,13 @@ import {
   whileSettling,
 } from "./buffers";
 import { getActiveCodeEditor } from "./editorRegistry";
-import { closeFileTabs, openFile as openFileInEditor, openProposal, revealPosition, type OpenFileOptions } from "./actions";
+import {
+  closeFileTabs,
+  openFile as openFileInEditor,
+  openProposal,
+  revealPosition,
+  type OpenFileOptions,
+} from "./actions";
 import { monaco } from "./monacoSetup";
 import { isSameOrDescendant, rebasePath } from "../util/paths";
 

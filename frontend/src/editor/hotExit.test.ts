@@ -5,7 +5,7 @@ function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
   return {
     data,
-    get: async <T,>(k: string) => data.get(k) as T | undefined,
+    get: async <T>(k: string) => data.get(k) as T | undefined,
     set: async (k, v) => void data.set(k, structuredClone(v)),
     del: async (k) => void data.delete(k),
     keys: async () => [...data.keys()],
@@ -20,9 +20,17 @@ describe("hot exit", () => {
     const store = memoryStore();
     const hot = createHotExit(store, { scope: "/ws", debounceMs: 100, now: () => 42 });
     let text = "a";
-    hot.schedule("f.py", () => text, () => "e1");
+    hot.schedule(
+      "f.py",
+      () => text,
+      () => "e1",
+    );
     text = "ab";
-    hot.schedule("f.py", () => text, () => "e1");
+    hot.schedule(
+      "f.py",
+      () => text,
+      () => "e1",
+    );
     expect(store.data.size).toBe(0);
     await vi.advanceTimersByTimeAsync(100);
     expect(await hot.load("f.py")).toEqual({ path: "f.py", content: "ab", baseEtag: "e1", savedAt: 42 });
@@ -31,8 +39,16 @@ describe("hot exit", () => {
   it("flushes pending backups at once and discards cancel them", async () => {
     const store = memoryStore();
     const hot = createHotExit(store, { scope: "/ws", debounceMs: 1000 });
-    hot.schedule("a", () => "1", () => null);
-    hot.schedule("b", () => "2", () => null);
+    hot.schedule(
+      "a",
+      () => "1",
+      () => null,
+    );
+    hot.schedule(
+      "b",
+      () => "2",
+      () => null,
+    );
     await hot.discard("b");
     await hot.flush();
     expect((await hot.all()).map((b) => b.path)).toEqual(["a"]);
@@ -44,7 +60,11 @@ describe("hot exit", () => {
     const store = memoryStore();
     const one = createHotExit(store, { scope: "/one", debounceMs: 0 });
     const two = createHotExit(store, { scope: "/two", debounceMs: 0 });
-    one.schedule("x", () => "one", () => null);
+    one.schedule(
+      "x",
+      () => "one",
+      () => null,
+    );
     await one.flush();
     expect(await two.all()).toEqual([]);
     await one.rename("x", "y");

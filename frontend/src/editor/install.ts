@@ -20,12 +20,49 @@ function runEditorAction(actionId: string): void {
 export function installEditor(wb: WorkbenchRegistry): void {
   for (const kind of editorTabKinds) wb.tabKind(kind);
 
-  wb.command({ id: "workbench.action.files.save", category: "File", title: "Save", keybinding: "Mod+S", run: saveActive });
-  wb.command({ id: "workbench.action.files.saveAll", category: "File", title: "Save All", keybinding: "Mod+Alt+S", run: saveAll });
-  wb.command({ id: "workbench.action.closeActiveEditor", category: "View", title: "Close Editor", keybinding: "Alt+W", run: closeActiveTab });
-  wb.command({ id: "workbench.action.splitEditor", category: "View", title: "Split Editor Right", keybinding: "Mod+\\", run: () => useTabs.getState().split() });
-  wb.command({ id: "workbench.action.gotoLine", category: "Go", title: "Go to Line/Column…", keybinding: "Mod+G", run: () => runEditorAction("editor.action.gotoLine") });
-  wb.command({ id: "actions.find", category: "Edit", title: "Find", keybinding: "Mod+F", when: () => !!getActiveCodeEditor(), run: () => runEditorAction("actions.find") });
+  wb.command({
+    id: "workbench.action.files.save",
+    category: "File",
+    title: "Save",
+    keybinding: "Mod+S",
+    run: saveActive,
+  });
+  wb.command({
+    id: "workbench.action.files.saveAll",
+    category: "File",
+    title: "Save All",
+    keybinding: "Mod+Alt+S",
+    run: saveAll,
+  });
+  wb.command({
+    id: "workbench.action.closeActiveEditor",
+    category: "View",
+    title: "Close Editor",
+    keybinding: "Alt+W",
+    run: closeActiveTab,
+  });
+  wb.command({
+    id: "workbench.action.splitEditor",
+    category: "View",
+    title: "Split Editor Right",
+    keybinding: "Mod+\\",
+    run: () => useTabs.getState().split(),
+  });
+  wb.command({
+    id: "workbench.action.gotoLine",
+    category: "Go",
+    title: "Go to Line/Column…",
+    keybinding: "Mod+G",
+    run: () => runEditorAction("editor.action.gotoLine"),
+  });
+  wb.command({
+    id: "actions.find",
+    category: "Edit",
+    title: "Find",
+    keybinding: "Mod+F",
+    when: () => !!getActiveCodeEditor(),
+    run: () => runEditorAction("actions.find"),
+  });
   wb.command({
     id: "editor.action.startFindReplaceAction",
     category: "Edit",
@@ -34,7 +71,13 @@ export function installEditor(wb: WorkbenchRegistry): void {
     when: () => !!getActiveCodeEditor(),
     run: () => runEditorAction("editor.action.startFindReplaceAction"),
   });
-  wb.command({ id: "editor.action.formatDocument", category: "Edit", title: "Format Document", keybinding: "Shift+Alt+F", run: () => runEditorAction("editor.action.formatDocument") });
+  wb.command({
+    id: "editor.action.formatDocument",
+    category: "Edit",
+    title: "Format Document",
+    keybinding: "Shift+Alt+F",
+    run: () => runEditorAction("editor.action.formatDocument"),
+  });
   wb.command({
     id: "editor.action.toggleWordWrap",
     category: "View",
@@ -51,7 +94,9 @@ export function installEditor(wb: WorkbenchRegistry): void {
 
   wb.statusBarItem({ id: "editor.status", alignment: "right", order: 20, component: EditorStatusItems });
 
-  wb.socketHandler("editor.fsChanged", "fs:changed", (payload: { changes?: FsChange[] }) => handleFsChanges(payload?.changes ?? []));
+  wb.socketHandler("editor.fsChanged", "fs:changed", (payload: { changes?: FsChange[] }) =>
+    handleFsChanges(payload?.changes ?? []),
+  );
   // Events may have been missed while offline: compare every buffer with the disk again.
   wb.resync({ id: "editor.recheck", run: recheckAll });
 }

@@ -8,7 +8,7 @@ import { FILE_TAB } from "./tabKinds";
 function idbStore(): KeyValueStore {
   const store = createStore("pairpad", "hot-exit");
   return {
-    get: <T,>(key: string) => get<T>(key, store),
+    get: <T>(key: string) => get<T>(key, store),
     set: (key, value) => set(key, value, store),
     del: (key) => del(key, store),
     keys: async () => (await keys(store)).map(String),

@@ -15,7 +15,14 @@ export const FILE_TAB = "file";
 function useFileInfo(tab: Tab): TabInfo {
   const dirty = useBuffers((s) => s.buffers[tab.path]?.dirty ?? false);
   const deleted = useBuffers((s) => s.buffers[tab.path]?.conflict?.reason === "deleted");
-  return { title: basename(tab.path), icon: <FileIcon path={tab.path} />, tooltip: tab.path, path: tab.path, dirty, deleted };
+  return {
+    title: basename(tab.path),
+    icon: <FileIcon path={tab.path} />,
+    tooltip: tab.path,
+    path: tab.path,
+    dirty,
+    deleted,
+  };
 }
 
 function useProposalInfo(tab: Tab): TabInfo {

@@ -20,7 +20,12 @@ describe("minimalEdit", () => {
   });
 
   it("round-trips arbitrary edits", () => {
-    const cases: [string, string][] = [["", "x"], ["x", ""], ["aaa", "aa"], ["line1\nline2\n", "line1\nLINE\nline2\n"]];
+    const cases: [string, string][] = [
+      ["", "x"],
+      ["x", ""],
+      ["aaa", "aa"],
+      ["line1\nline2\n", "line1\nLINE\nline2\n"],
+    ];
     for (const [a, b] of cases) expect(applyEdit(a, minimalEdit(a, b))).toBe(b);
   });
 });

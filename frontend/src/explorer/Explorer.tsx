@@ -29,16 +29,40 @@ export function Explorer() {
       <div className="view-header">
         <span className="title">Explorer</span>
         <div className="view-actions">
-          <button type="button" className="icon-button" aria-label="New File…" title="New File…" onClick={() => startCreate("newFile")}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="New File…"
+            title="New File…"
+            onClick={() => startCreate("newFile")}
+          >
             <NewFileIcon />
           </button>
-          <button type="button" className="icon-button" aria-label="New Folder…" title="New Folder…" onClick={() => startCreate("newFolder")}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="New Folder…"
+            title="New Folder…"
+            onClick={() => startCreate("newFolder")}
+          >
             <NewFolderIcon />
           </button>
-          <button type="button" className="icon-button" aria-label="Refresh Explorer" title="Refresh Explorer" onClick={() => void refreshAll()}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Refresh Explorer"
+            title="Refresh Explorer"
+            onClick={() => void refreshAll()}
+          >
             <RefreshIcon />
           </button>
-          <button type="button" className="icon-button" aria-label="Collapse Folders in Explorer" title="Collapse Folders in Explorer" onClick={collapseAll}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Collapse Folders in Explorer"
+            title="Collapse Folders in Explorer"
+            onClick={collapseAll}
+          >
             <CollapseIcon />
           </button>
         </div>
@@ -77,7 +101,8 @@ export function Explorer() {
             onFocus={(e) => {
               // Tabbing into the tree lands on the selected row, or the first one.
               if (e.target !== e.currentTarget) return;
-              const row = e.currentTarget.querySelector<HTMLElement>('[role="treeitem"][aria-selected="true"]') ??
+              const row =
+                e.currentTarget.querySelector<HTMLElement>('[role="treeitem"][aria-selected="true"]') ??
                 e.currentTarget.querySelector<HTMLElement>('[role="treeitem"]');
               if (row) {
                 useExplorer.getState().select(row.dataset.path ?? null);
@@ -187,7 +212,9 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
           useExplorer.getState().openMenu({ x: e.clientX, y: e.clientY, path: entry.path, isDir });
         }}
       >
-        <span className="twistie">{isDir ? expanded ? <ChevronDown size={14} /> : <ChevronRight size={14} /> : null}</span>
+        <span className="twistie">
+          {isDir ? expanded ? <ChevronDown size={14} /> : <ChevronRight size={14} /> : null}
+        </span>
         {isDir ? <FolderIcon open={expanded} /> : <FileIcon path={entry.path} />}
         <span className={`name${dirty ? " dirty" : ""}`}>{entry.name}</span>
         {entry.type === "symlink" && <span className="visually-hidden"> (symbolic link)</span>}

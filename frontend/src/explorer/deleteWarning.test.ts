@@ -15,6 +15,8 @@ describe("delete confirmation: unsaved changes", () => {
 
   it("names the first few of many", () => {
     const paths = ["a", "b", "c", "d", "e", "f", "g"];
-    expect(unsavedChangesWarning(paths)).toBe("Unsaved changes in 7 open files will be lost: a, b, c, d, e and 2 more.");
+    expect(unsavedChangesWarning(paths)).toBe(
+      "Unsaved changes in 7 open files will be lost: a, b, c, d, e and 2 more.",
+    );
   });
 });

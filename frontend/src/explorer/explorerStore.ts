@@ -86,7 +86,8 @@ function targetDirForSelection(selected: string | null, selectedIsDir: boolean):
 
 export function startCreate(mode: "newFile" | "newFolder"): void {
   const { selected, expand, startEdit } = useExplorer.getState();
-  const selectedIsDir = !!selected && document.querySelector(`[data-path="${CSS.escape(selected)}"]`)?.getAttribute("data-type") === "dir";
+  const selectedIsDir =
+    !!selected && document.querySelector(`[data-path="${CSS.escape(selected)}"]`)?.getAttribute("data-type") === "dir";
   const dir = targetDirForSelection(selected, selectedIsDir);
   if (dir) expand(dir);
   startEdit({ mode, dir });

@@ -120,7 +120,9 @@ async function removeAndClose(path: string, unsaved: string[]): Promise<void> {
   // asks the server about files that are gone. Only now, after the user confirmed, are
   // unsaved edits and their hot-exit backups discarded.
   const loaded = loadedPaths();
-  const gone = new Set([...loaded, ...openFilePaths(useTabs.getState()), ...unsaved].filter((p) => isSameOrDescendant(p, path)));
+  const gone = new Set(
+    [...loaded, ...openFilePaths(useTabs.getState()), ...unsaved].filter((p) => isSameOrDescendant(p, path)),
+  );
   for (const p of gone) closeFileTabs(p);
   await discardBackups([...gone]);
   useExplorer.getState().removed(path);

@@ -13,11 +13,39 @@ const VIEW = "explorer";
 
 export function installExplorer(wb: WorkbenchRegistry): void {
   const show = () => useLayout.getState().showSideView(VIEW);
-  wb.sideView({ id: VIEW, title: "Explorer", order: 10, keybinding: "Mod+Shift+E", icon: FilesIcon, component: Explorer });
-  wb.command({ id: "workbench.view.explorer", category: "View", title: "Show Explorer", keybinding: "Mod+Shift+E", run: show });
-  wb.command({ id: "explorer.newFile", category: "File", title: "New File…", run: () => (show(), startCreate("newFile")) });
-  wb.command({ id: "explorer.newFolder", category: "File", title: "New Folder…", run: () => (show(), startCreate("newFolder")) });
-  wb.command({ id: "workbench.files.action.refreshFilesExplorer", category: "File", title: "Refresh Explorer", run: () => void refreshAll() });
+  wb.sideView({
+    id: VIEW,
+    title: "Explorer",
+    order: 10,
+    keybinding: "Mod+Shift+E",
+    icon: FilesIcon,
+    component: Explorer,
+  });
+  wb.command({
+    id: "workbench.view.explorer",
+    category: "View",
+    title: "Show Explorer",
+    keybinding: "Mod+Shift+E",
+    run: show,
+  });
+  wb.command({
+    id: "explorer.newFile",
+    category: "File",
+    title: "New File…",
+    run: () => (show(), startCreate("newFile")),
+  });
+  wb.command({
+    id: "explorer.newFolder",
+    category: "File",
+    title: "New Folder…",
+    run: () => (show(), startCreate("newFolder")),
+  });
+  wb.command({
+    id: "workbench.files.action.refreshFilesExplorer",
+    category: "File",
+    title: "Refresh Explorer",
+    run: () => void refreshAll(),
+  });
   wb.socketHandler("explorer.fsChanged", "fs:changed", (payload: { changes?: FsChange[] }) => {
     const dirs = new Set<string>();
     for (const c of payload?.changes ?? []) if (c.type !== "modified") dirs.add(dirname(c.path));

@@ -80,7 +80,9 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
 
   const items: Item[] = useMemo(() => {
     if (isCommands) {
-      return fuzzyFilter(value.slice(1), getCommands(registered), commandLabel).map(({ item, match }) => commandItem(item, match.indices));
+      return fuzzyFilter(value.slice(1), getCommands(registered), commandLabel).map(({ item, match }) =>
+        commandItem(item, match.indices),
+      );
     }
     if (gotoLine) {
       const line = Number(gotoLine[1]);
@@ -122,7 +124,9 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
     item.run();
   };
 
-  const placeholder = isCommands ? "Type the name of a command to run." : "Search files by name (type > for commands, :line to go to a line)";
+  const placeholder = isCommands
+    ? "Type the name of a command to run."
+    : "Search files by name (type > for commands, :line to go to a line)";
   const emptyText = error
     ? error
     : isCommands
@@ -171,7 +175,9 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
             >
               {item.icon}
               <span className="primary">
-                {highlightSegments(item.primary, item.primaryIndices).map((s, j) => (s.match ? <mark key={j}>{s.text}</mark> : <span key={j}>{s.text}</span>))}
+                {highlightSegments(item.primary, item.primaryIndices).map((s, j) =>
+                  s.match ? <mark key={j}>{s.text}</mark> : <span key={j}>{s.text}</span>,
+                )}
               </span>
               {item.secondary !== undefined && <span className="secondary">{item.secondary}</span>}
               {item.keys && (
@@ -195,6 +201,7 @@ function commandItem(command: Command, indices: number[]): Item {
     primary: commandLabel(command),
     primaryIndices: indices,
     keys: command.keybinding ? formatKeybinding(command.keybinding) : undefined,
-    run: () => void Promise.resolve(command.run()).catch((err) => notifyError(`Command "${command.title}" failed`, err)),
+    run: () =>
+      void Promise.resolve(command.run()).catch((err) => notifyError(`Command "${command.title}" failed`, err)),
   };
 }

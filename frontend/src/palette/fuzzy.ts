@@ -30,7 +30,8 @@ function matchFrom(q: string, t: string, original: string, from: number, bonus: 
     if (t[i] !== q[qi]) continue;
     indices.push(i);
     if (prev === i - 1) score += 5;
-    if (i === 0 || /[\\/_\-. ]/.test(original[i - 1]) || (isUpper(original[i]) && !isUpper(original[i - 1]))) score += 8;
+    if (i === 0 || /[\\/_\-. ]/.test(original[i - 1]) || (isUpper(original[i]) && !isUpper(original[i - 1])))
+      score += 8;
     score += 1;
     prev = i;
     qi++;

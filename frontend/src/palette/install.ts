@@ -6,7 +6,13 @@ import { QuickInput } from "./QuickInput";
 export function installPalette(wb: WorkbenchRegistry): void {
   const layout = () => useLayout.getState();
   wb.host({ id: "palette.quickInput", component: QuickInput });
-  wb.command({ id: "workbench.action.quickOpen", category: "Go", title: "Go to File…", keybinding: "Mod+P", run: () => layout().openQuickInput("files") });
+  wb.command({
+    id: "workbench.action.quickOpen",
+    category: "Go",
+    title: "Go to File…",
+    keybinding: "Mod+P",
+    run: () => layout().openQuickInput("files"),
+  });
   wb.command({
     id: "workbench.action.showCommands",
     category: "View",

@@ -49,7 +49,13 @@ export function SearchPanel() {
       <div className="view-header">
         <span className="title">Search</span>
         <div className="view-actions">
-          <button type="button" className="icon-button" aria-label="Refresh search results" title="Refresh" onClick={() => void search.refetch()}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Refresh search results"
+            title="Refresh"
+            onClick={() => void search.refetch()}
+          >
             <RefreshIcon />
           </button>
           <button
@@ -98,7 +104,13 @@ export function SearchPanel() {
           files to include
         </label>
         <div className="search-input-row">
-          <input id="search-glob" placeholder="e.g. *.py, src/**" value={glob} onChange={(e) => setGlob(e.target.value)} spellCheck={false} />
+          <input
+            id="search-glob"
+            placeholder="e.g. *.py, src/**"
+            value={glob}
+            onChange={(e) => setGlob(e.target.value)}
+            spellCheck={false}
+          />
         </div>
       </form>
       {search.isError && (
@@ -164,7 +176,15 @@ export function SearchPanel() {
   );
 }
 
-function Highlighted({ text, offset, ranges }: { text: string; offset: number; ranges: { start: number; end: number }[] }) {
+function Highlighted({
+  text,
+  offset,
+  ranges,
+}: {
+  text: string;
+  offset: number;
+  ranges: { start: number; end: number }[];
+}) {
   const parts: React.ReactNode[] = [];
   let pos = 0;
   ranges.forEach((r, i) => {

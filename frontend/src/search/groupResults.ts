@@ -25,7 +25,11 @@ export interface MatchRange {
 }
 
 /** Where the query matches within one result line, for highlighting (best effort, client side). */
-export function matchRanges(text: string, query: string, opts: { regex: boolean; caseSensitive: boolean }): MatchRange[] {
+export function matchRanges(
+  text: string,
+  query: string,
+  opts: { regex: boolean; caseSensitive: boolean },
+): MatchRange[] {
   if (!query) return [];
   let re: RegExp;
   try {

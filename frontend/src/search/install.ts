@@ -14,5 +14,11 @@ export function installSearch(wb: WorkbenchRegistry): void {
     component: SearchPanel,
     reveal: focusSearch,
   });
-  wb.command({ id: "workbench.view.search", category: "Search", title: "Find in Files", keybinding: "Mod+Shift+F", run: focusSearch });
+  wb.command({
+    id: "workbench.view.search",
+    category: "Search",
+    title: "Find in Files",
+    keybinding: "Mod+Shift+F",
+    run: focusSearch,
+  });
 }

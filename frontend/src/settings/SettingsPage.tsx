@@ -18,10 +18,18 @@ const NUMBERS: NumberSpec[] = [
   { key: "editor.tabSize", title: "Tab Size", description: "The number of spaces a tab is equal to.", min: 1, max: 8 },
 ];
 
-const BOOLEANS: { key: "editor.wordWrap" | "editor.minimap" | "editor.formatOnSave"; title: string; description: string }[] = [
+const BOOLEANS: {
+  key: "editor.wordWrap" | "editor.minimap" | "editor.formatOnSave";
+  title: string;
+  description: string;
+}[] = [
   { key: "editor.wordWrap", title: "Word Wrap", description: "Wrap lines at the viewport width (Alt+Z toggles it)." },
   { key: "editor.minimap", title: "Minimap", description: "Show the minimap beside the editor." },
-  { key: "editor.formatOnSave", title: "Format On Save", description: "Format a file with the language's formatter when saving it." },
+  {
+    key: "editor.formatOnSave",
+    title: "Format On Save",
+    description: "Format a file with the language's formatter when saving it.",
+  },
 ];
 
 const SECTIONS: { id: SettingsSection; label: string }[] = [
@@ -37,7 +45,12 @@ export function SettingsPage() {
       <div className="settings-layout">
         <nav className="settings-nav" aria-label="Settings sections">
           {SECTIONS.map((s) => (
-            <button key={s.id} type="button" aria-current={section === s.id ? "page" : undefined} onClick={() => showSettingsSection(s.id)}>
+            <button
+              key={s.id}
+              type="button"
+              aria-current={section === s.id ? "page" : undefined}
+              onClick={() => showSettingsSection(s.id)}
+            >
               {s.label}
             </button>
           ))}
@@ -100,8 +113,12 @@ function EditorSettings() {
         <div className="setting-title">
           <span className="cat">AI: </span>Models, providers and API keys
         </div>
-        <div className="setting-desc">Which model does chat, completion and edits; OpenAI, Anthropic, Ollama or a local server.</div>
-        <button type="button" className="btn" onClick={() => showSettingsSection("models")}>Open AI / Models settings</button>
+        <div className="setting-desc">
+          Which model does chat, completion and edits; OpenAI, Anthropic, Ollama or a local server.
+        </div>
+        <button type="button" className="btn" onClick={() => showSettingsSection("models")}>
+          Open AI / Models settings
+        </button>
       </div>
     </>
   );
@@ -136,7 +153,12 @@ function NumberSetting({ spec, value }: { spec: NumberSpec; value: number }) {
           setText(e.target.value);
           const n = Number(e.target.value);
           // Apply live as the user steps through values; typing "1" on the way to "16" waits.
-          if (Number.isInteger(n) && n >= spec.min && n <= spec.max && e.target.value.length >= String(spec.min).length) {
+          if (
+            Number.isInteger(n) &&
+            n >= spec.min &&
+            n <= spec.max &&
+            e.target.value.length >= String(spec.min).length
+          ) {
             void updateSettings({ [spec.key]: n });
           }
         }}

@@ -20,14 +20,30 @@ export function installSettings(wb: WorkbenchRegistry): void {
   });
   wb.host({ id: "settings.theme", component: ThemeHost });
   wb.statusBarItem({ id: "settings.model", alignment: "right", order: 10, component: ModelStatusItem });
-  wb.command({ id: "workbench.action.openSettings", category: "Preferences", title: "Open Settings", keybinding: "Mod+,", run: openSettings });
-  wb.command({ id: "pairpad.openModelSettings", category: "Pairpad", title: "Open Model Settings (providers, roles, API keys)", run: openModelSettings });
+  wb.command({
+    id: "workbench.action.openSettings",
+    category: "Preferences",
+    title: "Open Settings",
+    keybinding: "Mod+,",
+    run: openSettings,
+  });
+  wb.command({
+    id: "pairpad.openModelSettings",
+    category: "Pairpad",
+    title: "Open Model Settings (providers, roles, API keys)",
+    run: openModelSettings,
+  });
   const themes: [ThemeSetting, string][] = [
     ["dark", "Dark"],
     ["light", "Light"],
     ["system", "Follow System"],
   ];
   for (const [value, label] of themes) {
-    wb.command({ id: `workbench.action.theme.${value}`, category: "Preferences", title: `Color Theme: ${label}`, run: () => updateSettings({ "workbench.theme": value }) });
+    wb.command({
+      id: `workbench.action.theme.${value}`,
+      category: "Preferences",
+      title: `Color Theme: ${label}`,
+      run: () => updateSettings({ "workbench.theme": value }),
+    });
   }
 }

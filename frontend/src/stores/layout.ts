@@ -65,7 +65,12 @@ useLayout.subscribe((s) => {
   try {
     globalThis.localStorage?.setItem(
       STORAGE_KEY,
-      JSON.stringify({ sideWidth: s.sideWidth, sideVisible: s.sideVisible, panelHeight: s.panelHeight, sideView: s.sideView }),
+      JSON.stringify({
+        sideWidth: s.sideWidth,
+        sideVisible: s.sideVisible,
+        panelHeight: s.panelHeight,
+        sideView: s.sideView,
+      }),
     );
   } catch {
     // Storage may be unavailable (private mode); layout then resets on reload.

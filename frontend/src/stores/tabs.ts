@@ -100,7 +100,8 @@ export const useTabs = create<TabsState>((set, get) => ({
     const id = tabId(input);
     const preview = options.preview ?? false;
     const state = get();
-    const groupId = options.groupId && state.groups.some((g) => g.id === options.groupId) ? options.groupId : state.activeGroupId;
+    const groupId =
+      options.groupId && state.groups.some((g) => g.id === options.groupId) ? options.groupId : state.activeGroupId;
     set((s) => ({
       activeGroupId: groupId,
       groups: updateGroup(s.groups, groupId, (g) => {
@@ -242,7 +243,11 @@ export function openFilePaths(state: TabsSnapshot): Set<string> {
 export function snapshotOf(state: TabsSnapshot): TabsSnapshot {
   return {
     activeGroupId: state.activeGroupId,
-    groups: state.groups.map((g) => ({ ...g, tabs: g.tabs.filter((t) => isPersistent(t.kind)) }))
-      .map((g) => ({ ...g, activeTabId: g.tabs.some((t) => t.id === g.activeTabId) ? g.activeTabId : (g.tabs[0]?.id ?? null) })),
+    groups: state.groups
+      .map((g) => ({ ...g, tabs: g.tabs.filter((t) => isPersistent(t.kind)) }))
+      .map((g) => ({
+        ...g,
+        activeTabId: g.tabs.some((t) => t.id === g.activeTabId) ? g.activeTabId : (g.tabs[0]?.id ?? null),
+      })),
   };
 }

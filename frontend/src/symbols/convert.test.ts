@@ -3,8 +3,26 @@ import { nameRange, pathOfUri, symbolPath, toDocumentSymbol, SYMBOL_KIND } from 
 import { percentOf } from "./symbolStore";
 import type { SymbolNode } from "./symbolsApi";
 
-const method: SymbolNode = { name: "get", kind: "method", line: 22, column: 8, end_column: 11, start_line: 22, end_line: 27, children: [] };
-const cls: SymbolNode = { name: "Store", kind: "class", line: 17, column: 6, end_column: 11, start_line: 17, end_line: 53, children: [method] };
+const method: SymbolNode = {
+  name: "get",
+  kind: "method",
+  line: 22,
+  column: 8,
+  end_column: 11,
+  start_line: 22,
+  end_line: 27,
+  children: [],
+};
+const cls: SymbolNode = {
+  name: "Store",
+  kind: "class",
+  line: 17,
+  column: 6,
+  end_column: 11,
+  start_line: 17,
+  end_line: 53,
+  children: [method],
+};
 
 describe("symbol conversion", () => {
   it("maps 0-based columns to Monaco's 1-based range of the name", () => {

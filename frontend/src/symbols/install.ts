@@ -42,7 +42,9 @@ export function installSymbols(wb: WorkbenchRegistry): void {
       }
     },
   });
-  wb.socketHandler("symbols.progress", "index:progress", (progress: IndexProgress) => useSymbols.getState().setProgress(progress));
+  wb.socketHandler("symbols.progress", "index:progress", (progress: IndexProgress) =>
+    useSymbols.getState().setProgress(progress),
+  );
   wb.socketHandler("symbols.reconnect", "connect", refreshProgress);
   wb.activation({ id: "symbols.progress", run: refreshProgress });
 }

@@ -42,9 +42,10 @@ export function registerSymbolProviders(): void {
     openCodeEditor: (_source, resource, selectionOrPosition) => {
       const path = pathOfUri(resource);
       if (!path) return false;
-      const position = selectionOrPosition && "startLineNumber" in selectionOrPosition
-        ? { lineNumber: selectionOrPosition.startLineNumber, column: selectionOrPosition.startColumn }
-        : selectionOrPosition;
+      const position =
+        selectionOrPosition && "startLineNumber" in selectionOrPosition
+          ? { lineNumber: selectionOrPosition.startLineNumber, column: selectionOrPosition.startColumn }
+          : selectionOrPosition;
       openFile(path, position?.lineNumber, position?.column);
       return true;
     },

@@ -57,8 +57,7 @@ export const symbolsApi = {
     api<Results>("/api/symbols/workspace", { query: { q, limit: 100 }, signal }).then((r) => r.results),
   definition: (name: string, path?: string) =>
     api<Results>("/api/symbols/definition", { query: { name, path } }).then((r) => r.results),
-  references: (name: string) =>
-    api<Results>("/api/symbols/references", { query: { name } }).then((r) => r.results),
+  references: (name: string) => api<Results>("/api/symbols/references", { query: { name } }).then((r) => r.results),
   indexStatus: () => api<IndexStatus>("/api/index/status"),
   rebuild: () => api<{ started: boolean }>("/api/index/rebuild", { method: "POST" }),
 };

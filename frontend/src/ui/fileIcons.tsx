@@ -82,9 +82,23 @@ export function FolderIcon({ open }: { open: boolean }) {
   return (
     <svg className="file-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
       {open ? (
-        <path d="M1.5 3.5h4l1.3 1.3h6.7v1.7H4.2L1.5 13zM1.5 13l2.7-6.5h11l-2.7 6.5z" fill="var(--folder-color)" fillOpacity="0.85" stroke="var(--folder-color)" strokeWidth="0.8" strokeLinejoin="round" />
+        <path
+          d="M1.5 3.5h4l1.3 1.3h6.7v1.7H4.2L1.5 13zM1.5 13l2.7-6.5h11l-2.7 6.5z"
+          fill="var(--folder-color)"
+          fillOpacity="0.85"
+          stroke="var(--folder-color)"
+          strokeWidth="0.8"
+          strokeLinejoin="round"
+        />
       ) : (
-        <path d="M1.5 3.5h4l1.3 1.3h7.7v8.7h-13z" fill="var(--folder-color)" fillOpacity="0.85" stroke="var(--folder-color)" strokeWidth="0.8" strokeLinejoin="round" />
+        <path
+          d="M1.5 3.5h4l1.3 1.3h7.7v8.7h-13z"
+          fill="var(--folder-color)"
+          fillOpacity="0.85"
+          stroke="var(--folder-color)"
+          strokeWidth="0.8"
+          strokeLinejoin="round"
+        />
       )}
     </svg>
   );

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { formatKeybinding, matchesKeybinding, parseKeybinding } from "./keybindings";
 
-const key = (k: string, code: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}) => ({
+const key = (
+  k: string,
+  code: string,
+  mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {},
+) => ({
   key: k,
   code,
   ctrlKey: !!mods.ctrl,

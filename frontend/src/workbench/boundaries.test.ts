@@ -25,7 +25,9 @@ function sourceFiles(dir: string): string[] {
 /** The relative imports of a file, as paths from src/ without extension ("editor/editorApi"). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+"(\.[^"]+)"|(?:^|\n)\s*import\s+"(\.[^"]+)"/g)];
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s+"(\.[^"]+)"|(?:^|\n)\s*import\s+"(\.[^"]+)"/g),
+  ];
   return specs.map((m) => relative(SRC, resolve(dirname(file), m[1] ?? m[2])).replace(/\.(css|tsx?)$/, ""));
 }
 
@@ -41,7 +43,8 @@ export function violation(from: string, target: string): string | null {
   if (dest === "app") return `${from} imports app/ (${target}): only main.tsx does`;
   if (FEATURES.includes(dest)) {
     if (BASE_LAYERS.includes(source)) return `${from} (base) imports the feature ${target}`;
-    if (!PUBLIC_APIS.includes(target)) return `${from} imports ${target}: another feature's internals (public: ${PUBLIC_APIS.join(", ")})`;
+    if (!PUBLIC_APIS.includes(target))
+      return `${from} imports ${target}: another feature's internals (public: ${PUBLIC_APIS.join(", ")})`;
     return null;
   }
   if (BASE_LAYERS.includes(source) && BASE_LAYERS.indexOf(dest) > BASE_LAYERS.indexOf(source)) {

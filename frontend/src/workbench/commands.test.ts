@@ -6,7 +6,9 @@ describe("command registry", () => {
     const run = vi.fn();
     const off = registerCommand({ id: "t.b", title: "Beta", category: "Test", run });
     const offA = registerCommand({ id: "t.a", title: "Alpha", category: "Test", run: () => undefined });
-    const ids = getCommands().map((c) => c.id).filter((id) => id.startsWith("t."));
+    const ids = getCommands()
+      .map((c) => c.id)
+      .filter((id) => id.startsWith("t."));
     expect(ids).toEqual(["t.a", "t.b"]);
     await executeCommand("t.b");
     expect(run).toHaveBeenCalledOnce();
@@ -17,7 +19,13 @@ describe("command registry", () => {
 
   it("hides commands whose `when` is false and finds commands by key", () => {
     const off = registerCommand({ id: "k.save", title: "Save", keybinding: "Mod+S", run: () => undefined });
-    const offHidden = registerCommand({ id: "k.hidden", title: "Hidden", keybinding: "Mod+K", when: () => false, run: () => undefined });
+    const offHidden = registerCommand({
+      id: "k.hidden",
+      title: "Hidden",
+      keybinding: "Mod+K",
+      when: () => false,
+      run: () => undefined,
+    });
     const ev = { key: "s", code: "KeyS", ctrlKey: true, metaKey: false, shiftKey: false, altKey: false };
     expect(commandForEvent(ev, false)?.id).toBe("k.save");
     expect(commandForEvent({ ...ev, key: "k", code: "KeyK" }, false)).toBeUndefined();

@@ -8,13 +8,19 @@ describe("workbench registry", () => {
   it("rejects a second contribution with the same id, per contribution point", () => {
     const wb = new WorkbenchRegistry();
     wb.sideView({ id: "files", title: "Files", icon: View, order: 1, component: View });
-    expect(() => wb.sideView({ id: "files", title: "Other", icon: View, order: 2, component: View })).toThrow(/Duplicate sideViews contribution: files/);
+    expect(() => wb.sideView({ id: "files", title: "Other", icon: View, order: 2, component: View })).toThrow(
+      /Duplicate sideViews contribution: files/,
+    );
     wb.tabKind({ kind: "doc", component: View, useInfo: () => ({ title: "Doc", icon: null }) });
-    expect(() => wb.tabKind({ kind: "doc", component: View, useInfo: () => ({ title: "Doc", icon: null }) })).toThrow(/Duplicate tabKinds/);
+    expect(() => wb.tabKind({ kind: "doc", component: View, useInfo: () => ({ title: "Doc", icon: null }) })).toThrow(
+      /Duplicate tabKinds/,
+    );
     wb.command({ id: "x.run", title: "Run", run: () => undefined });
     expect(() => wb.command({ id: "x.run", title: "Run again", run: () => undefined })).toThrow(/Duplicate commands/);
     wb.statusBarItem({ id: "s", alignment: "left", order: 1, component: View });
-    expect(() => wb.statusBarItem({ id: "s", alignment: "right", order: 2, component: View })).toThrow(/Duplicate statusBarItems/);
+    expect(() => wb.statusBarItem({ id: "s", alignment: "right", order: 2, component: View })).toThrow(
+      /Duplicate statusBarItems/,
+    );
     wb.socketHandler("h", "ev", () => undefined);
     expect(() => wb.socketHandler("h", "other", () => undefined)).toThrow(/Duplicate socketHandlers/);
     // The same id on another point is a different contribution.

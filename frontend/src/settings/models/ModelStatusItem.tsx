@@ -9,16 +9,24 @@ export function ModelStatusItem() {
   const chat = data?.roles.chat;
   const provider = data?.providers.find((p) => p.name === chat?.provider);
   const status = provider ? providerStatus(provider) : null;
-  const label = error ? "Models: unknown" : chat?.ref ? chat.model ?? chat.ref : "No chat model";
+  const label = error ? "Models: unknown" : chat?.ref ? (chat.model ?? chat.ref) : "No chat model";
   const title = [
     chat?.ref ? `Chat model: ${chat.ref}` : "No chat model is set",
     status ? `${provider?.name}: ${status.label}` : "",
     status?.detail ?? "",
     "Click to open the model settings",
-  ].filter(Boolean).join("\n");
+  ]
+    .filter(Boolean)
+    .join("\n");
   return (
-    <button type="button" className="status-item status-model" title={title} data-testid="status-model"
-      data-state={status?.tone ?? "idle"} onClick={openModelSettings}>
+    <button
+      type="button"
+      className="status-item status-model"
+      title={title}
+      data-testid="status-model"
+      data-state={status?.tone ?? "idle"}
+      onClick={openModelSettings}
+    >
       <span className={`models-dot ${status?.tone ?? "idle"}`} aria-hidden="true" />
       {label}
     </button>

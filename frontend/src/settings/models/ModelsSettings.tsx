@@ -4,10 +4,26 @@
 import { useEffect, useState } from "react";
 import { errorMessage } from "../../api/http";
 import {
-  draftFromPreset, draftFromProvider, draftToUpdate, keyStatus, KINDS, modelOptions, PRESETS, providerStatus, ROLES,
-  formatLatency, type ProviderDraft,
+  draftFromPreset,
+  draftFromProvider,
+  draftToUpdate,
+  keyStatus,
+  KINDS,
+  modelOptions,
+  PRESETS,
+  providerStatus,
+  ROLES,
+  formatLatency,
+  type ProviderDraft,
 } from "./logic";
-import { modelsApi, refreshModels, useModels, type ModelsResponse, type ProviderInfo, type TestResult } from "./modelsApi";
+import {
+  modelsApi,
+  refreshModels,
+  useModels,
+  type ModelsResponse,
+  type ProviderInfo,
+  type TestResult,
+} from "./modelsApi";
 import "./models.css";
 
 const OTHER = "__other__";
@@ -15,14 +31,31 @@ const OTHER = "__other__";
 type Notice = { kind: "saved" | "error"; text: string } | null;
 
 function TestOutcome({ result, testing }: { result: TestResult | null; testing: boolean }) {
-  if (testing) return <div className="models-test" role="status">Testing…</div>;
+  if (testing)
+    return (
+      <div className="models-test" role="status">
+        Testing…
+      </div>
+    );
   if (!result) return null;
-  if (!result.ok) return <div className="models-test down" role="alert">Connection failed: {result.detail}</div>;
+  if (!result.ok)
+    return (
+      <div className="models-test down" role="alert">
+        Connection failed: {result.detail}
+      </div>
+    );
   const ids = result.models.map((m) => m.id);
   return (
     <div className="models-test ok" role="status">
-      Connected{result.latency_ms != null ? ` in ${formatLatency(result.latency_ms)}` : ""} · {ids.length} model{ids.length === 1 ? "" : "s"} found
-      {ids.length > 0 && <div className="models-found">{ids.map((id) => <code key={id}>{id}</code>)}</div>}
+      Connected{result.latency_ms != null ? ` in ${formatLatency(result.latency_ms)}` : ""} · {ids.length} model
+      {ids.length === 1 ? "" : "s"} found
+      {ids.length > 0 && (
+        <div className="models-found">
+          {ids.map((id) => (
+            <code key={id}>{id}</code>
+          ))}
+        </div>
+      )}
     </div>
   );
 }
@@ -57,8 +90,8 @@ export function ModelsSettings() {
         </button>
       </div>
       <div className="setting-desc">
-        Which model does each job, and the providers that serve them. Saved in this machine&apos;s Pairpad data (API keys encrypted);
-        settings in <code>config.toml</code> apply where nothing is set here.
+        Which model does each job, and the providers that serve them. Saved in this machine&apos;s Pairpad data (API
+        keys encrypted); settings in <code>config.toml</code> apply where nothing is set here.
       </div>
       {notice && (
         <div className={`models-notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
@@ -66,9 +99,15 @@ export function ModelsSettings() {
           {notice.text}
         </div>
       )}
-      {query.error && <div className="models-notice error" role="alert">{errorMessage(query.error)}</div>}
+      {query.error && (
+        <div className="models-notice error" role="alert">
+          {errorMessage(query.error)}
+        </div>
+      )}
       {data?.problems.map((p) => (
-        <div key={p} className="models-notice error" role="alert">{p}</div>
+        <div key={p} className="models-notice error" role="alert">
+          {p}
+        </div>
       ))}
       <RolesEditor data={data} busy={busy} act={act} />
       <ProvidersEditor data={data} busy={busy} act={act} setNotice={setNotice} />
@@ -76,7 +115,11 @@ export function ModelsSettings() {
   );
 }
 
-function RolesEditor({ data, busy, act }: {
+function RolesEditor({
+  data,
+  busy,
+  act,
+}: {
   data: ModelsResponse | undefined;
   busy: boolean;
   act: (action: () => Promise<unknown>, saved: string) => Promise<boolean>;
@@ -101,7 +144,10 @@ function RolesEditor({ data, busy, act }: {
   return (
     <>
       <h3>Roles</h3>
-      <div className="setting-desc">Pick from the models the providers below offer, or type <code>provider:model</code>. “Default” removes the setting made here.</div>
+      <div className="setting-desc">
+        Pick from the models the providers below offer, or type <code>provider:model</code>. “Default” removes the
+        setting made here.
+      </div>
       <table className="models-roles">
         <tbody>
           {ROLES.map((role) => {
@@ -123,7 +169,9 @@ function RolesEditor({ data, busy, act }: {
                   >
                     <option value="">Default{initial[role] === "" && info?.off ? " (off)" : ""}</option>
                     {options.map((o) => (
-                      <option key={o} value={o}>{o}</option>
+                      <option key={o} value={o}>
+                        {o}
+                      </option>
                     ))}
                     <option value={OTHER}>Other (type a model)…</option>
                   </select>
@@ -149,7 +197,12 @@ function RolesEditor({ data, busy, act }: {
   );
 }
 
-function ProvidersEditor({ data, busy, act, setNotice }: {
+function ProvidersEditor({
+  data,
+  busy,
+  act,
+  setNotice,
+}: {
   data: ModelsResponse | undefined;
   busy: boolean;
   act: (action: () => Promise<unknown>, saved: string) => Promise<boolean>;
@@ -201,8 +254,20 @@ function ProvidersEditor({ data, busy, act, setNotice }: {
         <div className="models-presets" role="group" aria-label="Add a provider">
           <span className="muted">Add a provider:</span>
           {PRESETS.map((preset) => (
-            <button key={preset.id} type="button" className="btn" title={preset.hint}
-              onClick={() => setDraft(draftFromPreset(preset, providers.map((p) => p.name)))}>
+            <button
+              key={preset.id}
+              type="button"
+              className="btn"
+              title={preset.hint}
+              onClick={() =>
+                setDraft(
+                  draftFromPreset(
+                    preset,
+                    providers.map((p) => p.name),
+                  ),
+                )
+              }
+            >
               {preset.label}
             </button>
           ))}
@@ -218,37 +283,101 @@ function ProvidersEditor({ data, busy, act, setNotice }: {
           }}
         >
           <h4>{draft.existing ? `Edit ${draft.existing.name}` : "New provider"}</h4>
-          <label>Name<input value={draft.name} disabled={!!draft.existing} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required /></label>
-          <label>Kind
+          <label>
+            Name
+            <input
+              value={draft.name}
+              disabled={!!draft.existing}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              required
+            />
+          </label>
+          <label>
+            Kind
             <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value })}>
-              {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
             </select>
           </label>
-          <label>Base URL<input value={draft.base_url} placeholder="e.g. http://127.0.0.1:1234/v1" onChange={(e) => setDraft({ ...draft, base_url: e.target.value })} /></label>
-          <label>API key
-            <input type="password" autoComplete="off" value={draft.api_key}
-              placeholder={draft.existing?.has_api_key ? `${keyStatus(draft.existing)} — leave empty to keep` : "optional; stored encrypted, never shown again"}
-              onChange={(e) => setDraft({ ...draft, api_key: e.target.value })} />
+          <label>
+            Base URL
+            <input
+              value={draft.base_url}
+              placeholder="e.g. http://127.0.0.1:1234/v1"
+              onChange={(e) => setDraft({ ...draft, base_url: e.target.value })}
+            />
+          </label>
+          <label>
+            API key
+            <input
+              type="password"
+              autoComplete="off"
+              value={draft.api_key}
+              placeholder={
+                draft.existing?.has_api_key
+                  ? `${keyStatus(draft.existing)} — leave empty to keep`
+                  : "optional; stored encrypted, never shown again"
+              }
+              onChange={(e) => setDraft({ ...draft, api_key: e.target.value })}
+            />
           </label>
           {draft.existing?.has_api_key && draft.existing.key_source === "stored" && (
-            <label className="inline"><input type="checkbox" checked={draft.clearKey} onChange={(e) => setDraft({ ...draft, clearKey: e.target.checked })} /> Remove the stored key</label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={draft.clearKey}
+                onChange={(e) => setDraft({ ...draft, clearKey: e.target.checked })}
+              />{" "}
+              Remove the stored key
+            </label>
           )}
-          <label>API key env var<input value={draft.api_key_env} placeholder="e.g. OPENAI_API_KEY (read from the server's environment)" onChange={(e) => setDraft({ ...draft, api_key_env: e.target.value })} /></label>
-          <label>Context window (tokens)<input inputMode="numeric" value={draft.context_window} placeholder="ask the server / the model's known size" onChange={(e) => setDraft({ ...draft, context_window: e.target.value })} /></label>
-          <label>Models (one per line; offered when the server cannot list them)
+          <label>
+            API key env var
+            <input
+              value={draft.api_key_env}
+              placeholder="e.g. OPENAI_API_KEY (read from the server's environment)"
+              onChange={(e) => setDraft({ ...draft, api_key_env: e.target.value })}
+            />
+          </label>
+          <label>
+            Context window (tokens)
+            <input
+              inputMode="numeric"
+              value={draft.context_window}
+              placeholder="ask the server / the model's known size"
+              onChange={(e) => setDraft({ ...draft, context_window: e.target.value })}
+            />
+          </label>
+          <label>
+            Models (one per line; offered when the server cannot list them)
             <textarea rows={3} value={draft.models} onChange={(e) => setDraft({ ...draft, models: e.target.value })} />
           </label>
           <TestOutcome result={results.draft ?? null} testing={testing === "draft"} />
           <div className="models-actions">
-            <button type="button" className="btn" disabled={busy || testing !== null}
-              onClick={() => void test("draft", () => modelsApi.test(draft.name.trim() || "new", draftToUpdate(draft)))}>
+            <button
+              type="button"
+              className="btn"
+              disabled={busy || testing !== null}
+              onClick={() => void test("draft", () => modelsApi.test(draft.name.trim() || "new", draftToUpdate(draft)))}
+            >
               Test connection
             </button>
-            <button type="submit" className="btn primary" disabled={busy}>Save provider</button>
-            <button type="button" className="btn" onClick={() => {
-              setDraft(null);
-              setResults((r) => ({ ...r, draft: null }));
-            }}>Cancel</button>
+            <button type="submit" className="btn primary" disabled={busy}>
+              Save provider
+            </button>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                setDraft(null);
+                setResults((r) => ({ ...r, draft: null }));
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -256,7 +385,15 @@ function ProvidersEditor({ data, busy, act, setNotice }: {
   );
 }
 
-function ProviderCard({ p, result, testing, onTest, onEdit, onRemove, onRestart }: {
+function ProviderCard({
+  p,
+  result,
+  testing,
+  onTest,
+  onEdit,
+  onRemove,
+  onRestart,
+}: {
   p: ProviderInfo;
   result: TestResult | null;
   testing: boolean;
@@ -272,23 +409,52 @@ function ProviderCard({ p, result, testing, onTest, onEdit, onRemove, onRestart 
       <div className="models-provider-head">
         <span className={`models-dot ${status.tone}`} aria-hidden="true" />
         <strong>{p.name}</strong>
-        <span className="muted">{p.kind}{p.base_url ? ` · ${p.base_url}` : ""}</span>
+        <span className="muted">
+          {p.kind}
+          {p.base_url ? ` · ${p.base_url}` : ""}
+        </span>
         <span className={`models-state ${status.tone}`}>{status.label}</span>
       </div>
-      {status.detail && <div className={status.tone === "down" ? "models-detail down" : "models-detail"}>{status.detail}</div>}
+      {status.detail && (
+        <div className={status.tone === "down" ? "models-detail down" : "models-detail"}>{status.detail}</div>
+      )}
       <div className="muted small">
         {keyStatus(p)}
         {p.context_window ? ` · context window ${p.context_window} tokens (set)` : ""}
         {p.origin === "settings" ? " · from config.toml" : p.origin === "builtin" ? " · built in" : ""}
       </div>
-      {found.length > 0 && <div className="models-found">{found.map((id) => <code key={id}>{id}</code>)}</div>}
+      {found.length > 0 && (
+        <div className="models-found">
+          {found.map((id) => (
+            <code key={id}>{id}</code>
+          ))}
+        </div>
+      )}
       <TestOutcome result={result} testing={testing} />
       <div className="models-actions">
-        <button type="button" className="btn" onClick={onTest} disabled={testing} aria-label={`Test connection to ${p.name}`}>Test connection</button>
-        {p.kind !== "local" && <button type="button" className="btn" onClick={onEdit} aria-label={`Edit ${p.name}`}>Edit</button>}
-        {p.origin === "user" && <button type="button" className="btn" onClick={onRemove} aria-label={`Remove ${p.name}`}>Remove</button>}
+        <button
+          type="button"
+          className="btn"
+          onClick={onTest}
+          disabled={testing}
+          aria-label={`Test connection to ${p.name}`}
+        >
+          Test connection
+        </button>
+        {p.kind !== "local" && (
+          <button type="button" className="btn" onClick={onEdit} aria-label={`Edit ${p.name}`}>
+            Edit
+          </button>
+        )}
+        {p.origin === "user" && (
+          <button type="button" className="btn" onClick={onRemove} aria-label={`Remove ${p.name}`}>
+            Remove
+          </button>
+        )}
         {p.kind === "local" && (p.state === "crashed" || p.state === "failed") && (
-          <button type="button" className="btn" onClick={onRestart} aria-label="Restart the embedded model">Restart</button>
+          <button type="button" className="btn" onClick={onRestart} aria-label="Restart the embedded model">
+            Restart
+          </button>
         )}
       </div>
     </li>

@@ -13,10 +13,42 @@ export interface Preset {
 }
 
 export const PRESETS: Preset[] = [
-  { id: "openai", label: "OpenAI", kind: "openai_compat", name: "openai", base_url: "https://api.openai.com/v1", api_key_env: "OPENAI_API_KEY", hint: "Reads the key from OPENAI_API_KEY unless you paste one." },
-  { id: "anthropic", label: "Anthropic", kind: "anthropic", name: "anthropic", base_url: "https://api.anthropic.com", api_key_env: "ANTHROPIC_API_KEY", hint: "Reads the key from ANTHROPIC_API_KEY unless you paste one." },
-  { id: "ollama", label: "Ollama", kind: "ollama", name: "ollama", base_url: "http://127.0.0.1:11434", api_key_env: "", hint: "Needs `ollama serve` running; no key." },
-  { id: "compat", label: "OpenAI-compatible server (LM Studio, vLLM, llama.cpp)", kind: "openai_compat", name: "server", base_url: "", api_key_env: "", hint: "Type the server's base URL, e.g. http://127.0.0.1:1234/v1. No key is sent unless you set one." },
+  {
+    id: "openai",
+    label: "OpenAI",
+    kind: "openai_compat",
+    name: "openai",
+    base_url: "https://api.openai.com/v1",
+    api_key_env: "OPENAI_API_KEY",
+    hint: "Reads the key from OPENAI_API_KEY unless you paste one.",
+  },
+  {
+    id: "anthropic",
+    label: "Anthropic",
+    kind: "anthropic",
+    name: "anthropic",
+    base_url: "https://api.anthropic.com",
+    api_key_env: "ANTHROPIC_API_KEY",
+    hint: "Reads the key from ANTHROPIC_API_KEY unless you paste one.",
+  },
+  {
+    id: "ollama",
+    label: "Ollama",
+    kind: "ollama",
+    name: "ollama",
+    base_url: "http://127.0.0.1:11434",
+    api_key_env: "",
+    hint: "Needs `ollama serve` running; no key.",
+  },
+  {
+    id: "compat",
+    label: "OpenAI-compatible server (LM Studio, vLLM, llama.cpp)",
+    kind: "openai_compat",
+    name: "server",
+    base_url: "",
+    api_key_env: "",
+    hint: "Type the server's base URL, e.g. http://127.0.0.1:1234/v1. No key is sent unless you set one.",
+  },
 ];
 
 export const KINDS = ["openai_compat", "anthropic", "ollama"] as const;
@@ -43,22 +75,45 @@ export function draftFromPreset(preset: Preset, taken: string[] = []): ProviderD
   let name = preset.name;
   for (let i = 2; taken.includes(name); i++) name = `${preset.name}${i}`;
   return {
-    name, kind: preset.kind, base_url: preset.base_url, api_key: "", clearKey: false,
-    api_key_env: preset.api_key_env, context_window: "", models: "", timeout: 120, connect_timeout: 5, existing: null,
+    name,
+    kind: preset.kind,
+    base_url: preset.base_url,
+    api_key: "",
+    clearKey: false,
+    api_key_env: preset.api_key_env,
+    context_window: "",
+    models: "",
+    timeout: 120,
+    connect_timeout: 5,
+    existing: null,
   };
 }
 
 export function draftFromProvider(p: ProviderInfo): ProviderDraft {
   return {
-    name: p.name, kind: p.kind, base_url: p.base_url ?? "", api_key: "", clearKey: false,
-    api_key_env: p.api_key_env ?? "", context_window: p.context_window ? String(p.context_window) : "",
-    models: (p.configured_models ?? []).join("\n"), timeout: p.timeout, connect_timeout: p.connect_timeout ?? 5,
+    name: p.name,
+    kind: p.kind,
+    base_url: p.base_url ?? "",
+    api_key: "",
+    clearKey: false,
+    api_key_env: p.api_key_env ?? "",
+    context_window: p.context_window ? String(p.context_window) : "",
+    models: (p.configured_models ?? []).join("\n"),
+    timeout: p.timeout,
+    connect_timeout: p.connect_timeout ?? 5,
     existing: p,
   };
 }
 
 export function parseModelList(text: string): string[] {
-  return [...new Set(text.split(/[\n,]/).map((m) => m.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map((m) => m.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** The PUT/test body; a context window that is not a positive whole number is sent as typed
@@ -128,7 +183,11 @@ export function providerStatus(p: ProviderInfo): { tone: Tone; label: string; de
   }
   if (p.reachable === undefined) return { tone: "idle", label: "not checked", detail };
   if (!p.reachable) return { tone: "down", label: "unreachable", detail };
-  return { tone: "ok", label: p.latency_ms != null ? `reachable · ${formatLatency(p.latency_ms)}` : "reachable", detail };
+  return {
+    tone: "ok",
+    label: p.latency_ms != null ? `reachable · ${formatLatency(p.latency_ms)}` : "reachable",
+    detail,
+  };
 }
 
 export function formatLatency(ms: number): string {

@@ -88,7 +88,6 @@ export const modelsApi = {
   testSaved: (name: string) => api<TestResult>(`/api/models/providers/${enc(name)}/test`, { method: "POST" }),
 };
 
-
 /** Providers (probed) and roles, shared by the settings section and the status bar item. */
 export function useModels() {
   return useQuery({
@@ -97,8 +96,7 @@ export function useModels() {
     staleTime: 30_000,
     // A model loading (the embedded one starts in the background) is asked again soon, so
     // "starting" does not linger on the status bar after it is ready.
-    refetchInterval: (query) =>
-      query.state.data?.providers.some((p) => p.state === "starting") ? 2_000 : 60_000,
+    refetchInterval: (query) => (query.state.data?.providers.some((p) => p.state === "starting") ? 2_000 : 60_000),
     retry: false,
   });
 }
