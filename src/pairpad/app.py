@@ -34,6 +34,7 @@ from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
+from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
 
@@ -102,6 +103,8 @@ def create_app(settings: Settings) -> PairpadApp:
         api.include_router(module.router)
     for module in (index_api, context_api, symbols_api):  # codebase context engine
         api.include_router(module.router)
+    # Socket.IO's client → server events, beside the routers (server → client: the bus).
+    register_chat_handlers(services.realtime.sio, services.ai.chat)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

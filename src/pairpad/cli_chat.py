@@ -24,6 +24,8 @@ from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
+from pairpad.realtime.bus import EventBus
+from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ServerEvent
 from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
 from pairpad.workspace.visibility import VisibilityPolicy
@@ -146,8 +148,8 @@ async def chat_remote(server: dict[str, Any], request: ChatSendRequest, printer:
     import socketio  # needs aiohttp (python-socketio's asyncio client)
 
     client = socketio.AsyncClient(reconnection=False)
-    for name in ("chat:delta", "chat:done", "chat:error"):
-        client.on(name, _forward(printer, name))
+    for kind in (ChatDelta, ChatDone, ChatError):
+        client.on(kind.name, _forward(printer, kind.name))
 
     async def on_disconnect(*_args: Any) -> None:
         printer.disconnected()
@@ -211,13 +213,16 @@ async def embedded_ai(settings: Settings, printer: Printer | None, preload: bool
     db = Database.for_sqlite_file(settings.database_path)
     await db.migrate()
 
-    async def emit(event: str, data: dict[str, Any], _room: str) -> None:
-        if printer is not None:
-            await printer.event(event, data)
+    events = EventBus()  # no transport in process: the printer subscribes instead
+    if printer is not None:
+        async def to_printer(event: ServerEvent) -> None:
+            await printer.event(event.name, event.payload())
+
+        events.subscribe(to_printer)
 
     visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
     files = FileService(settings.workspace, settings.max_file_size, visibility)
-    ai = build_ai(settings.ai, settings.data_dir, db, files, emit, secrets=visibility)
+    ai = build_ai(settings.ai, settings.data_dir, db, files, events, secrets=visibility)
     ai.preload = preload and settings.ai.local.preload
     await ai.start()
     try:

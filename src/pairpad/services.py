@@ -5,23 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pairpad.ai.chat_events import register_chat_events
 from pairpad.ai.context.service import ContextService
 from pairpad.ai.context.source import CodebaseContextSource
 from pairpad.ai.roles import embed_target
-from pairpad.ai.wiring import AIServices, build_ai, socket_emitter
+from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.config import Settings
 from pairpad.preferences import PreferencesService
-from pairpad.realtime import FS_CHANGED, INDEX_PROGRESS, Realtime
+from pairpad.realtime.bus import EventBus
+from pairpad.realtime.events import IndexProgress
+from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
 from pairpad.workspace.search import SearchService
 from pairpad.workspace.temps import TempSweeper
 from pairpad.workspace.visibility import VisibilityPolicy
-from pairpad.workspace.watcher import Watcher, fs_changed_payload
+from pairpad.workspace.watcher import Watcher, publish_changes
 
 
 class Component(Protocol):
@@ -37,7 +38,8 @@ class Services:
     identities: LocalTokenIdentityProvider
     authorizer: Authorizer
     db: Database
-    realtime: Realtime
+    events: EventBus  # services publish typed events here (realtime.events)
+    realtime: SocketIOAdapter  # the transport: delivers them to Socket.IO rooms
     preferences: PreferencesService
     visibility: VisibilityPolicy
     files: FileService
@@ -63,7 +65,9 @@ def build_services(settings: Settings, token: str) -> Services:
     """Construct everything without side effects; `start()` does the I/O."""
     identities = LocalTokenIdentityProvider(token)
     db = Database.for_sqlite_file(settings.database_path)
-    realtime = Realtime(identities)
+    events = EventBus()
+    realtime = SocketIOAdapter(identities)
+    realtime.attach(events)
     # One visibility policy (hidden / ignored / secret) for every reader of the workspace.
     visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
     files = FileService(settings.workspace, settings.max_file_size, visibility)
@@ -72,6 +76,7 @@ def build_services(settings: Settings, token: str) -> Services:
         identities=identities,
         authorizer=Authorizer(),
         db=db,
+        events=events,
         realtime=realtime,
         preferences=PreferencesService(db),
         visibility=visibility,
@@ -88,22 +93,21 @@ def build_services(settings: Settings, token: str) -> Services:
             settings.workspace,
             settings.data_dir,
             settings.index,
-            notify=lambda progress: realtime.broadcast(INDEX_PROGRESS, progress),
+            notify=lambda progress: events.publish(IndexProgress.model_validate(progress)),
             policy=visibility,
         ),
         # Chat reads files through the workspace FileService (confinement, size limits).
         # Secret files (the policy) are refused on every path to a model.
-        ai=build_ai(settings.ai, settings.data_dir, db, files, socket_emitter(realtime.sio),
+        ai=build_ai(settings.ai, settings.data_dir, db, files, events,
                     secrets=visibility),
     )
     watcher = services.watcher
     watcher.subscribe(services.finder.on_changes)
     watcher.on_resync(services.finder.invalidate)  # events lost while it restarted
     watcher.subscribe(services.context.on_fs_changes)
-    watcher.subscribe(lambda changes: realtime.broadcast(FS_CHANGED, fs_changed_payload(changes)))
+    watcher.subscribe(publish_changes(events))
     services.ai.chat.sources.append(CodebaseContextSource(services.context))
     services.context.embeddings.resolve = lambda: embed_target(services.ai.registry)
-    register_chat_events(realtime.sio, services.ai.chat)
     # Started in this order, stopped in reverse. The AI layer loads the provider settings
     # (and so the embed role) before the indexer's first build, and outlives the indexer's
     # embedding pass on the way down; stopping it kills the local model server.

@@ -23,8 +23,7 @@ from pairpad.app import PairpadApp, create_app
 from pairpad.config import Settings
 from pairpad.errors import BadRequest, NotFound, TooLarge
 from tests.conftest import TEST_HOST, TEST_TOKEN
-
-Events = list[tuple[str, dict[str, Any]]]
+from tests.support.events import Events, record_chat_events
 
 
 def count(db: Path, table: str) -> int:
@@ -47,12 +46,7 @@ def chat_settings(workspace: Path, data_dir: Path) -> Settings:
 @pytest.fixture
 async def chat_app(chat_settings: Settings) -> AsyncIterator[tuple[PairpadApp, Events]]:
     app = create_app(chat_settings)
-    events: Events = []
-
-    async def emit(event: str, data: dict[str, Any], _room: str) -> None:
-        events.append((event, data))
-
-    app.services.ai.chat.emit = emit
+    events = record_chat_events(app.services.events)
     async with app.fastapi.router.lifespan_context(app.fastapi):
         yield app, events
 

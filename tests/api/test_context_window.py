@@ -20,6 +20,7 @@ from pairpad.ai.providers.windows import (
 from pairpad.app import PairpadApp, create_app
 from pairpad.config import Settings
 from tests.conftest import TEST_TOKEN
+from tests.support.events import record_chat_events
 from tests.support.openai_server import ScriptedOpenAI, scripted_openai
 
 # ~24,000 characters, ~6,000 tokens: over a 2,048-token server, under the 8,192 assumed before.
@@ -53,13 +54,8 @@ async def app(workspace: Path, data_dir: Path, server: ScriptedOpenAI
 
 
 async def _send(app: PairpadApp, cursor_line: int) -> tuple[dict[str, Any], list[Any]]:
-    events: list[Any] = []
-
-    async def emit(event: str, data: dict[str, Any], _room: str) -> None:
-        events.append((event, data))
-
+    events = record_chat_events(app.services.events)
     chat = app.services.ai.chat
-    chat.emit = emit
     ack = await chat.send(ChatSendRequest.model_validate({
         "text": "Is this right?", "active_file": {"path": "big.py", "cursor_line": cursor_line}}))
     async with asyncio.timeout(30):

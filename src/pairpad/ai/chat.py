@@ -26,15 +26,12 @@ from pairpad.ai.providers.base import ChatMessage, Provider, ProviderError, Stre
 from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.roles import ModelRef
 from pairpad.errors import BadRequest, Unavailable
+from pairpad.realtime.bus import Publish
+from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ChatStarted
 
 log = structlog.get_logger("pairpad.ai.chat")
-Emit = Callable[[str, dict[str, Any], str], Awaitable[None]]  # (event, data, room)
 Hook = Callable[[str], Awaitable[None]]
 HISTORY_LIMIT = 20
-
-
-def room_for(conversation_id: str) -> str:
-    return f"chat:{conversation_id}"
 
 
 @dataclass
@@ -61,12 +58,12 @@ class Generation:
 
 class ChatService:
     def __init__(self, store: ConversationStore, registry: ProviderRegistry, settings: AISettings,
-                 sources: list[ContextSource], emit: Emit) -> None:
+                 sources: list[ContextSource], events: Publish) -> None:
         self.store = store
         self.registry = registry
         self.settings = settings
         self.sources = sources  # the context-source extension point (see chat_context.py)
-        self.emit = emit
+        self.events = events  # the stream goes out as typed events (realtime.events)
         self.active: dict[str, Generation] = {}
 
     async def prepare(self, request: ChatSendRequest, history: list[Message]) -> PreparedTurn:
@@ -166,19 +163,18 @@ class ChatService:
         return True
 
     async def _generate(self, gen: Generation, turn: PreparedTurn, ack: dict[str, Any]) -> None:
-        room = room_for(gen.conversation_id)
-        base = {"conversation_id": gen.conversation_id, "message_id": gen.message_id}
+        ids = {"conversation_id": gen.conversation_id, "message_id": gen.message_id}
         parts: list[str] = []
         end: StreamEnd | None = None
         try:
-            await self.emit("chat:started", ack, room)
+            await self.events.publish(ChatStarted.model_validate(ack))
             async for event in turn.provider.stream_chat(
                 turn.messages, model=turn.ref.model, max_tokens=turn.max_tokens,
                 temperature=turn.temperature, cancel=gen.cancel,
             ):
                 if isinstance(event, TextDelta):
                     parts.append(event.text)
-                    await self.emit("chat:delta", {**base, "text": event.text}, room)
+                    await self.events.publish(ChatDelta(**ids, text=event.text))
                 elif isinstance(event, StreamEnd):
                     end = event
         except ProviderError as error:
@@ -201,8 +197,8 @@ class ChatService:
             end = StreamEnd("cancelled", end.usage)
         await self._store_answer(gen, turn, "".join(parts), end)
         usage = end.usage.as_dict() if end.usage else None
-        await self.emit("chat:done", {**base, "usage": usage, "finish_reason": end.finish_reason,
-                                      "model": str(turn.ref)}, room)
+        await self.events.publish(ChatDone.model_validate(
+            {**ids, "usage": usage, "finish_reason": end.finish_reason, "model": str(turn.ref)}))
 
     async def _store_answer(self, gen: Generation, turn: PreparedTurn, text: str,
                             end: StreamEnd) -> None:
@@ -213,9 +209,9 @@ class ChatService:
         )
 
     async def _finish_error(self, gen: Generation, detail: str, setting: str | None) -> None:
-        await self.emit("chat:error", {"conversation_id": gen.conversation_id,
-                                       "message_id": gen.message_id, "detail": detail,
-                                       "setting": setting}, room_for(gen.conversation_id))
+        await self.events.publish(ChatError(conversation_id=gen.conversation_id,
+                                            message_id=gen.message_id, detail=detail,
+                                            setting=setting))
 
     async def stop(self) -> None:
         """App shutdown: cancel running generations (their partial answers are stored)."""

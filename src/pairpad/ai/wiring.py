@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pairpad.ai.chat import ChatService, Emit
+from pairpad.ai.chat import ChatService
 from pairpad.ai.chat_context import (
     ContextSource,
     FileReader,
@@ -20,6 +19,7 @@ from pairpad.ai.providers.local import LocalModelServer
 from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.secrets import SecretBox
 from pairpad.ai.settings_store import AISettingsService
+from pairpad.realtime.bus import Publish
 from pairpad.storage.db import Database
 
 
@@ -53,7 +53,7 @@ class AIServices:
 
 
 def build_ai(
-    settings: AISettings, data_dir: Path, db: Database, files: FileReader, emit: Emit,
+    settings: AISettings, data_dir: Path, db: Database, files: FileReader, events: Publish,
     local_server: LocalModelServer | None = None, *, secrets: SecretCheck,
 ) -> AIServices:
     """`secrets`: the workspace's visibility policy; no secret file reaches a model."""
@@ -62,12 +62,5 @@ def build_ai(
     config = AISettingsService(settings, db, SecretBox(data_dir), registry)
     conversations = ConversationStore(db)
     sources: list[ContextSource] = [RequestSource(files, secrets), MentionSource(files, secrets)]
-    chat = ChatService(conversations, registry, settings, sources, emit)
+    chat = ChatService(conversations, registry, settings, sources, events)
     return AIServices(server, registry, config, conversations, chat, settings.local.preload)
-
-
-def socket_emitter(sio: Any) -> Emit:
-    async def emit(event: str, data: dict[str, Any], room: str) -> None:
-        await sio.emit(event, data, room=room)
-
-    return emit

@@ -1,5 +1,5 @@
 """Conversations over REST (`/api/conversations…`) and the context preview for the inspector.
-Streaming itself is Socket.IO (`pairpad.ai.chat_events`)."""
+Streaming itself is Socket.IO (`pairpad.realtime.handlers.chat`)."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import structlog
 from watchfiles import Change, awatch
 
+from pairpad.realtime.bus import Publish
+from pairpad.realtime.events import FsChanged
 from pairpad.workspace.models import ChangeType, FsChange, WatcherStatus
 from pairpad.workspace.paths import TEMP_PREFIX
 from pairpad.workspace.undecodable import addressable
@@ -228,6 +230,11 @@ def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:500]
 
 
-def fs_changed_payload(changes: Sequence[FsChange]) -> dict[str, object]:
-    """The `fs:changed` Socket.IO message (DESIGN.md §5)."""
-    return {"changes": [change.model_dump() for change in changes]}
+def publish_changes(events: Publish) -> Subscriber:
+    """A watcher subscriber that publishes each debounced batch as `FsChanged` on the bus."""
+
+    async def publish(changes: Sequence[FsChange]) -> None:
+        await events.publish(FsChanged.model_validate(
+            {"changes": [change.model_dump() for change in changes]}))
+
+    return publish

@@ -1,10 +1,13 @@
-"""Socket.IO handlers for chat (DESIGN.md §5).
+"""Socket.IO handlers for chat (DESIGN.md §5); the app registers them beside the routers.
 
 - `chat:join {conversation_id}` / `chat:leave`: follow a conversation's room (any client in it
   sees the same `chat:started`/`chat:delta`/`chat:done`/`chat:error` stream).
 - `chat:send ChatSendRequest` -> ack `{conversation_id, message_id, user_message_id, model,
   context, budget}` or `{error, status}`; the sender joins the room first.
 - `chat:retry {conversation_id, model?}` -> same ack; `chat:cancel {message_id}` -> `{ok}`.
+
+The stream itself (`chat:started`, …) is published by `ChatService` on the event bus and sent
+to the conversation's room by the Socket.IO adapter; these handlers only put sockets in rooms.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from typing import Any
 import socketio
 from pydantic import ValidationError
 
-from pairpad.ai.chat import ChatService, room_for
+from pairpad.ai.chat import ChatService
 from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.errors import PairpadError
+from pairpad.realtime.events import conversation_room
 
 
 def validation_detail(error: ValidationError) -> str:
@@ -32,7 +36,7 @@ def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
     return {"error": detail, "status": status, **extra}
 
 
-def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
+def register_chat_handlers(sio: socketio.AsyncServer, chat: ChatService) -> None:
     # Every handler takes `data=None, *_extra`: python-socketio passes the emitted arguments
     # as they come, so a client sending none (or several) must still get an error ack, not a
     # TypeError inside the server and a caller waiting forever.
@@ -51,7 +55,7 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
             await chat.store.get(conversation_id)
         except PairpadError as error:
             return _error(error.detail, error.status_code)
-        await sio.enter_room(sid, room_for(conversation_id))
+        await sio.enter_room(sid, conversation_room(conversation_id))
         streaming = [g.message_id for g in chat.active.values()
                      if g.conversation_id == conversation_id]
         return {"ok": True, "streaming": streaming}
@@ -60,7 +64,7 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
             return _error("chat:leave needs {conversation_id}", 400)
-        await sio.leave_room(sid, room_for(conversation_id))
+        await sio.leave_room(sid, conversation_room(conversation_id))
         return {"ok": True}
 
     async def send(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -71,10 +75,10 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
         except ValidationError as error:
             return _error(validation_detail(error), 422)
         if request.conversation_id is not None:
-            await sio.enter_room(sid, room_for(request.conversation_id))
+            await sio.enter_room(sid, conversation_room(request.conversation_id))
         try:
             # A new conversation's id is only known inside send(): join before streaming starts.
-            ack = await chat.send(request, lambda cid: sio.enter_room(sid, room_for(cid)))
+            ack = await chat.send(request, lambda cid: sio.enter_room(sid, conversation_room(cid)))
         except PairpadError as error:
             return _error(error.detail, error.status_code, **error.extra)
         return ack
@@ -86,7 +90,7 @@ def register_chat_events(sio: socketio.AsyncServer, chat: ChatService) -> None:
         if not isinstance(conversation_id, str):
             return _error("chat:retry needs {conversation_id}", 400)
         model = data.get("model") if isinstance(data.get("model"), str) else None
-        await sio.enter_room(sid, room_for(conversation_id))
+        await sio.enter_room(sid, conversation_room(conversation_id))
         try:
             return await chat.retry(conversation_id, model)
         except PairpadError as error:

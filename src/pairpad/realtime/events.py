@@ -1,0 +1,154 @@
+"""Server → client events: one pydantic model per Socket.IO event (DESIGN.md §5).
+
+Each model names its wire event (`name`, a ClassVar) and where it goes (`target()`): every
+authenticated client of the workspace (`Broadcast`) or one room (`Room`). Its fields are the
+payload, exactly as the front end receives it (`payload()`). Services build these and hand
+them to the bus (`realtime.bus.Publish`); they never know event names, rooms or Socket.IO.
+
+This module imports nothing from the feature packages: it is the contract both sides meet
+at, and the source of the JSON Schema the front end's socket types are generated from
+(`python -m pairpad.realtime.schema`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """Every authenticated client of this workspace (the Socket.IO adapter's workspace room)."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """The clients that joined one room (e.g. a conversation's, see `conversation_room`)."""
+
+    name: str
+
+
+Target = Broadcast | Room
+BROADCAST = Broadcast()
+
+
+def conversation_room(conversation_id: str) -> str:
+    """The room of one conversation: every client following it sees its chat stream."""
+    return f"chat:{conversation_id}"
+
+
+class ServerEvent(BaseModel):
+    """Base of every server → client event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: ClassVar[str]
+
+    def target(self) -> Target:
+        return BROADCAST
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON object sent on the wire."""
+        return self.model_dump(mode="json")
+
+
+# --- workspace -------------------------------------------------------------------------------
+
+
+class FsChangeEntry(BaseModel):
+    type: Literal["added", "modified", "deleted"]
+    path: str
+
+
+class FsChanged(ServerEvent):
+    """Files changed on disk (the watcher, debounced)."""
+
+    name: ClassVar[str] = "fs:changed"
+    changes: list[FsChangeEntry]
+
+
+class IndexProgress(ServerEvent):
+    """The codebase index is being built or updated."""
+
+    name: ClassVar[str] = "index:progress"
+    indexed: int
+    total: int
+    state: str  # idle | building | ready | error | disabled
+
+
+# --- chat ------------------------------------------------------------------------------------
+
+
+class ContextEntry(BaseModel):
+    """One context item as the inspector shows it (never file contents)."""
+
+    id: str
+    kind: str
+    path: str | None
+    title: str | None
+    tokens: int
+    included: bool
+    truncated: bool
+    reason: str | None
+    meta: dict[str, Any]
+
+
+class Budget(BaseModel):
+    window: int
+    reserved_output: int
+    prompt_tokens: int
+    context_tokens: int
+
+
+class TokenUsage(BaseModel):
+    input_tokens: int
+    output_tokens: int
+    estimated: bool
+
+
+class ChatEvent(ServerEvent):
+    """An event of one answer's stream, sent to its conversation's room."""
+
+    conversation_id: str
+    message_id: str
+
+    def target(self) -> Target:
+        return Room(conversation_room(self.conversation_id))
+
+
+class ChatStarted(ChatEvent):
+    """An answer starts streaming; the same fields as the `chat:send`/`chat:retry` ack."""
+
+    name: ClassVar[str] = "chat:started"
+    user_message_id: str
+    text: str
+    model: str
+    context: list[ContextEntry]
+    budget: Budget
+
+
+class ChatDelta(ChatEvent):
+    name: ClassVar[str] = "chat:delta"
+    text: str
+
+
+class ChatDone(ChatEvent):
+    name: ClassVar[str] = "chat:done"
+    usage: TokenUsage | None
+    finish_reason: str
+    model: str
+
+
+class ChatError(ChatEvent):
+    """The provider failed; nothing of this answer is stored (the client can retry)."""
+
+    name: ClassVar[str] = "chat:error"
+    detail: str
+    setting: str | None
+
+
+# Every server → client event, for the schema export and the contract test.
+SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
+    FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
+)

@@ -1,0 +1,34 @@
+"""The JSON Schema export the front end's socket types are generated from."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pairpad.realtime.events import SERVER_EVENTS
+from pairpad.realtime.schema import events_schema
+
+
+def test_the_schema_names_every_event_and_describes_its_payload() -> None:
+    schema = events_schema()
+    assert schema["events"] == {
+        "fs:changed": "FsChanged", "index:progress": "IndexProgress",
+        "chat:started": "ChatStarted", "chat:delta": "ChatDelta", "chat:done": "ChatDone",
+        "chat:error": "ChatError",
+    }
+    defs = schema["$defs"]
+    for kind in SERVER_EVENTS:
+        assert set(defs[kind.__name__]["properties"]) == set(kind.model_fields)
+        assert defs[kind.__name__]["additionalProperties"] is False
+    assert defs["ChatDelta"]["required"] == ["conversation_id", "message_id", "text"]
+    assert defs["ChatStarted"]["properties"]["context"]["items"] == {
+        "$ref": "#/$defs/ContextEntry"}
+    assert defs["FsChangeEntry"]["properties"]["type"]["enum"] == ["added", "modified",
+                                                                   "deleted"]
+
+
+def test_the_module_prints_one_json_document() -> None:
+    out = subprocess.run([sys.executable, "-m", "pairpad.realtime.schema"], check=True,
+                         capture_output=True, text=True).stdout
+    assert json.loads(out) == json.loads(json.dumps(events_schema()))
