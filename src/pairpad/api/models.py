@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from pairpad.ai.config import ROLE_NAMES
+from pairpad.ai.config import ROLE_NAMES, ProviderKind
 from pairpad.ai.providers.base import Provider, ProviderError
+from pairpad.ai.providers.local_server import ServerState
+from pairpad.ai.providers.registry import KeySource
 from pairpad.ai.roles import EMBED_OFF, embed_target
 from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
@@ -35,11 +37,84 @@ class ProviderTest(ProviderUpdate):
     name: str = Field(default="new", description="The name it would be saved under.")
 
 
+class ModelEntry(BaseModel):
+    id: str
+    context_window: int | None
+    supports_fim: bool
+
+
 class TestResult(BaseModel):
     ok: bool
     latency_ms: float | None
-    models: list[dict[str, Any]]
+    models: list[ModelEntry]
     detail: str
+
+
+# `extra="forbid"` on the members of a union: a body validates as exactly one of them.
+class RoleAssigned(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: str
+    model: str
+    ref: str = Field(description="'provider:model'")
+    off: Literal[False]
+
+
+class RoleOff(BaseModel):
+    """The embed role left at the embedded chat model, which cannot embed."""
+
+    model_config = ConfigDict(extra="forbid")
+    provider: None
+    model: None
+    ref: None
+    off: Literal[True]
+    detail: str
+
+
+Role = RoleAssigned | RoleOff
+
+
+class ProviderInfo(BaseModel):
+    """A provider as the API shows it: never the key, only whether there is one and where from."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    kind: ProviderKind
+    origin: Literal["builtin", "settings", "user"]
+    base_url: str | None
+    api_key_env: str | None
+    has_api_key: bool
+    key_source: KeySource
+    key_setting: str
+    timeout: float
+    connect_timeout: float
+    context_window: int | None
+    configured_models: list[str]
+
+
+class ProbedProvider(ProviderInfo):
+    """With `probe=true`: whether it answered, and the models it offers."""
+
+    reachable: bool
+    detail: str
+    latency_ms: float | None
+    state: str
+    models: list[ModelEntry]
+
+
+class ModelsOverview(BaseModel):
+    roles: dict[str, Role]
+    providers: list[ProbedProvider | ProviderInfo]
+    problems: list[str] = Field(description="Provider settings that could not be used, and why")
+
+
+class RolesSaved(BaseModel):
+    roles: dict[str, Role]
+    problems: list[str]
+
+
+class LocalRestarted(BaseModel):
+    state: ServerState
+    detail: str = Field(description="Why it is crashed or failed; empty when it is not")
 
 
 async def _try(provider: Provider, name: str, limit: float) -> TestResult:
@@ -55,8 +130,8 @@ async def _try(provider: Provider, name: str, limit: float) -> TestResult:
     except ProviderError as error:
         return TestResult(ok=False, latency_ms=None, models=[], detail=error.detail)
     return TestResult(ok=health.ok, latency_ms=health.latency_ms, detail=health.detail,
-                      models=[{"id": m.id, "context_window": m.context_window,
-                               "supports_fim": m.supports_fim} for m in models])
+                      models=[ModelEntry(id=m.id, context_window=m.context_window,
+                                         supports_fim=m.supports_fim) for m in models])
 
 
 def _roles(services: ServicesDep) -> dict[str, Any]:
@@ -78,7 +153,7 @@ def _roles(services: ServicesDep) -> dict[str, Any]:
 async def list_models(
     services: ServicesDep,
     probe: bool = Query(True, description="Check reachability and list each provider's models"),
-) -> dict[str, Any]:
+) -> ModelsOverview:
     registry = services.ai.registry
     providers = {name: describe_provider(spec) for name, spec in registry.specs.items()}
     if probe:
@@ -89,17 +164,18 @@ async def list_models(
                 models=[{"id": m.id, "context_window": m.context_window,
                          "supports_fim": m.supports_fim} for m in status.models],
             )
-    return {"roles": _roles(services), "providers": list(providers.values()),
-            "problems": services.ai.config.problems}
+    return ModelsOverview.model_validate({"roles": _roles(services),
+                                          "providers": list(providers.values()),
+                                          "problems": services.ai.config.problems})
 
 
 _INVALID = errors({422: "Invalid provider name or config"})
 
 
 @router.put("/providers/{name}", responses=_INVALID)
-async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -> dict[str, Any]:
+async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -> ProviderInfo:
     await services.ai.config.upsert_provider(name, body)
-    return describe_provider(services.ai.registry.specs[name])
+    return ProviderInfo.model_validate(describe_provider(services.ai.registry.specs[name]))
 
 
 @router.delete(
@@ -115,9 +191,10 @@ async def delete_provider(name: str, services: ServicesDep) -> Response:
     "/roles",
     responses=errors({422: "Unknown role, or not 'provider:model' of a known provider"}),
 )
-async def put_roles(body: RolesUpdate, services: ServicesDep) -> dict[str, Any]:
+async def put_roles(body: RolesUpdate, services: ServicesDep) -> RolesSaved:
     await services.ai.config.set_roles(body.roles)
-    return {"roles": _roles(services), "problems": services.ai.config.problems}
+    return RolesSaved.model_validate({"roles": _roles(services),
+                                      "problems": services.ai.config.problems})
 
 
 @router.post("/test", responses=_INVALID)
@@ -146,11 +223,11 @@ async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
 @router.post(
     "/local/restart", responses=errors({503: "The embedded model cannot start (see detail)"})
 )
-async def restart_local(services: ServicesDep) -> dict[str, Any]:
+async def restart_local(services: ServicesDep) -> LocalRestarted:
     """Restart the embedded model's server now, forgetting earlier crashes (after a fix)."""
     server = services.ai.local_server
     try:
         await server.restart()
     except ProviderError as error:
         raise Unavailable(error.detail, setting=error.setting) from error
-    return {"state": server.state, "detail": server.failure_detail()}
+    return LocalRestarted(state=server.state, detail=server.failure_detail())
