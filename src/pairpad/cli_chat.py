@@ -107,12 +107,12 @@ class Printer:
         self._activity.set()
         if self.done.is_set():
             return
-        if event == "chat:delta":
+        if event == ChatDelta.name:
             self.out.write(data["text"])
             self.out.flush()
-        elif event == "chat:error":
+        elif event == ChatError.name:
             self.fail(str(data.get("detail")), EXIT_FAILED)
-        elif event == "chat:done":
+        elif event == ChatDone.name:
             usage = data.get("usage") or {}
             print(f"\n[{data.get('finish_reason')}; {usage.get('input_tokens', '?')} in, "
                   f"{usage.get('output_tokens', '?')} out]", file=self.err)
