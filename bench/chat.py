@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.suppor
 
 from tests.support.server import RunningServer, start_server
 
-from pairpad.ai.config import LocalModelSettings
-from pairpad.ai.context_budget import SYSTEM_PROMPT, build_messages
+from pairpad.ai.budget import SYSTEM_PROMPT, build_messages
+from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.local import LocalModelServer
 
 QUESTION = "Write a Python function that checks whether a number is prime, with a docstring."

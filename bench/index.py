@@ -21,11 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.languages import language_for
-from pairpad.ai.context.parsing import parse
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.walker import rg_files, walk
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.languages import language_for
+from pairpad.codebase.parsing import parse
+from pairpad.codebase.walker import rg_files, walk
 
 
 def settings_for(args: argparse.Namespace) -> IndexSettings:

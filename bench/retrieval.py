@@ -16,11 +16,11 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RepoMap
-from pairpad.ai.context.retrieval import Retriever, query_terms
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.walker import rg_binary
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.repomap import RepoMap
+from pairpad.codebase.retrieval import Retriever, query_terms
+from pairpad.codebase.walker import rg_binary
 
 
 def labelled_set(repo: Path, indexed: set[str], min_files: int, max_files: int

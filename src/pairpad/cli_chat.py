@@ -328,7 +328,7 @@ def _models_report(body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _probe_in_process(settings: Settings) -> dict[str, Any]:
-    from pairpad.ai.roles import embed_target
+    from pairpad.ai.embedding import embed_target
 
     async with embedded_ai(settings, None, preload=False) as ai:
         statuses = await ai.registry.status(settings.ai.probe_timeout)

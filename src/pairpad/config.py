@@ -14,8 +14,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from pairpad.ai.config import AISettings
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.ai.provider_config import AISettings
+from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
 
 MiB = 1024 * 1024

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pairpad.ai.context.service import ContextService
-from pairpad.ai.context.source import CodebaseContextSource
-from pairpad.ai.roles import embed_target
+from pairpad.ai.embedding import embed_target
+from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.auth.authorizer import Authorizer
 from pairpad.auth.identity import LocalTokenIdentityProvider
+from pairpad.codebase.service import ContextService
 from pairpad.config import Settings
-from pairpad.preferences import PreferencesService
+from pairpad.editor_preferences import PreferencesService
 from pairpad.realtime.bus import EventBus
 from pairpad.realtime.events import IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.config import ProviderConfig
+from pairpad.ai.provider_config import ProviderConfig
 from pairpad.app import create_app
 from pairpad.config import Settings
 from tests.conftest import TEST_HOST, TEST_TOKEN

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.chat_context import MentionSource
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.walker import rg_files
+from pairpad.ai.sources.mentions import MentionSource
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.walker import rg_files
 from pairpad.workspace.files import FileService
 
 BAD = b"bad\xe9.txt"

@@ -20,7 +20,7 @@ import httpx
 import pytest
 import socketio
 
-from pairpad.ai.config import LocalModelSettings
+from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.local import LocalModelServer
 from pairpad.cli_chat import run_chat
 from tests.support.model import require_embedded_model

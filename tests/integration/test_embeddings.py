@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.config import AISettings, ProviderConfig
+from pairpad.ai.provider_config import AISettings, ProviderConfig
 from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import embedded_model_path, free_port
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider

@@ -10,16 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.store import index_path
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.store import index_path
 
 FILES = 2500
 BUILD = """
 import sys
 from pathlib import Path
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.index_settings import IndexSettings
 Indexer(Path(sys.argv[1]), Path(sys.argv[2]), IndexSettings(batch_size=16)).build()
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.config import LocalModelSettings
+from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.base import ChatMessage, ProviderError, TextDelta
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
 from pairpad.app import PairpadApp, create_app

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pairpad.ai.config import LocalModelSettings
+from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,

@@ -17,14 +17,14 @@ from typing import Any
 
 import structlog
 
-from pairpad.ai.chat_context import ContextItem, ContextSource, gather_all
+from pairpad.ai.budget import SYSTEM_PROMPT, BudgetReport, build_messages, fit_items
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.ai.config import AISettings
-from pairpad.ai.context_budget import SYSTEM_PROMPT, BudgetReport, build_messages, fit_items
 from pairpad.ai.conversations import ConversationStore, Message, new_id, title_from
+from pairpad.ai.provider_config import AISettings
 from pairpad.ai.providers.base import ChatMessage, Provider, ProviderError, StreamEnd, TextDelta
 from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.roles import ModelRef
+from pairpad.ai.sources.base import ContextItem, ContextSource, gather_all
 from pairpad.errors import BadRequest, Unavailable
 from pairpad.realtime.bus import Publish
 from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ChatStarted

@@ -6,19 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairpad.ai.chat import ChatService
-from pairpad.ai.chat_context import (
-    ContextSource,
-    FileReader,
-    MentionSource,
-    RequestSource,
-    SecretCheck,
-)
-from pairpad.ai.config import AISettings
 from pairpad.ai.conversations import ConversationStore
+from pairpad.ai.provider_config import AISettings
+from pairpad.ai.provider_store import AISettingsService
 from pairpad.ai.providers.local import LocalModelServer
 from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.secrets import SecretBox
-from pairpad.ai.settings_store import AISettingsService
+from pairpad.ai.sources.base import ContextSource, FileReader
+from pairpad.ai.sources.gate import SecretCheck
+from pairpad.ai.sources.mentions import MentionSource
+from pairpad.ai.sources.request import RequestSource
 from pairpad.realtime.bus import Publish
 from pairpad.storage.db import Database
 

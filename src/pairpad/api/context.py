@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from pairpad.ai.context.repomap import estimate_tokens
-from pairpad.ai.context.service import snippet_json
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
+from pairpad.codebase.repomap import estimate_tokens
+from pairpad.codebase.service import snippet_json
 
 router = APIRouter(prefix="/api/context", tags=["context"])
 _DISABLED = errors({503: "The codebase index is disabled (index.enabled = false)"})

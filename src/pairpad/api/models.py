@@ -9,14 +9,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from pairpad.ai.config import ROLE_NAMES, ProviderKind
+from pairpad.ai.embedding import embed_target
+from pairpad.ai.provider_config import ROLE_NAMES, ProviderKind
+from pairpad.ai.provider_store import ProviderUpdate, describe_provider
 from pairpad.ai.providers.base import Provider, ProviderError
 from pairpad.ai.providers.local_server import ServerState
 from pairpad.ai.providers.registry import KeySource
-from pairpad.ai.roles import EMBED_OFF, embed_target
-from pairpad.ai.settings_store import ProviderUpdate, describe_provider
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
+from pairpad.codebase.embeddings import EMBED_OFF
 from pairpad.errors import NotFound, Unavailable
 
 router = APIRouter(prefix="/api/models", tags=["models"])

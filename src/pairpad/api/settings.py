@@ -9,7 +9,7 @@ from pydantic import BaseModel, TypeAdapter, WithJsonSchema, field_validator
 
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
-from pairpad.preferences import PREFERENCES
+from pairpad.editor_preferences import PREFERENCES
 
 router = APIRouter(prefix="/api/settings", tags=["settings"])
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
-from pairpad.ai.context.symbols import Location, OutlineItem
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
+from pairpad.codebase.symbols import Location, OutlineItem
 from pairpad.errors import TooLarge
 from pairpad.unicode import well_formed
 from pairpad.workspace.paths import normalise

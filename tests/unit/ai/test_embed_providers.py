@@ -13,14 +13,15 @@ import httpx
 import httpx2
 import pytest
 
-from pairpad.ai.config import LocalModelSettings, ProviderConfig
+from pairpad.ai.embedding import embed_target
+from pairpad.ai.provider_config import LocalModelSettings, ProviderConfig
 from pairpad.ai.providers.base import Embedder, ProviderError
 from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
 from pairpad.ai.providers.ollama import OllamaProvider
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from pairpad.ai.providers.registry import ProviderRegistry, ProviderSpec
-from pairpad.ai.roles import ModelRef, default_roles, embed_target
+from pairpad.ai.roles import ModelRef, default_roles
 
 # POST /api/embed as Ollama answers it (docs.ollama.com "Generate embeddings"; vectors cut to 4
 # numbers here: a real nomic-embed-text vector has 768).

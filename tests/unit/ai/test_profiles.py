@@ -12,7 +12,6 @@ import pytest
 from pydantic import ValidationError
 
 from pairpad import config
-from pairpad.ai.config import AISettings, LocalModelSettings, ProviderConfig
 from pairpad.ai.profiles import (
     BUILTIN_PROFILES,
     FIM_TEMPLATES,
@@ -20,6 +19,7 @@ from pairpad.ai.profiles import (
     ProfileOverride,
     builtin_profile,
 )
+from pairpad.ai.provider_config import AISettings, LocalModelSettings, ProviderConfig
 from pairpad.ai.providers.base import ChatMessage, TextDelta
 from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider

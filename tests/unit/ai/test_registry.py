@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from pairpad.ai.config import LocalModelSettings, ProviderConfig
+from pairpad.ai.provider_config import LocalModelSettings, ProviderConfig
 from pairpad.ai.providers.local import LocalModelServer
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from pairpad.ai.providers.registry import ProviderRegistry, ProviderSpec

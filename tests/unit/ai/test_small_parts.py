@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pairpad.ai.mentions import parse_mentions
 from pairpad.ai.roles import ModelRef, effective_roles, parse_model_ref
 from pairpad.ai.secrets import SecretBox
+from pairpad.ai.sources.mentions import parse_mentions
 
 
 def test_mentions() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.walker import walk
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.walker import walk
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
 from pairpad.workspace.search import SearchQuery, SearchService

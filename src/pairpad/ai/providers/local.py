@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from pairpad.ai.config import LOCAL_PROVIDER
 from pairpad.ai.profiles import BUILTIN_PROFILES, ModelProfiles
+from pairpad.ai.provider_config import LOCAL_PROVIDER
 from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,

@@ -35,7 +35,7 @@ from typing import Literal
 import httpx
 import structlog
 
-from pairpad.ai.config import LocalModelSettings
+from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.base import (
     ProviderError,
 )

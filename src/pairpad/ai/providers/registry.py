@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pairpad.ai.config import LOCAL_PROVIDER, ProviderConfig, RoleName
 from pairpad.ai.profiles import BUILTIN_PROFILES, ModelProfile, ModelProfiles
+from pairpad.ai.provider_config import LOCAL_PROVIDER, ProviderConfig, RoleName
 from pairpad.ai.providers.anthropic import AnthropicProvider
 from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError, WindowReporter
 from pairpad.ai.providers.endpoint import ProviderEndpoint

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import delete, select
 
-from pairpad.ai.config import (
+from pairpad.ai.profiles import ModelProfiles
+from pairpad.ai.provider_config import (
     LOCAL_PROVIDER,
     ROLE_NAMES,
     AISettings,
@@ -18,7 +19,6 @@ from pairpad.ai.config import (
     ProviderKind,
     RoleName,
 )
-from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.providers.registry import KeySource, ProviderRegistry, ProviderSpec
 from pairpad.ai.roles import ModelRef, default_roles, parse_model_ref
 from pairpad.ai.secrets import SecretBox

@@ -15,17 +15,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pairpad.ai.config import LocalModelSettings, ProviderConfig
-from pairpad.ai.context.embeddings import QueryVector, VectorStore
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RepoMap
-from pairpad.ai.context.retrieval import Retriever
-from pairpad.ai.context.service import ContextService
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.ai.embedding import embed_target
+from pairpad.ai.provider_config import LocalModelSettings, ProviderConfig
 from pairpad.ai.providers.base import ProviderError
 from pairpad.ai.providers.local import LocalModelServer
 from pairpad.ai.providers.registry import ProviderRegistry, ProviderSpec
-from pairpad.ai.roles import EmbedTarget, default_roles, embed_target
+from pairpad.ai.roles import default_roles
+from pairpad.codebase.embeddings import EmbedTarget, QueryVector, VectorStore
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.repomap import RepoMap
+from pairpad.codebase.retrieval import Retriever
+from pairpad.codebase.service import ContextService
 
 DIM = 128
 DOWN = ProviderError("Provider 'myollama' unreachable at http://127.0.0.1:9: start Ollama "

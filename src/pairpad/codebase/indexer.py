@@ -15,10 +15,10 @@ from typing import Any
 
 import structlog
 
-from pairpad.ai.context.analyze import FileRecord, analyze, content_hash
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.store import FileState, IndexStore, index_path
-from pairpad.ai.context.walker import FileEntry, Skipped, classify, included, walk
+from pairpad.codebase.analyze import FileRecord, analyze, content_hash
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.store import FileState, IndexStore, index_path
+from pairpad.codebase.walker import FileEntry, Skipped, classify, included, walk
 from pairpad.workspace.visibility import IGNORE_FILES, VisibilityPolicy
 
 log = structlog.get_logger("pairpad.context.indexer")

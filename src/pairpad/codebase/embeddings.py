@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +21,26 @@ import numpy as np
 import numpy.typing as npt
 import structlog
 
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.store import IndexStore
-from pairpad.ai.roles import EMBED_OFF, EmbedTarget
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.store import IndexStore
 
 log = structlog.get_logger("pairpad.context.embeddings")
+
+# What the index is given to embed with (it never imports the AI layer): the composition
+# root resolves the `embed` model role into an EmbedTarget (`pairpad.ai.embedding`).
+EmbedFn = Callable[[list[str]], Awaitable[list[list[float]]]]
+EMBED_OFF = ("ai.roles.embed is not set: the embedded model cannot embed; set ai.roles.embed to "
+             "an embedding model (e.g. 'myollama:nomic-embed-text') to add the embedding signal")
+
+
+@dataclass(frozen=True)
+class EmbedTarget:
+    """An embedding model, resolved: `model` ("provider:model") keys the stored vectors."""
+
+    model: str
+    embed: EmbedFn
+
+
 ResolveEmbedder = Callable[[], EmbedTarget | None]
 Matrix = npt.NDArray[np.float32]
 

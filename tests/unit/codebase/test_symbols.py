@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.symbols import definitions, outline, references, workspace_symbols
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.symbols import definitions, outline, references, workspace_symbols
 
 
 def test_outline_nests_methods_in_classes() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from pairpad.ai.context.parsing import Node
+from pairpad.codebase.parsing import Node
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RepoMap
-from pairpad.ai.context.retrieval import Retriever
-from pairpad.ai.context.symbols import definitions
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.repomap import RepoMap
+from pairpad.codebase.retrieval import Retriever
+from pairpad.codebase.symbols import definitions
 
 
 def _defs(indexer: Indexer, name: str) -> list[str]:

@@ -6,10 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from pairpad.ai.context.chunks import Chunk, chunk_text, chunk_tree
-from pairpad.ai.context.languages import language_for
-from pairpad.ai.context.parsing import parse
-from pairpad.ai.context.tags import Tag, extract_tags
+from pairpad.codebase.chunks import Chunk, chunk_text, chunk_tree
+from pairpad.codebase.languages import language_for
+from pairpad.codebase.parsing import parse
+from pairpad.codebase.tags import Tag, extract_tags
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")

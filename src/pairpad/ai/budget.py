@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pairpad.ai.chat_context import ContextItem
 from pairpad.ai.providers.base import ChatMessage, MessageRole
+from pairpad.ai.sources.base import ContextItem
 from pairpad.errors import TooLarge
 
 Counter = Callable[[str], Awaitable[int]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pairpad.ai.context.languages import language_for
-from pairpad.ai.context.parsing import parse
-from pairpad.ai.context.store import IndexStore
-from pairpad.ai.context.tags import Tag, extract_tags
+from pairpad.codebase.languages import language_for
+from pairpad.codebase.parsing import parse
+from pairpad.codebase.store import IndexStore
+from pairpad.codebase.tags import Tag, extract_tags
 
 LIMIT = 200
 

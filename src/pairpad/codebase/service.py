@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pairpad.ai.context import symbols
-from pairpad.ai.context.embeddings import EmbeddingWorker, ResolveEmbedder, VectorStore
-from pairpad.ai.context.indexer import Indexer, Notify
-from pairpad.ai.context.repomap import RepoMap
-from pairpad.ai.context.retrieval import Retriever, Snippet
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.codebase import symbols
+from pairpad.codebase.embeddings import EmbeddingWorker, ResolveEmbedder, VectorStore
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer, Notify
+from pairpad.codebase.repomap import RepoMap
+from pairpad.codebase.retrieval import Retriever, Snippet
 from pairpad.errors import Unavailable
 from pairpad.workspace.models import FsChange
 from pairpad.workspace.visibility import VisibilityPolicy

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from pairpad.ai.context.languages import DATA_LANGUAGES, TAG_QUERIES
-from pairpad.ai.context.parsing import Node, matches, query_for
+from pairpad.codebase.languages import DATA_LANGUAGES, TAG_QUERIES
+from pairpad.codebase.parsing import Node, matches, query_for
 
 SIGNATURE_CHARS = 200
 # Generic fallback for grammars without a tag query: named nodes of these kinds are defs.

@@ -9,11 +9,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pairpad.ai.context.analyze import split_identifier
-from pairpad.ai.context.embeddings import QueryVector, VectorStore
-from pairpad.ai.context.repomap import RepoMap, estimate_tokens
-from pairpad.ai.context.store import IndexStore
-from pairpad.ai.context.walker import is_secret
+from pairpad.codebase.analyze import split_identifier
+from pairpad.codebase.embeddings import QueryVector, VectorStore
+from pairpad.codebase.repomap import RepoMap, estimate_tokens
+from pairpad.codebase.store import IndexStore
+from pairpad.codebase.walker import is_secret
 
 RRF_K = 60  # reciprocal-rank-fusion constant (Cormack et al.); damps the head of each list
 CANDIDATES = 60

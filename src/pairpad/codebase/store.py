@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from pairpad.ai.context.analyze import FileRecord, expand_identifiers, split_identifier
+from pairpad.codebase.analyze import FileRecord, expand_identifiers, split_identifier
 
 SCHEMA_VERSION = "3"  # 3: chunks.hash and the embeddings table
 SCHEMA = """

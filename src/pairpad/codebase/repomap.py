@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from pairpad.ai.context.store import IndexStore
+from pairpad.codebase.store import IndexStore
 
 CHARS_PER_TOKEN = 4  # a rough estimate; good enough to budget a prompt section
 # Rendered maps kept (LRU): the key holds client-chosen files/symbols, so it must be bounded.

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.codebase.index_settings import IndexSettings
 from pairpad.workspace.undecodable import addressable
 from pairpad.workspace.visibility import VisibilityPolicy, is_default_secret
 

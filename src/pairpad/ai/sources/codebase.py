@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 
-from pairpad.ai.chat_context import ContextItem
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.ai.context.repomap import estimate_tokens
-from pairpad.ai.context.retrieval import Snippet
-from pairpad.ai.context.service import ContextService
-from pairpad.ai.mentions import mentions_reserved
+from pairpad.ai.sources.base import ContextItem
+from pairpad.ai.sources.mentions import mentions_reserved
+from pairpad.codebase.repomap import estimate_tokens
+from pairpad.codebase.retrieval import Snippet
+from pairpad.codebase.service import ContextService
 
 EXPLICIT_K = 8
 AUTOMATIC_K = 4

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pairpad.ai.chat_context import ContextItem
-from pairpad.ai.context_budget import TRUNCATED_MARK, build_messages, cut_region, fit_items
+from pairpad.ai.budget import TRUNCATED_MARK, build_messages, cut_region, fit_items
 from pairpad.ai.providers.base import estimate_tokens
+from pairpad.ai.sources.base import ContextItem
 from pairpad.errors import TooLarge
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pairpad.ai.context.analyze import analyze
+from pairpad.codebase.analyze import analyze
 
 CASES: dict[str, tuple[str, set[tuple[str, str]], set[str]]] = {
     "m.py": (

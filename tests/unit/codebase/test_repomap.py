@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RENDER_CACHE_SIZE, RepoMap, estimate_tokens
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.repomap import RENDER_CACHE_SIZE, RepoMap, estimate_tokens
 
 
 def test_map_ranks_what_the_focus_file_uses(indexer: Indexer) -> None:

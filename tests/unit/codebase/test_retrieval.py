@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.repomap import RepoMap
-from pairpad.ai.context.retrieval import Retriever, query_terms
+from pairpad.codebase.indexer import Indexer
+from pairpad.codebase.repomap import RepoMap
+from pairpad.codebase.retrieval import Retriever, query_terms
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from pairpad.ai.context.analyze import analyze
-from pairpad.ai.context.chunks import Chunk, chunk_text
+from pairpad.codebase.analyze import analyze
+from pairpad.codebase.chunks import Chunk, chunk_text
 
 
 def _function(language: str, index: int, body_lines: int) -> str:

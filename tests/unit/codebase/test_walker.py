@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pairpad.ai.context import walker
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.walker import included, walk
+from pairpad.codebase import walker
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.walker import included, walk
 
 
 def test_ignore_files_and_skips_with_reasons(repo: Path) -> None:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
+
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.ai.context.service import ContextService
-from pairpad.ai.context.settings import IndexSettings
-from pairpad.ai.context.source import CodebaseContextSource, is_project_question
+from pairpad.ai.sources.codebase import CodebaseContextSource, is_project_question
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.service import ContextService
+
+FIXTURE_REPO = Path(__file__).parents[2] / "fixtures" / "context_repo"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    target = tmp_path / "repo"
+    shutil.copytree(FIXTURE_REPO, target)
+    return target
 
 
 async def test_codebase_mention_gathers_snippets_and_a_repo_map(repo: Path,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pairpad.ai.context.indexer import Indexer
-from pairpad.ai.context.settings import IndexSettings
+from pairpad.codebase.index_settings import IndexSettings
+from pairpad.codebase.indexer import Indexer
 
 FIXTURE_REPO = Path(__file__).parents[2] / "fixtures" / "context_repo"
 
