@@ -67,8 +67,10 @@ $(DEMO): demo
 run: setup $(DEMO)
 	$(VENV)/bin/pairpad open $(DEMO)
 
+# lint-imports: the import layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
 lint: $(INSTALLED) eslint
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/lint-imports
 
 typecheck: $(INSTALLED)
 	$(VENV)/bin/mypy

@@ -18,7 +18,7 @@ TOML (`~/.config/pairpad/config.toml` or `<workspace>/.pairpad/config.toml`)::
     context_window = 32768
 
 Env: `PAIRPAD_AI__ROLES__CHAT=openai:gpt-4o-mini`. Keys set in the UI are stored encrypted in
-SQLite and override these (see `ai/settings_store.py`). The `local` provider (the embedded
+SQLite and override these (see `ai/provider_store.py`). The `local` provider (the embedded
 model served by llama.cpp) always exists and is the default for every role.
 """
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
 import anthropic
@@ -20,8 +20,23 @@ import openai
 
 from pairpad.ai.providers.base import ErrorKind, ProviderError
 
-if TYPE_CHECKING:
-    from pairpad.ai.providers.endpoint import ProviderEndpoint
+
+class Endpoint(Protocol):
+    """What the wording needs of an endpoint (`endpoint.ProviderEndpoint`, which imports this
+    module): its name, where it is, whether it has a key, and the settings that fix each."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def api_key(self) -> str | None: ...
+    @property
+    def setting(self) -> str: ...
+    @property
+    def key_setting(self) -> str: ...
+    @property
+    def window_setting(self) -> str: ...
 
 # How servers word "the prompt is over the context window" (llama.cpp, vLLM, OpenAI, LM Studio,
 # Anthropic).
@@ -101,7 +116,7 @@ def classify(error: BaseException) -> Failure:
     return Failure("unreadable", f"{type(error).__name__}: {str(error)[:200]}")
 
 
-def provider_error(error: BaseException | Failure, endpoint: ProviderEndpoint, kind: str,
+def provider_error(error: BaseException | Failure, endpoint: Endpoint, kind: str,
                    model: str | None) -> ProviderError:
     """One sentence saying what is wrong and which setting fixes it."""
     if isinstance(error, ProviderError):
@@ -150,6 +165,6 @@ def provider_error(error: BaseException | Failure, endpoint: ProviderEndpoint, k
     return ProviderError(f"{where} error{code}: {message}", error_kind, hint)
 
 
-def missing_key(endpoint: ProviderEndpoint) -> ProviderError:
+def missing_key(endpoint: Endpoint) -> ProviderError:
     return ProviderError(f"Provider '{endpoint.name}' has no API key: set {endpoint.key_setting}",
                          "auth", endpoint.key_setting)
