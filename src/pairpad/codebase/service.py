@@ -1,4 +1,4 @@
-"""The context engine's facade for routes and chat: index status, search, symbols, repo map.
+"""The codebase index's facade for routes and chat: index status, search, symbols, repo map.
 
 Store reads are blocking SQLite calls, so every method hops to a worker thread."""
 
