@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import socketio
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
@@ -28,7 +30,7 @@ from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
 from pairpad.api import workspace as workspace_api
 from pairpad.api.methods import install_method_fallback
-from pairpad.api.openapi import install_openapi
+from pairpad.api.openapi import install_openapi, keep_path_order
 from pairpad.auth.hosts import allowed_host_names
 from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
@@ -91,22 +93,51 @@ def create_app(settings: Settings) -> PairpadApp:
     )
     api.state.services = services
     _install_error_handlers(api)
-    for module in (
-        health,
-        settings_api,
-        workspace_api,
-        files_api,
-        search_api,
-        chat_api,
-        models_api,
-    ):
-        api.include_router(module.router)
-    for module in (index_api, context_api, symbols_api):  # codebase context engine
-        api.include_router(module.router)
+    _add_routes(
+        api,
+        [
+            health,
+            settings_api,
+            workspace_api,
+            files_api,
+            search_api,
+            chat_api,
+            models_api,
+            index_api,  # codebase context engine
+            context_api,
+            symbols_api,
+        ],
+    )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
     register_chat_handlers(services.realtime.sio, services.ai.chat)
     _mount_static(api)
     return PairpadApp(settings, services, api)
+
+
+# Matched first: what the editor asks most (a file per tab switch, the tree per folder
+# opened, search per keystroke pause).
+HOT_PATHS = ("/api/files", "/api/search")
+
+
+def _add_routes(api: FastAPI, modules: list[ModuleType]) -> None:
+    """The feature routers' routes, as the app router's own, the hot ones first.
+
+    `include_router` would keep each router as one entry that the app router asks in turn,
+    and every router asked walks its routes with FastAPI's per-router bookkeeping (twice for
+    the one that matches): a file read went through five routers, ~15 µs a request, against
+    one regex per route here. The routers set only a prefix and tags, which their routes
+    already carry; no route of Pairpad uses `app.dependency_overrides`, which included
+    routers would also honour. The OpenAPI document keeps the order of `modules`
+    (`openapi.keep_path_order`), so reordering the matching changes nothing it says.
+    """
+    routes = [route for module in modules for route in module.router.routes]
+    hot = [route for route in routes if _path_of(route).startswith(HOT_PATHS)]
+    api.router.routes.extend([*hot, *(route for route in routes if route not in hot)])
+    keep_path_order(api, [_path_of(route) for route in routes])
+
+
+def _path_of(route: BaseRoute) -> str:
+    return str(getattr(route, "path", ""))
 
 
 def _install_error_handlers(api: FastAPI) -> None:

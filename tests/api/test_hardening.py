@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -246,3 +247,35 @@ async def test_finding_12_a_request_takes_no_thread_hop(
     monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
     assert (await client.get("/api/settings")).status_code == 200
     assert hops == []
+
+
+async def test_finding_12_a_file_read_reopens_neither_the_root_nor_any_route(
+    app: PairpadApp, client: httpx.AsyncClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read opened the workspace root again (a path lookup and two inotify events
+    that woke the watcher's thread), and walked five included routers before its route."""
+    (workspace / "a.txt").write_text("a\n")
+    assert (await client.get("/api/files/content", params={"path": "a.txt"})).status_code == 200
+    opened: list[object] = []
+    real_open = os.open
+
+    def counting(path: object, *args: object, **kwargs: object) -> int:
+        opened.append(path)
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", counting)
+    response = await client.get("/api/files/content", params={"path": "a.txt"})
+    assert response.status_code == 200 and response.json()["content"] == "a\n"
+    assert opened == ["a.txt"]  # the file, from the held root descriptor; nothing else
+    routes = app.fastapi.router.routes
+    first = [getattr(route, "path", "") for route in routes[:3]]
+    assert first == ["/api/openapi.json", "/api/files/tree", "/api/files/content"]
+
+
+async def test_finding_12_the_document_keeps_its_order(client: httpx.AsyncClient) -> None:
+    """The app matches its hot routes first; the OpenAPI document still reads by feature."""
+    paths = list((await client.get("/api/openapi.json")).json()["paths"])
+    assert paths[:3] == ["/api/health", "/api/settings", "/api/workspace"]
+    assert paths.index("/api/files/tree") < paths.index("/api/search") < paths.index(
+        "/api/conversations"
+    )

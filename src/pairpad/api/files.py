@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from pairpad.api.deps import ServicesDep
+from pairpad.api.deps import services_of
 from pairpad.workspace.models import (
     FileContent,
     MoveRequest,
@@ -28,9 +28,9 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 
 
 @router.get("/tree", responses=_ERRORS)
-async def tree(services: ServicesDep, path: PathQuery = "") -> TreeListing:
+async def tree(request: Request, path: PathQuery = "") -> TreeListing:
     """One level of the explorer: directories first, `.git` hidden, ignored entries marked."""
-    return await services.files.tree(path)
+    return await services_of(request).files.tree(path)
 
 
 @router.get(
@@ -41,8 +41,8 @@ async def tree(services: ServicesDep, path: PathQuery = "") -> TreeListing:
         415: {"description": "Binary file"},
     },
 )
-async def read_content(services: ServicesDep, path: PathQuery) -> FileContent:
-    return await services.files.read(path)
+async def read_content(request: Request, path: PathQuery) -> FileContent:
+    return await services_of(request).files.read(path)
 
 
 @router.put(
@@ -55,9 +55,10 @@ async def read_content(services: ServicesDep, path: PathQuery) -> FileContent:
     },
 )
 async def save_content(
-    services: ServicesDep, path: PathQuery, body: SaveRequest, response: Response
+    request: Request, path: PathQuery, body: SaveRequest, response: Response
 ) -> FileContent:
     """Atomic save guarded by the etag read with the content; `etag: null` creates."""
+    services = services_of(request)
     saved, created = await services.files.write(path, body)
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -66,15 +67,17 @@ async def save_content(
 
 
 @router.post("/move", responses={**_ERRORS, 409: {"description": "Target exists"}})
-async def move(services: ServicesDep, body: MoveRequest) -> MoveResult:
+async def move(request: Request, body: MoveRequest) -> MoveResult:
+    services = services_of(request)
     result = await services.files.move(body.source, body.target)
     services.finder.invalidate()
     return result
 
 
 @router.delete("", responses=_ERRORS)
-async def delete(services: ServicesDep, path: PathQuery) -> PathResult:
+async def delete(request: Request, path: PathQuery) -> PathResult:
     """Delete a file, a symlink (never its target) or a directory recursively."""
+    services = services_of(request)
     result = await services.files.delete(path)
     services.finder.invalidate()
     return result
@@ -85,6 +88,6 @@ async def delete(services: ServicesDep, path: PathQuery) -> PathResult:
     status_code=status.HTTP_201_CREATED,
     responses={**_ERRORS, 409: {"description": "Exists"}},
 )
-async def make_directory(services: ServicesDep, body: PathRequest) -> PathResult:
+async def make_directory(request: Request, body: PathRequest) -> PathResult:
     """Create a directory, and missing parents."""
-    return await services.files.mkdir(body.path)
+    return await services_of(request).files.mkdir(body.path)

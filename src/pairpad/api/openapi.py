@@ -50,11 +50,26 @@ def install_openapi(api: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
-            describe_errors(generate())  # generate() caches the document it returns
+            document = generate()  # generate() caches the document it returns
+            describe_errors(document)
+            order: list[str] | None = getattr(api.state, "openapi_path_order", None)
+            if order is not None:
+                document["paths"] = _in_order(document.get("paths", {}), order)
         assert api.openapi_schema is not None
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
+
+
+def keep_path_order(api: FastAPI, paths: list[str]) -> None:
+    """List the document's paths in this order, whatever order the router matches them in
+    (the app matches its hottest routes first; the document reads feature by feature)."""
+    api.state.openapi_path_order = paths
+
+
+def _in_order(paths: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    rank = {path: index for index, path in enumerate(dict.fromkeys(order))}
+    return dict(sorted(paths.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def describe_errors(document: dict[str, Any]) -> None:

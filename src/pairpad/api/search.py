@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from pairpad.api.deps import ServicesDep
+from pairpad.api.deps import services_of
 from pairpad.workspace.models import FileMatches, SearchResults
 from pairpad.workspace.search import SearchQuery, split_globs
 
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/search", tags=["search"])
     },
 )
 async def search(
-    services: ServicesDep,
+    request: Request,
     q: Annotated[str, Query(min_length=1, description="Text, or a regex with regex=true")],
     regex: bool = False,
     case: Annotated[bool, Query(description="Match case")] = False,
@@ -30,6 +30,7 @@ async def search(
         int | None, Query(alias="max", ge=1, description="Result cap (ceiling from settings)")
     ] = None,
 ) -> SearchResults:
+    services = services_of(request)
     ceiling = services.settings.search_max_results
     query = SearchQuery(
         text=q,
@@ -43,8 +44,8 @@ async def search(
 
 @router.get("/files")
 async def find_files(
-    services: ServicesDep,
+    request: Request,
     q: Annotated[str, Query(description="Fuzzy file name query; empty lists files")] = "",
     limit: Annotated[int, Query(alias="max", ge=1, le=1000)] = 50,
 ) -> FileMatches:
-    return await services.finder.find(q, limit)
+    return await services_of(request).finder.find(q, limit)

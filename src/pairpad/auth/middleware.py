@@ -35,6 +35,7 @@ SOCKETIO_PREFIX = "/socket.io"
 UNAUTHENTICATED = PUBLIC_PATHS | {SOCKETIO_PREFIX}
 LEGACY_AUTH_COOKIE = "pairpad_token"  # held the raw token before; deleted at the next login
 _XSRF_HEADER = XSRF_HEADER.encode()
+_MAX_REMEMBERED_HOSTS = 16
 
 
 class _RequestHeaders:
@@ -93,6 +94,21 @@ class LocalSecurityMiddleware:
         self.identities = identities
         self.allowed_hosts = allowed_hosts
         self.max_body_size = max_body_size
+        # Host header values already found allowed (a browser sends one or two): a set
+        # lookup instead of parsing the header on every request. Bounded, so a client
+        # cycling through ports cannot grow it.
+        self._allowed_host_headers: set[str] = set()
+
+    def _host_allowed(self, headers: _RequestHeaders) -> bool:
+        if headers.hosts != 1 or headers.host is None:
+            return False
+        if headers.host in self._allowed_host_headers:
+            return True
+        if host_name(headers.host) not in self.allowed_hosts:
+            return False
+        if len(self._allowed_host_headers) < _MAX_REMEMBERED_HOSTS:
+            self._allowed_host_headers.add(headers.host)
+        return True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -104,7 +120,7 @@ class LocalSecurityMiddleware:
         path: str = scope["path"]
         method: str = scope.get("method", "GET")
 
-        if headers.hosts != 1 or host_name(headers.host or "") not in self.allowed_hosts:
+        if not self._host_allowed(headers):
             await _deny(
                 scope, send, 403, "Host not allowed: this server only answers on localhost."
             )

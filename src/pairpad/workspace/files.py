@@ -29,6 +29,7 @@ from pairpad.errors import (
 )
 from pairpad.workspace.atomic import atomic_write_at, fsync_directory
 from pairpad.workspace.dirfd import (
+    RootDir,
     fd_path,
     open_file_at,
     open_file_no_links,
@@ -68,7 +69,7 @@ class FileService:
         self, root: Path, max_file_size: int, visibility: VisibilityPolicy | None = None
     ) -> None:
         self.paths = WorkspacePaths(root)
-        self._root = str(self.paths.root)
+        self._root = RootDir(str(self.paths.root))  # held open; see RootDir
         self.visibility = visibility or VisibilityPolicy(self.paths.root)
         self.ignores = self.visibility.ignores
         self.max_file_size = max_file_size

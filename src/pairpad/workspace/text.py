@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -192,6 +193,7 @@ _BY_SUFFIX = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # every read asks; two PurePosixPaths cost ~5 µs
 def language_of(path: str) -> str:
     """Monaco language id (Monaco has no TOML mode, so TOML uses its `ini` tokenizer)."""
     name = PurePosixPath(path).name.lower()
