@@ -14,7 +14,7 @@ from pairpad.codebase.service import ContextService
 from pairpad.config import Settings
 from pairpad.editor_preferences import PreferencesService
 from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import IndexProgress
+from pairpad.realtime.events import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.storage.db import Database
 from pairpad.workspace.files import FileService
@@ -70,7 +70,8 @@ def build_services(settings: Settings, token: str) -> Services:
     realtime.attach(events)
     # One visibility policy (hidden / ignored / secret) for every reader of the workspace.
     visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
-    files = FileService(settings.workspace, settings.max_file_size, visibility)
+    # The one mutation path: it publishes every change it makes (FsChanged, with the actor).
+    files = FileService(settings.workspace, settings.max_file_size, visibility, events)
     services = Services(
         settings=settings,
         identities=identities,
@@ -88,7 +89,8 @@ def build_services(settings: Settings, token: str) -> Services:
             policy=visibility,
         ),
         finder=FileFinder(settings.workspace, timeout=settings.search_timeout, policy=visibility),
-        watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms),
+        watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms,
+                        ledger=files.changes),
         context=ContextService(
             settings.workspace,
             settings.data_dir,
@@ -102,9 +104,16 @@ def build_services(settings: Settings, token: str) -> Services:
                     secrets=visibility),
     )
     watcher = services.watcher
-    watcher.subscribe(services.finder.on_changes)
+    # Caches follow the workspace through the bus: the file service's changes (any actor)
+    # and the watcher's `external` ones alike; no route invalidates anything.
+    finder, context = services.finder, services.context
+
+    async def on_fs_changed(event: FsChanged) -> None:
+        await finder.on_changes(event.changes)
+        await context.on_fs_changes(event.changes)
+
+    events.subscribe(on_fs_changed, FsChanged)  # type: ignore[arg-type]
     watcher.on_resync(services.finder.invalidate)  # events lost while it restarted
-    watcher.subscribe(services.context.on_fs_changes)
     watcher.subscribe(publish_changes(events))
     services.ai.chat.sources.append(CodebaseContextSource(services.context))
     services.context.embeddings.resolve = lambda: embed_target(services.ai.registry)

@@ -31,7 +31,7 @@ class Changes:
     """Every fs:changed message a connected client received."""
 
     def __init__(self) -> None:
-        self.messages: list[list[dict[str, str]]] = []
+        self.messages: list[list[dict[str, str]]] = []  # type, path, actor
         self._arrived = asyncio.Event()
 
     async def on_message(self, data: dict[str, Any]) -> None:
@@ -113,6 +113,30 @@ async def test_git_internals_and_temp_files_are_not_reported(
     await changes.wait_for(lambda c: "marker.txt" in c.paths())
     assert not any(path.startswith(".git") for path in changes.paths())
     assert not any(".pairpad-tmp-" in path for path in changes.paths())
+
+
+async def test_a_save_through_pairpad_is_reported_once_as_the_users(
+    changes: Changes, workspace: Path, server: RunningServer
+) -> None:
+    """The file service publishes its change with the actor; the watcher, seeing the same
+    change from the OS, does not report it again as `external`."""
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        read = (await http.get("/api/files/content", params={"path": "existing.txt"})).json()
+        saved = await http.put("/api/files/content", params={"path": "existing.txt"},
+                               json={"content": "mine\n", "etag": read["etag"]})
+        assert saved.status_code == 200
+        made = await http.post("/api/files/dir", json={"path": "made/here"})
+        assert made.status_code == 201
+    # Batches arrive in order: once a later external write is reported, the OS events of
+    # the save and the mkdir have been through the watcher too.
+    (workspace / "after.txt").write_text("theirs\n")
+    await changes.wait_for(lambda c: "after.txt" in c.paths())
+    reported = [(c["path"], c["actor"]) for message in changes.messages for c in message]
+    assert [entry for entry in reported if entry[0] == "existing.txt"] == [
+        ("existing.txt", "user")]
+    assert [entry for entry in reported if entry[0].startswith("made")] == [
+        ("made", "user"), ("made/here", "user")]
+    assert ("after.txt", "external") in reported
 
 
 async def test_finding_2_an_undecodable_file_name_does_not_end_live_updates(

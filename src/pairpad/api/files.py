@@ -58,29 +58,21 @@ async def save_content(
     request: Request, path: PathQuery, body: SaveRequest, response: Response
 ) -> FileContent:
     """Atomic save guarded by the etag read with the content; `etag: null` creates."""
-    services = services_of(request)
-    saved, created = await services.files.write(path, body)
+    saved, created = await services_of(request).files.write(path, body)
     if created:
         response.status_code = status.HTTP_201_CREATED
-        services.finder.invalidate()
     return saved
 
 
 @router.post("/move", responses={**_ERRORS, 409: {"description": "Target exists"}})
 async def move(request: Request, body: MoveRequest) -> MoveResult:
-    services = services_of(request)
-    result = await services.files.move(body.source, body.target)
-    services.finder.invalidate()
-    return result
+    return await services_of(request).files.move(body.source, body.target)
 
 
 @router.delete("", responses=_ERRORS)
 async def delete(request: Request, path: PathQuery) -> PathResult:
     """Delete a file, a symlink (never its target) or a directory recursively."""
-    services = services_of(request)
-    result = await services.files.delete(path)
-    services.finder.invalidate()
-    return result
+    return await services_of(request).files.delete(path)
 
 
 @router.post(

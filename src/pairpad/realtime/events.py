@@ -56,13 +56,28 @@ class ServerEvent(BaseModel):
 # --- workspace -------------------------------------------------------------------------------
 
 
+USER_ACTOR = "user"
+EXTERNAL_ACTOR = "external"
+
+
+def agent_actor(run_id: str) -> str:
+    """The actor of a change an agent run made (`agent:<run_id>`)."""
+    return f"agent:{run_id}"
+
+
 class FsChangeEntry(BaseModel):
     type: Literal["added", "modified", "deleted"]
     path: str
+    # Who made it: `user` (through Pairpad's file service), `agent:<run_id>`, or `external`
+    # (another program; seen by the watcher only).
+    actor: str = EXTERNAL_ACTOR
 
 
 class FsChanged(ServerEvent):
-    """Files changed on disk (the watcher, debounced)."""
+    """Workspace files changed: published by the file service for the changes it makes (with
+    their actor) and by the watcher for those it sees that Pairpad did not make. Caches (the
+    file finder, the codebase index) subscribe to it on the bus, like the Socket.IO clients.
+    """
 
     name: ClassVar[str] = "fs:changed"
     changes: list[FsChangeEntry]

@@ -27,7 +27,10 @@ from pairpad.errors import (
     TooLarge,
     UnsupportedMedia,
 )
+from pairpad.realtime.bus import Publish
+from pairpad.realtime.events import USER_ACTOR, FsChanged
 from pairpad.workspace.atomic import atomic_write_at, fsync_directory
+from pairpad.workspace.changes import ChangeLedger
 from pairpad.workspace.dirfd import (
     RootDir,
     fd_path,
@@ -37,7 +40,9 @@ from pairpad.workspace.dirfd import (
     walk,
 )
 from pairpad.workspace.models import (
+    ChangeType,
     FileContent,
+    FsChange,
     MoveResult,
     PathResult,
     SaveRequest,
@@ -65,14 +70,26 @@ _IgnoreCheck = Callable[[str, bool], bool]
 
 
 class FileService:
+    """The one mutation path: every write to the workspace (a user's save, move, delete or
+    mkdir; next the edit engine's and an agent's) goes through these methods, which take
+    the `actor` (`user`, `agent:<run_id>`) and publish `FsChanged` on the bus once done;
+    caches (finder, codebase index) and clients subscribe to that. `changes` records them,
+    so the watcher reports as `external` only what Pairpad did not do."""
+
     def __init__(
-        self, root: Path, max_file_size: int, visibility: VisibilityPolicy | None = None
+        self,
+        root: Path,
+        max_file_size: int,
+        visibility: VisibilityPolicy | None = None,
+        events: Publish | None = None,
     ) -> None:
         self.paths = WorkspacePaths(root)
         self._root = RootDir(str(self.paths.root))  # held open; see RootDir
         self.visibility = visibility or VisibilityPolicy(self.paths.root)
         self.ignores = self.visibility.ignores
         self.max_file_size = max_file_size
+        self.events = events
+        self.changes = ChangeLedger(self.paths.root)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     # ---- public, async -------------------------------------------------------------
@@ -97,30 +114,70 @@ class FileService:
         # Large (or it grew after the fstat): a worker reads it, from a fresh open.
         return await asyncio.to_thread(self._read, raw)
 
-    async def write(self, raw: str, request: SaveRequest) -> tuple[FileContent, bool]:
+    async def write(
+        self, raw: str, request: SaveRequest, actor: str = USER_ACTOR
+    ) -> tuple[FileContent, bool]:
         """Save; returns the new state and whether the file was created."""
         target = await asyncio.to_thread(self.paths.resolve, raw)
         async with self._locked(target.path):
-            return await asyncio.to_thread(self._write, target, request)
+            saved, created = await asyncio.to_thread(self._write_recorded, target, request, actor)
+        await self._changed(actor, ("added" if created else "modified", target.rel))
+        return saved, created
 
-    async def move(self, source_raw: str, target_raw: str) -> MoveResult:
+    async def move(self, source_raw: str, target_raw: str, actor: str = USER_ACTOR) -> MoveResult:
         source = await asyncio.to_thread(self._mutable_entry, source_raw, "move")
         target = await asyncio.to_thread(self._mutable_entry, target_raw, "move onto")
         async with self._locked(source.path, target.path):
-            await asyncio.to_thread(self._move, source, target)
+            await asyncio.to_thread(self._move_recorded, source, target, actor)
+        await self._changed(actor, ("deleted", source.rel), ("added", target.rel))
         return MoveResult(source=source.rel, target=target.rel)
 
-    async def delete(self, raw: str) -> PathResult:
+    async def delete(self, raw: str, actor: str = USER_ACTOR) -> PathResult:
         entry = await asyncio.to_thread(self._mutable_entry, raw, "delete")
         async with self._locked(entry.path):
-            await asyncio.to_thread(self._delete, entry)
+            await asyncio.to_thread(self._delete_recorded, entry, actor)
+        await self._changed(actor, ("deleted", entry.rel))
         return PathResult(path=entry.rel)
 
-    async def mkdir(self, raw: str) -> PathResult:
+    async def mkdir(self, raw: str, actor: str = USER_ACTOR) -> PathResult:
         entry = await asyncio.to_thread(self._mutable_entry, raw, "create")
         async with self._locked(entry.path):
-            await asyncio.to_thread(self._mkdir, entry)
+            created = await asyncio.to_thread(self._mkdir_recorded, entry, actor)
+        await self._changed(actor, *(("added", rel) for rel in created))
         return PathResult(path=entry.rel)
+
+    # ---- the change record and event (see workspace/changes.py) --------------------
+
+    def _write_recorded(
+        self, target: Resolved, request: SaveRequest, actor: str
+    ) -> tuple[FileContent, bool]:
+        result = self._write(target, request)
+        self.changes.record(target.rel, actor)
+        return result
+
+    def _move_recorded(self, source: Resolved, target: Resolved, actor: str) -> None:
+        self._move(source, target)
+        self.changes.record(source.rel, actor)
+        self.changes.record(target.rel, actor, moved_here=True)
+
+    def _delete_recorded(self, entry: Resolved, actor: str) -> None:
+        self._delete(entry)
+        self.changes.record(entry.rel, actor)
+
+    def _mkdir_recorded(self, entry: Resolved, actor: str) -> list[str]:
+        """Creates the directory (and missing parents); returns what it created, top down."""
+        parts = entry.rel.split("/")
+        missing = [rel for rel in ("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+                   if not os.path.lexists(self.paths.root / rel)]
+        self._mkdir(entry)
+        for rel in missing:
+            self.changes.record(rel, actor)
+        return missing or [entry.rel]
+
+    async def _changed(self, actor: str, *changes: tuple[ChangeType, str]) -> None:
+        if self.events is not None and changes:
+            await self.events.publish(FsChanged(
+                changes=[FsChange(type=kind, path=rel, actor=actor) for kind, rel in changes]))
 
     # ---- locking -------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pairpad.realtime.events import FsChangeEntry
+
 EntryType = Literal["file", "dir", "symlink"]
 Encoding = Literal["utf-8", "utf-8-sig", "latin-1"]
 Eol = Literal["lf", "crlf", "cr"]
@@ -110,6 +112,5 @@ class WatcherStatus(BaseModel):
     )
 
 
-class FsChange(BaseModel):
-    type: ChangeType
-    path: str
+# One change as the bus, the caches and the clients see it (with its actor).
+FsChange = FsChangeEntry

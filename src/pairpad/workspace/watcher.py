@@ -1,4 +1,8 @@
-"""Watches the workspace and tells subscribers (Socket.IO clients, the file finder) in batches.
+"""Watches the workspace and tells subscribers (the bus: clients, finder, index) in batches.
+
+Changes Pairpad made itself were already published by the file service with their actor;
+with its `ledger` (workspace/changes.py) the watcher drops those and reports the rest as
+`external` (or, below a directory the service moved, as the service's actor).
 
 watchfiles (Rust `notify`) groups events: a batch is yielded once nothing new happened for
 `step` ms, or after `debounce` ms at the latest, so a burst of writes becomes one message.
@@ -22,6 +26,7 @@ from watchfiles import Change, awatch
 
 from pairpad.realtime.bus import Publish
 from pairpad.realtime.events import FsChanged
+from pairpad.workspace.changes import ChangeLedger
 from pairpad.workspace.models import ChangeType, FsChange, WatcherStatus
 from pairpad.workspace.paths import TEMP_PREFIX
 from pairpad.workspace.undecodable import addressable
@@ -71,12 +76,14 @@ class Watcher:
         debounce_ms: int,
         subscribers: Sequence[Subscriber] = (),
         backoff_first_s: float = BACKOFF_FIRST_S,
+        ledger: ChangeLedger | None = None,
     ) -> None:
         self.root = Path(os.path.realpath(root))
         self.debounce_ms = max(1, debounce_ms)
         self.subscribers = list(subscribers)
         self.resync_listeners: list[Resync] = []
         self.backoff_first_s = backoff_first_s
+        self.ledger = ledger
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._status = WatcherStatus(state="stopped", restarts=0, last_error=None)
@@ -161,7 +168,7 @@ class Watcher:
         )
         self._set(state="running")
         async for batch in batches:
-            changes = await asyncio.to_thread(self._with_new_dir_contents, self._to_changes(batch))
+            changes = await asyncio.to_thread(self._attributed, self._to_changes(batch))
             if changes:
                 await self._publish(changes)
 
@@ -193,6 +200,10 @@ class Watcher:
                 kind = ("modified" if "deleted" in seen else "added") if exists else "deleted"
             changes.append(FsChange(type=kind, path=rel))
         return changes
+
+    def _attributed(self, changes: list[FsChange]) -> list[FsChange]:
+        changes = self._with_new_dir_contents(changes)
+        return changes if self.ledger is None else self.ledger.attribute(changes)
 
     def _with_new_dir_contents(self, changes: list[FsChange]) -> list[FsChange]:
         known = {change.path for change in changes}

@@ -43,10 +43,11 @@ async def test_a_broadcast_event_goes_to_the_workspace_room(wired: tuple[EventBu
                                                             ) -> None:
     bus, sio = wired
     await bus.publish(FsChanged.model_validate(
-        {"changes": [{"type": "modified", "path": "src/a.py"}]}))
+        {"changes": [{"type": "modified", "path": "src/a.py", "actor": "user"}]}))
     await bus.publish(IndexProgress(indexed=3, total=10, state="building"))
     assert sio.emitted == [
-        ("fs:changed", {"changes": [{"type": "modified", "path": "src/a.py"}]},
+        ("fs:changed", {"changes": [{"type": "modified", "path": "src/a.py",
+                                     "actor": "user"}]},
          {"room": WORKSPACE_ROOM}),
         ("index:progress", {"indexed": 3, "total": 10, "state": "building"},
          {"room": WORKSPACE_ROOM}),
