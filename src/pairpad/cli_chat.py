@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,14 +22,10 @@ from typing import Any, TextIO
 import httpx
 
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
-from pairpad.realtime.bus import EventBus
 from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ServerEvent
-from pairpad.storage.db import Database
-from pairpad.workspace.files import FileService
-from pairpad.workspace.visibility import VisibilityPolicy
+from pairpad.services import Component, Services, build_services
 
 
 def find_running_server(runtime_dir: Path) -> dict[str, Any] | None:
@@ -66,6 +63,7 @@ EXIT_FAILED = 1  # the server refused the question or the provider failed
 EXIT_USAGE = 2
 EXIT_LOST = 3  # the connection dropped, or no answer came within the idle timeout
 IDLE_TIMEOUT = 300.0  # seconds without any event before giving up on a remote answer
+INDEX_WAIT = 120.0  # seconds a one-shot `@codebase` question waits for the index build
 
 
 class Printer:
@@ -207,33 +205,51 @@ def _forward(printer: Printer, name: str) -> Callable[[dict[str, Any]], Awaitabl
 
 
 @asynccontextmanager
-async def embedded_ai(settings: Settings, printer: Printer | None, preload: bool = True
-                      ) -> AsyncIterator[AIServices]:
-    """The AI services alone, on the user's database: no HTTP server, watcher or indexer."""
-    db = Database.for_sqlite_file(settings.database_path)
-    await db.migrate()
-
-    events = EventBus()  # no transport in process: the printer subscribes instead
-    if printer is not None:
+async def embedded_services(settings: Settings, printer: Printer | None, preload: bool = True
+                            ) -> AsyncIterator[Services]:
+    """The server's own services (`build_services`, the one composition root), so the chat
+    gets the same context sources (`@codebase` included) and secret-file rules; started
+    without the HTTP server, the watcher or the temp sweeper: a one-shot question needs none."""
+    services = build_services(settings, secrets.token_urlsafe(32))
+    if printer is not None:  # no socket here: the printer subscribes to the bus instead
         async def to_printer(event: ServerEvent) -> None:
             await printer.event(event.name, event.payload())
 
-        events.subscribe(to_printer)
-
-    visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
-    files = FileService(settings.workspace, settings.max_file_size, visibility)
-    ai = build_ai(settings.ai, settings.data_dir, db, files, events, secrets=visibility)
-    ai.preload = preload and settings.ai.local.preload
-    await ai.start()
+        services.events.subscribe(to_printer)
+    services.ai.preload = preload and settings.ai.local.preload
+    await services.db.migrate()
+    started: list[Component] = []
     try:
-        yield ai
+        needed: list[Component] = [services.ai, services.context]
+        for component in needed:
+            await component.start()
+            started.append(component)
+        yield services
     finally:
-        await ai.stop()
-        await db.dispose()
+        for component in reversed(started):
+            await component.stop()
+        await services.db.dispose()
+
+
+async def wait_for_index(services: Services, err: TextIO, limit: float = INDEX_WAIT) -> None:
+    """`@codebase` needs the index: a one-shot chat waits (a while) for its build."""
+    deadline = asyncio.get_running_loop().time() + limit
+    announced = False
+    while services.context.indexer.status.state in ("idle", "building"):
+        if not announced:
+            print("(indexing the workspace for @codebase…)", file=err)
+            announced = True
+        if asyncio.get_running_loop().time() > deadline:
+            print(f"(the index is not ready after {limit:g}s: answering without it)", file=err)
+            return
+        await asyncio.sleep(0.1)
 
 
 async def chat_embedded(settings: Settings, request: ChatSendRequest, printer: Printer) -> int:
-    async with embedded_ai(settings, printer) as ai:
+    async with embedded_services(settings, printer) as services:
+        ai = services.ai
+        if "@codebase" in request.text and settings.index.enabled:
+            await wait_for_index(services, printer.err)
         try:
             ack = await ai.chat.send(request)
         except PairpadError as error:
@@ -330,7 +346,8 @@ def _models_report(body: dict[str, Any]) -> dict[str, Any]:
 async def _probe_in_process(settings: Settings) -> dict[str, Any]:
     from pairpad.ai.embedding import embed_target
 
-    async with embedded_ai(settings, None, preload=False) as ai:
+    async with embedded_services(settings, None, preload=False) as services:
+        ai = services.ai
         statuses = await ai.registry.status(settings.ai.probe_timeout)
         off = embed_target(ai.registry) is None
         return {
