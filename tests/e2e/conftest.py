@@ -212,6 +212,10 @@ class IDE:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+# Requests the app aborts on purpose when superseded; any other abort is still a problem.
+OWN_CANCELS = re.compile(r"/api/symbols/outline(\?|$)")
+
+
 def _describe_request(request: Request) -> str:
     return f"request failed: {request.method} {request.url} ({request.failure})"
 
@@ -252,6 +256,10 @@ def ide(
 
     def on_request_failed(request: Request) -> None:
         if problems.navigating and request.failure == "net::ERR_ABORTED":
+            return
+        if request.failure == "net::ERR_ABORTED" and OWN_CANCELS.search(request.url):
+            # The app cancels these itself (an AbortController) when their answer is no
+            # longer wanted — the outline of a file the user has left or edited since.
             return
         problems.add(_describe_request(request))
 
