@@ -109,7 +109,7 @@ def create_app(settings: Settings) -> PairpadApp:
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
-    register_chat_handlers(services.realtime.sio, services.ai.chat)
+    register_chat_handlers(services.realtime.sio, services.ai.chat, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

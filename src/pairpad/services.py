@@ -8,7 +8,7 @@ from typing import Protocol
 from pairpad.ai.embedding import embed_target
 from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
-from pairpad.auth.authorizer import Authorizer
+from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.codebase.service import ContextService
 from pairpad.config import Settings
@@ -36,7 +36,7 @@ class Component(Protocol):
 class Services:
     settings: Settings
     identities: LocalTokenIdentityProvider
-    authorizer: Authorizer
+    authorizer: Policy  # may they: action on resource; team mode swaps it
     db: Database
     events: EventBus  # services publish typed events here (realtime.events)
     realtime: SocketIOAdapter  # the transport: delivers them to Socket.IO rooms

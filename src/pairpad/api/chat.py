@@ -11,6 +11,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from pairpad.ai.chat_models import ChatSendRequest
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.realtime.events import Budget, ContextEntry
@@ -64,19 +65,22 @@ class ContextPreview(BaseModel):
     budget: Budget
 
 
-@router.get("/api/conversations")
+@router.get("/api/conversations", dependencies=[authorized("read", "chat")])
 async def list_conversations(services: ServicesDep) -> ConversationList:
     items = await services.ai.conversations.list_all()
     return ConversationList.model_validate({"conversations": [c.as_dict() for c in items]})
 
 
-@router.post("/api/conversations", status_code=201)
+@router.post("/api/conversations", status_code=201, dependencies=[authorized("write", "chat")])
 async def create_conversation(body: ConversationCreate, services: ServicesDep) -> Conversation:
     return Conversation.model_validate(
         (await services.ai.conversations.create(body.title)).as_dict())
 
 
-@router.get("/api/conversations/{conversation_id}", responses=_UNKNOWN)
+@router.get(
+    "/api/conversations/{conversation_id}", responses=_UNKNOWN,
+    dependencies=[authorized("read", "chat")],
+)
 async def get_conversation(conversation_id: str, services: ServicesDep) -> ConversationDetail:
     store = services.ai.conversations
     conversation = await store.get(conversation_id)
@@ -88,7 +92,10 @@ async def get_conversation(conversation_id: str, services: ServicesDep) -> Conve
          "streaming": streaming})
 
 
-@router.patch("/api/conversations/{conversation_id}", responses=_UNKNOWN)
+@router.patch(
+    "/api/conversations/{conversation_id}", responses=_UNKNOWN,
+    dependencies=[authorized("write", "chat")],
+)
 async def rename_conversation(
     conversation_id: str, body: ConversationRename, services: ServicesDep
 ) -> Conversation:
@@ -96,7 +103,10 @@ async def rename_conversation(
     return Conversation.model_validate(renamed.as_dict())
 
 
-@router.delete("/api/conversations/{conversation_id}", status_code=204, responses=_UNKNOWN)
+@router.delete(
+    "/api/conversations/{conversation_id}", status_code=204, responses=_UNKNOWN,
+    dependencies=[authorized("write", "chat")],
+)
 async def delete_conversation(conversation_id: str, services: ServicesDep) -> Response:
     for generation in list(services.ai.chat.active.values()):
         if generation.conversation_id == conversation_id:
@@ -111,6 +121,7 @@ async def delete_conversation(conversation_id: str, services: ServicesDep) -> Re
     response_class=Response,
     responses={**_UNKNOWN, 200: {"description": "The conversation as a Markdown file",
                                  "content": {"text/markdown": {"schema": {"type": "string"}}}}},
+    dependencies=[authorized("read", "chat")],
 )
 async def export_conversation(conversation_id: str, services: ServicesDep) -> Response:
     store = services.ai.conversations
@@ -135,7 +146,7 @@ def content_disposition(title: str) -> str:
         400: "Unknown or malformed model, or a provider setting is wrong",
         404: "Unknown conversation",
         503: "The chat model is unavailable (the embedded model cannot start)",
-    }),
+    }), dependencies=[authorized("read", "chat")]
 )
 async def preview_context(body: ChatSendRequest, services: ServicesDep) -> ContextPreview:
     """What a `chat:send` with this body would include, without sending or storing anything."""

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.codebase.repomap import estimate_tokens
@@ -37,7 +38,7 @@ class SearchResults(BaseModel):
     results: list[SnippetOut]
 
 
-@router.get("/search", responses=_DISABLED)
+@router.get("/search", responses=_DISABLED, dependencies=[authorized("read", "codebase")])
 async def search_context(
     services: ServicesDep,
     q: Annotated[str, Query(min_length=1, max_length=2000)],
@@ -52,7 +53,7 @@ class RepoMapOut(BaseModel):
     tokens: int
 
 
-@router.get("/repomap", responses=_DISABLED)
+@router.get("/repomap", responses=_DISABLED, dependencies=[authorized("read", "codebase")])
 async def repo_map(
     services: ServicesDep,
     files: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)

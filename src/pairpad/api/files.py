@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import services_of
 from pairpad.workspace.models import (
     FileContent,
@@ -27,7 +28,7 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-@router.get("/tree", responses=_ERRORS)
+@router.get("/tree", responses=_ERRORS, dependencies=[authorized("read", "files")])
 async def tree(request: Request, path: PathQuery = "") -> TreeListing:
     """One level of the explorer: directories first, `.git` hidden, ignored entries marked."""
     return await services_of(request).files.tree(path)
@@ -39,7 +40,7 @@ async def tree(request: Request, path: PathQuery = "") -> TreeListing:
         **_ERRORS,
         413: {"description": "Larger than max_file_size"},
         415: {"description": "Binary file"},
-    },
+    }, dependencies=[authorized("read", "files")]
 )
 async def read_content(request: Request, path: PathQuery) -> FileContent:
     return await services_of(request).files.read(path)
@@ -52,7 +53,7 @@ async def read_content(request: Request, path: PathQuery) -> FileContent:
         201: {"description": "Created (etag was null)"},
         409: {"description": "Changed on disk, or exists (etag null); body has current_etag"},
         413: {"description": "Larger than max_file_size"},
-    },
+    }, dependencies=[authorized("write", "files")]
 )
 async def save_content(
     request: Request, path: PathQuery, body: SaveRequest, response: Response
@@ -64,12 +65,15 @@ async def save_content(
     return saved
 
 
-@router.post("/move", responses={**_ERRORS, 409: {"description": "Target exists"}})
+@router.post(
+    "/move", responses={**_ERRORS, 409: {"description": "Target exists"}},
+    dependencies=[authorized("write", "files")],
+)
 async def move(request: Request, body: MoveRequest) -> MoveResult:
     return await services_of(request).files.move(body.source, body.target)
 
 
-@router.delete("", responses=_ERRORS)
+@router.delete("", responses=_ERRORS, dependencies=[authorized("write", "files")])
 async def delete(request: Request, path: PathQuery) -> PathResult:
     """Delete a file, a symlink (never its target) or a directory recursively."""
     return await services_of(request).files.delete(path)
@@ -79,6 +83,7 @@ async def delete(request: Request, path: PathQuery) -> PathResult:
     "/dir",
     status_code=status.HTTP_201_CREATED,
     responses={**_ERRORS, 409: {"description": "Exists"}},
+    dependencies=[authorized("write", "files")],
 )
 async def make_directory(request: Request, body: PathRequest) -> PathResult:
     """Create a directory, and missing parents."""

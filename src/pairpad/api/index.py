@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 
@@ -34,7 +35,7 @@ class IndexStatus(BaseModel):
     embeddings: dict[str, Any] | None = None
 
 
-@router.get("/status")
+@router.get("/status", dependencies=[authorized("read", "codebase")])
 async def index_status(services: ServicesDep) -> IndexStatus:
     report = await services.context.status()
     percent = 100.0 if report.total == 0 else round(100 * report.indexed / report.total, 1)
@@ -55,6 +56,7 @@ class RebuildStarted(BaseModel):
 @router.post(
     "/rebuild", status_code=202,
     responses=errors({503: "The codebase index is disabled (index.enabled = false)"}),
+    dependencies=[authorized("write", "codebase")],
 )
 async def rebuild_index(services: ServicesDep) -> RebuildStarted:
     await services.context.rebuild()

@@ -15,6 +15,7 @@ from pairpad.ai.provider_store import ProviderUpdate, describe_provider
 from pairpad.ai.providers.base import Provider, ProviderError
 from pairpad.ai.providers.local_server import ServerState
 from pairpad.ai.providers.registry import KeySource
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.codebase.embeddings import EMBED_OFF
@@ -150,7 +151,7 @@ def _roles(services: ServicesDep) -> dict[str, Any]:
     return roles
 
 
-@router.get("")
+@router.get("", dependencies=[authorized("read", "models")])
 async def list_models(
     services: ServicesDep,
     probe: bool = Query(True, description="Check reachability and list each provider's models"),
@@ -173,7 +174,7 @@ async def list_models(
 _INVALID = errors({422: "Invalid provider name or config"})
 
 
-@router.put("/providers/{name}", responses=_INVALID)
+@router.put("/providers/{name}", responses=_INVALID, dependencies=[authorized("admin", "models")])
 async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -> ProviderInfo:
     await services.ai.config.upsert_provider(name, body)
     return ProviderInfo.model_validate(describe_provider(services.ai.registry.specs[name]))
@@ -182,6 +183,7 @@ async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -
 @router.delete(
     "/providers/{name}", status_code=204,
     responses=errors({404: "No provider of that name was set in the UI"}),
+    dependencies=[authorized("admin", "models")],
 )
 async def delete_provider(name: str, services: ServicesDep) -> Response:
     await services.ai.config.delete_provider(name)
@@ -191,6 +193,7 @@ async def delete_provider(name: str, services: ServicesDep) -> Response:
 @router.put(
     "/roles",
     responses=errors({422: "Unknown role, or not 'provider:model' of a known provider"}),
+    dependencies=[authorized("admin", "models")],
 )
 async def put_roles(body: RolesUpdate, services: ServicesDep) -> RolesSaved:
     await services.ai.config.set_roles(body.roles)
@@ -198,7 +201,7 @@ async def put_roles(body: RolesUpdate, services: ServicesDep) -> RolesSaved:
                                       "problems": services.ai.config.problems})
 
 
-@router.post("/test", responses=_INVALID)
+@router.post("/test", responses=_INVALID, dependencies=[authorized("admin", "models")])
 async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult:
     """Try an unsaved provider config (nothing is stored), bounded by ai.probe_timeout."""
     spec = await services.ai.config.candidate_spec(body.name, body)
@@ -210,7 +213,10 @@ async def test_provider(body: ProviderTest, services: ServicesDep) -> TestResult
             await provider.aclose()
 
 
-@router.post("/providers/{name}/test", responses=errors({404: "No provider of that name"}))
+@router.post(
+    "/providers/{name}/test", responses=errors({404: "No provider of that name"}),
+    dependencies=[authorized("admin", "models")],
+)
 async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
     """Try a saved provider (the embedded one included), bounded by ai.probe_timeout."""
     registry = services.ai.registry
@@ -222,7 +228,8 @@ async def test_saved_provider(name: str, services: ServicesDep) -> TestResult:
 
 
 @router.post(
-    "/local/restart", responses=errors({503: "The embedded model cannot start (see detail)"})
+    "/local/restart", responses=errors({503: "The embedded model cannot start (see detail)"}),
+    dependencies=[authorized("admin", "models")],
 )
 async def restart_local(services: ServicesDep) -> LocalRestarted:
     """Restart the embedded model's server now, forgetting earlier crashes (after a fix)."""

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import services_of
 from pairpad.workspace.models import FileMatches, SearchResults
 from pairpad.workspace.search import SearchQuery, split_globs
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/search", tags=["search"])
     responses={
         400: {"description": "Invalid regular expression or glob"},
         503: {"description": "ripgrep is not installed"},
-    },
+    }, dependencies=[authorized("read", "search")]
 )
 async def search(
     request: Request,
@@ -42,7 +43,7 @@ async def search(
     return await services.search.search(query)
 
 
-@router.get("/files")
+@router.get("/files", dependencies=[authorized("read", "search")])
 async def find_files(
     request: Request,
     q: Annotated[str, Query(description="Fuzzy file name query; empty lists files")] = "",

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, TypeAdapter, WithJsonSchema, field_validator
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.editor_preferences import PREFERENCES
@@ -40,11 +41,14 @@ class PreferenceValues(BaseModel):
                 for k, v in values.items()}
 
 
-@router.get("")
+@router.get("", dependencies=[authorized("read", "settings")])
 async def get_settings(services: ServicesDep) -> PreferenceValues:
     return PreferenceValues(values=await services.preferences.get_all())
 
 
-@router.put("", responses=errors({422: "Unknown setting or invalid value"}))
+@router.put(
+    "", responses=errors({422: "Unknown setting or invalid value"}),
+    dependencies=[authorized("write", "settings")],
+)
 async def update_settings(body: PreferenceValues, services: ServicesDep) -> PreferenceValues:
     return PreferenceValues(values=await services.preferences.update(body.values))

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.codebase.symbols import Location, OutlineItem
@@ -32,7 +33,7 @@ class Locations(BaseModel):
     responses=errors({
         400: "Not a file", 403: "Path outside the workspace", 404: "Not found",
         413: "Larger than max_file_size", 415: "Binary file",
-    }),
+    }), dependencies=[authorized("read", "codebase")]
 )
 async def document_outline(services: ServicesDep, path: Annotated[str, Query()]) -> Outline:
     # Through the file service: the same confinement, size (413) and binary (415) rules as
@@ -57,7 +58,7 @@ class OutlineRequest(BaseModel):
     responses=errors({
         400: "Malformed path (too long or too deep)", 403: "Path outside the workspace",
         413: "Larger than max_file_size",
-    }),
+    }), dependencies=[authorized("read", "codebase")]
 )
 async def buffer_outline(body: OutlineRequest, services: ServicesDep) -> Outline:
     """Outline of the editor's buffer as it is now (unsaved edits included). Nothing is read
@@ -71,7 +72,7 @@ async def buffer_outline(body: OutlineRequest, services: ServicesDep) -> Outline
     return Outline(path=rel, symbols=await services.context.outline(rel, data))
 
 
-@router.get("/workspace", responses=_DISABLED)
+@router.get("/workspace", responses=_DISABLED, dependencies=[authorized("read", "codebase")])
 async def workspace_symbols(
     services: ServicesDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -80,7 +81,7 @@ async def workspace_symbols(
     return Locations(results=await services.context.workspace_symbols(q, limit))
 
 
-@router.get("/definition", responses=_DISABLED)
+@router.get("/definition", responses=_DISABLED, dependencies=[authorized("read", "codebase")])
 async def definition(
     services: ServicesDep,
     name: Annotated[str, Query(min_length=1, max_length=200)],
@@ -89,7 +90,7 @@ async def definition(
     return Locations(results=await services.context.definitions(name, path))
 
 
-@router.get("/references", responses=_DISABLED)
+@router.get("/references", responses=_DISABLED, dependencies=[authorized("read", "codebase")])
 async def references(
     services: ServicesDep,
     name: Annotated[str, Query(min_length=1, max_length=200)],

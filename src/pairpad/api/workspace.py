@@ -7,6 +7,7 @@ import asyncio
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.workspace.git import current_branch
 from pairpad.workspace.models import WatcherStatus
@@ -21,7 +22,7 @@ class WorkspaceInfo(BaseModel):
     watcher: WatcherStatus
 
 
-@router.get("")
+@router.get("", dependencies=[authorized("read", "workspace")])
 async def workspace_info(services: ServicesDep) -> WorkspaceInfo:
     root = services.settings.workspace
     branch = await asyncio.to_thread(current_branch, root)

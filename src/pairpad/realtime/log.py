@@ -79,7 +79,8 @@ class SequencedStream:
     async def append(self, event_type: type[S], stream: str, /, **fields: Any) -> S:
         async with self._order:
             event = await self.log.append(
-                stream, lambda seq: event_type.model_validate({**fields, "run_id": stream, "seq": seq})
+                stream,
+                lambda seq: event_type.model_validate({**fields, "run_id": stream, "seq": seq}),
             )
             await self._bus.publish(event)
         return event

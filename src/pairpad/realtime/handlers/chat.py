@@ -19,6 +19,8 @@ from pydantic import ValidationError
 
 from pairpad.ai.chat import ChatService
 from pairpad.ai.chat_models import ChatSendRequest
+from pairpad.auth.authorizer import Action, Authorizer, Policy, refusal
+from pairpad.auth.identity import Identity
 from pairpad.errors import PairpadError
 from pairpad.realtime.events import conversation_room
 
@@ -36,18 +38,27 @@ def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
     return {"error": detail, "status": status, **extra}
 
 
-def register_chat_handlers(sio: socketio.AsyncServer, chat: ChatService) -> None:
+def register_chat_handlers(
+    sio: socketio.AsyncServer, chat: ChatService, authorizer: Policy | None = None
+) -> None:
     # Every handler takes `data=None, *_extra`: python-socketio passes the emitted arguments
     # as they come, so a client sending none (or several) must still get an error ack, not a
     # TypeError inside the server and a caller waiting forever.
 
-    async def authorised(sid: str) -> bool:
-        session = await sio.get_session(sid)
-        return bool(session.get("identity"))
+    policy = authorizer or Authorizer()
+
+    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
+        """None when the socket's identity may do `action` on chat; else the error ack."""
+        identity = (await sio.get_session(sid)).get("identity")
+        if not isinstance(identity, Identity):
+            return _error("unauthorized", 401)
+        if not policy.is_allowed(identity, action, "chat"):
+            return _error(refusal(action, "chat"), 403)
+        return None
 
     async def join(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-        if not await authorised(sid):
-            return _error("unauthorized", 401)
+        if (refusal_ack := await refused(sid, "read")) is not None:
+            return refusal_ack
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
             return _error("chat:join needs {conversation_id}", 400)
@@ -68,8 +79,8 @@ def register_chat_handlers(sio: socketio.AsyncServer, chat: ChatService) -> None
         return {"ok": True}
 
     async def send(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-        if not await authorised(sid):
-            return _error("unauthorized", 401)
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
         try:
             request = ChatSendRequest.model_validate(data if isinstance(data, dict) else {})
         except ValidationError as error:
@@ -84,8 +95,8 @@ def register_chat_handlers(sio: socketio.AsyncServer, chat: ChatService) -> None
         return ack
 
     async def retry(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-        if not await authorised(sid):
-            return _error("unauthorized", 401)
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
             return _error("chat:retry needs {conversation_id}", 400)
@@ -97,8 +108,8 @@ def register_chat_handlers(sio: socketio.AsyncServer, chat: ChatService) -> None
             return _error(error.detail, error.status_code, **error.extra)
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-        if not await authorised(sid):
-            return _error("unauthorized", 401)
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
         message_id = data.get("message_id") if isinstance(data, dict) else None
         if not isinstance(message_id, str):
             return _error("chat:cancel needs {message_id}", 400)
