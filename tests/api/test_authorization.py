@@ -29,6 +29,10 @@ class Refusing:
 
 
 def _permission(route: APIRoute) -> tuple[str, str] | None:
+    """From the `authorized` dependency, or the `authorize` wrapper of a hot route."""
+    endpoint: Any = route.endpoint
+    if hasattr(endpoint, "action"):
+        return endpoint.action, endpoint.resource
     for dependency in route.dependant.dependencies:
         call: Any = dependency.call
         if hasattr(call, "action"):
@@ -63,6 +67,21 @@ async def test_a_refused_write_is_403_with_a_detail_and_changes_nothing(
     assert (await client.get("/api/files/tree")).status_code == 200
     assert ("local", "read", "files") in policy.asked
     assert ("local", "write", "files") in policy.asked
+
+
+async def test_refused_reads_on_the_hot_routes_are_403_without_reading(
+    app: PairpadApp, client: httpx.AsyncClient, workspace: Path
+) -> None:
+    """File reads and search check inside the endpoint (no dependency, for speed): the same
+    403, before any work."""
+    (workspace / "a.txt").write_text("secret plans\n")
+    app.services.authorizer = Refusing(("read", "files"), ("read", "search"))
+    for path, params in [("/api/files/content", {"path": "a.txt"}), ("/api/files/tree", {}),
+                         ("/api/search", {"q": "plans"}), ("/api/search/files", {"q": "a"})]:
+        response = await client.get(path, params=params)
+        assert response.status_code == 403, path
+        assert "secret plans" not in response.text
+        assert response.json()["detail"].startswith("Not allowed: read on ")
 
 
 async def test_the_default_local_policy_is_asked_and_allows_the_owner(

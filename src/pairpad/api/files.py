@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from pairpad.api.authz import authorized
+from pairpad.api.authz import authorize, authorized
 from pairpad.api.deps import services_of
 from pairpad.workspace.models import (
     FileContent,
@@ -28,7 +28,8 @@ _ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-@router.get("/tree", responses=_ERRORS, dependencies=[authorized("read", "files")])
+@router.get("/tree", responses=_ERRORS)
+@authorize("read", "files")
 async def tree(request: Request, path: PathQuery = "") -> TreeListing:
     """One level of the explorer: directories first, `.git` hidden, ignored entries marked."""
     return await services_of(request).files.tree(path)
@@ -40,8 +41,9 @@ async def tree(request: Request, path: PathQuery = "") -> TreeListing:
         **_ERRORS,
         413: {"description": "Larger than max_file_size"},
         415: {"description": "Binary file"},
-    }, dependencies=[authorized("read", "files")]
+    },
 )
+@authorize("read", "files")
 async def read_content(request: Request, path: PathQuery) -> FileContent:
     return await services_of(request).files.read(path)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from pairpad.api.authz import authorized
+from pairpad.api.authz import authorize
 from pairpad.api.deps import services_of
 from pairpad.workspace.models import FileMatches, SearchResults
 from pairpad.workspace.search import SearchQuery, split_globs
@@ -19,8 +19,9 @@ router = APIRouter(prefix="/api/search", tags=["search"])
     responses={
         400: {"description": "Invalid regular expression or glob"},
         503: {"description": "ripgrep is not installed"},
-    }, dependencies=[authorized("read", "search")]
+    },
 )
+@authorize("read", "search")
 async def search(
     request: Request,
     q: Annotated[str, Query(min_length=1, description="Text, or a regex with regex=true")],
@@ -43,7 +44,8 @@ async def search(
     return await services.search.search(query)
 
 
-@router.get("/files", dependencies=[authorized("read", "search")])
+@router.get("/files")
+@authorize("read", "search")
 async def find_files(
     request: Request,
     q: Annotated[str, Query(description="Fuzzy file name query; empty lists files")] = "",
