@@ -10,7 +10,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 DEMO := .demo-workspace
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all setup run test lint eslint typecheck pytest vitest bench clean system-deps lock
+.PHONY: all setup run test lint eslint typecheck pytest vitest bench clean system-deps lock api-types check-api-types
 
 all: setup
 
@@ -81,6 +81,20 @@ typecheck: $(INSTALLED)
 eslint: $(FRONTEND_DEPS)
 	cd frontend && npm run lint && npm run format:check
 
+# The front end's types for the HTTP API and the Socket.IO events, generated from the server's
+# OpenAPI document and events schema (scripts/gen_api_types.py; committed, Prettier-formatted).
+API_TYPES := frontend/src/api/generated
+api-types: $(INSTALLED) $(FRONTEND_DEPS)
+	$(PY) scripts/gen_api_types.py $(API_TYPES)
+
+# Regenerates into a temp dir and compares: a route or event model changed without its types.
+check-api-types: $(INSTALLED) $(FRONTEND_DEPS)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  $(PY) scripts/gen_api_types.py "$$tmp" >/dev/null && \
+	  if ! diff -ru $(API_TYPES) "$$tmp"; then \
+	    echo "$(API_TYPES) is stale: run make api-types (and commit it)" >&2; exit 1; \
+	  fi
+
 vitest: $(FRONTEND_DEPS)
 	cd frontend && npm test
 
@@ -92,7 +106,7 @@ pytest: setup system-deps
 	$(VENV)/bin/pytest --ignore=tests/e2e
 	$(VENV)/bin/pytest tests/e2e --reruns 1 --reruns-delay 2
 
-test: setup system-deps lint typecheck eslint vitest pytest
+test: setup system-deps lint typecheck check-api-types eslint vitest pytest
 
 bench: setup system-deps
 	for script in bench/*.py; do case $$script in bench/_*) continue;; esac; \

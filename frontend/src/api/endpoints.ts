@@ -1,22 +1,14 @@
-import { api } from "./http";
-import type {
-  FileContent,
-  FileSearchResponse,
-  SaveResponse,
-  SearchResponse,
-  Settings,
-  TreeResponse,
-  WorkspaceInfo,
-} from "./types";
+import { call } from "./schema";
+import type { Settings } from "./types";
 
 export const filesApi = {
-  tree: (path: string, signal?: AbortSignal) => api<TreeResponse>("/api/files/tree", { query: { path }, signal }),
-  read: (path: string) => api<FileContent>("/api/files/content", { query: { path } }),
+  tree: (path: string, signal?: AbortSignal) => call("get", "/api/files/tree", { query: { path }, signal }),
+  read: (path: string) => call("get", "/api/files/content", { query: { path } }),
   write: (path: string, content: string, etag: string | null) =>
-    api<SaveResponse>("/api/files/content", { method: "PUT", query: { path }, body: { content, etag } }),
-  move: (from: string, to: string) => api<unknown>("/api/files/move", { method: "POST", body: { from, to } }),
-  remove: (path: string) => api<unknown>("/api/files", { method: "DELETE", query: { path } }),
-  mkdir: (path: string) => api<unknown>("/api/files/dir", { method: "POST", body: { path } }),
+    call("put", "/api/files/content", { query: { path }, body: { content, etag } }),
+  move: (from: string, to: string) => call("post", "/api/files/move", { body: { from, to } }),
+  remove: (path: string) => call("delete", "/api/files", { query: { path } }),
+  mkdir: (path: string) => call("post", "/api/files/dir", { body: { path } }),
 };
 
 export interface TextSearchParams {
@@ -29,20 +21,18 @@ export interface TextSearchParams {
 
 export const searchApi = {
   text: (p: TextSearchParams, signal?: AbortSignal) =>
-    api<SearchResponse>("/api/search", {
+    call("get", "/api/search", {
       query: { q: p.q, regex: p.regex, case: p.case, glob: p.glob || undefined, max: p.max ?? 2000 },
       signal,
     }),
-  files: (q: string, max = 50, signal?: AbortSignal) =>
-    api<FileSearchResponse>("/api/search/files", { query: { q, max }, signal }),
+  files: (q: string, max = 50, signal?: AbortSignal) => call("get", "/api/search/files", { query: { q, max }, signal }),
 };
 
 export const settingsApi = {
-  get: () => api<{ values: Partial<Settings> }>("/api/settings"),
-  update: (values: Partial<Settings>) =>
-    api<{ values: Partial<Settings> }>("/api/settings", { method: "PUT", body: { values } }),
+  get: () => call("get", "/api/settings"),
+  update: (values: Partial<Settings>) => call("put", "/api/settings", { body: { values } }),
 };
 
 export const workspaceApi = {
-  info: () => api<WorkspaceInfo>("/api/workspace"),
+  info: () => call("get", "/api/workspace"),
 };

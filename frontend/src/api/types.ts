@@ -1,70 +1,18 @@
-// Shapes of the server's JSON (DESIGN.md §5).
+// Shapes of the server's JSON (DESIGN.md §5), named for the UI: aliases of the types generated
+// from the OpenAPI document and the events schema (api/schema.ts; `make api-types`).
+import type { Schema, ServerEvents } from "./schema";
 
-export type EntryType = "file" | "dir" | "symlink";
+export type TreeEntry = Schema<"TreeEntry">;
+export type EntryType = TreeEntry["type"];
+export type TreeResponse = Schema<"TreeListing">;
+export type FileContent = Schema<"FileContent">;
+export type SearchMatch = Schema<"SearchMatch">;
+export type SearchResponse = Schema<"pairpad__workspace__models__SearchResults">;
+export type FileSearchResponse = Schema<"FileMatches">;
+export type WorkspaceInfo = Schema<"WorkspaceInfo">;
 
-export interface TreeEntry {
-  name: string;
-  path: string;
-  type: EntryType;
-  size: number | null;
-  mtime: number | null;
-  ignored: boolean;
-}
+/** Every editor preference (the server answers those that are set: `Partial<Settings>`). */
+export type Settings = Required<Schema<"PreferenceValues">["values"]>;
+export type ThemeSetting = Settings["workbench.theme"];
 
-export interface TreeResponse {
-  path: string;
-  entries: TreeEntry[];
-}
-
-export interface FileContent {
-  path: string;
-  content: string;
-  etag: string;
-  encoding: string;
-  eol: string;
-  language: string | null;
-  size: number;
-}
-
-export interface SaveResponse {
-  etag: string;
-  [key: string]: unknown;
-}
-
-export interface SearchMatch {
-  path: string;
-  line: number;
-  column: number;
-  text: string;
-}
-
-export interface SearchResponse {
-  results: SearchMatch[];
-  truncated: boolean;
-}
-
-export interface FileSearchResponse {
-  results: { path: string; score: number }[];
-}
-
-export interface WorkspaceInfo {
-  name: string;
-  root: string;
-  branch: string | null;
-}
-
-export type ThemeSetting = "system" | "dark" | "light";
-
-export interface Settings {
-  "editor.fontSize": number;
-  "editor.tabSize": number;
-  "editor.wordWrap": boolean;
-  "editor.minimap": boolean;
-  "editor.formatOnSave": boolean;
-  "workbench.theme": ThemeSetting;
-}
-
-export interface FsChange {
-  type: "added" | "modified" | "deleted";
-  path: string;
-}
+export type FsChange = ServerEvents["fs:changed"]["changes"][number];

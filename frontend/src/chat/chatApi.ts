@@ -1,101 +1,61 @@
 // REST side of chat: conversations and the context preview (models: settings/models/).
 // Streaming is Socket.IO (see chatStore.ts).
-import { api } from "../api/http";
+import { call, type Schema, type ServerEvents } from "../api/schema";
 
-/** Why an item was included (codebase snippets: the retrieval signals and the line range). */
+/**
+ * Why an item was included (codebase snippets: the retrieval signals and the line range): the
+ * UI's reading of the server's open `meta` object (ContextEntry.meta is `{[key]: unknown}`).
+ */
 export interface ContextMeta {
   why?: string;
   score?: number;
   start_line?: number;
   end_line?: number;
-  signals?: { name: string; rank: number; detail: string }[];
+  signals?: Schema<"SignalOut">[];
   /** A secret file (the workspace's visibility policy): refused unless attached explicitly. */
   secret?: boolean;
   [key: string]: unknown;
 }
 
-export interface ContextReport {
-  id: string;
-  kind: string;
-  path: string | null;
-  title: string | null;
-  tokens: number;
-  included: boolean;
-  truncated: boolean;
-  /** Why it was left out (over budget, removed by you, unreadable…). */
-  reason: string | null;
-  meta?: ContextMeta;
-}
+/** One context item (the server's ContextEntry); `reason`: why it was left out. */
+export type ContextReport = Omit<Schema<"ContextEntry">, "meta"> & { meta?: ContextMeta };
 
-export interface Usage {
-  input_tokens: number;
-  output_tokens: number;
-  estimated?: boolean;
-}
+export type Usage = ServerEvents["chat:done"]["usage"] & {};
 
-export interface ChatMessage {
-  id: string;
-  conversation_id: string;
-  role: "user" | "assistant" | (string & {});
-  content: string;
-  model: string | null;
-  finish_reason: string | null;
+/**
+ * A stored message. The server stores `usage` and `context` as it sent them with
+ * `chat:done`/`chat:started` but declares them as open objects: typed here as those events'.
+ */
+export type ChatMessage = Omit<Schema<"StoredMessage">, "usage" | "context"> & {
   usage: Usage | null;
   context: ContextReport[] | null;
-  created_at: string;
-}
+};
 
-export interface Conversation {
-  id: string;
-  title: string;
-  created_at: string;
-  updated_at: string;
-  message_count: number;
-}
+export type Conversation = Schema<"Conversation">;
 
-export interface ConversationDetail extends Conversation {
-  messages: ChatMessage[];
-  streaming: string[];
-}
+export type ConversationDetail = Omit<Schema<"ConversationDetail">, "messages"> & { messages: ChatMessage[] };
 
-export interface Budget {
-  window: number;
-  reserved_output: number;
-  prompt_tokens: number;
-  context_tokens: number;
-}
+export type Budget = Schema<"Budget">;
 
 /** The body of `chat:send` and of POST /api/chat/context. */
-export interface ChatRequest {
-  conversation_id?: string | null;
-  text: string;
-  model?: string | null;
-  active_file?: { path: string; content?: string; language?: string; cursor_line?: number } | null;
-  selection?: { path: string; text: string; start_line: number; end_line: number } | null;
-  mentions?: string[];
-  errors?: string[];
-  exclude?: string[];
-  /** Secret files the user confirmed attaching (sent only after the confirmation dialog). */
-  allow_secrets?: string[];
-  max_tokens?: number;
-}
+export type ChatRequest = Schema<"ChatSendRequest">;
 
-export interface ContextPreview {
-  model: string;
-  context: ContextReport[];
-  budget: Budget;
-}
+export type ContextPreview = Omit<Schema<"ContextPreview">, "context"> & { context: ContextReport[] };
 
 const enc = encodeURIComponent;
 
+const conversation = (id: string) => ({ params: { conversation_id: id } });
+
 export const chatApi = {
-  list: () => api<{ conversations: Conversation[] }>("/api/conversations"),
-  create: (title?: string) => api<Conversation>("/api/conversations", { method: "POST", body: { title } }),
-  get: (id: string) => api<ConversationDetail>(`/api/conversations/${enc(id)}`),
+  list: () => call("get", "/api/conversations"),
+  create: (title?: string) => call("post", "/api/conversations", { body: { title } }),
+  // The stored messages' open `usage`/`context` objects, read as the events that produced them.
+  get: (id: string) =>
+    call("get", "/api/conversations/{conversation_id}", conversation(id)).then((d) => d as ConversationDetail),
   rename: (id: string, title: string) =>
-    api<Conversation>(`/api/conversations/${enc(id)}`, { method: "PATCH", body: { title } }),
-  remove: (id: string) => api<null>(`/api/conversations/${enc(id)}`, { method: "DELETE" }),
+    call("patch", "/api/conversations/{conversation_id}", { ...conversation(id), body: { title } }),
+  remove: (id: string) => call("delete", "/api/conversations/{conversation_id}", conversation(id)),
   exportUrl: (id: string) => `/api/conversations/${enc(id)}/export`,
-  preview: (body: ChatRequest, signal?: AbortSignal) =>
-    api<ContextPreview>("/api/chat/context", { method: "POST", body, signal }),
+  preview: (body: ChatRequest, signal?: AbortSignal): Promise<ContextPreview> =>
+    call("post", "/api/chat/context", { body, signal }),
 };

@@ -2,6 +2,7 @@
 // `chat:done` | `chat:error` in the conversation's room; `chat:cancel`, `chat:retry`, `chat:join`.
 import { create } from "zustand";
 import { errorMessage } from "../api/http";
+import type { ServerEvents } from "../api/schema";
 import { getSocket, useConnection } from "../api/socket";
 import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
 import {
@@ -91,44 +92,34 @@ export function installChatSocket(): void {
   if ((socket as unknown as { __chat?: boolean }).__chat) return;
   (socket as unknown as { __chat?: boolean }).__chat = true;
 
-  socket.on(
-    "chat:started",
-    (d: {
-      conversation_id: string;
-      message_id: string;
-      user_message_id: string;
-      text: string;
-      model: string;
-      context: ContextReport[];
-    }) => {
-      const s = get();
-      if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
-      if (get().currentId !== d.conversation_id) return;
-      set((st) => {
-        const messages = st.messages.filter((m) => m.id !== d.message_id);
-        if (!messages.some((m) => m.id === d.user_message_id)) {
-          messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
-        }
-        messages.push({
-          id: d.message_id,
-          role: "assistant",
-          content: early.get(d.message_id) ?? "",
-          model: d.model,
-          streaming: true,
-        });
-        early.delete(d.message_id);
-        return { messages, streamingId: d.message_id };
+  socket.on("chat:started", (d: ServerEvents["chat:started"]) => {
+    const s = get();
+    if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
+    if (get().currentId !== d.conversation_id) return;
+    set((st) => {
+      const messages = st.messages.filter((m) => m.id !== d.message_id);
+      if (!messages.some((m) => m.id === d.user_message_id)) {
+        messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
+      }
+      messages.push({
+        id: d.message_id,
+        role: "assistant",
+        content: early.get(d.message_id) ?? "",
+        model: d.model,
+        streaming: true,
       });
-    },
-  );
-  socket.on("chat:delta", (d: { message_id: string; text: string }) => {
+      early.delete(d.message_id);
+      return { messages, streamingId: d.message_id };
+    });
+  });
+  socket.on("chat:delta", (d: ServerEvents["chat:delta"]) => {
     if (!get().messages.some((m) => m.id === d.message_id)) {
       early.set(d.message_id, (early.get(d.message_id) ?? "") + d.text);
       return;
     }
     patchMessage(d.message_id, (m) => ({ ...m, content: m.content + d.text }));
   });
-  socket.on("chat:done", (d: { message_id: string; usage: Usage | null; finish_reason: string; model: string }) => {
+  socket.on("chat:done", (d: ServerEvents["chat:done"]) => {
     patchMessage(d.message_id, (m) => ({
       ...m,
       streaming: false,
@@ -139,7 +130,7 @@ export function installChatSocket(): void {
     if (get().streamingId === d.message_id) set({ streamingId: null });
     void refreshConversations();
   });
-  socket.on("chat:error", (d: { message_id: string; detail: string }) => {
+  socket.on("chat:error", (d: ServerEvents["chat:error"]) => {
     patchMessage(d.message_id, (m) => ({ ...m, streaming: false, error: d.detail }));
     if (get().streamingId === d.message_id) set({ streamingId: null });
     // A failed answer often means a provider changed state (the embedded model crashed):

@@ -117,7 +117,8 @@ function onContentChanged(path: string, model: monaco.editor.ITextModel): void {
   }
 }
 
-function createModel(path: string, file: FileContent): monaco.editor.ITextModel {
+/** `language: null` for a buffer that has no file on disk (yet): guessed from the path. */
+function createModel(path: string, file: { content: string; language: string | null }): monaco.editor.ITextModel {
   const model = monaco.editor.createModel(file.content, knownLanguage(file.language), modelUri(path));
   models.set(path, model);
   markSaved(path, model);
@@ -156,8 +157,7 @@ export function ensureBuffer(path: string): Promise<void> {
     } catch (err) {
       if (backup && err instanceof ApiError && err.status === 404) {
         // The file vanished while we were away but the user's text survives: keep it, flag it.
-        file = { path, content: "", etag: "", encoding: "utf-8", eol: "lf", language: null, size: 0 };
-        const model = createModel(path, file);
+        const model = createModel(path, { content: "", language: null });
         patch(path, { status: "ready", etag: null, language: model.getLanguageId() });
         replaceModelText(model, backup.content);
         patch(path, { conflict: { reason: "deleted", diskEtag: null, diskContent: null } });
@@ -419,16 +419,7 @@ export function renameBuffer(from: string, to: string): void {
   void hotExit?.rename(from, to);
   releaseBuffer(from);
   if (!dirty) return; // reloaded lazily from the new path
-  const file: FileContent = {
-    path: to,
-    content,
-    etag: buffer.etag ?? "",
-    encoding: buffer.encoding,
-    eol: buffer.eol,
-    language: null,
-    size: 0,
-  };
-  const next = createModel(to, file);
+  const next = createModel(to, { content, language: null });
   savedVersions.set(to, -1);
   useBuffers.setState((s) => ({
     buffers: { ...s.buffers, [to]: { ...buffer, path: to, dirty: true, language: next.getLanguageId() } },

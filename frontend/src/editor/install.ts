@@ -1,6 +1,5 @@
 // The editor feature's contributions: its tab kinds, file commands and editor actions, the
 // status bar items about the focused file, and the live file events that keep buffers fresh.
-import type { FsChange } from "../api/types";
 import { currentSettings, updateSettings } from "../stores/settings";
 import { useTabs } from "../stores/tabs";
 import type { WorkbenchRegistry } from "../workbench/registry";
@@ -94,9 +93,7 @@ export function installEditor(wb: WorkbenchRegistry): void {
 
   wb.statusBarItem({ id: "editor.status", alignment: "right", order: 20, component: EditorStatusItems });
 
-  wb.socketHandler("editor.fsChanged", "fs:changed", (payload: { changes?: FsChange[] }) =>
-    handleFsChanges(payload?.changes ?? []),
-  );
+  wb.socketHandler("editor.fsChanged", "fs:changed", (payload) => handleFsChanges(payload?.changes ?? []));
   // Events may have been missed while offline: compare every buffer with the disk again.
   wb.resync({ id: "editor.recheck", run: recheckAll });
 }

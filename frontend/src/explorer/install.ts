@@ -1,6 +1,5 @@
 // The explorer feature's contributions: its side view, file commands, and the live file events
 // and reconnects that refresh the tree.
-import type { FsChange } from "../api/types";
 import { useLayout } from "../stores/layout";
 import { FilesIcon } from "../ui/icons";
 import { dirname } from "../util/paths";
@@ -46,7 +45,7 @@ export function installExplorer(wb: WorkbenchRegistry): void {
     title: "Refresh Explorer",
     run: () => void refreshAll(),
   });
-  wb.socketHandler("explorer.fsChanged", "fs:changed", (payload: { changes?: FsChange[] }) => {
+  wb.socketHandler("explorer.fsChanged", "fs:changed", (payload) => {
     const dirs = new Set<string>();
     for (const c of payload?.changes ?? []) if (c.type !== "modified") dirs.add(dirname(c.path));
     for (const d of dirs) void refreshDir(d);

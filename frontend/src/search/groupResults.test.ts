@@ -4,9 +4,9 @@ import { groupByFile, matchRanges, previewWindow } from "./groupResults";
 describe("search result helpers", () => {
   it("groups by file in server order with sorted lines", () => {
     const groups = groupByFile([
-      { path: "b.py", line: 9, column: 1, text: "" },
-      { path: "a.py", line: 3, column: 1, text: "" },
-      { path: "b.py", line: 2, column: 1, text: "" },
+      { path: "b.py", line: 9, column: 1, text: "", text_start: 0 },
+      { path: "a.py", line: 3, column: 1, text: "", text_start: 0 },
+      { path: "b.py", line: 2, column: 1, text: "", text_start: 0 },
     ]);
     expect(groups.map((g) => g.path)).toEqual(["b.py", "a.py"]);
     expect(groups[0].matches.map((m) => m.line)).toEqual([2, 9]);

@@ -52,14 +52,14 @@ export function toDocumentSymbol(node: SymbolNode): DocumentSymbolLike {
       endColumn: Number.MAX_SAFE_INTEGER,
     },
     selectionRange,
-    children: node.children.map(toDocumentSymbol),
+    children: (node.children ?? []).map(toDocumentSymbol),
   };
 }
 
 /** The chain of symbols that contain a 1-based line (outermost first), for breadcrumbs. */
 export function symbolPath(nodes: SymbolNode[], line: number): SymbolNode[] {
   for (const node of nodes) {
-    if (node.start_line <= line && line <= node.end_line) return [node, ...symbolPath(node.children, line)];
+    if (node.start_line <= line && line <= node.end_line) return [node, ...symbolPath(node.children ?? [], line)];
   }
   return [];
 }

@@ -7,7 +7,7 @@ import { IndexStatusItem } from "./IndexStatusItem";
 import { registerSymbolProviders } from "./providers";
 import { SymbolPicker } from "./SymbolPicker";
 import { useSymbols } from "./symbolStore";
-import { symbolsApi, type IndexProgress } from "./symbolsApi";
+import { symbolsApi } from "./symbolsApi";
 import "./symbols.css";
 
 /** Progress may have moved while disconnected (or before the page loaded): ask the server. */
@@ -42,9 +42,7 @@ export function installSymbols(wb: WorkbenchRegistry): void {
       }
     },
   });
-  wb.socketHandler("symbols.progress", "index:progress", (progress: IndexProgress) =>
-    useSymbols.getState().setProgress(progress),
-  );
+  wb.socketHandler("symbols.progress", "index:progress", (progress) => useSymbols.getState().setProgress(progress));
   wb.socketHandler("symbols.reconnect", "connect", refreshProgress);
   wb.activation({ id: "symbols.progress", run: refreshProgress });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import type { ServerEvents } from "../api/schema";
 import { useCommandRegistry } from "./commands";
 import { WorkbenchRegistry, type SocketLike } from "./registry";
 
@@ -21,8 +22,8 @@ describe("workbench registry", () => {
     expect(() => wb.statusBarItem({ id: "s", alignment: "right", order: 2, component: View })).toThrow(
       /Duplicate statusBarItems/,
     );
-    wb.socketHandler("h", "ev", () => undefined);
-    expect(() => wb.socketHandler("h", "other", () => undefined)).toThrow(/Duplicate socketHandlers/);
+    wb.socketHandler("h", "fs:changed", () => undefined);
+    expect(() => wb.socketHandler("h", "index:progress", () => undefined)).toThrow(/Duplicate socketHandlers/);
     // The same id on another point is a different contribution.
     wb.host({ id: "files", component: View });
     expect(wb.get("sideViews").map((v) => v.title)).toEqual(["Files"]);
@@ -43,15 +44,16 @@ describe("workbench registry", () => {
     const wb = new WorkbenchRegistry();
     const calls: string[] = [];
     wb.monacoProvider({ id: "p", register: () => calls.push("provider") });
-    wb.socketHandler<{ n: number }>("one", "fs:changed", (p) => calls.push(`one ${p.n}`));
-    wb.socketHandler<{ n: number }>("two", "fs:changed", (p) => calls.push(`two ${p.n}`));
+    wb.socketHandler("one", "fs:changed", (p) => calls.push(`one ${p.changes.length}`));
+    wb.socketHandler("two", "fs:changed", (p) => calls.push(`two ${p.changes.length}`));
     wb.activation({ id: "a", run: () => calls.push("activated") });
     const handlers: [string, (payload: never) => void][] = [];
     const socket: SocketLike = { on: (event, handler) => handlers.push([event, handler]) };
     wb.start(socket);
     wb.start(socket);
     expect(calls).toEqual(["provider", "activated"]);
-    for (const [, handler] of handlers) (handler as (p: { n: number }) => void)({ n: 1 });
+    const payload: ServerEvents["fs:changed"] = { changes: [{ type: "added", path: "a.py" }] };
+    for (const [, handler] of handlers) (handler as (p: ServerEvents["fs:changed"]) => void)(payload);
     expect(handlers.map(([event]) => event)).toEqual(["fs:changed", "fs:changed"]);
     expect(calls.slice(2)).toEqual(["one 1", "two 1"]);
   });

@@ -4,6 +4,7 @@
 // renders the descriptor tables and never names a feature. An id may be contributed once per
 // contribution point: a second contribution with the same id is a bug and throws.
 import { createContext, useContext, useSyncExternalStore, type ComponentType, type ReactNode } from "react";
+import type { ServerEvents } from "../api/schema";
 import { defineTabKind, type Tab } from "../stores/tabs";
 import type { IconProps } from "../ui/icons";
 import { registerCommand, type Command } from "./commands";
@@ -178,7 +179,12 @@ export class WorkbenchRegistry {
     this.add("monacoProviders", provider);
   }
 
-  socketHandler<T>(id: string, event: string, handler: (payload: T) => void): void {
+  /** `event`: a server event (its payload typed from the generated events schema) or one of Socket.IO's own. */
+  socketHandler<E extends keyof ServerEvents | "connect" | "disconnect">(
+    id: string,
+    event: E,
+    handler: (payload: E extends keyof ServerEvents ? ServerEvents[E] : never) => void,
+  ): void {
     this.add("socketHandlers", { id, event, handler });
   }
 

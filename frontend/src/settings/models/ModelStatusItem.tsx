@@ -9,7 +9,7 @@ export function ModelStatusItem() {
   const chat = data?.roles.chat;
   const provider = data?.providers.find((p) => p.name === chat?.provider);
   const status = provider ? providerStatus(provider) : null;
-  const label = error ? "Models: unknown" : chat?.ref ? (chat.model ?? chat.ref) : "No chat model";
+  const label = error ? "Models: unknown" : chat?.ref ? chat.model : "No chat model";
   const title = [
     chat?.ref ? `Chat model: ${chat.ref}` : "No chat model is set",
     status ? `${provider?.name}: ${status.label}` : "",

@@ -20,6 +20,8 @@ const provider = (over: Partial<ProviderInfo> = {}): ProviderInfo => ({
   key_source: "none",
   key_setting: "ai.providers.lab.api_key",
   timeout: 120,
+  connect_timeout: 10,
+  configured_models: [],
   context_window: null,
   ...over,
 });

@@ -2,90 +2,62 @@
 // /api/models/providers/{name}, PUT /api/models/roles, POST /api/models/test). API keys are
 // write-only: the server only says whether one is set and where it comes from.
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../../api/http";
+import { call, type Schema } from "../../api/schema";
 import { MODELS_KEY, queryClient } from "../../stores/queryClient";
 
-export interface ModelInfo {
-  id: string;
-  context_window: number | null;
-  supports_fim: boolean;
-}
+export type ModelInfo = Schema<"ModelEntry">;
 
 /** `state`: local: not_started | starting | ready | crashed | failed; others: ready | unreachable. */
 export type ProviderState = "not_started" | "starting" | "ready" | "crashed" | "failed" | "unreachable";
 
-export interface ProviderInfo {
-  name: string;
+/**
+ * A provider as GET /api/models lists it: a saved one (ProviderInfo) or, when probed, with its
+ * probe's fields (ProbedProvider): those are optional here.
+ */
+export type ProviderInfo = Schema<"ProviderInfo"> &
+  Partial<Omit<Schema<"ProbedProvider">, keyof Schema<"ProviderInfo">>>;
+
+/** A role: assigned (`provider`, `model`, `ref`) or off (`ref: null`, with why in `detail`). */
+export type RoleInfo = Schema<"RoleAssigned"> | Schema<"RoleOff">;
+
+export type ModelsResponse = Omit<Schema<"ModelsOverview">, "providers"> & { providers: ProviderInfo[] };
+
+/**
+ * The body of PUT /api/models/providers/{name} and POST /api/models/test, as the form sends
+ * it: `api_key` undefined keeps the stored key, "" clears it; a `context_window` the user typed
+ * that is not a number is sent as is, for the server to refuse; timeouts left out keep theirs.
+ */
+export type ProviderUpdate = Omit<
+  Schema<"ProviderUpdate">,
+  "kind" | "context_window" | "timeout" | "connect_timeout"
+> & {
   kind: string;
-  origin: "builtin" | "settings" | "user";
-  base_url: string | null;
-  api_key_env: string | null;
-  has_api_key: boolean;
-  key_source: string;
-  key_setting: string;
-  timeout: number;
-  connect_timeout?: number;
-  context_window: number | null;
-  /** The model list typed in the settings (offered when the server cannot list its own). */
-  configured_models?: string[];
-  reachable?: boolean;
-  /** Absent on servers that predate it: fall back to `reachable`. */
-  state?: ProviderState | (string & {});
-  detail?: string;
-  latency_ms?: number | null;
-  models?: ModelInfo[];
-}
-
-export interface RoleInfo {
-  provider?: string;
-  model?: string;
-  /** null when the role is off (e.g. embed left on the embedded model). */
-  ref: string | null;
-  off?: boolean;
-  detail?: string;
-}
-
-export interface ModelsResponse {
-  roles: Record<string, RoleInfo>;
-  providers: ProviderInfo[];
-  problems: string[];
-}
-
-export interface ProviderUpdate {
-  kind: string;
-  base_url?: string | null;
-  /** Write-only: undefined keeps the stored key, "" clears it. */
-  api_key?: string;
-  api_key_env?: string | null;
-  /** A number; text the user typed that is not one is sent as is, for the server to refuse. */
   context_window?: number | string | null;
-  models?: string[];
   timeout?: number;
   connect_timeout?: number;
-}
+};
 
-export interface TestResult {
-  ok: boolean;
-  latency_ms: number | null;
-  models: ModelInfo[];
-  detail: string;
-}
+export type TestResult = Schema<"TestResult">;
 
-const enc = encodeURIComponent;
+const provider = (name: string) => ({ params: { name } });
 
 export const modelsApi = {
-  get: (probe = true) => api<ModelsResponse>("/api/models", { query: { probe } }),
+  get: (probe = true) => call("get", "/api/models", { query: { probe } }).then((r): ModelsResponse => r),
   putProvider: (name: string, body: ProviderUpdate) =>
-    api<ProviderInfo>(`/api/models/providers/${enc(name)}`, { method: "PUT", body }),
-  deleteProvider: (name: string) => api<null>(`/api/models/providers/${enc(name)}`, { method: "DELETE" }),
-  putRoles: (roles: Record<string, string | null>) =>
-    api<Pick<ModelsResponse, "roles" | "problems">>("/api/models/roles", { method: "PUT", body: { roles } }),
+    call<"/api/models/providers/{name}", "put", ProviderUpdate>("put", "/api/models/providers/{name}", {
+      ...provider(name),
+      body,
+    }),
+  deleteProvider: (name: string) => call("delete", "/api/models/providers/{name}", provider(name)),
+  putRoles: (roles: Record<string, string | null>) => call("put", "/api/models/roles", { body: { roles } }),
   /** Tries an unsaved provider config; nothing is stored. */
   test: (name: string, body: ProviderUpdate) =>
-    api<TestResult>("/api/models/test", { method: "POST", body: { ...body, name } }),
+    call<"/api/models/test", "post", ProviderUpdate & { name: string }>("post", "/api/models/test", {
+      body: { ...body, name },
+    }),
   /** Restarts the embedded model now, forgetting earlier crashes. */
-  restartLocal: () => api<{ state: string; detail: string | null }>("/api/models/local/restart", { method: "POST" }),
-  testSaved: (name: string) => api<TestResult>(`/api/models/providers/${enc(name)}/test`, { method: "POST" }),
+  restartLocal: () => call("post", "/api/models/local/restart"),
+  testSaved: (name: string) => call("post", "/api/models/providers/{name}/test", provider(name)),
 };
 
 /** Providers (probed) and roles, shared by the settings section and the status bar item. */
