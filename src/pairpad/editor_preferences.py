@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from pairpad.errors import Unprocessable
 from pairpad.storage.db import Database
+from pairpad.storage.owner import NO_WORKSPACE, Owner
 from pairpad.storage.tables import UserSetting
 
 # key -> (type, default). One table, so the UI, the API and validation agree.
@@ -54,8 +55,12 @@ def validate_preferences(values: dict[str, object]) -> dict[str, object]:
 
 
 class PreferencesService:
-    def __init__(self, db: Database) -> None:
+    """User-wide preferences (`workspace_id` ''). Rows are keyed by `key` alone until team mode
+    keys them by owner too; until then they are written with the owner, not read by it."""
+
+    def __init__(self, db: Database, owner: Owner) -> None:
         self._db = db
+        self._owner = owner
 
     async def get_all(self) -> dict[str, object]:
         values = {key: default for key, (_kind, default) in PREFERENCES.items()}
@@ -69,5 +74,7 @@ class PreferencesService:
         clean = validate_preferences(changes)
         async with self._db.session() as session:
             for key, value in clean.items():
-                await session.merge(UserSetting(key=key, value=value))
+                await session.merge(UserSetting(key=key, value=value,
+                                                owner_id=self._owner.owner_id,
+                                                workspace_id=NO_WORKSPACE))
         return await self.get_all()

@@ -17,6 +17,7 @@ from pairpad.realtime.bus import EventBus
 from pairpad.realtime.events import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.storage.db import Database
+from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
 from pairpad.workspace.search import SearchService
@@ -65,6 +66,8 @@ def build_services(settings: Settings, token: str) -> Services:
     """Construct everything without side effects; `start()` does the I/O."""
     identities = LocalTokenIdentityProvider(token)
     db = Database.for_sqlite_file(settings.database_path)
+    # Whose rows the stores read and write: the local user; team mode passes the signed-in one.
+    owner = Owner.local(settings.workspace)
     events = EventBus()
     realtime = SocketIOAdapter(identities)
     realtime.attach(events)
@@ -79,7 +82,7 @@ def build_services(settings: Settings, token: str) -> Services:
         db=db,
         events=events,
         realtime=realtime,
-        preferences=PreferencesService(db),
+        preferences=PreferencesService(db, owner),
         visibility=visibility,
         files=files,
         search=SearchService(
@@ -101,7 +104,7 @@ def build_services(settings: Settings, token: str) -> Services:
         # Chat reads files through the workspace FileService (confinement, size limits).
         # Secret files (the policy) are refused on every path to a model.
         ai=build_ai(settings.ai, settings.data_dir, db, files, events,
-                    secrets=visibility),
+                    secrets=visibility, owner=owner),
     )
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)

@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pairpad.errors import NotFound
 from pairpad.storage.db import Database
+from pairpad.storage.owner import NO_WORKSPACE, Owner
 from pairpad.storage.tables import ConversationRow, MessageRow
 
 TITLE_MAX = 200
@@ -82,13 +84,33 @@ def title_from(text: str) -> str:
 
 
 class ConversationStore:
-    def __init__(self, db: Database) -> None:
+    """The conversations of one owner in one workspace (plus that owner's conversations stored
+    before workspaces were recorded). Another owner's conversation is unknown here: 404."""
+
+    def __init__(self, db: Database, owner: Owner) -> None:
         self._db = db
+        self._owner = owner
+
+    def _visible(self) -> Any:
+        return (ConversationRow.owner_id == self._owner.owner_id) & or_(
+            ConversationRow.workspace_id == self._owner.workspace_id,
+            ConversationRow.workspace_id == NO_WORKSPACE)
+
+    def _new_row(self, title: str, now: datetime) -> ConversationRow:
+        return ConversationRow(id=new_id(), title=title[:TITLE_MAX], created_at=now,
+                               updated_at=now, owner_id=self._owner.owner_id,
+                               workspace_id=self._owner.workspace_id)
+
+    async def _row(self, session: AsyncSession, conversation_id: str) -> ConversationRow:
+        row = await session.scalar(select(ConversationRow).where(
+            ConversationRow.id == conversation_id, self._visible()))
+        if row is None:
+            raise NotFound(f"Unknown conversation {conversation_id!r}")
+        return row
 
     async def create(self, title: str | None = None) -> Conversation:
         now = _now()
-        row = ConversationRow(id=new_id(), title=(title or "New chat")[:TITLE_MAX],
-                              created_at=now, updated_at=now)
+        row = self._new_row(title or "New chat", now)
         async with self._db.session() as session:
             session.add(row)
         return _conversation(row)
@@ -98,15 +120,14 @@ class ConversationStore:
                   .group_by(MessageRow.conversation_id).subquery())
         query = (select(ConversationRow, func.coalesce(counts.c.n, 0))
                  .outerjoin(counts, counts.c.conversation_id == ConversationRow.id)
+                 .where(self._visible())
                  .order_by(ConversationRow.updated_at.desc()))
         async with self._db.session() as session:
             return [_conversation(row, int(n)) for row, n in (await session.execute(query)).all()]
 
     async def get(self, conversation_id: str) -> Conversation:
         async with self._db.session() as session:
-            row = await session.get(ConversationRow, conversation_id)
-            if row is None:
-                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            row = await self._row(session, conversation_id)
             count = await session.scalar(select(func.count()).where(
                 MessageRow.conversation_id == conversation_id))
             return _conversation(row, int(count or 0))
@@ -120,18 +141,14 @@ class ConversationStore:
 
     async def rename(self, conversation_id: str, title: str) -> Conversation:
         async with self._db.session() as session:
-            row = await session.get(ConversationRow, conversation_id)
-            if row is None:
-                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            row = await self._row(session, conversation_id)
             row.title = title[:TITLE_MAX]
             row.updated_at = _now()
         return await self.get(conversation_id)
 
     async def delete(self, conversation_id: str) -> None:
         async with self._db.session() as session:
-            row = await session.get(ConversationRow, conversation_id)
-            if row is None:
-                raise NotFound(f"Unknown conversation {conversation_id!r}")
+            row = await self._row(session, conversation_id)
             await session.delete(row)  # messages go with it (ON DELETE CASCADE)
 
     async def add_message(
@@ -155,16 +172,11 @@ class ConversationStore:
             context = [*(context or []), {"kind": REQUEST_ENTRY, "spec": request}]
         async with self._db.session() as session:
             if conversation_id is None:
-                title = (new_title or "New chat")[:TITLE_MAX]
-                conversation = ConversationRow(id=new_id(), title=title, created_at=now,
-                                               updated_at=now)
+                conversation = self._new_row(new_title or "New chat", now)
                 session.add(conversation)
                 await session.flush()
             else:
-                found = await session.get(ConversationRow, conversation_id)
-                if found is None:
-                    raise NotFound(f"Unknown conversation {conversation_id!r}")
-                conversation = found
+                conversation = await self._row(session, conversation_id)
             seq = await session.scalar(select(func.coalesce(func.max(MessageRow.seq), 0)).where(
                 MessageRow.conversation_id == conversation.id))
             row = MessageRow(id=message_id or new_id(), conversation_id=conversation.id,
@@ -177,7 +189,9 @@ class ConversationStore:
 
     async def delete_message(self, message_id: str) -> None:
         async with self._db.session() as session:
-            row = await session.get(MessageRow, message_id)
+            row = await session.scalar(  # messages follow their conversation's owner
+                select(MessageRow).join(ConversationRow)
+                .where(MessageRow.id == message_id, self._visible()))
             if row is not None:
                 await session.delete(row)
 

@@ -24,6 +24,7 @@ from pairpad.ai.roles import ModelRef, default_roles, parse_model_ref
 from pairpad.ai.secrets import SecretBox
 from pairpad.errors import NotFound, Unprocessable
 from pairpad.storage.db import Database
+from pairpad.storage.owner import NO_WORKSPACE, Owner
 from pairpad.storage.tables import AIProviderRow, AIRoleRow
 
 # Present without any configuration when their conventional env var holds a key.
@@ -54,8 +55,12 @@ class AISettingsService:
         db: Database,
         box: SecretBox,
         registry: ProviderRegistry,
+        owner: Owner,
         env: Mapping[str, str] | None = None,
     ) -> None:
+        # User-wide rows (`workspace_id` ''), written with the owner; keyed by name/role alone
+        # until team mode keys them by owner too (docs/architecture.md, storage).
+        self._owner = owner
         self._settings = settings
         self._db = db
         self._box = box
@@ -165,7 +170,8 @@ class AISettingsService:
         async with self._db.session() as session:
             row = await session.get(AIProviderRow, name)
             if row is None:
-                row = AIProviderRow(name=name, kind=update.kind)
+                row = AIProviderRow(name=name, kind=update.kind, owner_id=self._owner.owner_id,
+                                    workspace_id=NO_WORKSPACE)
                 session.add(row)
             row.kind = update.kind
             row.base_url = update.base_url or None
@@ -213,7 +219,9 @@ class AISettingsService:
                 if chosen is None:
                     await session.execute(delete(AIRoleRow).where(AIRoleRow.role == role))
                 else:
-                    await session.merge(AIRoleRow(role=role, model_ref=str(chosen)))
+                    await session.merge(AIRoleRow(role=role, model_ref=str(chosen),
+                                                  owner_id=self._owner.owner_id,
+                                                  workspace_id=NO_WORKSPACE))
         await self.load()
 
     def roles(self) -> dict[RoleName, ModelRef]:

@@ -18,6 +18,7 @@ from pairpad.ai.sources.mentions import MentionSource
 from pairpad.ai.sources.request import RequestSource
 from pairpad.realtime.bus import Publish
 from pairpad.storage.db import Database
+from pairpad.storage.owner import Owner
 
 
 @dataclass
@@ -51,13 +52,14 @@ class AIServices:
 
 def build_ai(
     settings: AISettings, data_dir: Path, db: Database, files: FileReader, events: Publish,
-    local_server: LocalModelServer | None = None, *, secrets: SecretCheck,
+    local_server: LocalModelServer | None = None, *, secrets: SecretCheck, owner: Owner,
 ) -> AIServices:
-    """`secrets`: the workspace's visibility policy; no secret file reaches a model."""
+    """`secrets`: the workspace's visibility policy; no secret file reaches a model.
+    `owner`: whose rows the stores read and write (storage/owner.py)."""
     server = local_server or LocalModelServer(settings.local, data_dir / "logs")
     registry = ProviderRegistry(server)
-    config = AISettingsService(settings, db, SecretBox(data_dir), registry)
-    conversations = ConversationStore(db)
+    config = AISettingsService(settings, db, SecretBox(data_dir), registry, owner)
+    conversations = ConversationStore(db, owner)
     sources: list[ContextSource] = [RequestSource(files, secrets), MentionSource(files, secrets)]
     chat = ChatService(conversations, registry, settings, sources, events)
     return AIServices(server, registry, config, conversations, chat, settings.local.preload)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -22,7 +23,16 @@ class Base(DeclarativeBase):
     pass
 
 
-class UserSetting(Base):
+class Owned:
+    """Rows that belong to a user in a workspace (revision 0003_owner_columns; ids from
+    storage/owner.py). `workspace_id` '' means no particular workspace (user-wide settings,
+    conversations stored before 0003)."""
+
+    owner_id: Mapped[str] = mapped_column(String(64), nullable=False, server_default="local")
+    workspace_id: Mapped[str] = mapped_column(String(64), nullable=False, server_default="")
+
+
+class UserSetting(Owned, Base):
     """One editor/UI preference (`editor.fontSize` → 14)."""
 
     __tablename__ = "user_settings"
@@ -37,7 +47,7 @@ class UserSetting(Base):
 # --- AI providers, roles and chat (issue 4; revision 0002_chat) ---------------------------
 
 
-class AIProviderRow(Base):
+class AIProviderRow(Owned, Base):
     """A provider added or edited in the UI; overrides the TOML/env one of the same name."""
 
     __tablename__ = "ai_providers"
@@ -53,7 +63,7 @@ class AIProviderRow(Base):
     )
 
 
-class AIRoleRow(Base):
+class AIRoleRow(Owned, Base):
     """A role -> "provider:model" assignment made in the UI."""
 
     __tablename__ = "ai_roles"
@@ -62,8 +72,9 @@ class AIRoleRow(Base):
     model_ref: Mapped[str] = mapped_column(String(512), nullable=False)
 
 
-class ConversationRow(Base):
+class ConversationRow(Owned, Base):
     __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_owner_workspace", "owner_id", "workspace_id"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(200), nullable=False)
