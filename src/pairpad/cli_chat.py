@@ -24,7 +24,7 @@ import httpx
 from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
-from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ServerEvent
+from pairpad.events.models import ChatDelta, ChatDone, ChatError, ServerEvent
 from pairpad.services import Component, Services, build_services
 
 

@@ -13,8 +13,8 @@ from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.codebase.service import ContextService
 from pairpad.config import Settings
 from pairpad.editor_preferences import PreferencesService
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import FsChanged, IndexProgress
+from pairpad.events.bus import EventBus
+from pairpad.events.models import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import ChatEvent, ServerEvent
+from pairpad.events.bus import EventBus
+from pairpad.events.models import ChatEvent, ServerEvent
 
 Events = list[tuple[str, dict[str, Any]]]
 

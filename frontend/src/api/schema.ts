@@ -1,6 +1,6 @@
 // The server's types, generated from its own schemas (`make api-types`, see
 // scripts/gen_api_types.py): the HTTP API from the OpenAPI document (generated/openapi.ts), the
-// Socket.IO server → client events from pairpad.realtime.schema (generated/events.ts). Nothing
+// Socket.IO server → client events from pairpad.events.schema (generated/events.ts). Nothing
 // here is written by hand but the plumbing that looks a route's types up by its path.
 import { api, type RequestOptions } from "./http";
 import type { components, paths } from "./generated/openapi";

@@ -26,8 +26,8 @@ from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.roles import ModelRef
 from pairpad.ai.sources.base import ContextItem, ContextSource, gather_all
 from pairpad.errors import BadRequest, Unavailable
-from pairpad.realtime.bus import Publish
-from pairpad.realtime.events import ChatDelta, ChatDone, ChatError, ChatStarted
+from pairpad.events.bus import Publish
+from pairpad.events.models import ChatDelta, ChatDone, ChatError, ChatStarted
 
 log = structlog.get_logger("pairpad.ai.chat")
 Hook = Callable[[str], Awaitable[None]]

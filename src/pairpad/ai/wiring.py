@@ -16,7 +16,7 @@ from pairpad.ai.sources.base import ContextSource, FileReader
 from pairpad.ai.sources.gate import SecretCheck
 from pairpad.ai.sources.mentions import MentionSource
 from pairpad.ai.sources.request import RequestSource
-from pairpad.realtime.bus import Publish
+from pairpad.events.bus import Publish
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 

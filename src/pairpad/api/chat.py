@@ -14,7 +14,7 @@ from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
-from pairpad.realtime.events import Budget, ContextEntry
+from pairpad.events.models import Budget, ContextEntry
 
 router = APIRouter(tags=["chat"])
 _UNKNOWN = errors({404: "Unknown conversation"})

@@ -1,3 +1,3 @@
-"""Server → client events at the edge: typed events (`events`), the in-process bus (`bus`),
-sequenced logs for replay (`log`), the Socket.IO transport (`socketio_adapter`) and its
-client → server handlers (`handlers/`). Services import `events` and `bus` only."""
+"""The Socket.IO transport at the edge: the adapter that delivers bus events to rooms
+(`socketio_adapter`) and the client → server handlers (`handlers/`), registered by the app
+beside the routers. Services never import it; they publish to `pairpad.events`."""

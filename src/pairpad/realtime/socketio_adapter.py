@@ -17,8 +17,8 @@ import structlog
 
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.auth.middleware import identity_from_environ_or_token
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import Broadcast, ServerEvent
+from pairpad.events.bus import EventBus
+from pairpad.events.models import Broadcast, ServerEvent
 
 log = structlog.get_logger("pairpad.realtime")
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pairpad.realtime.events import EXTERNAL_ACTOR, FsChangeEntry
+from pairpad.events.models import EXTERNAL_ACTOR, FsChangeEntry
 
 _MAX_RECORDS = 4096
 _MAX_MOVED_ENTRIES = 5000

@@ -27,8 +27,8 @@ from pairpad.errors import (
     TooLarge,
     UnsupportedMedia,
 )
-from pairpad.realtime.bus import Publish
-from pairpad.realtime.events import USER_ACTOR, FsChanged
+from pairpad.events.bus import Publish
+from pairpad.events.models import USER_ACTOR, FsChanged
 from pairpad.workspace.atomic import atomic_write_at, fsync_directory
 from pairpad.workspace.changes import ChangeLedger
 from pairpad.workspace.dirfd import (

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pairpad.realtime.events import FsChangeEntry
+from pairpad.events.models import FsChangeEntry
 
 EntryType = Literal["file", "dir", "symlink"]
 Encoding = Literal["utf-8", "utf-8-sig", "latin-1"]

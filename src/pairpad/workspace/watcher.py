@@ -24,8 +24,8 @@ from pathlib import Path
 import structlog
 from watchfiles import Change, awatch
 
-from pairpad.realtime.bus import Publish
-from pairpad.realtime.events import FsChanged
+from pairpad.events.bus import Publish
+from pairpad.events.models import FsChanged
 from pairpad.workspace.changes import ChangeLedger
 from pairpad.workspace.models import ChangeType, FsChange, WatcherStatus
 from pairpad.workspace.paths import TEMP_PREFIX

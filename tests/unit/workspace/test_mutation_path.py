@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pairpad.errors import Conflict
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import FsChanged, ServerEvent, agent_actor
+from pairpad.events.bus import EventBus
+from pairpad.events.models import FsChanged, ServerEvent, agent_actor
 from pairpad.workspace.files import FileService
 from pairpad.workspace.models import FsChange, SaveRequest
 from pairpad.workspace.text import etag_of

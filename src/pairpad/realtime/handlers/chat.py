@@ -22,7 +22,7 @@ from pairpad.ai.chat_models import ChatSendRequest
 from pairpad.auth.authorizer import Action, Authorizer, Policy, refusal
 from pairpad.auth.identity import Identity
 from pairpad.errors import PairpadError
-from pairpad.realtime.events import conversation_room
+from pairpad.events.models import conversation_room
 
 
 def validation_detail(error: ValidationError) -> str:

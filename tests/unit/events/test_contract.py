@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pairpad.realtime.events import SERVER_EVENTS
+from pairpad.events.models import SERVER_EVENTS
 
 FRONTEND = Path(__file__).resolve().parents[3] / "frontend" / "src"
 SOCKET_IO_BUILTINS = {"connect", "disconnect", "connect_error"}

@@ -1,6 +1,6 @@
 """The JSON Schema of every server → client event, for the front end's generated socket types.
 
-`python -m pairpad.realtime.schema` prints one JSON document: `events` maps each wire name to
+`python -m pairpad.events.schema` prints one JSON document: `events` maps each wire name to
 its payload's model name, `$defs` holds the models (pydantic's JSON Schema).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from pairpad.realtime.events import SERVER_EVENTS
+from pairpad.events.models import SERVER_EVENTS
 
 
 def events_schema() -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from pairpad.auth.identity import LocalTokenIdentityProvider
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import (
+from pairpad.events.bus import EventBus
+from pairpad.events.models import (
     ChatDelta,
     ChatError,
     ChatEvent,

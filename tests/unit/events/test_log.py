@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from pairpad.realtime.bus import EventBus
-from pairpad.realtime.events import ServerEvent
-from pairpad.realtime.log import MemoryEventLog, SequencedEvent, SequencedStream
+from pairpad.events.bus import EventBus
+from pairpad.events.log import MemoryEventLog, SequencedEvent, SequencedStream
+from pairpad.events.models import ServerEvent
 
 
 class StepEvent(SequencedEvent):

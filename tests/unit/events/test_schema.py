@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 
-from pairpad.realtime.events import SERVER_EVENTS
-from pairpad.realtime.schema import events_schema
+from pairpad.events.models import SERVER_EVENTS
+from pairpad.events.schema import events_schema
 
 
 def test_the_schema_names_every_event_and_describes_its_payload() -> None:
@@ -29,6 +29,6 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
 
 
 def test_the_module_prints_one_json_document() -> None:
-    out = subprocess.run([sys.executable, "-m", "pairpad.realtime.schema"], check=True,
+    out = subprocess.run([sys.executable, "-m", "pairpad.events.schema"], check=True,
                          capture_output=True, text=True).stdout
     assert json.loads(out) == json.loads(json.dumps(events_schema()))

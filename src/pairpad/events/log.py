@@ -23,8 +23,8 @@ import asyncio
 from collections import defaultdict
 from typing import Any, Protocol, TypeVar
 
-from pairpad.realtime.bus import Publish
-from pairpad.realtime.events import ServerEvent
+from pairpad.events.bus import Publish
+from pairpad.events.models import ServerEvent
 
 S = TypeVar("S", bound="SequencedEvent")
 S_co = TypeVar("S_co", bound="SequencedEvent", covariant=True)

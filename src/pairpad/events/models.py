@@ -3,11 +3,11 @@
 Each model names its wire event (`name`, a ClassVar) and where it goes (`target()`): every
 authenticated client of the workspace (`Broadcast`) or one room (`Room`). Its fields are the
 payload, exactly as the front end receives it (`payload()`). Services build these and hand
-them to the bus (`realtime.bus.Publish`); they never know event names, rooms or Socket.IO.
+them to the bus (`events.bus.Publish`); they never know event names, rooms or Socket.IO.
 
 This module imports nothing from the feature packages: it is the contract both sides meet
 at, and the source of the JSON Schema the front end's socket types are generated from
-(`python -m pairpad.realtime.schema`).
+(`python -m pairpad.events.schema`).
 """
 
 from __future__ import annotations

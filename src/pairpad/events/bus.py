@@ -14,9 +14,9 @@ from typing import Protocol
 
 import structlog
 
-from pairpad.realtime.events import ServerEvent
+from pairpad.events.models import ServerEvent
 
-log = structlog.get_logger("pairpad.realtime.bus")
+log = structlog.get_logger("pairpad.events.bus")
 
 Subscriber = Callable[[ServerEvent], Awaitable[None]]
 
