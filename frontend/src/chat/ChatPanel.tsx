@@ -6,7 +6,6 @@ import { chatApi } from "./chatApi";
 import {
   addPastedError,
   buildRequest,
-  installChatSocket,
   openConversation,
   retry,
   send,
@@ -99,8 +98,6 @@ export function ChatPanel() {
   const setText = (draft: string) => useChat.setState({ draft });
   const [editorTick, setEditorTick] = useState(0);
   const list = useRef<HTMLDivElement>(null);
-
-  useEffect(() => installChatSocket(), []);
 
   // The active file / selection live in the editor: notice when they change.
   useEffect(() => {

@@ -3,7 +3,7 @@
 import { create } from "zustand";
 import { errorMessage } from "../api/http";
 import type { ServerEvents } from "../api/schema";
-import { getSocket, useConnection } from "../api/socket";
+import { getSocket } from "../api/socket";
 import { getActiveFile, getCursorLine, getSelection } from "../editor/editorApi";
 import {
   chatApi,
@@ -87,65 +87,60 @@ function patchMessage(id: string, patch: (m: UiMessage) => UiMessage): void {
 // Deltas that arrive before `chat:started` has created their message (never expected, cheap to handle).
 const early = new Map<string, string>();
 
-export function installChatSocket(): void {
-  const socket = getSocket();
-  if ((socket as unknown as { __chat?: boolean }).__chat) return;
-  (socket as unknown as { __chat?: boolean }).__chat = true;
-
-  socket.on("chat:started", (d: ServerEvents["chat:started"]) => {
-    const s = get();
-    if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
-    if (get().currentId !== d.conversation_id) return;
-    set((st) => {
-      const messages = st.messages.filter((m) => m.id !== d.message_id);
-      if (!messages.some((m) => m.id === d.user_message_id)) {
-        messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
-      }
-      messages.push({
-        id: d.message_id,
-        role: "assistant",
-        content: early.get(d.message_id) ?? "",
-        model: d.model,
-        streaming: true,
-      });
-      early.delete(d.message_id);
-      return { messages, streamingId: d.message_id };
-    });
-  });
-  socket.on("chat:delta", (d: ServerEvents["chat:delta"]) => {
-    if (!get().messages.some((m) => m.id === d.message_id)) {
-      early.set(d.message_id, (early.get(d.message_id) ?? "") + d.text);
-      return;
+/** `chat:started`: the server accepted a message; its answer streams next. */
+export function onChatStarted(d: ServerEvents["chat:started"]): void {
+  const s = get();
+  if (s.currentId === null && s.sending) set({ currentId: d.conversation_id });
+  if (get().currentId !== d.conversation_id) return;
+  set((st) => {
+    const messages = st.messages.filter((m) => m.id !== d.message_id);
+    if (!messages.some((m) => m.id === d.user_message_id)) {
+      messages.push({ id: d.user_message_id, role: "user", content: d.text, context: d.context });
     }
-    patchMessage(d.message_id, (m) => ({ ...m, content: m.content + d.text }));
-  });
-  socket.on("chat:done", (d: ServerEvents["chat:done"]) => {
-    patchMessage(d.message_id, (m) => ({
-      ...m,
-      streaming: false,
-      usage: d.usage,
-      finishReason: d.finish_reason,
+    messages.push({
+      id: d.message_id,
+      role: "assistant",
+      content: early.get(d.message_id) ?? "",
       model: d.model,
-    }));
-    if (get().streamingId === d.message_id) set({ streamingId: null });
-    void refreshConversations();
+      streaming: true,
+    });
+    early.delete(d.message_id);
+    return { messages, streamingId: d.message_id };
   });
-  socket.on("chat:error", (d: ServerEvents["chat:error"]) => {
-    patchMessage(d.message_id, (m) => ({ ...m, streaming: false, error: d.detail }));
-    if (get().streamingId === d.message_id) set({ streamingId: null });
-    // A failed answer often means a provider changed state (the embedded model crashed):
-    // the status bar and the model settings show it now, not at their next poll.
-    void queryClient.invalidateQueries({ queryKey: MODELS_KEY });
-  });
-  // After a reconnect the server no longer has us in the room: join again.
-  let generation = useConnection.getState().generation;
-  useConnection.subscribe((c) => {
-    if (c.generation !== generation) {
-      generation = c.generation;
-      const id = get().currentId;
-      if (id) socket.emit("chat:join", { conversation_id: id });
-    }
-  });
+}
+
+export function onChatDelta(d: ServerEvents["chat:delta"]): void {
+  if (!get().messages.some((m) => m.id === d.message_id)) {
+    early.set(d.message_id, (early.get(d.message_id) ?? "") + d.text);
+    return;
+  }
+  patchMessage(d.message_id, (m) => ({ ...m, content: m.content + d.text }));
+}
+
+export function onChatDone(d: ServerEvents["chat:done"]): void {
+  patchMessage(d.message_id, (m) => ({
+    ...m,
+    streaming: false,
+    usage: d.usage,
+    finishReason: d.finish_reason,
+    model: d.model,
+  }));
+  if (get().streamingId === d.message_id) set({ streamingId: null });
+  void refreshConversations();
+}
+
+export function onChatError(d: ServerEvents["chat:error"]): void {
+  patchMessage(d.message_id, (m) => ({ ...m, streaming: false, error: d.detail }));
+  if (get().streamingId === d.message_id) set({ streamingId: null });
+  // A failed answer often means a provider changed state (the embedded model crashed):
+  // the status bar and the model settings show it now, not at their next poll.
+  void queryClient.invalidateQueries({ queryKey: MODELS_KEY });
+}
+
+/** After a reconnect the server no longer has us in the conversation's room: join again. */
+export function rejoinConversation(): void {
+  const id = get().currentId;
+  if (id) getSocket().emit("chat:join", { conversation_id: id });
 }
 
 async function call(event: string, body: unknown): Promise<Ack> {

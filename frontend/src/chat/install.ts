@@ -1,10 +1,18 @@
-// The chat feature's contributions: the Chat side view and the chat commands.
+// The chat feature's contributions: the Chat side view, the chat commands and its socket handlers.
 import { useLayout } from "../stores/layout";
 import { ChatIcon } from "../ui/icons";
 import { executeCommand } from "../workbench/commands";
 import type { WorkbenchRegistry } from "../workbench/registry";
 import { ChatPanel } from "./ChatPanel";
-import { openConversation, useChat } from "./chatStore";
+import {
+  onChatDelta,
+  onChatDone,
+  onChatError,
+  onChatStarted,
+  openConversation,
+  rejoinConversation,
+  useChat,
+} from "./chatStore";
 
 const VIEW = "chat";
 
@@ -19,6 +27,11 @@ export function installChat(wb: WorkbenchRegistry): void {
     component: ChatPanel,
     titled: true,
   });
+  wb.socketHandler("chat.started", "chat:started", onChatStarted);
+  wb.socketHandler("chat.delta", "chat:delta", onChatDelta);
+  wb.socketHandler("chat.done", "chat:done", onChatDone);
+  wb.socketHandler("chat.error", "chat:error", onChatError);
+  wb.resync({ id: "chat.rejoin", run: rejoinConversation });
   wb.command({ id: "workbench.view.chat", category: "View", title: "Show Chat", keybinding: "Mod+Alt+I", run: show });
   wb.command({
     id: "chat.new",
