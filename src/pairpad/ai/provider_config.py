@@ -1,6 +1,6 @@
 """AI settings: providers and the model roles that use them.
 
-TOML (`~/.config/pairpad/config.toml` or `<workspace>/.pairpad/config.toml`)::
+TOML (`~/.config/pairpad/config.toml`; a workspace's own `.pairpad/config.toml` cannot set `ai.*`)::
 
     [ai.providers.myollama]
     kind = "ollama"
