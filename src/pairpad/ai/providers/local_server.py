@@ -64,12 +64,13 @@ def llama_server_missing() -> str | None:
     disk without importing it (importing loads the llama.cpp shared library)."""
     spec = importlib.util.find_spec("llama_cpp")
     if spec is None or not spec.submodule_search_locations:
-        return ("llama-cpp-python is not installed: pip install 'llama-cpp-python[server]' "
-                "(the embedded model needs it), or point ai.roles at another provider")
+        return ("llama-cpp-python is not installed (the embedded model needs it): run `make "
+                "setup`, whose scripts/install-llama.sh builds it for any x86-64 CPU (a plain "
+                "pip install builds for this CPU only), or point ai.roles at another provider")
     package = Path(next(iter(spec.submodule_search_locations)))
     if not (package / "server" / "__main__.py").is_file():
-        return ("llama-cpp-python's server is not installed: pip install "
-                "'llama-cpp-python[server]', or point ai.roles at another provider")
+        return ("llama-cpp-python's server is not installed: run `make setup`, or point "
+                "ai.roles at another provider")
     return None
 
 
