@@ -1,8 +1,10 @@
 // The composition root of the UI: the workbench's own contributions, then every feature's.
 // A new feature adds its install function here; nothing else in app/ names a feature.
 import { installChat } from "../chat/install";
+import { installCompletion } from "../completion/install";
 import { installEditor } from "../editor/install";
 import { installExplorer } from "../explorer/install";
+import { installInlineEdit } from "../inlineEdit/install";
 import { installPalette } from "../palette/install";
 import { installSearch } from "../search/install";
 import { installSettings } from "../settings/install";
@@ -17,8 +19,10 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installEditor,
   installSearch,
   installChat,
+  installInlineEdit,
   installPalette,
   installSymbols,
+  installCompletion,
   installSettings,
 ];
 

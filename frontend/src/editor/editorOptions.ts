@@ -8,5 +8,7 @@ export function editorOptions(s: Settings): monaco.editor.IEditorOptions & monac
     tabSize: s["editor.tabSize"],
     wordWrap: s["editor.wordWrap"] ? "on" : "off",
     minimap: { enabled: s["editor.minimap"] },
+    // Ghost text from the inline completion provider (completion/); Tab, Ctrl/Cmd+→ and Esc are Monaco's.
+    inlineSuggest: { enabled: true },
   };
 }

@@ -1,6 +1,7 @@
 // The settings editor: each change is applied at once and persisted through PUT /api/settings.
 import { useEffect, useState } from "react";
 import type { ThemeSetting } from "../api/types";
+import { CompletionSettings } from "./CompletionSettings";
 import { ModelsSettings } from "./models/ModelsSettings";
 import { showSettingsSection, useSettingsSection, type SettingsSection } from "./section";
 import { updateSettings, useSettings } from "../stores/settings";
@@ -35,6 +36,7 @@ const BOOLEANS: {
 const SECTIONS: { id: SettingsSection; label: string }[] = [
   { id: "editor", label: "Workbench & Editor" },
   { id: "models", label: "AI / Models" },
+  { id: "completion", label: "Inline Completion" },
 ];
 
 export function SettingsPage() {
@@ -55,7 +57,15 @@ export function SettingsPage() {
             </button>
           ))}
         </nav>
-        <div className="settings-body">{section === "models" ? <ModelsSettings /> : <EditorSettings />}</div>
+        <div className="settings-body">
+          {section === "models" ? (
+            <ModelsSettings />
+          ) : section === "completion" ? (
+            <CompletionSettings />
+          ) : (
+            <EditorSettings />
+          )}
+        </div>
       </div>
     </div>
   );

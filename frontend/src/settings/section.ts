@@ -3,7 +3,7 @@
 import { create } from "zustand";
 import { openSettings } from "./openSettings";
 
-export type SettingsSection = "editor" | "models";
+export type SettingsSection = "editor" | "models" | "completion";
 
 export const useSettingsSection = create<{ section: SettingsSection }>(() => ({ section: "editor" }));
 

@@ -1,0 +1,176 @@
+// The Monaco side of inline completion: one inline completions provider for every language
+// (ghost text; Tab accepts, Ctrl/Cmd+→ accepts a word and Esc dismisses — Monaco's own
+// bindings), the recent-edits context, acceptance feedback, and the warm-up when the first
+// file editor opens. The latency rules live in engine.ts.
+import { api, errorMessage } from "../api/http";
+import { getSocket } from "../api/socket";
+import { monaco, modelUri } from "../editor/editorApi";
+import { completionEnabledFor, currentCompletionSettings } from "../stores/settings";
+import { CompletionEngine } from "./engine";
+import { FeedbackTracker } from "./feedback";
+import { RecentEditRing } from "./recentEdits";
+import { applyEngineEvent, setCompletionError, useCompletionStatus } from "./status";
+import { httpTransport, socketTransport, type CompletionTransport } from "./transport";
+import type { FeedbackBody, WarmResponse } from "./types";
+
+/**
+ * Socket.IO: one request is an emit and an ack on the connection the app already holds (no
+ * per-request HTTP overhead: headers, cookie, XSRF check, routing); offline it falls back to
+ * HTTP. Switch to `http` here if measurements say otherwise.
+ */
+export const TRANSPORT: "socket" | "http" = "socket";
+
+const http = httpTransport();
+const socket = socketTransport(getSocket, http);
+const transport = (): CompletionTransport => (TRANSPORT === "socket" ? socket : http);
+
+export const engine = new CompletionEngine({ transport, onEvent: applyEngineEvent });
+
+function sendFeedback(body: FeedbackBody): void {
+  // Best effort: acceptance data never gets in the user's way.
+  api<null>("/api/complete/feedback", { method: "POST", body }).catch(() => undefined);
+}
+
+export const feedback = new FeedbackTracker(sendFeedback);
+const recentEdits = new RecentEditRing();
+
+export const ACCEPT_COMMAND = "pairpad.completion.accepted";
+
+interface Item extends monaco.languages.InlineCompletion {
+  answerId: string;
+}
+interface List extends monaco.languages.InlineCompletions<Item> {
+  answerId?: string;
+}
+
+/** A workspace file's path, or null for models that are not one (diffs' other sides, proposals). */
+export function pathOf(model: monaco.editor.ITextModel): string | null {
+  return model.uri.scheme === "file" ? model.uri.path.replace(/^\//, "") : null;
+}
+
+let nextEditorId = 0;
+const editorIds = new WeakMap<monaco.editor.ICodeEditor, string>();
+
+/** A stable id of the editor showing `model` (the focused one when several do). */
+function editorIdFor(model: monaco.editor.ITextModel): string {
+  const editors = monaco.editor.getEditors().filter((e) => e.getModel() === model);
+  const editor = editors.find((e) => e.hasTextFocus()) ?? editors[0];
+  if (!editor) return `model:${model.uri.toString()}`;
+  let id = editorIds.get(editor);
+  if (!id) editorIds.set(editor, (id = `editor-${++nextEditorId}`));
+  return id;
+}
+
+function linesOf(path: string): string[] | undefined {
+  const model = monaco.editor.getModel(modelUri(path));
+  return model && !model.isDisposed() ? model.getLinesContent() : undefined;
+}
+
+const EMPTY: List = { items: [] };
+
+const provider: monaco.languages.InlineCompletionsProvider<List> = {
+  async provideInlineCompletions(model, position, context, token) {
+    const path = pathOf(model);
+    if (!path || context.selectedSuggestionInfo) return EMPTY;
+    const language = model.getLanguageId();
+    if (!completionEnabledFor(currentCompletionSettings(), language)) return EMPTY;
+    const version = model.getVersionId();
+    const end = model.getFullModelRange();
+    const answer = await engine.complete(
+      {
+        editorId: editorIdFor(model),
+        path,
+        language,
+        prefix: model.getValueInRange(new monaco.Range(1, 1, position.lineNumber, position.column)),
+        suffix: model.getValueInRange(
+          new monaco.Range(position.lineNumber, position.column, end.endLineNumber, end.endColumn),
+        ),
+        line: position.lineNumber,
+        column: position.column,
+        version,
+        recentEdits: recentEdits.context(path, linesOf),
+      },
+      token,
+      () => (model.isDisposed() ? -1 : model.getVersionId()),
+    );
+    // The engine already refuses another version; this is the last word before Monaco shows it.
+    if (!answer || model.isDisposed() || model.getVersionId() !== version) return EMPTY;
+    const { range } = answer;
+    return {
+      answerId: answer.id,
+      items: [
+        {
+          answerId: answer.id,
+          insertText: answer.text,
+          range: new monaco.Range(range.start_line, range.start_column, range.end_line, range.end_column),
+          command: { id: ACCEPT_COMMAND, title: "Accept completion", arguments: [answer.id] },
+        },
+      ],
+    };
+  },
+  handleItemDidShow(_list, item) {
+    feedback.shown(item.answerId);
+  },
+  handlePartialAccept(_list, item, acceptedCharacters) {
+    feedback.partial(item.answerId, acceptedCharacters);
+  },
+  freeInlineCompletions(list) {
+    if (list.answerId) feedback.released(list.answerId);
+  },
+};
+
+let warmed = false;
+
+/** Starts the autocomplete model before the first keystroke needs it (fire and forget). */
+export function warmOnce(): void {
+  if (warmed || !currentCompletionSettings()["completion.enabled"]) return;
+  warmed = true;
+  api<WarmResponse>("/api/complete/warm", { method: "POST" }).then(
+    () => undefined,
+    (err) => setCompletionError(`warm-up failed: ${errorMessage(err)}`),
+  );
+}
+
+function trackModel(model: monaco.editor.ITextModel): void {
+  if (!pathOf(model)) return;
+  model.onDidChangeContent((e) => {
+    const path = pathOf(model);
+    if (path) for (const change of e.changes) recentEdits.record(path, change.range.startLineNumber);
+  });
+  model.onWillDispose(() => {
+    const path = pathOf(model);
+    if (path) recentEdits.forget(path);
+  });
+}
+
+function watchEditor(editor: monaco.editor.ICodeEditor): void {
+  const check = () => {
+    const model = editor.getModel();
+    if (model && pathOf(model)) warmOnce();
+  };
+  editor.onDidChangeModel(check);
+  check();
+}
+
+/** Hides the shown suggestion and aborts every in-flight request (completion turned off). */
+export function stopCompletions(): void {
+  for (const editor of monaco.editor.getEditors()) {
+    editor.trigger("completion", "editor.action.inlineSuggest.hide", null);
+    const model = editor.getModel();
+    if (model) engine.cancel(editorIdFor(model));
+  }
+  useCompletionStatus.setState({ working: false });
+}
+
+let registered = false;
+
+export function registerCompletionProvider(): void {
+  if (registered) return;
+  registered = true;
+  monaco.languages.registerInlineCompletionsProvider("*", provider);
+  monaco.editor.registerCommand(ACCEPT_COMMAND, (_accessor, id: string) => feedback.accepted(id));
+  monaco.editor.getModels().forEach(trackModel);
+  monaco.editor.onDidCreateModel(trackModel);
+  monaco.editor.getEditors().forEach(watchEditor);
+  monaco.editor.onDidCreateEditor(watchEditor);
+}
