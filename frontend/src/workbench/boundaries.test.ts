@@ -10,7 +10,17 @@ const SRC = resolve(import.meta.dirname, "..");
 /** Base folders, lowest first: each may import the ones before it (and itself). */
 export const BASE_LAYERS = ["util", "api", "ui", "stores", "workbench"];
 /** Feature folders: views, tabs, providers, commands, keybindings, each with an install.ts. */
-export const FEATURES = ["editor", "explorer", "search", "chat", "palette", "symbols", "settings", "inlineEdit", "completion"];
+export const FEATURES = [
+  "editor",
+  "explorer",
+  "search",
+  "chat",
+  "palette",
+  "symbols",
+  "settings",
+  "inlineEdit",
+  "completion",
+];
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi"];
 
