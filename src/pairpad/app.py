@@ -37,6 +37,7 @@ from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
 from pairpad.realtime.handlers.chat import register_chat_handlers
+from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings) -> PairpadApp:
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
     register_chat_handlers(services.realtime.sio, services.ai.chat, services.authorizer)
+    register_inline_edit_handlers(services.realtime, services.ai.inline_edit, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pairpad.ai.chat import ChatService
 from pairpad.ai.conversations import ConversationStore
+from pairpad.ai.inline_edit import InlineEditService
 from pairpad.ai.provider_config import AISettings
 from pairpad.ai.provider_store import AISettingsService
 from pairpad.ai.providers.local import LocalModelServer
@@ -31,6 +32,7 @@ class AIServices:
     config: AISettingsService
     conversations: ConversationStore
     chat: ChatService
+    inline_edit: InlineEditService
     preload: bool = True
 
     async def start(self) -> None:
@@ -46,6 +48,7 @@ class AIServices:
 
     async def stop(self) -> None:
         await self.chat.stop()
+        await self.inline_edit.stop()
         await self.registry.aclose()
         await self.local_server.stop()  # kills the llama.cpp process group
 
@@ -62,4 +65,6 @@ def build_ai(
     conversations = ConversationStore(db, owner)
     sources: list[ContextSource] = [RequestSource(files, secrets), MentionSource(files, secrets)]
     chat = ChatService(conversations, registry, settings, sources, events)
-    return AIServices(server, registry, config, conversations, chat, settings.local.preload)
+    inline_edit = InlineEditService(registry, secrets, events)  # Ctrl/Cmd+K, the `edit` role
+    return AIServices(server, registry, config, conversations, chat, inline_edit,
+                      settings.local.preload)

@@ -163,7 +163,47 @@ class ChatError(ChatEvent):
     setting: str | None
 
 
+# --- inline edit (Ctrl/Cmd+K) -------------------------------------------------------------
+
+
+def inline_edit_room(edit_id: str) -> str:
+    """The room of one inline edit: the socket that started it joins it before it streams."""
+    return f"inline_edit:{edit_id}"
+
+
+class InlineEditEvent(ServerEvent):
+    """An event of one inline edit's stream, sent to its room."""
+
+    edit_id: str
+
+    def target(self) -> Target:
+        return Room(inline_edit_room(self.edit_id))
+
+
+class InlineEditDelta(InlineEditEvent):
+    """More of the replacement, cleaned (no Markdown fence, the selection's indentation)."""
+
+    name: ClassVar[str] = "inline_edit:delta"
+    text: str
+
+
+class InlineEditDone(InlineEditEvent):
+    """The whole replacement (what Accept applies); finish_reason "cancelled" after a cancel."""
+
+    name: ClassVar[str] = "inline_edit:done"
+    text: str
+    finish_reason: str
+
+
+class InlineEditError(InlineEditEvent):
+    """The model failed; the editor shows `detail` in the inline-edit widget."""
+
+    name: ClassVar[str] = "inline_edit:error"
+    detail: str
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
+    InlineEditDelta, InlineEditDone, InlineEditError,
 )

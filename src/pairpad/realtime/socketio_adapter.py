@@ -10,6 +10,7 @@ the sockets of that room on all instances. Services and the bus do not change.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import socketio
@@ -42,6 +43,8 @@ class SocketIOAdapter:
             client_manager=client_manager,
         )
         self.sio.on("connect", self._on_connect)
+        self.sio.on("disconnect", self._on_disconnect)
+        self._disconnect_listeners: list[Callable[[str], Awaitable[None]]] = []
 
     def attach(self, bus: EventBus) -> None:
         """Deliver every event published on `bus` to its clients."""
@@ -55,6 +58,17 @@ class SocketIOAdapter:
     async def send_to(self, sid: str, event: ServerEvent) -> None:
         """One socket only (a replay after reconnect)."""
         await self.sio.emit(event.name, event.payload(), to=sid)
+
+    def on_disconnect(self, listener: Callable[[str], Awaitable[None]]) -> None:
+        """Call `listener(sid)` when a socket goes away (a feature stops what it started)."""
+        self._disconnect_listeners.append(listener)
+
+    async def _on_disconnect(self, sid: str, *_reason: Any) -> None:
+        for listener in list(self._disconnect_listeners):
+            try:
+                await listener(sid)
+            except Exception:
+                log.exception("disconnect listener failed")
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None

@@ -79,4 +79,4 @@ def test_handlers_take_the_generated_payload_types() -> None:
 def test_wire_names_are_unique_and_namespaced() -> None:
     names = [event.name for event in SERVER_EVENTS]
     assert len(names) == len(set(names))
-    assert all(re.fullmatch(r"[a-z]+:[a-z]+", name) for name in names)
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*:[a-z]+", name) for name in names)

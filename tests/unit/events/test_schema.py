@@ -15,7 +15,8 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
     assert schema["events"] == {
         "fs:changed": "FsChanged", "index:progress": "IndexProgress",
         "chat:started": "ChatStarted", "chat:delta": "ChatDelta", "chat:done": "ChatDone",
-        "chat:error": "ChatError",
+        "chat:error": "ChatError", "inline_edit:delta": "InlineEditDelta",
+        "inline_edit:done": "InlineEditDone", "inline_edit:error": "InlineEditError",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:

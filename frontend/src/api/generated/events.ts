@@ -12,6 +12,9 @@ export interface ServerEvents {
   "chat:started": ChatStarted;
   "fs:changed": FsChanged;
   "index:progress": IndexProgress;
+  "inline_edit:delta": InlineEditDelta;
+  "inline_edit:done": InlineEditDone;
+  "inline_edit:error": InlineEditError;
 }
 export interface ChatDelta {
   conversation_id: string;
@@ -93,4 +96,26 @@ export interface IndexProgress {
   indexed: number;
   state: string;
   total: number;
+}
+/**
+ * More of the replacement, cleaned (no Markdown fence, the selection's indentation).
+ */
+export interface InlineEditDelta {
+  edit_id: string;
+  text: string;
+}
+/**
+ * The whole replacement (what Accept applies); finish_reason "cancelled" after a cancel.
+ */
+export interface InlineEditDone {
+  edit_id: string;
+  finish_reason: string;
+  text: string;
+}
+/**
+ * The model failed; the editor shows `detail` in the inline-edit widget.
+ */
+export interface InlineEditError {
+  detail: string;
+  edit_id: string;
 }

@@ -1,0 +1,83 @@
+"""Socket.IO handlers for inline edit (Ctrl/Cmd+K); the app registers them beside the routers.
+
+- `inline_edit:start InlineEditRequest` -> ack `{edit_id, model}` or `{error, status}`; the
+  socket joins the edit's room (`inline_edit:{edit_id}`) before it streams, and receives
+  `inline_edit:delta {edit_id, text}`, then `inline_edit:done {edit_id, text, finish_reason}`
+  or `inline_edit:error {edit_id, detail}` (published by `InlineEditService` on the bus).
+- `inline_edit:cancel {edit_id}` -> `{ok}`: only the socket that started an edit stops it;
+  a socket that disconnects stops its edits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import socketio
+from pydantic import ValidationError
+
+from pairpad.ai.inline_edit import InlineEditService
+from pairpad.ai.inline_edit_text import InlineEditRequest
+from pairpad.auth.authorizer import Action, Authorizer, Policy, Resource, refusal
+from pairpad.auth.identity import Identity
+from pairpad.errors import PairpadError
+from pairpad.events.models import inline_edit_room
+from pairpad.realtime.socketio_adapter import SocketIOAdapter
+
+# Asking a model about a file's code is a chat-like use of it: the `chat` resource's `write`.
+RESOURCE: Resource = "chat"
+
+
+def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
+    return {"error": detail, "status": status, **extra}
+
+
+def _validation_detail(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "Invalid inline edit request: " + "; ".join(problems)
+
+
+def register_inline_edit_handlers(
+    realtime: SocketIOAdapter, edits: InlineEditService, authorizer: Policy | None = None
+) -> None:
+    sio: socketio.AsyncServer = realtime.sio
+    policy = authorizer or Authorizer()
+
+    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
+        identity = (await sio.get_session(sid)).get("identity")
+        if not isinstance(identity, Identity):
+            return _error("unauthorized", 401)
+        if not policy.is_allowed(identity, action, RESOURCE):
+            return _error(refusal(action, RESOURCE), 403)
+        return None
+
+    async def start(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
+        try:
+            request = InlineEditRequest.model_validate(data if isinstance(data, dict) else {})
+        except ValidationError as error:
+            return _error(_validation_detail(error), 422)
+        try:
+            return await edits.start(
+                request, sid, lambda edit_id: sio.enter_room(sid, inline_edit_room(edit_id)))
+        except PairpadError as error:
+            return _error(error.detail, error.status_code, **error.extra)
+
+    async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
+        edit_id = data.get("edit_id") if isinstance(data, dict) else None
+        if not isinstance(edit_id, str):
+            return _error("inline_edit:cancel needs {edit_id}", 400)
+        return {"ok": edits.cancel(edit_id, sid)}
+
+    async def disconnected(sid: str) -> None:
+        edits.cancel_owned_by(sid)
+
+    sio.on("inline_edit:start", start)
+    sio.on("inline_edit:cancel", cancel)
+    realtime.on_disconnect(disconnected)
