@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
 from pairpad.api import chat as chat_api
+from pairpad.api import complete as complete_api
 from pairpad.api import context as context_api
 from pairpad.api import files as files_api
 from pairpad.api import health
@@ -37,6 +38,7 @@ from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
 from pairpad.realtime.handlers.chat import register_chat_handlers
+from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
@@ -103,6 +105,7 @@ def create_app(settings: Settings) -> PairpadApp:
             files_api,
             search_api,
             chat_api,
+            complete_api,
             models_api,
             index_api,  # codebase context engine
             context_api,
@@ -111,14 +114,15 @@ def create_app(settings: Settings) -> PairpadApp:
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
     register_chat_handlers(services.realtime.sio, services.ai.chat, services.authorizer)
+    register_complete_handlers(services.realtime, services.completion, services.authorizer)
     register_inline_edit_handlers(services.realtime, services.ai.inline_edit, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 
 
 # Matched first: what the editor asks most (a file per tab switch, the tree per folder
-# opened, search per keystroke pause).
-HOT_PATHS = ("/api/files", "/api/search")
+# opened, search and inline completion per keystroke pause).
+HOT_PATHS = ("/api/files", "/api/search", "/api/complete")
 
 
 def _add_routes(api: FastAPI, modules: list[ModuleType]) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pairpad.ai.completion.service import CompletionService
+from pairpad.ai.completion.stats import CompletionStats
 from pairpad.ai.embedding import embed_target
 from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
@@ -49,6 +51,7 @@ class Services:
     watcher: Watcher
     ai: AIServices
     context: ContextService
+    completion: CompletionService  # inline completion (ghost text) on the autocomplete role
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -75,6 +78,17 @@ def build_services(settings: Settings, token: str) -> Services:
     visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
     # The one mutation path: it publishes every change it makes (FsChanged, with the actor).
     files = FileService(settings.workspace, settings.max_file_size, visibility, events)
+    codebase = ContextService(
+        settings.workspace,
+        settings.data_dir,
+        settings.index,
+        notify=lambda progress: events.publish(IndexProgress.model_validate(progress)),
+        policy=visibility,
+    )
+    # Chat reads files through the workspace FileService (confinement, size limits).
+    # Secret files (the policy) are refused on every path to a model.
+    ai = build_ai(settings.ai, settings.data_dir, db, files, events, secrets=visibility,
+                  owner=owner)
     services = Services(
         settings=settings,
         identities=identities,
@@ -94,17 +108,13 @@ def build_services(settings: Settings, token: str) -> Services:
         finder=FileFinder(settings.workspace, timeout=settings.search_timeout, policy=visibility),
         watcher=Watcher(settings.workspace, debounce_ms=settings.watch_debounce_ms,
                         ledger=files.changes),
-        context=ContextService(
-            settings.workspace,
-            settings.data_dir,
-            settings.index,
-            notify=lambda progress: events.publish(IndexProgress.model_validate(progress)),
-            policy=visibility,
-        ),
-        # Chat reads files through the workspace FileService (confinement, size limits).
-        # Secret files (the policy) are refused on every path to a model.
-        ai=build_ai(settings.ai, settings.data_dir, db, files, events,
-                    secrets=visibility, owner=owner),
+        context=codebase,
+        ai=ai,
+        # Inline completion: the autocomplete role, context from the codebase index, secret
+        # files refused (the policy), acceptance data in SQLite (this owner and workspace).
+        completion=CompletionService(ai.registry, settings.ai.autocomplete,
+                                     CompletionStats(db, owner), secrets=visibility,
+                                     codebase=codebase),
     )
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
@@ -124,6 +134,8 @@ def build_services(settings: Settings, token: str) -> Services:
     # (and so the embed role) before the indexer's first build, and outlives the indexer's
     # embedding pass on the way down; stopping it kills the local model server.
     services.components += [watcher, services.ai, services.context]
+    # After the AI layer: stopped before it (cancels generations, writes pending stats).
+    services.components.append(services.completion)
     # Temp files of saves a crash interrupted: swept in the background from start-up on.
     services.components.append(TempSweeper(files.paths.root))
     return services

@@ -108,10 +108,27 @@ class LocalModelSettings(BaseModel):
     chat_format: str | None = Field(default=None, description="llama.cpp chat format override.")
 
 
+class AutocompleteSettings(BaseModel):
+    """Inline completion (ghost text) on the `autocomplete` role (`ai/completion/`)."""
+
+    timeout: float = Field(default=3.0, gt=0, le=120, description="Seconds one completion may "
+                           "take; then it is cancelled at the provider and answered 504.")
+    max_tokens_line: int = Field(default=32, ge=1, le=1024,
+                                 description="Token cap of a single-line completion.")
+    max_tokens_block: int = Field(default=96, ge=1, le=4096,
+                                  description="Token cap of a multi-line completion.")
+    context_tokens: int = Field(default=512, ge=64, le=32768, description="Prompt budget: "
+                                "the file around the cursor, its path and language, "
+                                "signatures and recent edits of other files.")
+    cache_size: int = Field(default=256, ge=0, le=100_000,
+                            description="Completions remembered (LRU); 0: no cache.")
+
+
 class AISettings(BaseModel):
     providers: dict[str, ProviderConfig] = Field(default_factory=dict)
     roles: dict[RoleName, str] = Field(default_factory=dict)
     local: LocalModelSettings = Field(default_factory=LocalModelSettings)
+    autocomplete: AutocompleteSettings = Field(default_factory=AutocompleteSettings)
     chat_max_tokens: int = Field(default=512, ge=1, description="Answer length cap.")
     chat_temperature: float = Field(default=0.2, ge=0, le=2)
     probe_timeout: float = Field(default=3.0, gt=0, description="Reachability check, seconds.")

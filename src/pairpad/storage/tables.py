@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -100,3 +102,27 @@ class MessageRow(Base):
     usage: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
     context: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+# --- Inline completion acceptance data (issue 11; revision 0004_completion_events) ---------
+
+
+class CompletionEventRow(Owned, Base):
+    """One answered completion and what the user did with it. Kept locally only: tuning
+    data (acceptance, latency, model), never sent anywhere. `outcome` is NULL until the
+    editor reports it was shown; shown < dismissed < partial < accepted."""
+
+    __tablename__ = "completion_events"
+    __table_args__ = (
+        Index("ix_completion_events_owner_workspace", "owner_id", "workspace_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    model: Mapped[str] = mapped_column(String(512), nullable=False)
+    language: Mapped[str] = mapped_column(String(64), nullable=False)
+    latency_ms: Mapped[float] = mapped_column(Float, nullable=False)
+    cached: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    shown_chars: Mapped[int] = mapped_column(Integer, nullable=False)
+    accepted_chars: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
