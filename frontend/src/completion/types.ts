@@ -65,7 +65,7 @@ export interface CompletionStatsRow {
   accepted: number;
   partial: number;
   dismissed: number;
-  acceptance_rate: number;
+  acceptance_rate: number | null;
   latency_p50: number | null;
 }
 
@@ -75,7 +75,7 @@ export interface CompletionStats {
   accepted: number;
   partial: number;
   dismissed: number;
-  acceptance_rate: number;
+  acceptance_rate: number | null;
   latency_ms: { p50: number | null; p95: number | null };
   by_model: (CompletionStatsRow & { model: string })[];
   by_language: (CompletionStatsRow & { language: string })[];

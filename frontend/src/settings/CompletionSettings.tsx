@@ -11,7 +11,7 @@ interface StatsRow {
   accepted: number;
   partial: number;
   dismissed: number;
-  acceptance_rate: number;
+  acceptance_rate: number | null;
   latency_p50: number | null;
 }
 
@@ -22,13 +22,13 @@ export interface CompletionStats {
   accepted: number;
   partial: number;
   dismissed: number;
-  acceptance_rate: number;
+  acceptance_rate: number | null;
   latency_ms: { p50: number | null; p95: number | null };
   by_model: (StatsRow & { model: string })[];
   by_language: (StatsRow & { language: string })[];
 }
 
-const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
+const percent = (rate: number | null) => (rate == null ? "–" : `${Math.round(rate * 1000) / 10}%`);
 const ms = (value: number | null | undefined) => (value == null ? "–" : `${Math.round(value)} ms`);
 
 /** "python, typescript ,," → ["python", "typescript"] */
