@@ -1,19 +1,73 @@
 """A scripted OpenAI-compatible server on loopback (a thread), for what cannot run here.
 
-It answers `GET /v1/models` with the models it was given and `POST /v1/chat/completions`
-(streamed, SSE) with a scripted reply, and records every request's method, path and headers so
-tests can check what was sent where (the Authorization header above all).
+It answers `GET /v1/models` with the models it was given, `POST /v1/chat/completions`
+(streamed, SSE) with a scripted reply and `POST /v1/completions` (streamed when the body says
+`stream: true`, else one JSON answer) with a scripted completion, and records every request's
+method, path, headers and JSON body so tests can check what was sent where (the Authorization
+header, the prompt, the stop list).
+
+A stream can be made slow (`chunk_delay` between chunks, `header_delay` before the response
+starts, as a server still evaluating the prompt); `StreamLog` then tells how many chunks were
+actually written and whether the client went away: how a test proves that a cancel closed the
+HTTP stream (a generating server notices the same way and stops).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+# What a write to a socket the client closed raises (the first write after the close may still
+# succeed: the kernel learns of it from the peer's reset).
+GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+
+@dataclass
+class StreamLog:
+    """What a scripted stream did: chunks written, and whether the client disconnected."""
+
+    written: int = 0  # chunks written (SSE events or NDJSON lines; [DONE] not counted)
+    streams: int = 0  # streamed responses started
+    finished: int = 0  # streamed responses written to the end
+    disconnected: threading.Event = field(default_factory=threading.Event)
+
+    def wait_disconnected(self, timeout: float) -> bool:
+        return self.disconnected.wait(timeout)
+
+
+def write_stream(handler: BaseHTTPRequestHandler, log: StreamLog, content_type: str,
+                 chunks: list[bytes], end: bytes, *, delay: float, header_delay: float) -> None:
+    """Writes a streamed answer (no Content-Length; the connection closes at the end), chunk by
+    chunk with `delay` between them, noting in `log` what got out and whether the peer left.
+    After `header_delay` a client that went away meanwhile is noticed too."""
+    log.streams += 1
+    handler.close_connection = True
+    try:
+        if header_delay:
+            time.sleep(header_delay)
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Cache-Control", "no-cache")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.flush()
+        for index, chunk in enumerate(chunks):
+            if delay and index:
+                time.sleep(delay)
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
+            log.written += 1
+        handler.wfile.write(end)
+        handler.wfile.flush()
+        log.finished += 1
+    except GONE:
+        log.disconnected.set()
 
 
 @dataclass
@@ -35,6 +89,14 @@ class ScriptedOpenAI:
     # way llama-cpp-python's server does: an SSE stream with nothing but [DONE].
     n_ctx: int | None = None
     overflow: str = "error"
+    # POST /v1/completions: the scripted text, in `completion_chunks` when given (each one SSE
+    # event, so a test decides where a stop string is split) else in 16-character pieces.
+    completion: str = "    return a + b"
+    completion_chunks: list[str] | None = None
+    completion_finish: str = "stop"  # the last event's finish_reason ("length", …)
+    chunk_delay: float = 0.0  # seconds between streamed chunks (chat and completions)
+    header_delay: float = 0.0  # seconds before a streamed response starts
+    stream_log: StreamLog = field(default_factory=StreamLog)
 
     def prompt_tokens(self, body: Any) -> int:
         messages = body.get("messages", []) if isinstance(body, dict) else []
@@ -42,6 +104,16 @@ class ScriptedOpenAI:
 
     def authorizations(self) -> list[str | None]:
         return [s.headers.get("authorization") for s in self.seen]
+
+    def bodies(self, path: str = "/v1/completions") -> list[dict[str, Any]]:
+        """The JSON bodies POSTed to `path`, in order."""
+        return [s.body for s in self.seen
+                if s.method == "POST" and s.path.rstrip("/") == path and isinstance(s.body, dict)]
+
+    def pieces(self) -> list[str]:
+        if self.completion_chunks is not None:
+            return list(self.completion_chunks)
+        return [self.completion[i:i + 16] for i in range(0, len(self.completion), 16)]
 
 
 def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -79,6 +151,9 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"null")
             self._record(body)
+            if self.path.rstrip("/") == "/v1/completions":
+                self._completions(body if isinstance(body, dict) else {})
+                return
             if self.path.rstrip("/") != "/v1/chat/completions":
                 self._json(404, {"error": {"message": f"no route {self.path}"}})
                 return
@@ -100,17 +175,36 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
                                "usage": {"prompt_tokens": 10, "completion_tokens": len(chunks),
                                          "total_tokens": 10 + len(chunks)}})
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            for event in events:
-                payload = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
-                           "model": model, **event}
-                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
-            self.close_connection = True
+            head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                    "model": model}
+            lines = [f"data: {json.dumps({**head, **event})}\n\n".encode() for event in events]
+            write_stream(self, script.stream_log, "text/event-stream", lines,
+                         b"data: [DONE]\n\n", delay=script.chunk_delay,
+                         header_delay=script.header_delay)
+
+        def _completions(self, body: dict[str, Any]) -> None:
+            model = str(body.get("model", "scripted"))
+            pieces = script.pieces()
+            usage = {"prompt_tokens": len(str(body.get("prompt", ""))) // 4,
+                     "completion_tokens": len(pieces),
+                     "total_tokens": len(str(body.get("prompt", ""))) // 4 + len(pieces)}
+            base = {"id": "cmpl-1", "object": "text_completion", "created": 0, "model": model}
+            if not body.get("stream"):
+                self._json(200, {**base, "choices": [{
+                    "index": 0, "text": "".join(pieces), "logprobs": None,
+                    "finish_reason": script.completion_finish}], "usage": usage})
+                return
+            events: list[dict[str, Any]] = [
+                {**base, "choices": [{"index": 0, "text": piece, "logprobs": None,
+                                      "finish_reason": None}]} for piece in pieces]
+            events.append({**base, "choices": [{"index": 0, "text": "", "logprobs": None,
+                                                "finish_reason": script.completion_finish}]})
+            if (body.get("stream_options") or {}).get("include_usage"):
+                events.append({**base, "choices": [], "usage": usage})
+            write_stream(self, script.stream_log, "text/event-stream",
+                         [f"data: {json.dumps(e)}\n\n".encode() for e in events],
+                         b"data: [DONE]\n\n", delay=script.chunk_delay,
+                         header_delay=script.header_delay)
 
     return Handler
 

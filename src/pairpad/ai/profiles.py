@@ -77,6 +77,22 @@ class ModelProfile:
     tools: ToolFormat = "openai"  # how it calls tools; "none": it cannot
     edit_format: EditFormat = "search_replace"  # what it edits files best with
 
+    def completion_prompt(self, prefix: str, suffix: str | None) -> tuple[str, list[str]]:
+        """The raw prompt of a text completion and the stop strings it needs: the profile's
+        own, plus the FIM template's when fill-in-the-middle is used. FIM is used when the
+        model has a template and there is a suffix (an empty one included: the cursor is at the
+        end of the file, and the template still marks where the middle goes); otherwise the
+        prompt is the prefix alone."""
+        stops = list(self.stop)
+        if suffix is None or self.fim is None:
+            return prefix, _unique(stops)
+        return self.fim.render(prefix, suffix), _unique([*stops, *self.fim.stop])
+
+
+def _unique(items: list[str]) -> list[str]:
+    """Non-empty, first occurrence kept, order kept."""
+    return list(dict.fromkeys(item for item in items if item))
+
 
 class ProfileOverride(BaseModel):
     """Fields of a `ModelProfile`, all optional: one row of the built-in table, or one entry of

@@ -126,24 +126,28 @@ async def test_fim_through_generate_with_suffix() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(json.loads(request.content))
         assert request.url.path == "/api/generate"
-        return httpx.Response(200, json={
-            "model": "qwen2.5-coder:7b", "created_at": "2024-08-04T19:22:45.499127Z",
-            "response": "    return a + b", "done": True, "done_reason": "stop",
-            "prompt_eval_count": 12, "eval_count": 6})
+        lines = [{"model": "qwen2.5-coder:7b", "created_at": "2024-08-04T19:22:45.499127Z",
+                  "response": piece, "done": False} for piece in ("    return", " a + b")]
+        lines.append({"model": "qwen2.5-coder:7b", "created_at": "2024-08-04T19:22:45.499127Z",
+                      "response": "", "done": True, "done_reason": "stop",
+                      "prompt_eval_count": 12, "eval_count": 6})
+        return httpx.Response(200, headers={"content-type": "application/x-ndjson"},
+                              content="".join(json.dumps(line) + "\n" for line in lines))
 
     result = await provider(handler).complete(model="qwen2.5-coder:7b", prefix="def add(a, b):\n",
                                               suffix="\n\nprint(add(1, 2))\n", max_tokens=16)
     assert result.text == "    return a + b" and result.finish_reason == "stop"
     assert result.usage == Usage(12, 6)
-    assert seen[0]["suffix"] == "\n\nprint(add(1, 2))\n" and seen[0]["stream"] is False
+    assert seen[0]["suffix"] == "\n\nprint(add(1, 2))\n" and seen[0]["stream"] is True
     assert seen[0]["prompt"] == "def add(a, b):\n"
 
 
-async def test_generate_without_response_field_is_a_protocol_error() -> None:
-    p = provider(lambda _r: httpx.Response(200, json={"done": True}))
+async def test_generate_stream_without_done_is_a_protocol_error() -> None:
+    p = provider(lambda _r: httpx.Response(
+        200, content=b'{"response": "x", "done": false}\n'))
     with pytest.raises(ProviderError) as caught:
         await p.complete(model="m", prefix="x", suffix=None, max_tokens=1)
-    assert caught.value.kind == "protocol"
+    assert caught.value.kind == "protocol" and "done" in caught.value.detail
 
 
 async def test_list_models_from_tags() -> None:

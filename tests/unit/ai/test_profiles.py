@@ -50,6 +50,76 @@ def test_each_fim_family_renders_its_own_template(model: str, family: str, promp
         assert fim.render("P", "S") == prompt
 
 
+# completion_prompt: the exact prompt and stop list for a real cursor (prefix, suffix).
+PREFIX = "def add(a, b):\n    "
+SUFFIX = "\n\nprint(add(1, 2))\n"
+COMPLETION_PROMPTS = [
+    ("qwen2.5-coder:7b",
+     "<|fim_prefix|>def add(a, b):\n    <|fim_suffix|>\n\nprint(add(1, 2))\n<|fim_middle|>",
+     ["<|endoftext|>"]),
+    ("starcoder:3b",
+     "<fim_prefix>def add(a, b):\n    <fim_suffix>\n\nprint(add(1, 2))\n<fim_middle>",
+     ["<|endoftext|>"]),
+    ("bigcode/starcoder2-3b",
+     "<fim_prefix>def add(a, b):\n    <fim_suffix>\n\nprint(add(1, 2))\n<fim_middle>",
+     ["<|endoftext|>", "<file_sep>"]),
+    ("deepseek-coder-6.7b-base",
+     "<\uff5cfim\u2581begin\uff5c>def add(a, b):\n    <\uff5cfim\u2581hole\uff5c>\n\n"
+     "print(add(1, 2))\n<\uff5cfim\u2581end\uff5c>",
+     []),
+    ("codellama:7b-code",
+     "<PRE> def add(a, b):\n     <SUF>\n\nprint(add(1, 2))\n <MID>",
+     ["<EOT>"]),
+    ("codestral-latest",
+     "[SUFFIX]\n\nprint(add(1, 2))\n[PREFIX]def add(a, b):\n    ",
+     ["[PREFIX]", "[SUFFIX]"]),
+]
+
+
+@pytest.mark.parametrize(("model", "prompt", "stops"), COMPLETION_PROMPTS)
+def test_completion_prompt_for_each_fim_family(model: str, prompt: str, stops: list[str]
+                                               ) -> None:
+    for kind in ("openai_compat", "ollama", "local"):
+        assert builtin_profile(kind, model).completion_prompt(PREFIX, SUFFIX) == (prompt, stops)
+    # No suffix: prefix-only, and the template's stops are not needed.
+    assert builtin_profile("openai_compat", model).completion_prompt(PREFIX, None) == (
+        PREFIX, [])
+
+
+def test_completion_prompt_at_the_end_of_the_file_still_marks_the_middle() -> None:
+    qwen = builtin_profile("openai_compat", "qwen2.5-coder:7b")
+    assert qwen.completion_prompt("x = ", "") == (
+        "<|fim_prefix|>x = <|fim_suffix|><|fim_middle|>", ["<|endoftext|>"])
+
+
+def test_completion_prompt_is_prefix_only_without_fim_tokens() -> None:
+    for kind, model in (("local", "smollm2-135m-instruct"), ("openai_compat", "gpt-4o-mini"),
+                        ("ollama", "llama3:8b"), ("anthropic", "codestral-latest")):
+        assert builtin_profile(kind, model).completion_prompt(PREFIX, SUFFIX) == (PREFIX, []), (
+            kind, model)
+
+
+def test_completion_prompt_follows_the_settings_override() -> None:
+    settings = AISettings.model_validate({"profiles": {
+        "smollm2*": {"fim": "starcoder2", "stop": ["\n\n"]},
+        "lab:my-finetune": {"fim": "codestral", "stop": ["\n\n", "[PREFIX]", ""]},
+        "qwen2.5-coder*": {"fim": "none", "stop": ["\ndef "]},
+    }})
+    profiles = ModelProfiles(settings.profiles)
+    small = profiles.get("local", "smollm2-135m-instruct")
+    assert small.completion_prompt("P", "S") == (
+        "<fim_prefix>P<fim_suffix>S<fim_middle>", ["\n\n", "<|endoftext|>", "<file_sep>"])
+    assert small.completion_prompt("P", None) == ("P", ["\n\n"])  # the profile's own stays
+    tuned = profiles.get("openai_compat", "my-finetune", "lab")
+    # Each stop once, empty ones dropped, the profile's first.
+    assert tuned.completion_prompt("P", "S") == ("[SUFFIX]S[PREFIX]P",
+                                                 ["\n\n", "[PREFIX]", "[SUFFIX]"])
+    assert profiles.get("openai_compat", "my-finetune", "other").completion_prompt(
+        "P", "S") == ("P", [])  # "lab:" keys only that provider's model
+    assert profiles.get("ollama", "qwen2.5-coder:7b").completion_prompt("P", "S") == (
+        "P", ["\ndef "])  # fim = "none": prefix only
+
+
 def test_fim_stop_tokens() -> None:
     assert FIM_TEMPLATES["qwen"].stop == ("<|endoftext|>",)
     assert FIM_TEMPLATES["codellama"].stop == ("<EOT>",)
@@ -206,9 +276,10 @@ async def test_the_openai_adapter_builds_requests_from_the_merged_profile() -> N
     def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(json.loads(request.content))
         if request.url.path.endswith("/completions") and "chat" not in request.url.path:
-            return httpx2.Response(200, json={
-                "id": "c", "object": "text_completion", "created": 0, "model": "m",
-                "choices": [{"index": 0, "text": "mid", "finish_reason": "stop"}]})
+            return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=(
+                b'data: {"id":"c","object":"text_completion","created":0,"model":"m",'
+                b'"choices":[{"index":0,"text":"mid","finish_reason":"stop"}]}\n\n'
+                b"data: [DONE]\n\n"))
         return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=(
             b'data: {"id":"c","object":"chat.completion.chunk","created":0,"model":"m",'
             b'"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\n'

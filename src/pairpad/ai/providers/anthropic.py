@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import anthropic
@@ -16,6 +16,7 @@ from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
     Completion,
+    CompletionEvent,
     FinishReason,
     Health,
     ModelInfo,
@@ -162,6 +163,27 @@ class AnthropicProvider(EndpointProvider):
         text = "".join(block.text for block in message.content if block.type == "text")
         usage = Usage(message.usage.input_tokens, message.usage.output_tokens)
         return Completion(text, _FINISH.get(message.stop_reason or "end_turn", "stop"), usage)
+
+    async def stream_complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncGenerator[CompletionEvent, None]:
+        """Refused: the Messages API takes no raw prompt, so no fill-in-the-middle; an
+        instruction-following stand-in would be slow and costly on every keystroke."""
+        raise ProviderError(
+            f"Provider '{self.name}' (Anthropic) cannot do inline completion: the Messages API "
+            "takes no raw prompt and has no fill-in-the-middle. Set ai.roles.autocomplete to a "
+            "model of the local, an Ollama or an OpenAI-compatible provider (a code model such "
+            "as qwen2.5-coder is best).", "bad_request", "ai.roles.autocomplete",
+            {"provider": self.name, "model": model})
+        yield  # an async generator like the others: the error comes with the first event
 
     async def count_tokens(self, model: str, text: str) -> int:
         return estimate_tokens(text)

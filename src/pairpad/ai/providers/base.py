@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import inspect
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
@@ -78,6 +79,7 @@ class StreamEnd:
 
 
 ChatEvent = TextDelta | ToolCallDelta | StreamEnd
+CompletionEvent = TextDelta | StreamEnd
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,28 @@ class Provider(Protocol):
         """Text completion; fill-in-the-middle when `suffix` is given and the model supports it."""
         ...
 
+    def stream_complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncGenerator[CompletionEvent, None]:
+        """Streamed text completion (inline completion): `TextDelta`s, then exactly one
+        `StreamEnd`. Fill-in-the-middle when `suffix` is given and the model's profile has a
+        template (`ModelProfile.completion_prompt`; Ollama applies its own); prefix-only else.
+
+        Every stop string (`stop`, the profile's and the template's) is applied to the streamed
+        text, even one split across deltas: the text ends before the earliest, and the stream
+        with finish "stop". When `cancel` fires (even before the first token) the stream ends
+        with finish "cancelled". The HTTP response is closed on a stop, on cancel and when the
+        consumer stops iterating (`aclose()`), so the server stops generating."""
+        ...
+
     async def count_tokens(self, model: str, text: str) -> int:
         """Exact with the model's tokenizer where the provider offers one, else an estimate."""
         ...
@@ -199,7 +223,7 @@ T = TypeVar("T")
 
 async def until_cancelled(
     source: AsyncIterator[T], cancel: asyncio.Event | None
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Yield from `source` until it ends or `cancel` is set, even while waiting for the next item
     (a slow prompt evaluation must not delay the stop). The caller closes the HTTP stream."""
     if cancel is None:
@@ -207,21 +231,118 @@ async def until_cancelled(
             yield item
         return
     waiter = asyncio.ensure_future(cancel.wait())
+    step: asyncio.Future[T] | None = None
     try:
         while not cancel.is_set():
             step = asyncio.ensure_future(anext(source))
             done, _ = await asyncio.wait({step, waiter}, return_when=asyncio.FIRST_COMPLETED)
             if step not in done:
-                step.cancel()
-                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
-                    await step
-                return
+                return  # cancelled: the pending read is stopped below
             try:
                 item = step.result()
             except StopAsyncIteration:
                 return
+            step = None
             yield item
+    finally:
+        # Also when the consumer itself is cancelled or stops iterating: no read of the
+        # source may outlive this generator (the caller is about to close the stream).
+        if step is not None and not step.done():
+            step.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
+                await step
+        waiter.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiter
+
+
+async def unless_cancelled(awaitable: Awaitable[T], cancel: asyncio.Event | None) -> T | None:
+    """`awaitable`'s result, or None when `cancel` fires first (the awaitable is then
+    cancelled: a request still waiting for its response headers is dropped)."""
+    if cancel is None:
+        return await awaitable
+    if cancel.is_set():
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()  # never started
+        return None
+    task = asyncio.ensure_future(awaitable)
+    waiter = asyncio.ensure_future(cancel.wait())
+    dropped = False
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         waiter.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await waiter
+        if not task.done():  # cancel fired first, or the caller itself was cancelled
+            dropped = True
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    if task.cancelled() or (dropped and task.exception() is not None):
+        return None
+    # Done first, together with cancel, or too late to stop: the caller closes what it got.
+    return task.result()
+
+
+def merge_stops(*groups: list[str] | tuple[str, ...] | None) -> list[str]:
+    """One stop list: non-empty strings, each once, in the order given."""
+    return list(dict.fromkeys(s for group in groups for s in (group or ()) if s))
+
+
+class StopScanner:
+    """Applies stop strings to streamed text, as a server does: the text ends before the first
+    stop to appear, even one split across deltas. "First" is the one that is complete first
+    (the earliest end; of those, the earliest start), so the result does not depend on how the
+    text was cut into deltas. Text that could still be the start of a stop is held back until
+    the next delta tells (or `flush()` at the end)."""
+
+    def __init__(self, stops: list[str] | tuple[str, ...]) -> None:
+        self.stops = merge_stops(stops)
+        self._longest = max((len(s) for s in self.stops), default=0)
+        self._held = ""
+        self.stopped = False
+
+    def feed(self, text: str) -> str:
+        """The text that is safe to show now; `stopped` turns True when a stop was found (the
+        rest of the stream is then to be dropped)."""
+        if self.stopped:
+            return ""
+        buffer = self._held + text
+        # (end, start) of each stop's first occurrence; none can start in text already shown.
+        hits = [(i + len(s), i) for s in self.stops if (i := buffer.find(s)) >= 0]
+        if hits:
+            self.stopped = True
+            self._held = ""
+            return buffer[:min(hits)[1]]
+        keep = 0
+        for size in range(min(len(buffer), self._longest - 1), 0, -1):
+            tail = buffer[-size:]
+            if any(s.startswith(tail) for s in self.stops):
+                keep = size
+                break
+        self._held = buffer[len(buffer) - keep:] if keep else ""
+        return buffer[:len(buffer) - keep]
+
+    def flush(self) -> str:
+        """What was held back, at the end of the stream (it was no stop after all)."""
+        held, self._held = self._held, ""
+        return "" if self.stopped else held
+
+
+def cut_at_stops(text: str, stops: list[str] | tuple[str, ...]) -> tuple[str, bool]:
+    """`text` up to the first stop string (as `StopScanner`), and whether one was found."""
+    scanner = StopScanner(stops)
+    head = scanner.feed(text)
+    return (head, True) if scanner.stopped else (head + scanner.flush(), False)
+
+
+async def collect_completion(events: AsyncIterator[CompletionEvent]) -> Completion:
+    """A `Completion` from a `stream_complete` stream (`complete()` on top of the stream)."""
+    parts: list[str] = []
+    async for event in events:
+        if isinstance(event, TextDelta):
+            parts.append(event.text)
+        else:
+            return Completion("".join(parts), event.finish_reason, event.usage)
+    raise ProviderError("the completion stream ended without its end event", "protocol")

@@ -5,7 +5,9 @@ to it is explained by how the server died, when it did."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
 
 import httpx
 
@@ -15,11 +17,15 @@ from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
     Completion,
+    CompletionEvent,
     Health,
     ModelInfo,
     ProviderError,
+    StreamEnd,
     ToolSpec,
+    Usage,
     estimate_tokens,
+    unless_cancelled,
 )
 from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local_server import (
@@ -57,7 +63,9 @@ class LocalProvider:
             endpoint = ProviderEndpoint(
                 self.name, base_url, api_key=key, timeout=300.0, connect_timeout=3.0,
                 context_window=self._server.n_ctx, window_setting="ai.local.n_ctx")
-            self._adapter = OpenAICompatProvider(endpoint, profiles=self.profiles)
+            # llama.cpp takes any number of stop strings: all of them go on the wire.
+            self._adapter = OpenAICompatProvider(endpoint, profiles=self.profiles,
+                                                 wire_stop_limit=None)
             self._adapter_key = key
         return self._adapter
 
@@ -108,6 +116,36 @@ class LocalProvider:
         except ProviderError as error:
             raise await self._explain(error) from error
 
+    async def stream_complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncGenerator[CompletionEvent, None]:
+        self._check_model(model)
+        # A cancel while the server is still starting ends this request at once; the start
+        # itself goes on (shielded), so the next completion finds it warm.
+        starting = asyncio.ensure_future(self._compat())
+        starting.add_done_callback(_retrieve)  # a failed start nobody waits for any more
+        adapter = await unless_cancelled(asyncio.shield(starting), cancel)
+        if adapter is None:
+            yield StreamEnd("cancelled", Usage(estimate_tokens(prefix), 0, estimated=True))
+            return
+        events = adapter.stream_complete(
+            model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
+            temperature=temperature, stop=stop, cancel=cancel)
+        try:
+            async with contextlib.aclosing(events):  # our consumer stopping closes the stream
+                async for event in events:
+                    yield event
+        except ProviderError as error:
+            raise await self._explain(error) from error
+
     async def _explain(self, error: ProviderError) -> ProviderError:
         """A dropped connection to our own server usually means it died: say how, instead of
         'unreachable … start it' (advice that cannot help with a managed process)."""
@@ -152,3 +190,8 @@ class LocalProvider:
         if self._adapter is not None:
             await self._adapter.aclose()
             self._adapter = None
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # marks it retrieved: the error is the server's state, shown elsewhere

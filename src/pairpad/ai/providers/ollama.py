@@ -4,9 +4,10 @@ for fill-in-the-middle, `/api/embed` for embeddings, `/api/tags` for the install
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,17 +17,22 @@ from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
     Completion,
+    CompletionEvent,
     FinishReason,
     Health,
     ModelInfo,
     ProviderError,
+    StopScanner,
     StreamEnd,
     TextDelta,
     ToolCallDelta,
     ToolSpec,
     Usage,
     check_vectors,
+    collect_completion,
     estimate_tokens,
+    merge_stops,
+    unless_cancelled,
     until_cancelled,
 )
 from pairpad.ai.providers.endpoint import EndpointProvider, ProviderEndpoint
@@ -155,20 +161,91 @@ class OllamaProvider(EndpointProvider):
         temperature: float = 0.0,
         stop: list[str] | None = None,
     ) -> Completion:
+        return await collect_completion(self.stream_complete(
+            model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
+            temperature=temperature, stop=stop))
+
+    async def stream_complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncGenerator[CompletionEvent, None]:
+        """`/api/generate`, streamed (NDJSON). Fill-in-the-middle is Ollama's own: the prompt is
+        the prefix and the suffix goes in `suffix`, and Ollama renders the model's template
+        (ours is not applied). The suffix is sent when the profile says the model has FIM
+        (Ollama refuses a suffix for a model without: "does not support insert"); an
+        `ai.profiles` entry with `fim` turns it on for a model the table does not know."""
+        profile = self.profile(model)
+        use_fim = suffix is not None and profile.fim is not None
+        # The template's stops too: `options.stop` replaces the Modelfile's stop list.
+        stops = merge_stops(stop, profile.completion_prompt(prefix, suffix)[1])
+        options = self._options(model, num_predict=max_tokens, temperature=temperature)
+        if stops:
+            options["stop"] = stops
         payload: dict[str, Any] = {
-            "model": model, "prompt": prefix, "stream": False,
-            "options": self._options(model, num_predict=max_tokens, temperature=temperature),
+            "model": model, "prompt": prefix, "stream": True, "options": options,
         }
-        if suffix is not None:
-            payload["suffix"] = suffix  # Ollama applies the model's own FIM template
-        if stop:
-            payload["options"]["stop"] = stop
-        body = await self._json("POST", "/api/generate", payload, model)
-        if "response" not in body:
-            raise self._protocol("/api/generate answered without 'response'")
-        usage = Usage(int(body.get("prompt_eval_count", 0)), int(body.get("eval_count", 0)))
-        return Completion(str(body["response"]), _FINISH.get(body.get("done_reason", ""), "stop"),
-                          usage)
+        if use_fim:
+            payload["suffix"] = suffix
+        request = self._http.build_request("POST", "/api/generate", json=payload)
+        try:
+            response = await unless_cancelled(self._http.send(request, stream=True), cancel)
+        except httpx.HTTPError as error:
+            raise self._error(error, model) from error
+        if response is None:  # cancelled before Ollama answered: the request was dropped
+            yield StreamEnd("cancelled", Usage(estimate_tokens(prefix), 0, estimated=True))
+            return
+        scanner = StopScanner(stops)
+        finish: FinishReason | None = None
+        usage: Usage | None = None
+        chunks = 0
+        try:
+            if response.status_code != 200:
+                await response.aread()
+                raise self._status_error(response, model)
+            async with contextlib.aclosing(
+                    until_cancelled(response.aiter_lines(), cancel)) as lines:
+                async for line in lines:
+                    if not line.strip():
+                        continue
+                    chunk = _parse_line(line, self)
+                    if "error" in chunk:
+                        raise self._error(Failure("server", str(chunk["error"])), model)
+                    piece = chunk.get("response") or ""
+                    if piece:
+                        chunks += 1
+                        text = scanner.feed(str(piece))
+                        if text:
+                            yield TextDelta(text)
+                        if scanner.stopped:
+                            break  # the rest is dropped (and Ollama stops: see below)
+                    if chunk.get("done"):
+                        finish = _FINISH.get(chunk.get("done_reason", ""), "stop")
+                        usage = Usage(int(chunk.get("prompt_eval_count", 0)),
+                                      int(chunk.get("eval_count", chunks)))
+                        break
+        except httpx.HTTPError as error:
+            raise self._error(error, model) from error
+        finally:
+            await response.aclose()  # Ollama stops generating when the client goes away
+        if usage is None:
+            usage = Usage(estimate_tokens(prefix), chunks, estimated=True)
+        if cancel is not None and cancel.is_set() and not scanner.stopped:
+            yield StreamEnd("cancelled", usage)
+            return
+        if scanner.stopped:
+            finish = "stop"
+        elif finish is None:
+            raise self._protocol("the stream ended without a final 'done' object")
+        if held := scanner.flush():
+            yield TextDelta(held)
+        yield StreamEnd(finish, usage)
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
         """`POST /api/embed` with a list `input`; Ollama truncates each to the model's context."""

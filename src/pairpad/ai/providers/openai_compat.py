@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 import httpx
@@ -18,17 +18,22 @@ from pairpad.ai.providers.base import (
     ChatEvent,
     ChatMessage,
     Completion,
+    CompletionEvent,
     FinishReason,
     Health,
     ModelInfo,
     ProviderError,
+    StopScanner,
     StreamEnd,
     TextDelta,
     ToolCallDelta,
     ToolSpec,
     Usage,
     check_vectors,
+    collect_completion,
     estimate_tokens,
+    merge_stops,
+    unless_cancelled,
     until_cancelled,
 )
 from pairpad.ai.providers.endpoint import EndpointProvider, ProviderEndpoint
@@ -43,6 +48,11 @@ _FINISH: dict[str, FinishReason] = {
 }
 
 
+# OpenAI's /v1/completions takes at most 4 stop sequences (a 400 above that); llama.cpp's
+# server takes any number. The rest are applied to the streamed text here, all of them are.
+WIRE_STOP_LIMIT = 4
+
+
 class OpenAICompatProvider(EndpointProvider):
     kind = "openai_compat"
 
@@ -52,8 +62,10 @@ class OpenAICompatProvider(EndpointProvider):
         *,
         profiles: ModelProfiles | None = None,
         http_client: Any = None,  # an httpx2.AsyncClient (the SDK's HTTP library); tests
+        wire_stop_limit: int | None = WIRE_STOP_LIMIT,  # None: all (the embedded llama.cpp)
     ) -> None:
         super().__init__(endpoint, profiles=profiles)
+        self._wire_stop_limit = wire_stop_limit
         self._per_token_models: set[str] = set()  # see embed()
         # max_retries=0: a down server must fail fast and visibly, not after silent retries.
         self._client = AsyncOpenAI(
@@ -151,19 +163,9 @@ class OpenAICompatProvider(EndpointProvider):
         if cancel is not None and cancel.is_set():
             finish = "cancelled"
         elif finish is None and chunks == 0:
-            # What llama-cpp-python's server does when the prompt is over its window: the
-            # stream starts, then ends with [DONE] and nothing else.
-            raise ProviderError(
-                f"Provider '{self.name}' ended the answer before any text, without a finish "
-                "reason: servers do this when the prompt does not fit their context window. "
-                f"Set {self.endpoint.window_setting} to the server's real window (Pairpad then "
-                "fits the context to it), shorten the message, or check the server's log.",
-                "bad_request", self.endpoint.window_setting)
-        elif finish is None:  # e.g. llama.cpp's interrupt: [DONE] without a finish_reason
-            raise ProviderError(
-                f"Provider '{self.name}' stopped in the middle of the answer (no finish "
-                "reason): try again, and check the server's log if it happens again",
-                "protocol", f"ai.providers.{self.name}")
+            raise self._overflow_error()
+        elif finish is None:
+            raise self._interrupted_error()
         if usage is None:  # servers without include_usage: one streamed chunk ~ one token
             prompt = sum(estimate_tokens(m.content) for m in messages)
             usage = Usage(prompt, chunks, estimated=True)
@@ -179,27 +181,99 @@ class OpenAICompatProvider(EndpointProvider):
         temperature: float = 0.0,
         stop: list[str] | None = None,
     ) -> Completion:
+        return await collect_completion(self.stream_complete(
+            model=model, prefix=prefix, suffix=suffix, max_tokens=max_tokens,
+            temperature=temperature, stop=stop))
+
+    async def stream_complete(
+        self,
+        *,
+        model: str,
+        prefix: str,
+        suffix: str | None,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: list[str] | None = None,
+        cancel: asyncio.Event | None = None,
+    ) -> AsyncGenerator[CompletionEvent, None]:
+        """`/v1/completions`, streamed, with the profile's FIM prompt (see the protocol)."""
         profile = self.profile(model)
-        fim = profile.fim
-        stops = [*(stop or []), *profile.stop]
-        if suffix is not None and fim is not None:
-            prompt = fim.render(prefix, suffix)
-            stops += list(fim.stop)
-        else:
-            prompt = prefix  # prefix-only: the model has no FIM tokens
+        prompt, needed = profile.completion_prompt(prefix, suffix)
+        stops = merge_stops(stop, needed)
+        limit = self._wire_stop_limit
+        wire_stops = stops if limit is None else stops[:limit]
+        params: dict[str, Any] = {
+            "model": model, "prompt": prompt, "stream": True, "max_tokens": max_tokens,
+        }
+        if profile.temperature:
+            params["temperature"] = temperature
+        if wire_stops:
+            params["stop"] = wire_stops
+        if profile.stream_usage:
+            params["stream_options"] = {"include_usage": True}
         try:
-            result = await self._client.completions.create(
-                model=model, prompt=prompt, max_tokens=max_tokens, temperature=temperature,
-                stop=stops or None,
-            )
+            stream = await unless_cancelled(self._client.completions.create(**params), cancel)
         except Exception as error:
             raise self._error(error, model) from error
-        choice = result.choices[0]
-        usage = (
-            Usage(result.usage.prompt_tokens, result.usage.completion_tokens)
-            if result.usage else None
-        )
-        return Completion(choice.text, _FINISH.get(choice.finish_reason or "stop", "stop"), usage)
+        if stream is None:  # cancelled before the server answered: the request was dropped
+            yield StreamEnd("cancelled", Usage(estimate_tokens(prompt), 0, estimated=True))
+            return
+        scanner = StopScanner(stops)
+        finish: FinishReason | None = None
+        usage: Usage | None = None
+        chunks = 0
+        try:
+            async with contextlib.aclosing(until_cancelled(stream.__aiter__(), cancel)) as items:
+                async for chunk in items:
+                    if chunk.usage is not None:
+                        usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                    for choice in chunk.choices[:1]:
+                        if choice.text:
+                            chunks += 1
+                            text = scanner.feed(choice.text)
+                            if text:
+                                yield TextDelta(text)
+                        if choice.finish_reason:
+                            finish = _FINISH.get(choice.finish_reason, "stop")
+                    if scanner.stopped:
+                        break  # a stop string (one not sent, or split): the rest is dropped
+        except ProviderError:
+            raise
+        except Exception as error:
+            raise self._error(error, model) from error
+        finally:
+            await stream.close()  # closes the HTTP response: the server stops generating
+        if usage is None:  # not reported (no include_usage, or cut short): one chunk ~ a token
+            usage = Usage(estimate_tokens(prompt), chunks, estimated=True)
+        if cancel is not None and cancel.is_set() and not scanner.stopped:
+            yield StreamEnd("cancelled", usage)
+            return
+        if scanner.stopped:
+            finish = "stop"
+        elif finish is None and chunks == 0:
+            raise self._overflow_error()
+        elif finish is None:
+            raise self._interrupted_error()
+        if held := scanner.flush():
+            yield TextDelta(held)
+        yield StreamEnd(finish, usage)
+
+    def _overflow_error(self) -> ProviderError:
+        # What llama-cpp-python's server does when the prompt is over its window: the stream
+        # starts, then ends with [DONE] and nothing else.
+        return ProviderError(
+            f"Provider '{self.name}' ended the answer before any text, without a finish "
+            "reason: servers do this when the prompt does not fit their context window. "
+            f"Set {self.endpoint.window_setting} to the server's real window (Pairpad then "
+            "fits the context to it), shorten the message, or check the server's log.",
+            "bad_request", self.endpoint.window_setting)
+
+    def _interrupted_error(self) -> ProviderError:
+        # e.g. llama.cpp's interrupt: [DONE] without a finish_reason
+        return ProviderError(
+            f"Provider '{self.name}' stopped in the middle of the answer (no finish "
+            "reason): try again, and check the server's log if it happens again",
+            "protocol", f"ai.providers.{self.name}")
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
         """`/v1/embeddings` (OpenAI, Ollama's /v1, llama.cpp's server with `--embedding true`).
