@@ -230,14 +230,14 @@ async def test_openai_consumer_that_stops_iterating_closes_the_stream() -> None:
 
 async def test_openai_cancel_before_the_first_byte_drops_the_request() -> None:
     # The server is still "evaluating the prompt": no headers yet.
-    with scripted_openai(completion_chunks=LONG, chunk_delay=0.02, header_delay=1.0) as server:
+    with scripted_openai(completion_chunks=LONG, chunk_delay=0.02, header_delay=2.0) as server:
         provider = compat(server)
         cancel = asyncio.Event()
         asyncio.get_running_loop().call_later(0.2, cancel.set)
         started = time.perf_counter()
         events = await drain(provider.stream_complete(
             model=QWEN, prefix=PREFIX, suffix=SUFFIX, max_tokens=500, cancel=cancel))
-        assert time.perf_counter() - started < 0.9  # did not wait for the headers
+        assert time.perf_counter() - started < 1.5  # did not wait for the headers
         assert events == [StreamEnd("cancelled", events[-1].usage)]  # type: ignore[union-attr]
         await saw_disconnect(server.stream_log, len(LONG))
         await provider.aclose()
@@ -324,17 +324,17 @@ async def test_local_sends_every_stop_and_cancel_closes_the_stream() -> None:
 async def test_local_cancel_while_the_server_starts_returns_at_once_and_it_still_starts(
 ) -> None:
     with scripted_openai() as server:
-        fake = FakeServer(server.base_url, start_delay=1.0)
+        fake = FakeServer(server.base_url, start_delay=2.0)
         local = LocalProvider(fake)  # type: ignore[arg-type]
         cancel = asyncio.Event()
         asyncio.get_running_loop().call_later(0.1, cancel.set)
         started = time.perf_counter()
         events = await drain(local.stream_complete(model=LOCAL_MODEL_ID, prefix="P",
                                                    suffix=None, max_tokens=4, cancel=cancel))
-        assert time.perf_counter() - started < 0.8
+        assert time.perf_counter() - started < 1.5
         assert [type(e) for e in events] == [StreamEnd]
         assert events[0].finish_reason == "cancelled"  # type: ignore[union-attr]
-        await asyncio.sleep(1.2)
+        await asyncio.sleep(2.5)
         assert fake.started == 1 and server.bodies() == []  # started for next time; no request
         await local.aclose()
 
