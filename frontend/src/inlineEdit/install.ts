@@ -62,7 +62,9 @@ export function installInlineEdit(wb: WorkbenchRegistry): void {
     id: "inlineEdit.action",
     register: () => {
       for (const editor of monaco.editor.getEditors()) attach(editor);
-      monaco.editor.onDidCreateEditor(attach);
+      // Fired from the base class's constructor: the standalone editor's keybinding service
+      // (which addAction needs) is set once its own constructor has run.
+      monaco.editor.onDidCreateEditor((editor) => queueMicrotask(() => attach(editor)));
     },
   });
   wb.socketHandler("inlineEdit.delta", "inline_edit:delta", onDelta);

@@ -11,7 +11,7 @@ type State = "input" | "starting" | "streaming" | "review";
 
 /** The code around the selection sent with it, at most (the server fits it to the model's window). */
 const CONTEXT_CHARS = 60_000;
-const WIDGET_HEIGHT = 64;
+const WIDGET_HEIGHT = 46;
 
 export interface FileInfo {
   path: string;
