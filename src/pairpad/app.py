@@ -26,6 +26,7 @@ from pairpad.api import files as files_api
 from pairpad.api import health
 from pairpad.api import index as index_api
 from pairpad.api import models as models_api
+from pairpad.api import run as run_api
 from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
@@ -40,6 +41,7 @@ from pairpad.errors import PairpadError
 from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
+from pairpad.realtime.handlers.run import register_run_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
 
@@ -110,12 +112,14 @@ def create_app(settings: Settings) -> PairpadApp:
             index_api,  # codebase context engine
             context_api,
             symbols_api,
+            run_api,  # the command sandbox
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
     register_chat_handlers(services.realtime.sio, services.ai.chat, services.authorizer)
     register_complete_handlers(services.realtime, services.completion, services.authorizer)
     register_inline_edit_handlers(services.realtime, services.ai.inline_edit, services.authorizer)
+    register_run_handlers(services.realtime, services.runs, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

@@ -17,6 +17,7 @@ from pydantic_settings import (
 from pairpad.ai.provider_config import AISettings
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
+from pairpad.runtime.settings import RuntimeSettings
 
 MiB = 1024 * 1024
 
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     open_browser: bool = True
     ai: AISettings = Field(default_factory=AISettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
+    runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)  # the command sandbox
 
     @field_validator("workspace", "data_dir")
     @classmethod

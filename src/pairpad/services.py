@@ -13,15 +13,18 @@ from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.codebase.service import ContextService
-from pairpad.config import Settings
+from pairpad.config import Settings, user_config_file
 from pairpad.editor_preferences import PreferencesService
 from pairpad.events.bus import EventBus
 from pairpad.events.models import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
+from pairpad.runtime.runs import RunService
+from pairpad.runtime.sandbox import Sandbox
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
+from pairpad.workspace.protected import scan as scan_protected
 from pairpad.workspace.search import SearchService
 from pairpad.workspace.temps import TempSweeper
 from pairpad.workspace.visibility import VisibilityPolicy
@@ -52,6 +55,7 @@ class Services:
     ai: AIServices
     context: ContextService
     completion: CompletionService  # inline completion (ghost text) on the autocomplete role
+    runs: RunService  # sandboxed commands (runtime/sandbox.py), for the API, tasks and agent
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -115,6 +119,13 @@ def build_services(settings: Settings, token: str) -> Services:
         completion=CompletionService(ai.registry, settings.ai.autocomplete,
                                      CompletionStats(db, owner), secrets=visibility,
                                      codebase=codebase),
+        # Commands in the sandbox: control files read-only and secret files (the policy)
+        # masked inside the workspace; Pairpad's data and config folders hidden outside.
+        runs=RunService(
+            Sandbox(settings.workspace, settings.runtime,
+                    protected=lambda limit: scan_protected(visibility, limit),
+                    hidden=[settings.data_dir, user_config_file().parent]),
+            events),
     )
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
@@ -138,4 +149,6 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(services.completion)
     # Temp files of saves a crash interrupted: swept in the background from start-up on.
     services.components.append(TempSweeper(files.paths.root))
+    # Probes the sandbox at start-up; stopping kills every run still going.
+    services.components.append(services.runs)
     return services

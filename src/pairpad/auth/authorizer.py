@@ -15,6 +15,8 @@ Actions by resource (the route table is in docs/security.md):
 - `models`: read (overview), admin (providers, roles, tests, the local model server)
 - `settings`: read, write (editor preferences)
 - `workspace`: read (the workspace's name and state)
+- `runtime`: read (which sandbox is active, its limits), execute (run a command in the
+  sandbox: `POST /api/run`, `run:start|cancel`)
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from typing import Literal, Protocol
 from pairpad.auth.identity import Identity, LocalTokenIdentityProvider
 
 Action = Literal["read", "write", "execute", "admin"]
-Resource = Literal["files", "search", "codebase", "chat", "models", "settings", "workspace"]
+Resource = Literal["files", "search", "codebase", "chat", "models", "settings", "workspace",
+                   "runtime"]
 
 
 class Policy(Protocol):

@@ -202,8 +202,52 @@ class InlineEditError(InlineEditEvent):
     detail: str
 
 
+# --- sandboxed runs (runtime/sandbox.py) ------------------------------------------------------
+
+
+def run_room(run_id: str) -> str:
+    """The room of one sandboxed run: the socket that started it joins it before it runs."""
+    return f"run:{run_id}"
+
+
+class RunEvent(ServerEvent):
+    """An event of one streamed run (`run:start`), sent to its room."""
+
+    run_id: str
+
+    def target(self) -> Target:
+        return Room(run_room(self.run_id))
+
+
+class RunOutput(RunEvent):
+    """Output of the run as it arrives, batched (one event per ~50 ms or 64 KiB per stream),
+    decoded as UTF-8 (invalid bytes replaced); after the cap a marker line says where it was
+    cut."""
+
+    name: ClassVar[str] = "run:output"
+    stream: Literal["stdout", "stderr"]
+    data: str
+
+
+class RunExit(RunEvent):
+    """The run ended: its exit code, or the signal that killed it (then `exit_code` is null);
+    `timed_out` when its timeout killed it, `cancelled` after `run:cancel`; `error` when it
+    could not be started (then no command ran)."""
+
+    name: ClassVar[str] = "run:exit"
+    exit_code: int | None
+    signal: str | None
+    timed_out: bool
+    cancelled: bool
+    truncated: bool
+    duration_ms: int
+    sandbox: Literal["bubblewrap", "landlock", "none"]
+    error: str | None = None
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
+    RunOutput, RunExit,
 )

@@ -15,6 +15,8 @@ export interface ServerEvents {
   "inline_edit:delta": InlineEditDelta;
   "inline_edit:done": InlineEditDone;
   "inline_edit:error": InlineEditError;
+  "run:exit": RunExit;
+  "run:output": RunOutput;
 }
 export interface ChatDelta {
   conversation_id: string;
@@ -118,4 +120,30 @@ export interface InlineEditDone {
 export interface InlineEditError {
   detail: string;
   edit_id: string;
+}
+/**
+ * The run ended: its exit code, or the signal that killed it (then `exit_code` is null);
+ * `timed_out` when its timeout killed it, `cancelled` after `run:cancel`; `error` when it
+ * could not be started (then no command ran).
+ */
+export interface RunExit {
+  cancelled: boolean;
+  duration_ms: number;
+  error?: string | null;
+  exit_code: number | null;
+  run_id: string;
+  sandbox: "bubblewrap" | "landlock" | "none";
+  signal: string | null;
+  timed_out: boolean;
+  truncated: boolean;
+}
+/**
+ * Output of the run as it arrives, batched (one event per ~50 ms or 64 KiB per stream),
+ * decoded as UTF-8 (invalid bytes replaced); after the cap a marker line says where it was
+ * cut.
+ */
+export interface RunOutput {
+  data: string;
+  run_id: string;
+  stream: "stdout" | "stderr";
 }

@@ -23,6 +23,89 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/complete": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete
+     * @description The completion at the cursor on the `autocomplete` role; `items` is empty when there
+     *     is nothing worth showing or the request was superseded (same `context.editor_id`).
+     */
+    post: operations["complete_api_complete_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/complete/feedback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Feedback
+     * @description What became of a completion: shown, accepted, partly accepted, dismissed (kept
+     *     locally in SQLite, never sent anywhere).
+     */
+    post: operations["feedback_api_complete_feedback_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/complete/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stats
+     * @description Acceptance and latency of inline completion in this workspace, by model and language.
+     */
+    get: operations["stats_api_complete_stats_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/complete/warm": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Warm
+     * @description Load the autocomplete model (starts the embedded one) and run a 1-token completion;
+     *     answers when it is ready. The editor calls it when it opens.
+     */
+    post: operations["warm_api_complete_warm_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/context/repomap": {
     parameters: {
       query?: never;
@@ -372,6 +455,47 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/run": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run
+     * @description Run one command in the sandbox and answer when it has ended (or its timeout killed
+     *     it), with its capped output.
+     */
+    post: operations["run_api_run_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/runtime": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Runtime Info
+     * @description Which sandbox runs commands on this machine, what it enforces and the limits.
+     */
+    get: operations["runtime_info_api_runtime_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/search": {
     parameters: {
       query?: never;
@@ -575,6 +699,107 @@ export interface components {
        */
       text: string;
     };
+    /** CompleteRequest */
+    CompleteRequest: {
+      context?: components["schemas"]["CompletionContext"];
+      cursor: components["schemas"]["Cursor"];
+      /**
+       * Language
+       * @description Monaco language id
+       */
+      language: string;
+      /**
+       * Path
+       * @description Workspace-relative path
+       */
+      path: string;
+      /**
+       * Prefix
+       * @description The text before the cursor
+       */
+      prefix: string;
+      /**
+       * Suffix
+       * @description The text after the cursor
+       */
+      suffix: string;
+    };
+    /** CompleteResponse */
+    CompleteResponse: {
+      /**
+       * Cached
+       * @description Answered from the cache, without asking the model
+       */
+      cached: boolean;
+      /**
+       * Id
+       * @description Names this answer in POST /api/complete/feedback
+       */
+      id: string;
+      /**
+       * Items
+       * @description Empty when there is nothing worth showing, or the request was superseded or cancelled
+       */
+      items: components["schemas"]["CompletionItem"][];
+      /**
+       * Latency Ms
+       * @description Server-side time to answer
+       */
+      latency_ms: number;
+      /**
+       * Model
+       * @description provider:model
+       */
+      model: string;
+    };
+    /** CompletionContext */
+    CompletionContext: {
+      /**
+       * Editor Id
+       * @description At most one generation is in flight per editor: a new request for the same editor cancels the previous one, which then answers with no items.
+       */
+      editor_id?: string | null;
+      /** Recent Edits */
+      recent_edits?: components["schemas"]["RecentEdit"][];
+      /**
+       * Version
+       * @description The buffer version (echoed by the client's own bookkeeping; the server does not use it).
+       */
+      version?: number | null;
+    };
+    /** CompletionItem */
+    CompletionItem: {
+      range: components["schemas"]["Range"];
+      /** Text */
+      text: string;
+    };
+    /** CompletionStatsResponse */
+    CompletionStatsResponse: {
+      /**
+       * Acceptance Rate
+       * @description (accepted + partial) / shown
+       */
+      acceptance_rate: number | null;
+      /** Accepted */
+      accepted: number;
+      /** By Language */
+      by_language: components["schemas"]["LanguageStats"][];
+      /** By Model */
+      by_model: components["schemas"]["ModelStats"][];
+      /** Dismissed */
+      dismissed: number;
+      /** @description Of the completions the model answered (cache hits excluded) */
+      latency_ms: components["schemas"]["LatencySummary"];
+      /** Partial */
+      partial: number;
+      /** Shown */
+      shown: number;
+      /**
+       * Total
+       * @description Completions answered (cancelled ones are not counted)
+       */
+      total: number;
+    };
     /**
      * ContextEntry
      * @description One context item as the inspector shows it (never file contents).
@@ -657,6 +882,19 @@ export interface components {
       /** Title */
       title: string;
     };
+    /** Cursor */
+    Cursor: {
+      /**
+       * Column
+       * @description 1-based column
+       */
+      column: number;
+      /**
+       * Line
+       * @description 1-based line
+       */
+      line: number;
+    };
     /**
      * Error
      * @description Every error answer. Some carry more fields (a 409 save has `current_etag`, a 422 has
@@ -667,6 +905,21 @@ export interface components {
       detail: string;
     } & {
       [key: string]: unknown;
+    };
+    /** FeedbackRequest */
+    FeedbackRequest: {
+      /**
+       * Accepted Chars
+       * @description Characters accepted so far (partial); accepted: the whole item by default
+       */
+      accepted_chars?: number | null;
+      /** Id */
+      id: string;
+      /**
+       * Outcome
+       * @enum {string}
+       */
+      outcome: "shown" | "accepted" | "partial" | "dismissed";
     };
     /** FileContent */
     FileContent: {
@@ -739,6 +992,33 @@ export interface components {
       /** Total */
       total: number;
     };
+    /** LanguageStats */
+    LanguageStats: {
+      /**
+       * Acceptance Rate
+       * @description (accepted + partial) / shown
+       */
+      acceptance_rate: number | null;
+      /** Accepted */
+      accepted: number;
+      /** Dismissed */
+      dismissed: number;
+      /** Language */
+      language: string;
+      /** Latency P50 */
+      latency_p50: number | null;
+      /** Partial */
+      partial: number;
+      /** Shown */
+      shown: number;
+    };
+    /** LatencySummary */
+    LatencySummary: {
+      /** P50 */
+      p50: number | null;
+      /** P95 */
+      p95: number | null;
+    };
     /** LocalRestarted */
     LocalRestarted: {
       /**
@@ -800,6 +1080,26 @@ export interface components {
       roles: {
         [key: string]: components["schemas"]["RoleAssigned"] | components["schemas"]["RoleOff"];
       };
+    };
+    /** ModelStats */
+    ModelStats: {
+      /**
+       * Acceptance Rate
+       * @description (accepted + partial) / shown
+       */
+      acceptance_rate: number | null;
+      /** Accepted */
+      accepted: number;
+      /** Dismissed */
+      dismissed: number;
+      /** Latency P50 */
+      latency_p50: number | null;
+      /** Model */
+      model: string;
+      /** Partial */
+      partial: number;
+      /** Shown */
+      shown: number;
     };
     /** MoveRequest */
     MoveRequest: {
@@ -1051,10 +1351,33 @@ export interface components {
        */
       timeout: number;
     };
+    /** Range */
+    Range: {
+      /** End Column */
+      end_column: number;
+      /** End Line */
+      end_line: number;
+      /** Start Column */
+      start_column: number;
+      /** Start Line */
+      start_line: number;
+    };
     /** RebuildStarted */
     RebuildStarted: {
       /** Started */
       started: boolean;
+    };
+    /**
+     * RecentEdit
+     * @description A recently edited range of another open file (context for the model).
+     */
+    RecentEdit: {
+      /** Path */
+      path: string;
+      /** Start Line */
+      start_line: number;
+      /** Text */
+      text: string;
     };
     /** RepoMapOut */
     RepoMapOut: {
@@ -1114,6 +1437,119 @@ export interface components {
       roles: {
         [key: string]: string | null;
       };
+    };
+    /** RunRequest */
+    RunRequest: {
+      /**
+       * Argv
+       * @description The program and its arguments (never a shell string).
+       */
+      argv: string[];
+      /**
+       * Network
+       * @description Ask for the network (allowed only when runtime.network is on; else 403).
+       * @default false
+       */
+      network: boolean;
+      /**
+       * Timeout S
+       * @description Wall-clock limit; default runtime.timeout_s, at most runtime.max_timeout_s.
+       */
+      timeout_s?: number | null;
+    };
+    /** RunResponse */
+    RunResponse: {
+      /** Duration Ms */
+      duration_ms: number;
+      /**
+       * Exit Code
+       * @description null when a signal ended it (see `signal`).
+       */
+      exit_code: number | null;
+      /**
+       * Sandbox
+       * @enum {string}
+       */
+      sandbox: "bubblewrap" | "landlock" | "none";
+      /**
+       * Signal
+       * @description `SIGKILL` … (the launcher's view; inside bubblewrap a signal shows as exit code 128+n).
+       */
+      signal: string | null;
+      /** Stderr */
+      stderr: string;
+      /** Stdout */
+      stdout: string;
+      /** Timed Out */
+      timed_out: boolean;
+      /**
+       * Truncated
+       * @description Output past runtime.output_bytes was dropped; a marker line at the cut says how much.
+       */
+      truncated: boolean;
+    };
+    /** RuntimeInfo */
+    RuntimeInfo: {
+      /**
+       * Detail
+       * @description What the sandbox enforces, or why none can run.
+       */
+      detail: string;
+      /**
+       * Landlock Abi
+       * @description The kernel's Landlock ABI version (0: none).
+       */
+      landlock_abi: number;
+      limits: components["schemas"]["RuntimeLimits"];
+      /**
+       * Network
+       * @description Whether a run may ask for the network (runtime.network).
+       */
+      network: boolean;
+      /**
+       * Sandbox
+       * @description The sandbox commands run in; `none`: refused unless unsandboxed_allowed.
+       * @enum {string}
+       */
+      sandbox: "bubblewrap" | "landlock" | "none";
+      /**
+       * Unsandboxed Allowed
+       * @description runtime.allow_unsandboxed.
+       */
+      unsandboxed_allowed: boolean;
+    };
+    /** RuntimeLimits */
+    RuntimeLimits: {
+      /** Cpu S */
+      cpu_s: number;
+      /** File Size Mb */
+      file_size_mb: number;
+      /**
+       * Max Timeout S
+       * @description The largest timeout_s a run may ask for.
+       */
+      max_timeout_s: number;
+      /** Memory Mb */
+      memory_mb: number;
+      /** Open Files */
+      open_files: number;
+      /**
+       * Output Bytes
+       * @description Bytes kept per stream; the rest is dropped.
+       */
+      output_bytes: number;
+      /** Processes */
+      processes: number;
+      /**
+       * Processes By
+       * @description What bounds the process count: `cgroup v1`, `cgroup v2` (pids.max), `RLIMIT_NPROC`, or `none` (root without a writable pids cgroup).
+       */
+      processes_by: string;
+      /**
+       * Timeout S
+       * @description Default wall-clock limit of a run (runtime.timeout_s).
+       */
+      timeout_s: number;
     };
     /** SaveRequest */
     SaveRequest: {
@@ -1270,6 +1706,19 @@ export interface components {
       /** Path */
       path: string;
     };
+    /** WarmResponse */
+    WarmResponse: {
+      /** Latency Ms */
+      latency_ms: number;
+      /** Model */
+      model: string;
+      /**
+       * State
+       * @description The model answered a 1-token completion
+       * @constant
+       */
+      state: "ready";
+    };
     /**
      * WatcherStatus
      * @description Live updates: whether `fs:changed` events are flowing.
@@ -1402,6 +1851,335 @@ export interface operations {
       };
       /** @description The chat model is unavailable (the embedded model cannot start) */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  complete_api_complete_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CompleteRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CompleteResponse"];
+        };
+      };
+      /** @description A path outside the workspace */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A secret file (credentials or keys): never sent to a model */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The provider refused the completion (its detail names the setting to fix) */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The autocomplete model is unavailable, or the embedded model is still starting */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No answer within ai.autocomplete.timeout (the generation was stopped) */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  feedback_api_complete_feedback_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["FeedbackRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unknown completion id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  stats_api_complete_stats_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CompletionStatsResponse"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  warm_api_complete_warm_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WarmResponse"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A secret file (credentials or keys): never sent to a model */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The provider refused the completion (its detail names the setting to fix) */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The autocomplete model is unavailable, or the embedded model is still starting */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No answer within ai.autocomplete.timeout (the generation was stopped) */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -3249,6 +4027,149 @@ export interface operations {
       };
       /** @description Invalid parameters or body; `detail` names each problem */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  run_api_run_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RunRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunResponse"];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The run asks for the network and runtime.network is off */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No sandbox can run here and runtime.allow_unsandboxed is off, or more secret and control files than runtime.max_protected_paths */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  runtime_info_api_runtime_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RuntimeInfo"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
         headers: {
           [name: string]: unknown;
         };

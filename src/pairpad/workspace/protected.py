@@ -1,0 +1,102 @@
+"""What a sandboxed command may not change or read inside the workspace.
+
+- control files: what makes a later program (git, the editor, an AI agent, direnv) execute
+  or obey something — `.git/hooks`, `.git/config`, `.pairpad/`, the editors' folders, the
+  agents' rules and MCP configs. A prompt-injected command that rewrites one persists beyond
+  its run, so the sandbox binds the existing ones read-only;
+- secret files: those of the visibility policy (`.env*`, keys, `.ssh/` …), which the sandbox
+  makes unreadable (an empty file or folder bound over each).
+
+Only paths that exist can be bound over (a mount needs its mount point); `scan` lists them.
+Names compare through `names.name_key`, as the `.git` guard does, so `.VSCode` counts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pairpad.workspace.names import is_git_dir_name, name_key
+from pairpad.workspace.visibility import VisibilityPolicy
+
+# At the workspace root: folders and files read-only in the sandbox.
+CONTROL_NAMES = (
+    ".pairpad", ".vscode", ".cursor", ".idea", ".devcontainer", ".claude", ".continue",
+    ".windsurf", ".roo", ".zed", ".aider.conf.yml", ".clinerules", ".roomodes",
+    ".cursorrules", ".windsurfrules", "AGENTS.md", "CLAUDE.md", "CLAUDE.local.md",
+    "GEMINI.md", ".mcp.json", ".gitmodules", ".gitattributes",
+)
+# Below `.github/`.
+GITHUB_CONTROL = ("copilot-instructions.md", "instructions", "prompts", "workflows")
+# Below `.git/` (a folder; a `.git` file — a worktree — points elsewhere and is bound as is).
+GIT_CONTROL = ("hooks", "config", "info")
+_CONTROL_KEYS = {name_key(name) for name in CONTROL_NAMES}
+
+
+@dataclass
+class ProtectedPaths:
+    readonly: list[Path] = field(default_factory=list)
+    secret_files: list[Path] = field(default_factory=list)
+    secret_dirs: list[Path] = field(default_factory=list)
+    overflow: bool = False  # more than `limit` found: the caller must refuse the run
+
+    @property
+    def count(self) -> int:
+        return len(self.readonly) + len(self.secret_files) + len(self.secret_dirs)
+
+
+def scan(policy: VisibilityPolicy, limit: int) -> ProtectedPaths:
+    """The existing control files and secret files of the workspace, at most `limit`."""
+    root = policy.root
+    found = ProtectedPaths()
+    with os.scandir(root) as entries:
+        for entry in entries:
+            key = name_key(entry.name)
+            if key in _CONTROL_KEYS:
+                found.readonly.append(Path(entry.path))
+            elif is_git_dir_name(entry.name) and entry.is_dir(follow_symlinks=False):
+                found.readonly += [Path(entry.path, n) for n in GIT_CONTROL
+                                   if os.path.lexists(os.path.join(entry.path, n))]
+            elif key == name_key(".github") and entry.is_dir(follow_symlinks=False):
+                found.readonly += [Path(entry.path, n) for n in GITHUB_CONTROL
+                                   if os.path.lexists(os.path.join(entry.path, n))]
+    found.readonly = [p for p in (_inside(root, path) for path in found.readonly) if p]
+    _walk_secrets(policy, root, "", found, limit)
+    if found.count > limit:
+        found.overflow = True
+    return found
+
+
+def _inside(root: Path, path: Path) -> Path | None:
+    """A control file as a mount sees it: a symlink by its target, kept only when that
+    target exists inside the workspace (a mount over a dangling link would fail the run; one
+    pointing outside is read-only there anyway)."""
+    real = Path(os.path.realpath(path))
+    if not real.exists() or os.path.commonpath([root, real]) != str(root) or real == root:
+        return None
+    return real
+
+
+def _walk_secrets(policy: VisibilityPolicy, folder: Path, rel: str, found: ProtectedPaths,
+                  limit: int) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if found.count > limit:
+            return
+        if is_git_dir_name(entry.name):
+            continue  # the repository's own files: `.git/config` is bound read-only above
+        child = f"{rel}/{entry.name}" if rel else entry.name
+        try:
+            if entry.is_symlink():
+                continue  # its target is masked where it is, if it is a secret
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if policy.is_secret(child, is_dir=is_dir):
+            (found.secret_dirs if is_dir else found.secret_files).append(Path(entry.path))
+        elif is_dir:
+            _walk_secrets(policy, Path(entry.path), child, found, limit)
