@@ -183,3 +183,24 @@ def test_refine_sends_the_previous_round_and_esc_while_streaming_cancels(
     expect(widget).to_have_count(0)
     expect(ide.tab("shop/orders.py")).to_have_class("tab active")
     assert shown_lines(ide) == code_lines(ORDERS_PY)
+
+
+def test_a_refusal_shows_the_servers_reason_in_the_widget(
+    ide: IDE, model_server: ScriptedOpenAI
+) -> None:
+    page = ide.page
+    (ide.workspace / ".env").write_text("STRIPE_KEY=sk_live_e2e_secret\n")
+    expect(ide.tree_item(".env")).to_be_visible()
+    ide.open_file(".env")
+    page.locator(f"{EDITOR} .view-lines").click()
+    page.keyboard.press("Control+A")
+    start_edit(ide, "rename the key")
+    error = page.get_by_test_id("inline-edit-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("secret file")
+    ide.screenshot("inline-edit-refused")
+    # Nothing reached the model; the box stays open with the instruction to change or cancel.
+    assert model_server.bodies("/v1/chat/completions") == []
+    expect(page.get_by_test_id("inline-edit-input")).to_have_value("rename the key")
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("inline-edit")).to_have_count(0)

@@ -240,6 +240,8 @@ export class InlineEditSession {
       })),
     );
     const { lineHeight, fontFamily, fontSize } = this.editor.getOption(monaco.editor.EditorOption.fontInfo);
+    // Syntax colours once the proposal is whole (while it streams, lines change every frame).
+    const colorize = this.state === "review";
     this.editor.changeViewZones((accessor) => {
       for (const id of this.zoneIds) accessor.removeZone(id);
       this.zoneIds = insertions.map((insertion) => {
@@ -254,6 +256,7 @@ export class InlineEditSession {
           div.className = "inline-edit-added-line";
           div.textContent = line.text === "" ? " " : line.text;
           node.append(div);
+          if (colorize && line.text.trim()) void this.colorize(div, line.text);
         }
         return accessor.addZone({
           afterLineNumber: first + insertion.after,
@@ -262,6 +265,14 @@ export class InlineEditSession {
         });
       });
     });
+  }
+
+  /** Replaces a proposed line's plain text by Monaco's colourised rendering of it. */
+  private async colorize(div: HTMLDivElement, text: string): Promise<void> {
+    const html = await monaco.editor.colorize(text, this.model.getLanguageId(), {
+      tabSize: this.model.getOptions().tabSize,
+    });
+    if (!this.closed && div.isConnected) div.innerHTML = html.replace(/<br\/?>\s*$/, "");
   }
 
   private clearDiff(): void {
