@@ -40,7 +40,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -58,6 +57,7 @@ import structlog
 
 from pairpad.errors import Forbidden, Unavailable, Unprocessable
 from pairpad.runtime import landlock
+from pairpad.runtime.launch import encode_options
 from pairpad.runtime.limits import (
     LAUNCHER_TASKS,
     PidsCgroup,
@@ -439,26 +439,24 @@ class Sandbox:
                      protected: Protected | None, temp: Path) -> _Run:
         home = temp / "home"
         home.mkdir()
-        config: dict[str, object] = {
-            "rlimits": rlimits(self.settings), "cwd": str(self.workspace),
-            "package_root": str(PACKAGE_ROOT),
-        }
+        limits = rlimits(self.settings)
         cgroup = self._make_cgroup()
-        if cgroup is not None:
-            config["cgroup"] = str(cgroup.path)
-        elif os.getuid() != 0:
-            limits = config["rlimits"]
-            assert isinstance(limits, dict)
+        if cgroup is None and os.getuid() != 0:
             limits["NPROC"] = user_task_count() + self.settings.processes + LAUNCHER_TASKS
         env = child_environment(HOME=str(home), TMPDIR=str(temp))
         inner = argv
+        writable = None
         if kind == "bubblewrap":
             env = child_environment(HOME=SANDBOX_HOME, TMPDIR=SANDBOX_TMP)
             inner = [*self._bwrap_args(network, protected), *argv]
         elif kind == "landlock":
-            config["landlock"] = {"writable": [str(self.workspace), str(temp)],
-                                  "network": network}
-        command = [self._python, "-I", "-S", str(LAUNCHER), json.dumps(config), "--", *inner]
+            writable = [str(self.workspace), str(temp)]
+        options = encode_options(
+            cwd=str(self.workspace), rlimits=limits,
+            cgroup=str(cgroup.path) if cgroup is not None else None,
+            package_root=str(PACKAGE_ROOT), landlock_writable=writable,
+            landlock_network=network, pid_namespace=kind == "bubblewrap")
+        command = [self._python, "-I", "-S", str(LAUNCHER), *options, "--", *inner]
         try:
             process = await asyncio.create_subprocess_exec(
                 *command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

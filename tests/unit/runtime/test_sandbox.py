@@ -170,3 +170,19 @@ def test_without_bwrap_it_falls_back_and_without_any_it_refuses(
     with pytest.raises(Unavailable, match=r"runtime\.allow_unsandboxed"):
         none.check_runnable()
     assert Sandbox(tmp_path, RuntimeSettings(allow_unsandboxed=True)).check_runnable() == "none"
+
+
+def test_launcher_options_round_trip() -> None:
+    from pairpad.runtime.launch import Options, encode_options
+
+    items = encode_options(cwd="/w s/a=b", rlimits={"CPU": 5, "NOFILE": 64}, cgroup="/cg/x",
+                           package_root="/src", landlock_writable=["/w s/a=b", "/t"],
+                           landlock_network=True, pid_namespace=False)
+    options = Options(items)
+    assert options.cwd == "/w s/a=b" and options.cgroup == "/cg/x"
+    assert options.rlimits == {"CPU": 5, "NOFILE": 64}
+    assert options.writable == ["/w s/a=b", "/t"] and options.network is True
+    assert not options.pid_namespace
+    assert Options(encode_options(cwd="/", rlimits={})).writable is None  # no Landlock
+    with pytest.raises(ValueError, match="unknown launcher option"):
+        Options(["shell=1"])
