@@ -6,18 +6,20 @@ import { completionLabel, TOGGLE_COMPLETION, useCompletionStatus, type Completio
 
 export function CompletionStatusItem() {
   const settings = useCompletionSettings();
-  const { working, error, lastModel, lastLatencyMs } = useCompletionStatus();
+  const { working, starting, error, errorStatus, lastModel, lastLatencyMs } = useCompletionStatus();
   const enabled = settings["completion.enabled"];
-  const state: CompletionState = !enabled ? "off" : error ? "error" : working ? "working" : "on";
+  const state: CompletionState = !enabled ? "off" : error ? "error" : working || starting ? "working" : "on";
   const disabled = settings["completion.disabledLanguages"];
   const title = [
     !enabled
       ? "Inline completion is off"
       : state === "error"
         ? `Inline completion failed: ${error}`
-        : state === "working"
-          ? "Inline completion: asking the model…"
-          : "Inline completion is on",
+        : starting
+          ? "Inline completion: starting the model…"
+          : state === "working"
+            ? "Inline completion: asking the model…"
+            : "Inline completion is on",
     lastModel ? `Last answer: ${lastModel}${lastLatencyMs != null ? ` in ${Math.round(lastLatencyMs)} ms` : ""}` : "",
     disabled.length ? `Off for: ${disabled.join(", ")}` : "",
     `Click to turn it ${enabled ? "off" : "on"}`,
@@ -35,7 +37,7 @@ export function CompletionStatusItem() {
       onClick={() => void executeCommand(TOGGLE_COMPLETION)}
     >
       <span className={`completion-indicator ${state}`} aria-hidden="true" />
-      <span className="completion-label">{completionLabel(state, error)}</span>
+      <span className="completion-label">{completionLabel(state, error, errorStatus)}</span>
     </button>
   );
 }

@@ -7,7 +7,11 @@ describe("SuggestionCache", () => {
   it("answers an exact prefix with the whole suggestion", () => {
     const cache = new SuggestionCache();
     cache.put("a.py", "def f():\n    return ", "\n", answer("a + b"));
-    expect(cache.lookup("a.py", "def f():\n    return ", "\n")).toEqual({ id: "r1", text: "a + b", model: "local:smol" });
+    expect(cache.lookup("a.py", "def f():\n    return ", "\n")).toEqual({
+      id: "r1",
+      text: "a + b",
+      model: "local:smol",
+    });
   });
 
   it("typing through a suggestion returns the rest of it (same response id)", () => {

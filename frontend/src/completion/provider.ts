@@ -6,7 +6,7 @@ import { api, errorMessage } from "../api/http";
 import { getSocket } from "../api/socket";
 import { monaco, modelUri } from "../editor/editorApi";
 import { completionEnabledFor, currentCompletionSettings } from "../stores/settings";
-import { CompletionEngine } from "./engine";
+import { CompletionEngine, type EngineEvent } from "./engine";
 import { FeedbackTracker } from "./feedback";
 import { RecentEditRing } from "./recentEdits";
 import { applyEngineEvent, setCompletionError, useCompletionStatus } from "./status";
@@ -24,7 +24,14 @@ const http = httpTransport();
 const socket = socketTransport(getSocket, http);
 const transport = (): CompletionTransport => (TRANSPORT === "socket" ? socket : http);
 
-export const engine = new CompletionEngine({ transport, onEvent: applyEngineEvent });
+/** While the warm-up runs, a 503 ("the embedded model is starting") is not an error: the
+ * status shows it working, and the suggestion is asked again once the model is ready. */
+function onEngineEvent(event: EngineEvent): void {
+  if (event.kind === "error" && event.status === 503 && useCompletionStatus.getState().starting) return;
+  applyEngineEvent(event);
+}
+
+export const engine = new CompletionEngine({ transport, onEvent: onEngineEvent });
 
 function sendFeedback(body: FeedbackBody): void {
   // Best effort: acceptance data never gets in the user's way.
@@ -125,9 +132,19 @@ let warmed = false;
 export function warmOnce(): void {
   if (warmed || !currentCompletionSettings()["completion.enabled"]) return;
   warmed = true;
+  useCompletionStatus.setState({ starting: true });
   api<WarmResponse>("/api/complete/warm", { method: "POST" }).then(
-    () => undefined,
-    (err) => setCompletionError(`warm-up failed: ${errorMessage(err)}`),
+    (warm) => {
+      useCompletionStatus.setState({ starting: false, error: null, lastModel: warm.model });
+      // Ask again where the user is waiting: the model was not ready for the last keystroke.
+      for (const editor of monaco.editor.getEditors()) {
+        if (editor.hasTextFocus()) editor.trigger("completion", "editor.action.inlineSuggest.trigger", null);
+      }
+    },
+    (err) => {
+      useCompletionStatus.setState({ starting: false });
+      setCompletionError(`warm-up failed: ${errorMessage(err)}`);
+    },
   );
 }
 

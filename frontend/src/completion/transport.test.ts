@@ -3,7 +3,13 @@ import { ApiError } from "../api/http";
 import { httpTransport, isAbortError, socketTransport, type AckSocket } from "./transport";
 import type { CompleteRequest, CompleteResponse } from "./types";
 
-const body: CompleteRequest = { path: "a.py", language: "python", prefix: "x", suffix: "", cursor: { line: 1, column: 2 } };
+const body: CompleteRequest = {
+  path: "a.py",
+  language: "python",
+  prefix: "x",
+  suffix: "",
+  cursor: { line: 1, column: 2 },
+};
 const answer: CompleteResponse = { id: "r1", items: [], model: "local:m", cached: false, latency_ms: 1 };
 
 function fakeSocket(connected = true) {
@@ -29,7 +35,8 @@ describe("socketTransport", () => {
     const { socket, emitted, acks } = fakeSocket();
     const pending = socketTransport(() => socket, neverHttp).complete(body, new AbortController().signal);
     expect(emitted[0].event).toBe("complete:request");
-    expect(emitted[0].payload).toMatchObject({ ...body, id: expect.any(String) });
+    expect(emitted[0].payload).toMatchObject(body);
+    expect((emitted[0].payload as { id: unknown }).id).toMatch(/^c\d+$/);
     acks[0](null, answer);
     expect(await pending).toEqual(answer);
   });
