@@ -54,7 +54,7 @@ $(FRONTEND_DEPS): frontend/package-lock.json
 $(STATIC): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
 
-# Debian's Chromium for the e2e tests (never a downloaded browser).
+# Debian's Chromium for the e2e tests (never a downloaded browser), wrk, bubblewrap.
 system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "Installing Debian's chromium for the e2e tests"; \
@@ -64,6 +64,11 @@ system-deps:
 	@if ! command -v wrk >/dev/null; then \
 	  echo "Installing Debian's wrk for the benchmarks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	fi
+	@# Debian's bubblewrap: the sandbox of AI-issued commands and tasks (runtime/sandbox.py).
+	@if ! command -v bwrap >/dev/null; then \
+	  echo "Installing Debian's bubblewrap for the command sandbox"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	fi
 
 $(DEMO): demo
