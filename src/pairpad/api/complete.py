@@ -17,9 +17,9 @@ from fastapi import APIRouter, Request, Response
 from pairpad.ai.completion.models import (
     CompleteRequest,
     CompleteResponse,
+    CompletionFeedback,
     CompletionStatsResponse,
-    FeedbackRequest,
-    WarmResponse,
+    CompletionWarm,
 )
 from pairpad.api.authz import authorize, authorized
 from pairpad.api.deps import ServicesDep, services_of
@@ -65,7 +65,7 @@ async def _cancel_on_disconnect(request: Request, cancel: asyncio.Event) -> None
 @router.post("/api/complete/feedback", status_code=204,
              responses=errors({404: "Unknown completion id"}),
              dependencies=[authorized("write", "chat")])
-async def feedback(body: FeedbackRequest, services: ServicesDep) -> Response:
+async def feedback(body: CompletionFeedback, services: ServicesDep) -> Response:
     """What became of a completion: shown, accepted, partly accepted, dismissed (kept
     locally in SQLite, never sent anywhere)."""
     await services.completion.stats.feedback(body.id, body.outcome, body.accepted_chars)
@@ -80,7 +80,7 @@ async def stats(services: ServicesDep) -> CompletionStatsResponse:
 
 @router.post("/api/complete/warm", responses=errors(_FAILURES),
              dependencies=[authorized("write", "chat")])
-async def warm(services: ServicesDep) -> WarmResponse:
+async def warm(services: ServicesDep) -> CompletionWarm:
     """Load the autocomplete model (starts the embedded one) and run a 1-token completion;
     answers when it is ready. The editor calls it when it opens."""
     return await services.completion.warm()

@@ -702,7 +702,7 @@ export interface components {
     /** CompleteRequest */
     CompleteRequest: {
       context?: components["schemas"]["CompletionContext"];
-      cursor: components["schemas"]["Cursor"];
+      cursor: components["schemas"]["CompletionCursor"];
       /**
        * Language
        * @description Monaco language id
@@ -767,11 +767,90 @@ export interface components {
        */
       version?: number | null;
     };
+    /** CompletionCursor */
+    CompletionCursor: {
+      /**
+       * Column
+       * @description 1-based column
+       */
+      column: number;
+      /**
+       * Line
+       * @description 1-based line
+       */
+      line: number;
+    };
+    /** CompletionFeedback */
+    CompletionFeedback: {
+      /**
+       * Accepted Chars
+       * @description Characters accepted so far (partial); accepted: the whole item by default
+       */
+      accepted_chars?: number | null;
+      /** Id */
+      id: string;
+      /**
+       * Outcome
+       * @enum {string}
+       */
+      outcome: "shown" | "accepted" | "partial" | "dismissed";
+    };
     /** CompletionItem */
     CompletionItem: {
-      range: components["schemas"]["Range"];
+      range: components["schemas"]["CompletionRange"];
       /** Text */
       text: string;
+    };
+    /** CompletionLanguageStats */
+    CompletionLanguageStats: {
+      /**
+       * Acceptance Rate
+       * @description (accepted + partial) / shown
+       */
+      acceptance_rate: number | null;
+      /** Accepted */
+      accepted: number;
+      /** Dismissed */
+      dismissed: number;
+      /** Language */
+      language: string;
+      /** Latency P50 */
+      latency_p50: number | null;
+      /** Partial */
+      partial: number;
+      /** Shown */
+      shown: number;
+    };
+    /** CompletionModelStats */
+    CompletionModelStats: {
+      /**
+       * Acceptance Rate
+       * @description (accepted + partial) / shown
+       */
+      acceptance_rate: number | null;
+      /** Accepted */
+      accepted: number;
+      /** Dismissed */
+      dismissed: number;
+      /** Latency P50 */
+      latency_p50: number | null;
+      /** Model */
+      model: string;
+      /** Partial */
+      partial: number;
+      /** Shown */
+      shown: number;
+    };
+    /** CompletionRange */
+    CompletionRange: {
+      /** End Column */
+      end_column: number;
+      /** End Line */
+      end_line: number;
+      /** Start Column */
+      start_column: number;
+      /** Start Line */
+      start_line: number;
     };
     /** CompletionStatsResponse */
     CompletionStatsResponse: {
@@ -783,9 +862,9 @@ export interface components {
       /** Accepted */
       accepted: number;
       /** By Language */
-      by_language: components["schemas"]["LanguageStats"][];
+      by_language: components["schemas"]["CompletionLanguageStats"][];
       /** By Model */
-      by_model: components["schemas"]["ModelStats"][];
+      by_model: components["schemas"]["CompletionModelStats"][];
       /** Dismissed */
       dismissed: number;
       /** @description Of the completions the model answered (cache hits excluded) */
@@ -799,6 +878,19 @@ export interface components {
        * @description Completions answered (cancelled ones are not counted)
        */
       total: number;
+    };
+    /** CompletionWarm */
+    CompletionWarm: {
+      /** Latency Ms */
+      latency_ms: number;
+      /** Model */
+      model: string;
+      /**
+       * State
+       * @description The model answered a 1-token completion
+       * @constant
+       */
+      state: "ready";
     };
     /**
      * ContextEntry
@@ -882,19 +974,6 @@ export interface components {
       /** Title */
       title: string;
     };
-    /** Cursor */
-    Cursor: {
-      /**
-       * Column
-       * @description 1-based column
-       */
-      column: number;
-      /**
-       * Line
-       * @description 1-based line
-       */
-      line: number;
-    };
     /**
      * Error
      * @description Every error answer. Some carry more fields (a 409 save has `current_etag`, a 422 has
@@ -905,21 +984,6 @@ export interface components {
       detail: string;
     } & {
       [key: string]: unknown;
-    };
-    /** FeedbackRequest */
-    FeedbackRequest: {
-      /**
-       * Accepted Chars
-       * @description Characters accepted so far (partial); accepted: the whole item by default
-       */
-      accepted_chars?: number | null;
-      /** Id */
-      id: string;
-      /**
-       * Outcome
-       * @enum {string}
-       */
-      outcome: "shown" | "accepted" | "partial" | "dismissed";
     };
     /** FileContent */
     FileContent: {
@@ -992,26 +1056,6 @@ export interface components {
       /** Total */
       total: number;
     };
-    /** LanguageStats */
-    LanguageStats: {
-      /**
-       * Acceptance Rate
-       * @description (accepted + partial) / shown
-       */
-      acceptance_rate: number | null;
-      /** Accepted */
-      accepted: number;
-      /** Dismissed */
-      dismissed: number;
-      /** Language */
-      language: string;
-      /** Latency P50 */
-      latency_p50: number | null;
-      /** Partial */
-      partial: number;
-      /** Shown */
-      shown: number;
-    };
     /** LatencySummary */
     LatencySummary: {
       /** P50 */
@@ -1080,26 +1124,6 @@ export interface components {
       roles: {
         [key: string]: components["schemas"]["RoleAssigned"] | components["schemas"]["RoleOff"];
       };
-    };
-    /** ModelStats */
-    ModelStats: {
-      /**
-       * Acceptance Rate
-       * @description (accepted + partial) / shown
-       */
-      acceptance_rate: number | null;
-      /** Accepted */
-      accepted: number;
-      /** Dismissed */
-      dismissed: number;
-      /** Latency P50 */
-      latency_p50: number | null;
-      /** Model */
-      model: string;
-      /** Partial */
-      partial: number;
-      /** Shown */
-      shown: number;
     };
     /** MoveRequest */
     MoveRequest: {
@@ -1350,17 +1374,6 @@ export interface components {
        * @default 120
        */
       timeout: number;
-    };
-    /** Range */
-    Range: {
-      /** End Column */
-      end_column: number;
-      /** End Line */
-      end_line: number;
-      /** Start Column */
-      start_column: number;
-      /** Start Line */
-      start_line: number;
     };
     /** RebuildStarted */
     RebuildStarted: {
@@ -1706,19 +1719,6 @@ export interface components {
       /** Path */
       path: string;
     };
-    /** WarmResponse */
-    WarmResponse: {
-      /** Latency Ms */
-      latency_ms: number;
-      /** Model */
-      model: string;
-      /**
-       * State
-       * @description The model answered a 1-token completion
-       * @constant
-       */
-      state: "ready";
-    };
     /**
      * WatcherStatus
      * @description Live updates: whether `fs:changed` events are flowing.
@@ -1974,7 +1974,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["FeedbackRequest"];
+        "application/json": components["schemas"]["CompletionFeedback"];
       };
     };
     responses: {
@@ -2121,7 +2121,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["WarmResponse"];
+          "application/json": components["schemas"]["CompletionWarm"];
         };
       };
       /** @description Not authenticated */

@@ -17,7 +17,7 @@ MAX_EDIT_TEXT = 10_000
 Outcome = Literal["shown", "accepted", "partial", "dismissed"]
 
 
-class Cursor(BaseModel):
+class CompletionCursor(BaseModel):
     line: int = Field(ge=1, le=10_000_000, description="1-based line")
     column: int = Field(ge=1, le=10_000_000, description="1-based column")
 
@@ -45,7 +45,7 @@ class CompleteRequest(BaseModel):
     language: str = Field(min_length=1, max_length=64, description="Monaco language id")
     prefix: str = Field(max_length=MAX_TEXT, description="The text before the cursor")
     suffix: str = Field(max_length=MAX_TEXT, description="The text after the cursor")
-    cursor: Cursor
+    cursor: CompletionCursor
     context: CompletionContext = Field(default_factory=CompletionContext)
 
     @field_validator("path", "language")
@@ -58,7 +58,7 @@ class CompleteRequest(BaseModel):
         return value
 
 
-class Range(BaseModel):
+class CompletionRange(BaseModel):
     start_line: int
     start_column: int
     end_line: int
@@ -67,7 +67,7 @@ class Range(BaseModel):
 
 class CompletionItem(BaseModel):
     text: str
-    range: Range
+    range: CompletionRange
 
 
 class CompleteResponse(BaseModel):
@@ -79,7 +79,7 @@ class CompleteResponse(BaseModel):
     latency_ms: float = Field(description="Server-side time to answer")
 
 
-class FeedbackRequest(BaseModel):
+class CompletionFeedback(BaseModel):
     id: str = Field(min_length=1, max_length=64)
     outcome: Outcome
     accepted_chars: int | None = Field(
@@ -92,7 +92,7 @@ class LatencySummary(BaseModel):
     p95: float | None
 
 
-class GroupStats(BaseModel):
+class CompletionGroupStats(BaseModel):
     shown: int
     accepted: int
     partial: int
@@ -101,11 +101,11 @@ class GroupStats(BaseModel):
     latency_p50: float | None
 
 
-class ModelStats(GroupStats):
+class CompletionModelStats(CompletionGroupStats):
     model: str
 
 
-class LanguageStats(GroupStats):
+class CompletionLanguageStats(CompletionGroupStats):
     language: str
 
 
@@ -118,11 +118,11 @@ class CompletionStatsResponse(BaseModel):
     acceptance_rate: float | None = Field(description="(accepted + partial) / shown")
     latency_ms: LatencySummary = Field(description="Of the completions the model answered "
                                        "(cache hits excluded)")
-    by_model: list[ModelStats]
-    by_language: list[LanguageStats]
+    by_model: list[CompletionModelStats]
+    by_language: list[CompletionLanguageStats]
 
 
-class WarmResponse(BaseModel):
+class CompletionWarm(BaseModel):
     model: str
     state: Literal["ready"] = Field(description="The model answered a 1-token completion")
     latency_ms: float

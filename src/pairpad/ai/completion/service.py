@@ -36,8 +36,8 @@ from pairpad.ai.completion.models import (
     CompleteRequest,
     CompleteResponse,
     CompletionItem,
-    Range,
-    WarmResponse,
+    CompletionRange,
+    CompletionWarm,
 )
 from pairpad.ai.completion.prompt import CompletionPrompt, PromptInput, Snippet, build_prompt
 from pairpad.ai.completion.stats import CompletionEvent, CompletionStats
@@ -101,7 +101,7 @@ class CompletionService:
         self.codebase = codebase  # set by the composition root (the codebase index)
         self.cache = CompletionCache(settings.cache_size)
         self.inflight: dict[str, asyncio.Event] = {}  # editor id → its generation's cancel
-        self._warming: dict[str, asyncio.Task[WarmResponse]] = {}
+        self._warming: dict[str, asyncio.Task[CompletionWarm]] = {}
 
     # -- one completion ------------------------------------------------------------------
 
@@ -259,9 +259,9 @@ class CompletionService:
     def _answer(self, request: CompleteRequest, model: str, text: str, *, cached: bool,
                 started: float) -> CompleteResponse:
         line, column = request.cursor.line, request.cursor.column
-        items = [CompletionItem(text=text, range=Range(start_line=line, start_column=column,
-                                                       end_line=line, end_column=column))
-                 ] if text else []
+        at_cursor = CompletionRange(start_line=line, start_column=column, end_line=line,
+                                    end_column=column)
+        items = [CompletionItem(text=text, range=at_cursor)] if text else []
         response = CompleteResponse(id=new_id(), items=items, model=model, cached=cached,
                                     latency_ms=_since(started))
         self.stats.record(CompletionEvent(
@@ -271,7 +271,7 @@ class CompletionService:
 
     # -- warm-up -------------------------------------------------------------------------
 
-    async def warm(self) -> WarmResponse:
+    async def warm(self) -> CompletionWarm:
         """Load the autocomplete model (the embedded one: start its server) and run a 1-token
         completion, so the first real one is fast. Concurrent calls share one warm-up."""
         provider, ref = self._resolve()
@@ -282,7 +282,7 @@ class CompletionService:
             self._warming[key] = task
         return await asyncio.shield(task)
 
-    async def _warm(self, provider: Provider, ref: ModelRef) -> WarmResponse:
+    async def _warm(self, provider: Provider, ref: ModelRef) -> CompletionWarm:
         started = time.perf_counter()
         profile = self.registry.profile_for(ref)
         try:
@@ -304,7 +304,7 @@ class CompletionService:
                                   ) from error
         except ProviderError as error:
             raise provider_failure(error) from error
-        return WarmResponse(model=str(ref), state="ready", latency_ms=_since(started))
+        return CompletionWarm(model=str(ref), state="ready", latency_ms=_since(started))
 
     async def start(self) -> None:
         """A Component (services.py): nothing to start; `stop()` flushes the stats."""
