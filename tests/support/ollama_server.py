@@ -4,7 +4,9 @@ It speaks Ollama's native API as documented: `GET /api/version`, `GET /api/tags`
 was given), `POST /api/show` (a model's `model_info` with its trained context length) and
 `POST /api/generate`, streamed as NDJSON (`{"response": …, "done": false}` lines, then one
 `{"done": true, "done_reason": …}` with the counts) or one JSON object with `stream: false`.
-Every request's JSON body is recorded (the prompt, `suffix`, `options.stop`, …).
+Every request's JSON body is recorded (the prompt, `suffix`, `raw`, `options.stop`, …).
+A model in `no_insert` stands for one whose template has no `.Suffix`: a non-empty `suffix` for
+it is answered as Ollama does, 400 "… does not support insert".
 
 `chunk_delay` / `header_delay` make the stream slow and `stream_log` (the same `StreamLog` as the
 OpenAI one) tells how many lines got out and whether the client went away.
@@ -33,6 +35,7 @@ class ScriptedOllama:
     done_reason: str = "stop"
     context_length: int = 32768  # /api/show's "<arch>.context_length" (the trained window)
     num_ctx: int | None = None  # /api/show's parameters: the Modelfile's num_ctx, when set
+    no_insert: set[str] = field(default_factory=set)
     chunk_delay: float = 0.0
     header_delay: float = 0.0
     seen: list[Seen] = field(default_factory=list)
@@ -103,6 +106,10 @@ def _handler(script: ScriptedOllama) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": f"no route {self.path}"})
 
         def _generate(self, body: dict[str, Any], model: str) -> None:
+            if body.get("suffix") and model in script.no_insert:
+                self._json(400, {"error": f"registry.ollama.ai/library/{model} does not "
+                                          "support insert"})
+                return
             pieces = script.pieces()
             done = {"model": model, "created_at": "2026-01-01T00:00:00Z", "response": "",
                     "done": True, "done_reason": script.done_reason,

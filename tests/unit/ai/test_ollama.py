@@ -142,6 +142,20 @@ async def test_fim_through_generate_with_suffix() -> None:
     assert seen[0]["prompt"] == "def add(a, b):\n"
 
 
+async def test_a_fim_400_other_than_insert_is_not_retried() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(json.loads(request.content))
+        return httpx.Response(400, json={"error": "invalid options: num_predict"})
+
+    p = provider(handler)
+    with pytest.raises(ProviderError) as caught:
+        await p.complete(model="qwen2.5-coder:7b", prefix="x", suffix="y", max_tokens=1)
+    assert "invalid options" in caught.value.detail
+    assert len(seen) == 1 and seen[0]["suffix"] == "y" and "raw" not in seen[0]
+
+
 async def test_generate_stream_without_done_is_a_protocol_error() -> None:
     p = provider(lambda _r: httpx.Response(
         200, content=b'{"response": "x", "done": false}\n'))

@@ -369,24 +369,65 @@ async def test_ollama_sends_the_suffix_natively_and_streams_ndjson() -> None:
         await provider.aclose()
     assert texts(events) == ["return", " a", " + b"]
     assert only_end(events) == StreamEnd("stop", Usage(len(PREFIX) // 4, 3))
-    [body] = server.bodies()
-    assert body["prompt"] == PREFIX  # no template applied by us: Ollama renders its own
-    assert body["suffix"] == SUFFIX and body["stream"] is True
-    assert body["options"] == {"num_predict": 48, "temperature": 0.1,
-                               "stop": ["\n\n", "<|endoftext|>"]}
-    assert "raw" not in body
+    # A non-empty suffix and a FIM model: Ollama's own FIM, its template renders the prompt.
+    assert server.bodies() == [{
+        "model": QWEN, "prompt": PREFIX, "suffix": SUFFIX, "stream": True,
+        "options": {"num_predict": 48, "temperature": 0.1, "stop": ["\n\n", "<|endoftext|>"]},
+    }]
 
 
-async def test_ollama_without_fim_sends_no_suffix_and_complete_uses_the_stream() -> None:
+async def test_ollama_empty_suffix_is_raw_with_the_fim_template_rendered_by_us() -> None:
+    # Ollama's templates test `if .Suffix`: an empty one takes the chat branch, so no `suffix`.
+    with scripted_ollama() as server:
+        provider = ollama(server)
+        await drain(provider.stream_complete(model=QWEN, prefix=PREFIX, suffix="",
+                                             max_tokens=16))
+        await provider.aclose()
+    assert server.bodies() == [{
+        "model": QWEN, "prompt": "<|fim_prefix|>def add(a, b):\n    <|fim_suffix|><|fim_middle|>",
+        "raw": True, "stream": True,
+        "options": {"num_predict": 16, "temperature": 0.0, "stop": ["<|endoftext|>"]},
+    }]
+
+
+async def test_ollama_prefix_only_model_is_raw_with_the_prefix() -> None:
     with scripted_ollama(completion="    return a + b", done_reason="length") as server:
         provider = ollama(server)
         done = await provider.complete(model="llama3.2:latest", prefix=PREFIX, suffix=SUFFIX,
                                        max_tokens=8)
+        await drain(provider.stream_complete(model=QWEN, prefix=PREFIX, suffix=None,
+                                             max_tokens=8))  # no suffix at all: prefix only
         await provider.aclose()
     assert done.text == "    return a + b" and done.finish_reason == "length"
-    [body] = server.bodies()
-    assert body["prompt"] == PREFIX and "suffix" not in body  # llama3 has no FIM
-    assert "stop" not in body["options"]
+    assert server.bodies() == [
+        {"model": "llama3.2:latest", "prompt": PREFIX, "raw": True, "stream": True,
+         "options": {"num_predict": 8, "temperature": 0.0}},  # llama3 has no FIM
+        {"model": QWEN, "prompt": PREFIX, "raw": True, "stream": True,
+         "options": {"num_predict": 8, "temperature": 0.0}},
+    ]
+
+
+async def test_ollama_refusing_insert_is_asked_again_raw_once_and_remembered() -> None:
+    with scripted_ollama(chunks=["return a + b"], no_insert={QWEN}) as server:
+        provider = ollama(server)
+        first = await drain(provider.stream_complete(model=QWEN, prefix=PREFIX, suffix=SUFFIX,
+                                                     max_tokens=16))
+        second = await drain(provider.stream_complete(model=QWEN, prefix=PREFIX, suffix=SUFFIX,
+                                                      max_tokens=16))
+        # Another provider knows nothing of it: native, refused, retried.
+        other = ollama(server)
+        await drain(other.stream_complete(model=QWEN, prefix=PREFIX, suffix=SUFFIX,
+                                          max_tokens=16))
+        await provider.aclose()
+        await other.aclose()
+    assert texts(first) == texts(second) == ["return a + b"]
+    assert only_end(first).finish_reason == only_end(second).finish_reason == "stop"
+    options = {"num_predict": 16, "temperature": 0.0, "stop": ["<|endoftext|>"]}
+    native = {"model": QWEN, "prompt": PREFIX, "suffix": SUFFIX, "stream": True,
+              "options": options}
+    raw = {"model": QWEN, "prompt": QWEN_PROMPT, "raw": True, "stream": True,
+           "options": options}
+    assert server.bodies() == [native, raw, raw, native, raw]
 
 
 async def test_ollama_stop_split_across_lines_cuts_and_closes() -> None:
@@ -449,4 +490,17 @@ async def test_anthropic_refuses_inline_completion_naming_the_setting() -> None:
     assert caught.value.kind == "bad_request"
     assert "ai.roles.autocomplete" in caught.value.detail
     assert "'claude'" in caught.value.detail and "inline completion" in caught.value.detail
+
+
+async def test_anthropic_complete_refuses_the_same_way_before_any_request() -> None:
+    # Anthropic rejects a whitespace-only stop ("\n") with a 400; nothing is sent at all (a
+    # request to port 9 would have been an "unreachable" error instead).
+    provider = AnthropicProvider(ProviderEndpoint("claude", "http://127.0.0.1:9", api_key="k"))
+    with pytest.raises(ProviderError) as caught:
+        await provider.complete(model="claude-sonnet-5-5", prefix="P", suffix="S",
+                                max_tokens=8, stop=["\n", "\n\n"])
+    await provider.aclose()
+    assert caught.value.kind == "bad_request"
+    assert caught.value.setting == "ai.roles.autocomplete"
+    assert "inline completion" in caught.value.detail
 

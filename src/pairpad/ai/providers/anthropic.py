@@ -147,22 +147,9 @@ class AnthropicProvider(EndpointProvider):
         temperature: float = 0.0,
         stop: list[str] | None = None,
     ) -> Completion:
-        """No FIM in the Messages API: ask for the continuation as plain text."""
-        self._require_key()
-        prompt = "Continue the text below. Reply with the continuation only.\n\n" + prefix
-        if suffix:
-            prompt += "\n\n(The text that follows the gap is:)\n" + suffix
-        try:
-            message = await self._client.messages.create(
-                model=model, max_tokens=max_tokens,
-                messages=[{"role": "user", "content": prompt}],
-                stop_sequences=stop or anthropic.omit,
-            )
-        except Exception as error:
-            raise self._error(error, model) from error
-        text = "".join(block.text for block in message.content if block.type == "text")
-        usage = Usage(message.usage.input_tokens, message.usage.output_tokens)
-        return Completion(text, _FINISH.get(message.stop_reason or "end_turn", "stop"), usage)
+        """Refused like `stream_complete` (nothing in Pairpad asks Anthropic for a text
+        completion): Anthropic also rejects the whitespace-only stops completion uses ("\n")."""
+        raise self._no_completion(model)
 
     async def stream_complete(
         self,
@@ -177,13 +164,16 @@ class AnthropicProvider(EndpointProvider):
     ) -> AsyncGenerator[CompletionEvent, None]:
         """Refused: the Messages API takes no raw prompt, so no fill-in-the-middle; an
         instruction-following stand-in would be slow and costly on every keystroke."""
-        raise ProviderError(
+        raise self._no_completion(model)
+        yield  # an async generator like the others: the error comes with the first event
+
+    def _no_completion(self, model: str) -> ProviderError:
+        return ProviderError(
             f"Provider '{self.name}' (Anthropic) cannot do inline completion: the Messages API "
             "takes no raw prompt and has no fill-in-the-middle. Set ai.roles.autocomplete to a "
             "model of the local, an Ollama or an OpenAI-compatible provider (a code model such "
             "as qwen2.5-coder is best).", "bad_request", "ai.roles.autocomplete",
             {"provider": self.name, "model": model})
-        yield  # an async generator like the others: the error comes with the first event
 
     async def count_tokens(self, model: str, text: str) -> int:
         return estimate_tokens(text)

@@ -54,6 +54,8 @@ class OllamaProvider(EndpointProvider):
     ) -> None:
         super().__init__(endpoint, profiles=profiles)
         self._num_ctx: dict[str, int] = {}  # per model, once known: sent with every request
+        # Models Ollama refused a `suffix` for ("does not support insert"): FIM goes raw.
+        self._no_insert: set[str] = set()
         # Ollama itself takes no key; one configured is sent for a proxy in front of it.
         headers = {"Authorization": f"Bearer {endpoint.api_key}"} if endpoint.api_key else {}
         self._http = httpx.AsyncClient(
@@ -176,28 +178,40 @@ class OllamaProvider(EndpointProvider):
         stop: list[str] | None = None,
         cancel: asyncio.Event | None = None,
     ) -> AsyncGenerator[CompletionEvent, None]:
-        """`/api/generate`, streamed (NDJSON). Fill-in-the-middle is Ollama's own: the prompt is
-        the prefix and the suffix goes in `suffix`, and Ollama renders the model's template
-        (ours is not applied). The suffix is sent when the profile says the model has FIM
-        (Ollama refuses a suffix for a model without: "does not support insert"); an
-        `ai.profiles` entry with `fim` turns it on for a model the table does not know."""
+        """`/api/generate`, streamed (NDJSON). Ollama's own fill-in-the-middle (the prefix in
+        `prompt`, the suffix in `suffix`, Ollama's template renders them) only for a non-empty
+        suffix and a model whose profile has a FIM template; every other request is `raw: true`
+        with our prompt (`completion_prompt`: the FIM template rendered by us, else the prefix).
+        Without `raw`, Ollama takes a request with no or an empty suffix through the template's
+        chat branch (templates test `if .Suffix`), so an instruct model answers the code instead
+        of continuing it. A model whose template has no `.Suffix` is refused by Ollama ("does
+        not support insert"): asked again the raw way once, and raw from then on."""
         profile = self.profile(model)
-        use_fim = suffix is not None and profile.fim is not None
+        prompt, template_stops = profile.completion_prompt(prefix, suffix)
+        native = bool(suffix) and profile.fim is not None and model not in self._no_insert
         # The template's stops too: `options.stop` replaces the Modelfile's stop list.
-        stops = merge_stops(stop, profile.completion_prompt(prefix, suffix)[1])
+        stops = merge_stops(stop, template_stops)
         options = self._options(model, num_predict=max_tokens, temperature=temperature)
         if stops:
             options["stop"] = stops
-        payload: dict[str, Any] = {
-            "model": model, "prompt": prefix, "stream": True, "options": options,
-        }
-        if use_fim:
-            payload["suffix"] = suffix
-        request = self._http.build_request("POST", "/api/generate", json=payload)
-        try:
-            response = await unless_cancelled(self._http.send(request, stream=True), cancel)
-        except httpx.HTTPError as error:
-            raise self._error(error, model) from error
+        payload: dict[str, Any] = {"model": model, "stream": True, "options": options}
+        if native:
+            payload |= {"prompt": prefix, "suffix": suffix}
+        else:
+            payload |= {"prompt": prompt, "raw": True}
+        response = await self._open_generate(payload, model, cancel)
+        if response is not None and native and response.status_code == 400:
+            try:
+                await response.aread()
+            except httpx.HTTPError as error:
+                await response.aclose()
+                raise self._error(error, model) from error
+            if _refuses_insert(response):
+                await response.aclose()
+                self._no_insert.add(model)
+                payload.pop("suffix")
+                payload |= {"prompt": prompt, "raw": True}
+                response = await self._open_generate(payload, model, cancel)
         if response is None:  # cancelled before Ollama answered: the request was dropped
             yield StreamEnd("cancelled", Usage(estimate_tokens(prefix), 0, estimated=True))
             return
@@ -246,6 +260,16 @@ class OllamaProvider(EndpointProvider):
         if held := scanner.flush():
             yield TextDelta(held)
         yield StreamEnd(finish, usage)
+
+    async def _open_generate(self, payload: dict[str, Any], model: str,
+                             cancel: asyncio.Event | None) -> httpx.Response | None:
+        """Sends `/api/generate` and returns the streamed response (headers read), or None when
+        `cancel` was set first (the request is dropped)."""
+        request = self._http.build_request("POST", "/api/generate", json=payload)
+        try:
+            return await unless_cancelled(self._http.send(request, stream=True), cancel)
+        except httpx.HTTPError as error:
+            raise self._error(error, model) from error
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
         """`POST /api/embed` with a list `input`; Ollama truncates each to the model's context."""
@@ -312,6 +336,15 @@ def _parse_line(line: str, provider: OllamaProvider) -> dict[str, Any]:
     if not isinstance(chunk, dict):
         raise provider._protocol(f"stream line is not an object: {line[:80]!r}")
     return chunk
+
+
+def _refuses_insert(response: httpx.Response) -> bool:
+    """Ollama's 400 for a `suffix` the model's template cannot place (ollama/ollama#5207)."""
+    try:
+        message = body_message(response.json()) or response.text
+    except ValueError:
+        message = response.text
+    return "does not support insert" in message.lower()
 
 
 def _wire_message(message: ChatMessage) -> dict[str, Any]:
