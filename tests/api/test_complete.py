@@ -17,7 +17,9 @@ import httpx
 import pytest
 
 from pairpad.app import PairpadApp, create_app
+from pairpad.auth.identity import Identity
 from pairpad.config import Settings
+from pairpad.realtime.handlers.complete import register_complete_handlers
 from tests.conftest import TEST_HOST, TEST_TOKEN
 from tests.support.ollama_server import scripted_ollama
 from tests.support.openai_server import ScriptedOpenAI, scripted_openai
@@ -353,3 +355,44 @@ async def test_warm_runs_a_one_token_completion(
     assert response.json()["state"] == "ready"
     [sent] = script.bodies()
     assert sent["max_tokens"] == 1
+
+
+class FakeSio:
+    def __init__(self) -> None:
+        self.handlers: dict[str, Any] = {}
+
+    def on(self, name: str, handler: Any) -> None:
+        self.handlers[name] = handler
+
+    async def get_session(self, sid: str) -> dict[str, Any]:
+        return {"identity": Identity("local", "socket-auth")}
+
+
+class FakeRealtime:
+    def __init__(self) -> None:
+        self.sio = FakeSio()
+
+    def on_disconnect(self, listener: Any) -> None:
+        pass
+
+
+class Refusing:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    def is_allowed(self, identity: Identity, action: str, resource: str) -> bool:
+        self.asked.append((action, resource))
+        return False
+
+
+@pytest.mark.parametrize("event", ["complete:request", "complete:cancel"])
+async def test_socket_handlers_ask_the_authorizer(
+    served: tuple[PairpadApp, httpx.AsyncClient], script: ScriptedOpenAI, event: str
+) -> None:
+    realtime, policy = FakeRealtime(), Refusing()
+    register_complete_handlers(realtime, served[0].services.completion,  # type: ignore[arg-type]
+                               policy)  # type: ignore[arg-type]
+    ack = await realtime.sio.handlers[event]("sid1", {"id": "r1", **body()})
+    assert ack == {"error": "Not allowed: write on chat.", "status": 403}
+    assert policy.asked == [("write", "chat")]
+    assert script.bodies() == []
