@@ -513,6 +513,8 @@ def _mask(path: Path, workspace: Path) -> list[str]:
         is_dir = real.is_dir()
     except OSError:
         return []
+    if os.path.commonpath([workspace, real]) == str(real):
+        return []  # it holds the workspace (the user opened ~/.aws/x): masking would hide it
     inside_ws = os.path.commonpath([workspace, real]) == str(workspace)
     if not inside_ws and any(os.path.commonpath([root, real]) == root for root in PRIVATE_ROOTS):
         return []  # already private (a tmpfs)

@@ -186,3 +186,19 @@ def test_launcher_options_round_trip() -> None:
     assert Options(encode_options(cwd="/", rlimits={})).writable is None  # no Landlock
     with pytest.raises(ValueError, match="unknown launcher option"):
         Options(["shell=1"])
+
+
+def test_a_hidden_folder_holding_the_workspace_is_not_masked(tmp_path: Path) -> None:
+    from pairpad.runtime.sandbox import _mask
+
+    aws = tmp_path / "home" / ".aws"
+    (aws / "project").mkdir(parents=True)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    assert _mask(aws, aws / "project") == []  # the user opened ~/.aws/project
+    # Under /tmp (private in the sandbox anyway) unless inside the workspace.
+    private = os.path.commonpath(["/tmp", keys]) == "/tmp"
+    masked = ["--tmpfs", str(keys), "--remount-ro", str(keys)]
+    assert _mask(keys, tmp_path / "ws") == ([] if private else masked)
+    assert _mask(keys, tmp_path) == ["--tmpfs", str(keys), "--remount-ro", str(keys)]
+    assert _mask(tmp_path / "missing", tmp_path) == []
