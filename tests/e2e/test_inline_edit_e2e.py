@@ -52,6 +52,7 @@ def model_server() -> Iterator[ScriptedOpenAI]:
 @pytest.fixture
 def server(e2e_workspace: Path, tmp_path: Path, model_server: ScriptedOpenAI
            ) -> Iterator[RunningServer]:
+    (e2e_workspace / ".env").write_text("STRIPE_KEY=sk_live_e2e_secret\n")  # a secret file
     running = start_server(e2e_workspace, tmp_path / "data", env={
         "PAIRPAD_AI__PROVIDERS__SCRIPTED__KIND": "openai_compat",
         "PAIRPAD_AI__PROVIDERS__SCRIPTED__BASE_URL": model_server.base_url,
@@ -189,8 +190,6 @@ def test_a_refusal_shows_the_servers_reason_in_the_widget(
     ide: IDE, model_server: ScriptedOpenAI
 ) -> None:
     page = ide.page
-    (ide.workspace / ".env").write_text("STRIPE_KEY=sk_live_e2e_secret\n")
-    expect(ide.tree_item(".env")).to_be_visible()
     ide.open_file(".env")
     page.locator(f"{EDITOR} .view-lines").click()
     page.keyboard.press("Control+A")

@@ -193,11 +193,12 @@ async def test_the_code_around_the_selection_is_cut_to_the_window(
     assert len(prompt) // 4 + body["max_tokens"] <= WINDOW
 
 
+@pytest.mark.parametrize("path", [".env", "./.env", "sub/../.env", "/.env"])
 async def test_a_secret_file_is_refused_before_any_model_request(
-    client: Client, model: ScriptedOpenAI
+    client: Client, model: ScriptedOpenAI, path: str
 ) -> None:
     ack = await client.call("inline_edit:start", request(
-        path=".env", language="dotenv", text="API_KEY=zebracorn-secret\n", prefix="", suffix=""))
+        path=path, language="dotenv", text="API_KEY=zebracorn-secret\n", prefix="", suffix=""))
     assert ack["status"] == 403, ack
     assert "secret" in ack["error"]
     assert chat_bodies(model) == []

@@ -72,6 +72,8 @@ export class InlineEditSession {
     this.disposables.push(
       editor.onDidLayoutChange(() => this.layoutWidget()),
       editor.onDidChangeModel(() => this.close()),
+      // The editor itself goes (its group closed): stop the stream; its zones go with it.
+      editor.onDidDispose(() => this.close(false)),
       model.onWillDispose(() => this.close()),
     );
     this.layoutWidget();
@@ -398,17 +400,20 @@ export class InlineEditSession {
     this.editor.focus();
   }
 
-  close(): void {
+  /** `editorAlive: false` when the editor is being disposed (its zones and widgets go with it). */
+  close(editorAlive = true): void {
     if (this.closed) return;
     this.closed = true;
     this.stopStream();
     if (this.rendering) cancelAnimationFrame(this.rendering);
-    this.clearDiff();
-    this.editor.changeViewZones((accessor) => {
-      if (this.inputZoneId) accessor.removeZone(this.inputZoneId);
-    });
-    this.editor.removeOverlayWidget(this.widget);
-    this.tracked.clear();
+    if (editorAlive) {
+      this.clearDiff();
+      this.editor.changeViewZones((accessor) => {
+        if (this.inputZoneId) accessor.removeZone(this.inputZoneId);
+      });
+      this.editor.removeOverlayWidget(this.widget);
+      this.tracked.clear();
+    }
     for (const d of this.disposables) d.dispose();
     this.onClose(this);
   }

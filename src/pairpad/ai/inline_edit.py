@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import posixpath
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ class InlineEditService:
         """Refuse what may not or cannot be sent; fit the surrounding code into the window."""
         if not request.instruction.strip():
             raise BadRequest("Type an instruction first (what should the code become?)")
-        if self.secrets.is_secret_target(request.path.strip().strip("/")):
+        if self.secrets.is_secret_target(posixpath.normpath(request.path.strip().strip("/"))):
             raise Forbidden(f"{request.path}: {CREDENTIALS_REFUSAL.split('.')[0]}.")
         try:
             provider, ref = self.registry.resolve("edit")
