@@ -15,6 +15,12 @@ from pairpad.events.models import SERVER_EVENTS
 
 FRONTEND = Path(__file__).resolve().parents[3] / "frontend" / "src"
 SOCKET_IO_BUILTINS = {"connect", "disconnect", "connect_error"}
+# Server events no front-end code listens for yet, each with the issue that adds its listener.
+# Remove an entry when its UI lands: the test then holds both sides again.
+NOT_YET_LISTENED = {
+    "run:output": "issue 12: the run/tasks panel (the server side and its tests came first)",
+    "run:exit": "issue 12: the run/tasks panel",
+}
 LISTEN = re.compile(
     r"""(?:\bsocket\.on|\bsocketHandler)\(\s*(?:"[^"]*",\s*)?"(?P<name>[^"]+)",\s*"""
     r"""(?:async\s*)?\(?\s*(?:\w+\??\s*:\s*(?P<type>\{[^}]*\}|\w+))?""")
@@ -52,7 +58,8 @@ def _model_fields(model: type[BaseModel]) -> set[str]:
 def test_every_event_the_front_end_listens_for_is_a_server_event_and_vice_versa() -> None:
     listened = _listened(_sources())
     assert {"fs:changed", "chat:delta", "chat:done"} <= set(listened)  # the parser finds them
-    assert set(listened) == {event.name for event in SERVER_EVENTS}
+    assert set(listened) == {event.name for event in SERVER_EVENTS} - set(NOT_YET_LISTENED)
+    assert not set(listened) & set(NOT_YET_LISTENED), "listened now: drop it from the list"
 
 
 def test_the_generated_event_types_cover_every_event_and_field() -> None:

@@ -17,6 +17,7 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
         "chat:started": "ChatStarted", "chat:delta": "ChatDelta", "chat:done": "ChatDone",
         "chat:error": "ChatError", "inline_edit:delta": "InlineEditDelta",
         "inline_edit:done": "InlineEditDone", "inline_edit:error": "InlineEditError",
+        "run:output": "RunOutput", "run:exit": "RunExit",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:
