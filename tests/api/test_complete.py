@@ -67,7 +67,7 @@ async def served(workspace: Path, data_dir: Path, script: ScriptedOpenAI
                  ) -> AsyncIterator[tuple[PairpadApp, httpx.AsyncClient]]:
     settings = settings_for(workspace, data_dir,
                             {"kind": "openai_compat", "base_url": script.base_url},
-                            f"scripted:{MODEL}", timeout=5.0)
+                            f"scripted:{MODEL}", timeout=60.0)  # only a cancel stops early
     async with serving(settings) as pair:
         yield pair
 

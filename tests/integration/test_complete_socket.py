@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import socketio
 
@@ -38,7 +39,9 @@ def server(tmp_path_factory: pytest.TempPathFactory, script: ScriptedOpenAI
     (root / "ws" / "app.py").write_text(PREFIX + "\n")
     env = {"PAIRPAD_AI__PROVIDERS__SCRIPTED__KIND": "openai_compat",
            "PAIRPAD_AI__PROVIDERS__SCRIPTED__BASE_URL": script.base_url,
-           "PAIRPAD_AI__ROLES__AUTOCOMPLETE": f"scripted:{MODEL}"}
+           "PAIRPAD_AI__ROLES__AUTOCOMPLETE": f"scripted:{MODEL}",
+           # Far over the tests' waits: only a cancel can stop a stream in time.
+           "PAIRPAD_AI__AUTOCOMPLETE__TIMEOUT": "60"}
     running = start_server(root / "ws", Path(root / "data"), env=env)
     yield running
     running.stop()
@@ -133,5 +136,23 @@ async def test_a_socket_that_disconnects_cancels_its_requests(
         while log.written <= written:
             await asyncio.sleep(0.02)
     await sio.disconnect()
+    assert await asyncio.to_thread(log.wait_disconnected, 5)
+    assert log.written - written < 50
+
+
+async def test_an_http_client_that_gives_up_cancels_the_generation(
+    server: RunningServer, script: ScriptedOpenAI
+) -> None:
+    """Over real HTTP (uvicorn): a fetch the editor aborts closes the connection, the route
+    sees `http.disconnect` and stops the provider's stream."""
+    script.completion_chunks = ["return"] + [" c"] * 100
+    script.chunk_delay = 0.1
+    log = script.stream_log
+    log.disconnected.clear()
+    written = log.written
+    payload = {k: v for k, v in request("x", prefix=PREFIX + "# http\n    ").items() if k != "id"}
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        with pytest.raises(httpx.ReadTimeout):
+            await http.post("/api/complete", json=payload, timeout=httpx.Timeout(30, read=1.0))
     assert await asyncio.to_thread(log.wait_disconnected, 5)
     assert log.written - written < 50
