@@ -154,6 +154,28 @@ def test_ghost_text_tab_accepts_and_no_stale_suggestion(ide: IDE) -> None:
     # The line has the typed character right after `return `, whatever shows next.
     expect(page.locator(f"{EDITOR} .view-lines")).to_contain_text(f"return {typed}")
 
+    # The acceptance data reached the server: Settings → Inline Completion counts the accept.
+    page.keyboard.press("Control+,")
+    settings = page.get_by_role("region", name="Settings")
+    settings.get_by_role("navigation", name="Settings sections").get_by_role(
+        "button", name="Inline Completion").click()
+    stats = page.get_by_test_id("completion-stats")
+    accepted = stats.locator("dt", has_text=re.compile("^Accepted$")).locator(
+        "xpath=following-sibling::dd[1]")
+
+    def counted() -> bool:
+        if accepted.count() and (accepted.inner_text().strip() or "0") != "0":
+            return True
+        stats.get_by_role("button", name="Refresh").click()
+        page.wait_for_timeout(500)
+        return False
+
+    ide.wait_until(counted, "the accepted completion in the statistics")
+    expect(stats.locator("caption", has_text="By model")).to_be_visible()
+    expect(stats).to_contain_text("local:smollm2")
+    expect(stats).to_contain_text("python")
+    ide.screenshot("completion-statistics")
+
 
 def test_status_item_toggles_completion_off(ide: IDE) -> None:
     page = ide.page
