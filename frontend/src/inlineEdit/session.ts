@@ -346,13 +346,13 @@ export class InlineEditSession {
     this.setStatus(`${ack.model} · writing…`);
     this.renderControls();
     this.renderDiff();
-    this.stopListening = listen(ack.edit_id, {
+    const stop = listen(ack.edit_id, {
       delta: (text) => {
         this.proposal += text;
         this.scheduleDiff();
       },
       done: (text, reason) => {
-        this.editId = null;
+        this.finishStream();
         if (reason === "cancelled") return;
         this.finalText = text;
         this.state = "review";
@@ -362,7 +362,7 @@ export class InlineEditSession {
         this.focus();
       },
       error: (detail) => {
-        this.editId = null;
+        this.finishStream();
         this.state = "input";
         this.proposal = "";
         this.finalText = null;
@@ -372,6 +372,16 @@ export class InlineEditSession {
         this.clearDiff();
       },
     });
+    // Events that came before the ack may have ended the run already, inside listen().
+    if (this.editId === ack.edit_id) this.stopListening = stop;
+    else stop();
+  }
+
+  /** The run ended: nothing more will come for it (a later disconnect is not its error). */
+  private finishStream(): void {
+    this.editId = null;
+    this.stopListening?.();
+    this.stopListening = null;
   }
 
   private stopStream(): void {
