@@ -124,7 +124,10 @@ def test_ctrl_k_streams_a_diff_accept_then_one_undo_restores(
     assert "shop/orders.py" in prompt and "python" in prompt and "round half up" in prompt
     assert "class Order:" in prompt and "return round(order.total_cents" in prompt
 
-    widget.get_by_test_id("inline-edit-accept").click()
+    expect(widget.get_by_test_id("inline-edit-accept")).to_be_visible()
+    # Enter on the empty instruction box accepts (as the Accept button and Ctrl+Enter do).
+    expect(page.get_by_test_id("inline-edit-input")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(widget).to_have_count(0)
     expect(page.locator(f"{EDITOR} [data-testid=inline-edit-added]")).to_have_count(0)
     expect(page.locator(f"{EDITOR} .inline-edit-removed")).to_have_count(0)
