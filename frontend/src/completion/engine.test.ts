@@ -97,7 +97,7 @@ describe("CompletionEngine", () => {
   it("asks after the debounce and answers with the item; sends the editor id, version and edits", async () => {
     const { engine, calls, waits } = setup();
     const edits = [{ path: "b.py", start_line: 3, text: "x = 1" }];
-    const answer = engine.complete(query("return ", 7, { recentEdits: edits }), token(), () => 7);
+    const answer = engine.complete(query("return ", 7, { recentEdits: () => edits }), token(), () => 7);
     await flush();
     expect(calls).toHaveLength(0); // still debouncing
     waits[0].release();

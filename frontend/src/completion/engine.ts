@@ -19,7 +19,8 @@ export interface CompletionQuery {
   column: number;
   /** The model's version id when asked. */
   version: number;
-  recentEdits?: RecentEdit[];
+  /** Read only when a request is sent (not on a cache hit, nor for a debounced keystroke). */
+  recentEdits?: () => RecentEdit[];
 }
 
 export interface CompletionAnswer {
@@ -149,7 +150,7 @@ export class CompletionEngine {
             prefix: prefix.slice(-MAX_PREFIX_CHARS),
             suffix: suffix.slice(0, MAX_SUFFIX_CHARS),
             cursor: { line, column },
-            context: { editor_id: editorId, version: query.version, recent_edits: query.recentEdits ?? [] },
+            context: { editor_id: editorId, version: query.version, recent_edits: query.recentEdits?.() ?? [] },
           },
           controller.signal,
         );

@@ -8,7 +8,7 @@ import { monaco, modelUri } from "../editor/editorApi";
 import { completionEnabledFor, currentCompletionSettings } from "../stores/settings";
 import { CompletionEngine, type EngineEvent } from "./engine";
 import { FeedbackTracker } from "./feedback";
-import { RecentEditRing } from "./recentEdits";
+import { RecentEditRing, type BufferLines } from "./recentEdits";
 import { applyEngineEvent, setCompletionError, useCompletionStatus } from "./status";
 import { httpTransport, socketTransport, type CompletionTransport } from "./transport";
 import type { FeedbackBody, WarmResponse } from "./types";
@@ -68,9 +68,10 @@ function editorIdFor(model: monaco.editor.ITextModel): string {
   return id;
 }
 
-function linesOf(path: string): string[] | undefined {
+function linesOf(path: string): BufferLines | undefined {
   const model = monaco.editor.getModel(modelUri(path));
-  return model && !model.isDisposed() ? model.getLinesContent() : undefined;
+  if (!model || model.isDisposed()) return undefined;
+  return { count: model.getLineCount(), line: (n) => model.getLineContent(n) };
 }
 
 const EMPTY: List = { items: [] };
@@ -95,7 +96,7 @@ const provider: monaco.languages.InlineCompletionsProvider<List> = {
         line: position.lineNumber,
         column: position.column,
         version,
-        recentEdits: recentEdits.context(path, linesOf),
+        recentEdits: () => recentEdits.context(path, linesOf),
       },
       token,
       () => (model.isDisposed() ? -1 : model.getVersionId()),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EDITS_PER_PATH, MAX_SENT_EDITS, RecentEditRing } from "./recentEdits";
 
-const file = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
+const file = (n: number) => ({ count: n, line: (i: number) => `line ${i}` });
 
 describe("RecentEditRing", () => {
   it("sends other paths' edits, newest first, with lines around them", () => {

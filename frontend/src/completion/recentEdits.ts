@@ -9,6 +9,12 @@ export const CONTEXT_LINES = 2;
 /** An edit this close to a remembered one moves it instead of adding another. */
 const SAME_PLACE_LINES = 3;
 
+/** A buffer's lines, read one at a time (1-based): no copy of a whole file per keystroke. */
+export interface BufferLines {
+  count: number;
+  line(n: number): string;
+}
+
 interface EditMark {
   line: number;
   at: number;
@@ -37,9 +43,9 @@ export class RecentEditRing {
 
   /**
    * The most recent edits of paths other than `current`, newest first, as text: `lines(path)`
-   * gives a buffer's current lines (undefined when it is no longer open).
+   * reads a buffer's current lines (undefined when it is no longer open).
    */
-  context(current: string, lines: (path: string) => string[] | undefined): RecentEdit[] {
+  context(current: string, lines: (path: string) => BufferLines | undefined): RecentEdit[] {
     const marks: (EditMark & { path: string })[] = [];
     for (const [path, list] of this.byPath) {
       if (path !== current) marks.push(...list.map((m) => ({ ...m, path })));
@@ -48,11 +54,13 @@ export class RecentEditRing {
     const edits: RecentEdit[] = [];
     for (const mark of marks) {
       if (edits.length >= MAX_SENT_EDITS) break;
-      const text = lines(mark.path);
-      if (!text || text.length === 0) continue;
-      const start = Math.max(1, Math.min(mark.line, text.length) - CONTEXT_LINES);
-      const end = Math.min(text.length, mark.line + CONTEXT_LINES);
-      edits.push({ path: mark.path, start_line: start, text: text.slice(start - 1, end).join("\n") });
+      const buffer = lines(mark.path);
+      if (!buffer || buffer.count === 0) continue;
+      const start = Math.max(1, Math.min(mark.line, buffer.count) - CONTEXT_LINES);
+      const end = Math.min(buffer.count, mark.line + CONTEXT_LINES);
+      const text: string[] = [];
+      for (let line = start; line <= end; line++) text.push(buffer.line(line));
+      edits.push({ path: mark.path, start_line: start, text: text.join("\n") });
     }
     return edits;
   }
