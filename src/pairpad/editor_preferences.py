@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError
 from sqlalchemy import select
 
 from pairpad.errors import Unprocessable
 from pairpad.storage.db import Database
 from pairpad.storage.owner import NO_WORKSPACE, Owner
 from pairpad.storage.tables import UserSetting
+
+# A Monaco language id (`python`, `typescriptreact`, `c++`, `objective-c`, `csharp`, …).
+LanguageId = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=64,
+                           pattern=r"^[a-z0-9][a-z0-9_+.#-]*$"),
+]
+MAX_DISABLED_LANGUAGES = 100
+
+
+def _unique(ids: list[str]) -> list[str]:
+    """Duplicates are dropped (the first one kept, in order): a list read as a set."""
+    return list(dict.fromkeys(ids))
+
 
 # key -> (type, default). One table, so the UI, the API and validation agree.
 PREFERENCES: dict[str, tuple[Any, object]] = {
@@ -20,6 +33,13 @@ PREFERENCES: dict[str, tuple[Any, object]] = {
     "editor.minimap": (Annotated[bool, Field(strict=True)], True),
     "editor.formatOnSave": (Annotated[bool, Field(strict=True)], False),
     "workbench.theme": (Literal["system", "dark", "light"], "system"),
+    # Inline completion (issue 11): on/off, and the languages it never asks about.
+    "completion.enabled": (Annotated[bool, Field(strict=True)], True),
+    "completion.disabledLanguages": (
+        Annotated[list[LanguageId], Field(strict=True, max_length=MAX_DISABLED_LANGUAGES),
+                  AfterValidator(_unique)],
+        [],
+    ),
 }
 _ADAPTERS = {key: TypeAdapter(kind) for key, (kind, _default) in PREFERENCES.items()}
 

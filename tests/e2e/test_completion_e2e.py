@@ -2,7 +2,8 @@
 the autocomplete role): typing in a Python file shows ghost text, Tab inserts it into the
 buffer, and typing a character that does not match a shown suggestion never shows that stale
 suggestion again (the DOM is sampled on every animation frame after the key). The status bar
-item shows the feature on (and working while the model answers); a click turns it off.
+item shows the feature on (and working while the model answers); a click turns it off, a
+server preference (`completion.enabled`) that survives a reload.
 
 The first completion starts the embedded model: its wait allows for that. The per-request
 limit (ai.autocomplete.timeout, 3 s by default) is raised for these tests: on a loaded 2-core
@@ -13,7 +14,9 @@ names the setting.
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +74,14 @@ SAMPLER = """
   requestAnimationFrame(tick);
 }
 """
+
+
+def server_preference(ide: IDE, key: str) -> object:
+    request = urllib.request.Request(
+        f"{ide.server.base_url}/api/settings", headers=ide.server.auth_headers
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["values"][key]
 
 
 def ghost_text(ide: IDE) -> str:
@@ -207,7 +218,12 @@ def test_status_item_toggles_completion_off(ide: IDE) -> None:
     page.wait_for_timeout(1500)
     expect(page.locator(GHOST)).to_have_count(0)
 
-    # The choice survives a reload; the palette's command turns it back on.
+    # The choice is a server preference (PUT /api/settings), not kept in the browser...
+    ide.wait_until(lambda: server_preference(ide, "completion.enabled") is False,
+                   "completion.enabled false in GET /api/settings")
+    stored = page.evaluate("Object.keys(localStorage).filter(k => /completion/i.test(k))")
+    assert stored == []
+    # ...so it survives a reload; the palette's command turns it back on.
     ide.reload()
     expect(status).to_have_attribute("data-state", "off")
     page.keyboard.press("Control+Shift+P")
@@ -216,6 +232,8 @@ def test_status_item_toggles_completion_off(ide: IDE) -> None:
     expect(page.get_by_role("option").first).to_contain_text("Toggle Inline Completion")
     page.keyboard.press("Enter")
     expect(status).to_have_attribute("data-state", re.compile("^(on|working)$"))
+    ide.wait_until(lambda: server_preference(ide, "completion.enabled") is True,
+                   "completion.enabled true in GET /api/settings")
 
 
 @pytest.mark.parametrize("autocomplete_timeout", ["0.001"])

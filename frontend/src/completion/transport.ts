@@ -2,7 +2,7 @@
 // can switch: HTTP (POST /api/complete, aborted with an AbortController) or Socket.IO
 // (`complete:request` with a client id and an ack, `complete:cancel` to abort).
 import { ApiError, api } from "../api/http";
-import type { CompleteRequest, CompleteResponse } from "./types";
+import type { CompleteRequest, CompleteResponse, SocketAckError } from "./types";
 
 export interface CompletionTransport {
   readonly name: "http" | "socket";
@@ -64,7 +64,7 @@ export function socketTransport(getSocket: () => AckSocket, fallback: Completion
           settled = true;
           signal.removeEventListener("abort", onAbort);
           if (err) return reject(new ApiError(504, "timed out waiting for the server's completion", null));
-          const answer = res as CompleteResponse | { error: string; status?: number };
+          const answer = res as CompleteResponse | SocketAckError;
           if ("error" in answer) return reject(new ApiError(answer.status ?? 500, answer.error, answer));
           resolve(answer);
         });

@@ -1,87 +1,30 @@
-// The completion API's shapes (issue 11's contract: POST /api/complete, Socket.IO
-// complete:request / complete:cancel, /api/complete/feedback, /stats, /warm), written from the
-// contract so the client builds before the server's generated types carry them.
+// The completion API's shapes (issue 11: POST /api/complete, Socket.IO complete:request /
+// complete:cancel, /api/complete/feedback, /stats, /warm): aliases of the types generated from
+// the server's OpenAPI document (api/schema.ts; `make api-types`).
+import type { Schema } from "../api/schema";
 
-export interface CompletionCursor {
-  /** 1-based, as Monaco counts. */
-  line: number;
-  column: number;
-}
+export type CompletionCursor = Schema<"CompletionCursor">;
+export type RecentEdit = Schema<"RecentEdit">;
+export type CompletionContext = Schema<"CompletionContext">;
+export type CompleteRequest = Schema<"CompleteRequest">;
+export type CompletionRange = Schema<"CompletionRange">;
+export type CompletionItem = Schema<"CompletionItem">;
+export type CompleteResponse = Schema<"CompleteResponse">;
 
-export interface RecentEdit {
-  path: string;
-  /** 1-based line of the first line of `text`. */
-  start_line: number;
-  text: string;
-}
+export type FeedbackBody = Schema<"CompletionFeedback">;
+export type FeedbackOutcome = FeedbackBody["outcome"];
 
-export interface CompletionContext {
-  /** Stable per editor: the server cancels that editor's in-flight request on a new one. */
-  editor_id?: string;
-  version?: number;
-  recent_edits?: RecentEdit[];
-}
+export type CompletionStats = Schema<"CompletionStatsResponse">;
+export type CompletionModelStats = Schema<"CompletionModelStats">;
+export type CompletionLanguageStats = Schema<"CompletionLanguageStats">;
 
-export interface CompleteRequest {
-  path: string;
-  language: string;
-  prefix: string;
-  suffix: string;
-  cursor: CompletionCursor;
-  context?: CompletionContext;
-}
+export type WarmResponse = Schema<"CompletionWarm">;
 
-export interface CompletionRange {
-  start_line: number;
-  start_column: number;
-  end_line: number;
-  end_column: number;
-}
-
-export interface CompletionItem {
-  text: string;
-  range: CompletionRange;
-}
-
-export interface CompleteResponse {
-  id: string;
-  items: CompletionItem[];
-  /** "provider:model" */
-  model: string;
-  cached: boolean;
-  latency_ms: number;
-}
-
-export type FeedbackOutcome = "shown" | "accepted" | "partial" | "dismissed";
-
-export interface FeedbackBody {
-  id: string;
-  outcome: FeedbackOutcome;
-  accepted_chars?: number;
-}
-
-export interface CompletionStatsRow {
-  shown: number;
-  accepted: number;
-  partial: number;
-  dismissed: number;
-  acceptance_rate: number | null;
-  latency_p50: number | null;
-}
-
-export interface CompletionStats {
-  total: number;
-  shown: number;
-  accepted: number;
-  partial: number;
-  dismissed: number;
-  acceptance_rate: number | null;
-  latency_ms: { p50: number | null; p95: number | null };
-  by_model: (CompletionStatsRow & { model: string })[];
-  by_language: (CompletionStatsRow & { language: string })[];
-}
-
-export interface WarmResponse {
-  model: string;
-  state: string;
+/**
+ * What the `complete:request` ack carries when the server refuses (the Socket.IO handler's
+ * `{error, status}`, realtime/handlers/complete.py): the OpenAPI document does not describe acks.
+ */
+export interface SocketAckError {
+  error: string;
+  status?: number;
 }

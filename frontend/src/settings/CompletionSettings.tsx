@@ -4,29 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, errorMessage } from "../api/http";
 import "./completion.css";
+import type { CompletionModelStats, CompletionStats } from "../completion/types";
 import { updateCompletionSettings, useCompletionSettings } from "../stores/settings";
 
-interface StatsRow {
-  shown: number;
-  accepted: number;
-  partial: number;
-  dismissed: number;
-  acceptance_rate: number | null;
-  latency_p50: number | null;
-}
-
-/** GET /api/complete/stats (issue 11's contract). */
-export interface CompletionStats {
-  total: number;
-  shown: number;
-  accepted: number;
-  partial: number;
-  dismissed: number;
-  acceptance_rate: number | null;
-  latency_ms: { p50: number | null; p95: number | null };
-  by_model: (StatsRow & { model: string })[];
-  by_language: (StatsRow & { language: string })[];
-}
+/** A row of the by-model / by-language tables (the shared columns of both). */
+type StatsRow = Omit<CompletionModelStats, "model">;
 
 const percent = (rate: number | null) => (rate == null ? "–" : `${Math.round(rate * 1000) / 10}%`);
 const ms = (value: number | null | undefined) => (value == null ? "–" : `${Math.round(value)} ms`);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api/http";
 
 const update = vi.fn(async (values: Record<string, unknown>) => ({ values }));
 vi.mock("../api/endpoints", () => ({
@@ -6,18 +7,21 @@ vi.mock("../api/endpoints", () => ({
 }));
 
 const { queryClient } = await import("./queryClient");
+const { useNotifications } = await import("./notifications");
 const { SETTINGS_KEY, completionEnabledFor, currentCompletionSettings, updateCompletionSettings } =
   await import("./settings");
 
-describe("completion settings", () => {
+describe("completion settings (server preferences, PUT /api/settings)", () => {
   beforeEach(() => {
-    update.mockClear();
+    update.mockReset();
+    update.mockImplementation(async (values) => ({ values }));
     queryClient.clear();
+    useNotifications.setState({ items: [] });
   });
 
   it("default: on for every language", () => {
     const settings = currentCompletionSettings();
-    expect(settings["completion.enabled"]).toBe(true);
+    expect(settings).toEqual({ "completion.enabled": true, "completion.disabledLanguages": [] });
     expect(completionEnabledFor(settings, "python")).toBe(true);
   });
 
@@ -28,22 +32,36 @@ describe("completion settings", () => {
     expect(completionEnabledFor({ ...settings, "completion.enabled": false }, "python")).toBe(false);
   });
 
-  it("while the server's preferences do not know the keys, a change stays in the browser", async () => {
-    queryClient.setQueryData(SETTINGS_KEY, { "editor.fontSize": 14 });
-    await updateCompletionSettings({ "completion.disabledLanguages": ["plaintext"] });
-    expect(update).not.toHaveBeenCalled();
-    expect(currentCompletionSettings()["completion.disabledLanguages"]).toEqual(["plaintext"]);
-  });
-
-  it("once the server lists them, they are read from it and saved through PUT /api/settings", async () => {
+  it("reads them from the server's preferences", () => {
     queryClient.setQueryData(SETTINGS_KEY, {
       "editor.fontSize": 14,
       "completion.enabled": false,
-      "completion.disabledLanguages": [],
+      "completion.disabledLanguages": ["plaintext"],
     });
+    expect(currentCompletionSettings()).toEqual({
+      "completion.enabled": false,
+      "completion.disabledLanguages": ["plaintext"],
+    });
+  });
+
+  it("a change is saved through PUT /api/settings and the server's answer kept", async () => {
+    queryClient.setQueryData(SETTINGS_KEY, { "editor.fontSize": 14, "completion.enabled": true });
+    update.mockImplementation(async (values) => ({
+      values: { "editor.fontSize": 14, "completion.enabled": true, "completion.disabledLanguages": [], ...values },
+    }));
+    await updateCompletionSettings({ "completion.enabled": false });
+    expect(update).toHaveBeenCalledWith({ "completion.enabled": false });
     expect(currentCompletionSettings()["completion.enabled"]).toBe(false);
-    await updateCompletionSettings({ "completion.enabled": true });
-    expect(update).toHaveBeenCalledWith({ "completion.enabled": true });
+    // Nothing is kept in the browser: with the query cache gone, the default is back.
+    queryClient.clear();
     expect(currentCompletionSettings()["completion.enabled"]).toBe(true);
+  });
+
+  it("a refused change is rolled back with a toast", async () => {
+    queryClient.setQueryData(SETTINGS_KEY, { "completion.disabledLanguages": ["go"] });
+    update.mockRejectedValue(new ApiError(422, "Invalid settings: completion.disabledLanguages: …", null));
+    await updateCompletionSettings({ "completion.disabledLanguages": ["Bad Id"] });
+    expect(currentCompletionSettings()["completion.disabledLanguages"]).toEqual(["go"]);
+    expect(useNotifications.getState().items.map((n) => n.severity)).toEqual(["error"]);
   });
 });

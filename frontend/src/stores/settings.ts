@@ -1,6 +1,5 @@
 // Settings: server-persisted (PUT /api/settings), read through TanStack Query, applied live.
 import { useQuery } from "@tanstack/react-query";
-import { create } from "zustand";
 import { settingsApi } from "../api/endpoints";
 import type { Settings } from "../api/types";
 import { queryClient } from "./queryClient";
@@ -13,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   "editor.minimap": true,
   "editor.formatOnSave": false,
   "workbench.theme": "system",
+  "completion.enabled": true,
+  "completion.disabledLanguages": [],
 };
 
 export const SETTINGS_KEY = ["settings"] as const;
@@ -49,76 +50,26 @@ export async function updateSettings(patch: Partial<Settings>): Promise<void> {
 
 // ---- inline completion (completion/): on/off and the languages it is off for ----
 
-export interface CompletionSettings {
-  "completion.enabled": boolean;
-  /** Monaco language ids completion never asks about. */
-  "completion.disabledLanguages": string[];
-}
+export type CompletionSettings = Pick<Settings, "completion.enabled" | "completion.disabledLanguages">;
 
-export const DEFAULT_COMPLETION_SETTINGS: CompletionSettings = {
-  "completion.enabled": true,
-  "completion.disabledLanguages": [],
-};
-
-const COMPLETION_STORAGE_KEY = "pairpad.completionSettings";
-
-function readLocalCompletion(): Partial<CompletionSettings> {
-  try {
-    const raw = globalThis.localStorage?.getItem(COMPLETION_STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Partial<CompletionSettings>) : {};
-  } catch {
-    return {};
-  }
-}
-
-/**
- * Where the server's preferences do not (yet) know the completion keys, they are kept in this
- * browser's localStorage; once GET /api/settings answers them (the server lists every key it
- * knows, with its default), they are saved through PUT /api/settings like every other setting.
- */
-const useLocalCompletion = create<Partial<CompletionSettings>>(() => readLocalCompletion());
-
-function serverKnowsCompletion(values: Partial<Settings> | undefined): boolean {
-  return !!values && "completion.enabled" in values;
-}
-
-function completionOf(values: Partial<Settings> | undefined, local: Partial<CompletionSettings>): CompletionSettings {
-  const server = serverKnowsCompletion(values) ? (values as Partial<CompletionSettings>) : {};
-  const merged = { ...DEFAULT_COMPLETION_SETTINGS, ...local, ...server };
+function completionOf(settings: Settings): CompletionSettings {
   return {
-    "completion.enabled": merged["completion.enabled"] !== false,
-    "completion.disabledLanguages": Array.isArray(merged["completion.disabledLanguages"])
-      ? merged["completion.disabledLanguages"]
-      : [],
+    "completion.enabled": settings["completion.enabled"],
+    "completion.disabledLanguages": settings["completion.disabledLanguages"],
   };
 }
 
 export function useCompletionSettings(): CompletionSettings {
-  const query = useQuery({
-    queryKey: SETTINGS_KEY,
-    queryFn: async () => (await settingsApi.get()).values,
-    staleTime: Infinity,
-  });
-  const local = useLocalCompletion();
-  return completionOf(query.data, local);
+  return completionOf(useSettings());
 }
 
 export function currentCompletionSettings(): CompletionSettings {
-  return completionOf(queryClient.getQueryData<Partial<Settings>>(SETTINGS_KEY), useLocalCompletion.getState());
+  return completionOf(currentSettings());
 }
 
-export async function updateCompletionSettings(patch: Partial<CompletionSettings>): Promise<void> {
-  if (serverKnowsCompletion(queryClient.getQueryData<Partial<Settings>>(SETTINGS_KEY))) {
-    await updateSettings(patch as Partial<Settings>);
-    return;
-  }
-  const next = { ...useLocalCompletion.getState(), ...patch };
-  useLocalCompletion.setState(next, true);
-  try {
-    globalThis.localStorage?.setItem(COMPLETION_STORAGE_KEY, JSON.stringify(next));
-  } catch (err) {
-    notifyError("Could not save the completion setting", err);
-  }
+/** Saved through PUT /api/settings like every other preference. */
+export function updateCompletionSettings(patch: Partial<CompletionSettings>): Promise<void> {
+  return updateSettings(patch);
 }
 
 /** Whether completion asks the server about a file of this language. */

@@ -1203,6 +1203,8 @@ export interface components {
     PreferenceValues: {
       /** Values */
       values: {
+        "completion.disabledLanguages"?: string[];
+        "completion.enabled"?: boolean;
         "editor.fontSize"?: number;
         "editor.formatOnSave"?: boolean;
         "editor.minimap"?: boolean;
