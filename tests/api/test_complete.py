@@ -357,6 +357,78 @@ async def test_warm_runs_a_one_token_completion(
     assert sent["max_tokens"] == 1
 
 
+async def test_a_file_warm_up_sends_the_prompt_of_the_files_completion(
+    http: httpx.AsyncClient, script: ScriptedOpenAI
+) -> None:
+    edits = [{"path": "lib/util.py", "start_line": 3, "text": "def mul(a, b):\n    return a * b"}]
+    payload = body(context={"editor_id": "e1", "version": 1, "recent_edits": edits})
+    warmed = await http.post("/api/complete/warm", json=payload)
+    assert warmed.status_code == 200, warmed.text
+    assert warmed.json()["state"] == "ready" and warmed.json()["model"] == f"scripted:{MODEL}"
+    assert warmed.json()["latency_ms"] > 0
+    completed = await http.post("/api/complete", json=payload)
+    assert completed.status_code == 200 and completed.json()["cached"] is False
+    warm_sent, complete_sent = script.bodies()
+    assert warm_sent["prompt"] == complete_sent["prompt"]
+    assert "# Recently edited in lib/util.py" in warm_sent["prompt"]
+    assert warm_sent["max_tokens"] == 1 and complete_sent["max_tokens"] == 96
+    # The warm-up is no completion: the stats count the one completion only.
+    assert (await http.get("/api/complete/stats")).json()["total"] == 1
+
+
+async def test_a_file_warm_up_of_a_secret_file_is_refused(
+    http: httpx.AsyncClient, script: ScriptedOpenAI
+) -> None:
+    response = await http.post("/api/complete/warm", json=body(
+        path=".env", language="dotenv", prefix="API_KEY=hun", suffix=""))
+    assert response.status_code == 403 and "secret file" in response.json()["detail"]
+    outside = await http.post("/api/complete/warm", json=body(path="../x.py"))
+    assert outside.status_code == 400
+    invalid = await http.post("/api/complete/warm", json={"path": "app.py"})
+    assert invalid.status_code == 422
+    assert script.bodies() == []
+
+
+async def slow_warm(http: httpx.AsyncClient, script: ScriptedOpenAI,
+                    payload: dict[str, Any]) -> asyncio.Task[httpx.Response]:
+    """A warm-up whose (scripted) answer would take 12 s, once it is streaming."""
+    script.completion_chunks = ["return"] + [" a"] * 59
+    script.chunk_delay = 0.2
+    task = asyncio.create_task(http.post("/api/complete/warm", json=payload))
+    async with asyncio.timeout(10):
+        while script.stream_log.written < 1:
+            await asyncio.sleep(0.02)
+    script.completion_chunks, script.chunk_delay = None, 0.0
+    return task
+
+
+async def test_a_completion_cancels_its_editors_warm_up(
+    http: httpx.AsyncClient, script: ScriptedOpenAI
+) -> None:
+    warming = await slow_warm(http, script, body(context={"editor_id": "e"}))
+    completed = await http.post("/api/complete", json=body(context={"editor_id": "e"}))
+    assert completed.status_code == 200 and completed.json()["items"], completed.text
+    warmed = await asyncio.wait_for(warming, 5)
+    assert warmed.status_code == 200 and warmed.json()["state"] == "cancelled"
+    assert await asyncio.to_thread(script.stream_log.wait_disconnected, 5)
+
+
+async def test_a_new_warm_up_supersedes_the_editors_previous_one(
+    http: httpx.AsyncClient, script: ScriptedOpenAI
+) -> None:
+    first = await slow_warm(http, script, body(context={"editor_id": "e"}))
+    other_editor = await http.post("/api/complete/warm", json=body(context={"editor_id": "f"}))
+    assert other_editor.json()["state"] == "ready"
+    assert not first.done()  # another editor's warm-up cancels nothing
+    second = await http.post("/api/complete/warm",
+                             json=body(prefix="x = ", suffix="", context={"editor_id": "e"}))
+    assert second.status_code == 200 and second.json()["state"] == "ready"
+    superseded = await asyncio.wait_for(first, 5)
+    assert superseded.json()["state"] == "cancelled"
+    assert await asyncio.to_thread(script.stream_log.wait_disconnected, 5)
+    assert (await http.get("/api/complete/stats")).json()["total"] == 0
+
+
 class FakeSio:
     def __init__(self) -> None:
         self.handlers: dict[str, Any] = {}
@@ -385,7 +457,7 @@ class Refusing:
         return False
 
 
-@pytest.mark.parametrize("event", ["complete:request", "complete:cancel"])
+@pytest.mark.parametrize("event", ["complete:request", "complete:cancel", "complete:warm"])
 async def test_socket_handlers_ask_the_authorizer(
     served: tuple[PairpadApp, httpx.AsyncClient], script: ScriptedOpenAI, event: str
 ) -> None:
@@ -396,3 +468,26 @@ async def test_socket_handlers_ask_the_authorizer(
     assert ack == {"error": "Not allowed: write on chat.", "status": 403}
     assert policy.asked == [("write", "chat")]
     assert script.bodies() == []
+
+
+class Allowing:
+    def is_allowed(self, identity: Identity, action: str, resource: str) -> bool:
+        return True
+
+
+async def test_the_socket_warm_up_acks_like_the_http_one(
+    served: tuple[PairpadApp, httpx.AsyncClient], script: ScriptedOpenAI
+) -> None:
+    realtime = FakeRealtime()
+    register_complete_handlers(realtime, served[0].services.completion,  # type: ignore[arg-type]
+                               Allowing())  # type: ignore[arg-type]
+    warm = realtime.sio.handlers["complete:warm"]
+    ack = await warm("sid1", body(context={"editor_id": "e"}))
+    assert ack["model"] == f"scripted:{MODEL}" and ack["state"] == "ready", ack
+    assert set(ack) == {"model", "state", "latency_ms"}
+    [sent] = script.bodies()
+    assert sent["max_tokens"] == 1 and PREFIX in sent["prompt"]
+    assert (await warm("sid1", body(path=".env")))["status"] == 403
+    assert (await warm("sid1", {"path": "app.py"}))["status"] == 422
+    assert (await warm("sid1", None))["status"] == 400
+    assert len(script.bodies()) == 1

@@ -1,6 +1,6 @@
 """Inline completion with the embedded model (llama.cpp, SmolLM2, prefix-only) behind the real
-`pairpad open`: warm-up, a real completion, cancellation that really stops llama.cpp, and the
-timeout.
+`pairpad open`: warm-up, a real completion, cancellation that really stops llama.cpp, the
+timeout, and a file's warm-up whose prompt evaluation the file's first completion reuses.
 
 "Really stops" is measured on the llama.cpp server process itself: the CPU time it uses while
 it generates a long answer, and after the cancel (or the timeout) — near zero once it stopped.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -201,3 +202,62 @@ async def test_4_timeout_names_the_setting_and_stops_generation(
     print(f"\nllama.cpp used {generating:.2f} CPU s/s until the timeout, {after:.2f} after it")
     assert generating > 0.2, "nothing was being generated"
     assert after < min(0.1, generating / 4), "llama.cpp went on generating after the timeout"
+
+
+# A file of ~300 tokens: under ai.autocomplete.context_tokens, so the prompt holds all of it.
+INVENTORY = "".join(
+    f"def {name}_total(items):\n    \"\"\"The sum of the {name} of every item.\"\"\"\n"
+    f"    return sum(item.{name} for item in items)\n\n\n"
+    for name in ("price", "weight", "count", "volume", "tax", "discount", "margin")
+) + "def describe(item):\n    return "
+_HIT = re.compile(r"Llama\.generate: (\d+) prefix-match hit, remaining (\d+) prompt tokens")
+_PROMPT_EVAL = re.compile(r"llama_perf_context_print:\s+prompt eval time =[^/\n]*/\s*(\d+) tokens")
+
+
+def llama_log(server: RunningServer) -> Path:
+    """Where the llama.cpp server writes its log: its stdout (the local server's `log_path`)."""
+    return Path(os.readlink(f"/proc/{llama_pid(server)}/fd/1"))
+
+
+async def generation_logged(log_path: Path, mark: int) -> tuple[list[int], list[int]]:
+    """For the one generation logged after `mark`: the prompt tokens llama.cpp reused from its
+    cache ("prefix-match hit"; none logged when it reused nothing) and those it evaluated
+    (its perf line, printed when the generation ends). Waits (bounded, only so that a broken
+    run ends) for the perf line: llama.cpp writes from its own process."""
+    text = ""
+    for _ in range(300):
+        with log_path.open("rb") as log:
+            log.seek(mark)
+            text = log.read().decode(errors="replace")
+        if _PROMPT_EVAL.search(text):
+            break
+        await asyncio.sleep(0.1)
+    return [int(hit) for hit, _ in _HIT.findall(text)], [int(n) for n in _PROMPT_EVAL.findall(text)]
+
+
+async def test_5_a_file_warm_up_is_reused_by_its_first_completion(
+    server: RunningServer, http: httpx.AsyncClient
+) -> None:
+    await warm(http)  # the model is loaded (and evaluated another prompt last)
+    log_path = llama_log(server)
+    assert log_path.name == "llama-server.log", log_path
+    context = {"editor_id": "file-warm"}
+    mark = log_path.stat().st_size
+    warmed = await http.post("/api/complete/warm", json=body(INVENTORY, context=context))
+    assert warmed.status_code == 200, warmed.text
+    assert warmed.json() == {**warmed.json(), "model": MODEL, "state": "ready"}
+    # The warm-up evaluated the file's prompt: (almost) none of it was in the cache before.
+    reused, evaluated = await generation_logged(log_path, mark)
+    assert len(evaluated) == 1 and evaluated[0] > 150, (reused, evaluated)
+    assert sum(reused) < 20, (reused, evaluated)
+
+    mark = log_path.stat().st_size
+    typed = INVENTORY + "f"  # the user typed a character: the prompt's start is the same
+    response = await http.post("/api/complete", json=body(typed, context=context))
+    assert response.status_code == 200, response.text
+    assert response.json()["cached"] is False
+    reused, evaluated = await generation_logged(log_path, mark)
+    print(f"\nthe file's first completion after its warm-up: {reused} prompt tokens reused "
+          f"(prefix-match hit), {evaluated} evaluated")
+    assert len(reused) == 1 and len(evaluated) == 1, (reused, evaluated)
+    assert reused[0] > 150 and evaluated[0] <= 5, (reused, evaluated)

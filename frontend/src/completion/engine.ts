@@ -6,7 +6,7 @@ import { ApiError, errorMessage } from "../api/http";
 import { SuggestionCache } from "./cache";
 import { debounceDelay, KeystrokeRhythm } from "./debounce";
 import { isAbortError, type CompletionTransport } from "./transport";
-import type { CompletionRange, RecentEdit } from "./types";
+import type { CompleteRequest, CompletionRange, RecentEdit } from "./types";
 
 export interface CompletionQuery {
   editorId: string;
@@ -56,6 +56,21 @@ export interface EngineDeps {
 /** Cap what is sent around the cursor (the server fits the prompt into its token budget). */
 export const MAX_PREFIX_CHARS = 16_000;
 export const MAX_SUFFIX_CHARS = 4_000;
+
+/**
+ * What is sent for `query` (a completion, or the warm-up of the file at the cursor: the same
+ * body gives the same prompt on the server, so the model server's prompt cache serves both).
+ */
+export function requestBody(query: CompletionQuery): CompleteRequest {
+  return {
+    path: query.path,
+    language: query.language,
+    prefix: query.prefix.slice(-MAX_PREFIX_CHARS),
+    suffix: query.suffix.slice(0, MAX_SUFFIX_CHARS),
+    cursor: { line: query.line, column: query.column },
+    context: { editor_id: query.editorId, version: query.version, recent_edits: query.recentEdits?.() ?? [] },
+  };
+}
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -143,17 +158,7 @@ export class CompletionEngine {
       const started = this.now();
       let response;
       try {
-        response = await this.deps.transport().complete(
-          {
-            path,
-            language: query.language,
-            prefix: prefix.slice(-MAX_PREFIX_CHARS),
-            suffix: suffix.slice(0, MAX_SUFFIX_CHARS),
-            cursor: { line, column },
-            context: { editor_id: editorId, version: query.version, recent_edits: query.recentEdits?.() ?? [] },
-          },
-          controller.signal,
-        );
+        response = await this.deps.transport().complete(requestBody(query), controller.signal);
       } finally {
         this.setWorking(-1);
       }

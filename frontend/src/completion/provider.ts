@@ -1,17 +1,26 @@
 // The Monaco side of inline completion: one inline completions provider for every language
 // (ghost text; Tab accepts, Ctrl/Cmd+→ accepts a word and Esc dismisses — Monaco's own
-// bindings), the recent-edits context, acceptance feedback, and the warm-up when the first
-// file editor opens. The latency rules live in engine.ts.
+// bindings), the recent-edits context, acceptance feedback, the warm-up of the model when the
+// first file editor opens and of each file's prompt when its editor gets focus (warm.ts). The
+// latency rules live in engine.ts.
 import { api, errorMessage } from "../api/http";
 import { getSocket } from "../api/socket";
 import { monaco, modelUri } from "../editor/editorApi";
 import { completionEnabledFor, currentCompletionSettings } from "../stores/settings";
-import { CompletionEngine, type EngineEvent } from "./engine";
+import { CompletionEngine, requestBody, type CompletionQuery, type EngineEvent } from "./engine";
 import { FeedbackTracker } from "./feedback";
 import { RecentEditRing, type BufferLines } from "./recentEdits";
 import { applyEngineEvent, setCompletionError, useCompletionStatus } from "./status";
-import { httpTransport, socketTransport, type CompletionTransport } from "./transport";
+import {
+  httpTransport,
+  postWarm,
+  socketTransport,
+  socketWarm,
+  type CompletionTransport,
+  type PostWarm,
+} from "./transport";
 import type { FeedbackBody, WarmResponse } from "./types";
+import { FileWarmer, type WarmTarget } from "./warm";
 
 /**
  * Socket.IO: one request is an emit and an ack on the connection the app already holds (no
@@ -74,33 +83,34 @@ function linesOf(path: string): BufferLines | undefined {
   return { count: model.getLineCount(), line: (n) => model.getLineContent(n) };
 }
 
+/** The completion query at `position` of `model` (a file's model: `path`). */
+function queryAt(model: monaco.editor.ITextModel, path: string, position: monaco.IPosition): CompletionQuery {
+  const end = model.getFullModelRange();
+  return {
+    editorId: editorIdFor(model),
+    path,
+    language: model.getLanguageId(),
+    prefix: model.getValueInRange(new monaco.Range(1, 1, position.lineNumber, position.column)),
+    suffix: model.getValueInRange(
+      new monaco.Range(position.lineNumber, position.column, end.endLineNumber, end.endColumn),
+    ),
+    line: position.lineNumber,
+    column: position.column,
+    version: model.getVersionId(),
+    recentEdits: () => recentEdits.context(path, linesOf),
+  };
+}
+
 const EMPTY: List = { items: [] };
 
 const provider: monaco.languages.InlineCompletionsProvider<List> = {
   async provideInlineCompletions(model, position, context, token) {
     const path = pathOf(model);
     if (!path || context.selectedSuggestionInfo) return EMPTY;
-    const language = model.getLanguageId();
-    if (!completionEnabledFor(currentCompletionSettings(), language)) return EMPTY;
-    const version = model.getVersionId();
-    const end = model.getFullModelRange();
-    const answer = await engine.complete(
-      {
-        editorId: editorIdFor(model),
-        path,
-        language,
-        prefix: model.getValueInRange(new monaco.Range(1, 1, position.lineNumber, position.column)),
-        suffix: model.getValueInRange(
-          new monaco.Range(position.lineNumber, position.column, end.endLineNumber, end.endColumn),
-        ),
-        line: position.lineNumber,
-        column: position.column,
-        version,
-        recentEdits: () => recentEdits.context(path, linesOf),
-      },
-      token,
-      () => (model.isDisposed() ? -1 : model.getVersionId()),
-    );
+    if (!completionEnabledFor(currentCompletionSettings(), model.getLanguageId())) return EMPTY;
+    const query = queryAt(model, path, position);
+    const { version } = query;
+    const answer = await engine.complete(query, token, () => (model.isDisposed() ? -1 : model.getVersionId()));
     // The engine already refuses another version; this is the last word before Monaco shows it.
     if (!answer || model.isDisposed() || model.getVersionId() !== version) return EMPTY;
     const { range } = answer;
@@ -128,13 +138,16 @@ const provider: monaco.languages.InlineCompletionsProvider<List> = {
 };
 
 let warmed = false;
+/** Settles when the model's warm-up has: a file's warm-up waits for it, or the model's tiny
+ * warm-up prompt could replace the file's in the model server's prompt cache. */
+let modelWarm: Promise<unknown> = Promise.resolve();
 
 /** Starts the autocomplete model before the first keystroke needs it (fire and forget). */
 export function warmOnce(): void {
   if (warmed || !currentCompletionSettings()["completion.enabled"]) return;
   warmed = true;
   useCompletionStatus.setState({ starting: true });
-  api<WarmResponse>("/api/complete/warm", { method: "POST" }).then(
+  modelWarm = api<WarmResponse>("/api/complete/warm", { method: "POST" }).then(
     (warm) => {
       useCompletionStatus.setState({ starting: false, error: null, lastModel: warm.model });
       // Ask again where the user is waiting: the model was not ready for the last keystroke.
@@ -147,6 +160,24 @@ export function warmOnce(): void {
       setCompletionError(`warm-up failed: ${errorMessage(err)}`);
     },
   );
+}
+
+const sendWarm: PostWarm = socketWarm(getSocket);
+
+export const fileWarmer = new FileWarmer({
+  send: (body) => modelWarm.then(() => (TRANSPORT === "socket" ? sendWarm(body) : postWarm(body))),
+  enabled: (language) => completionEnabledFor(currentCompletionSettings(), language),
+  onError: (err) => console.debug("completion warm-up of the file failed:", errorMessage(err)),
+});
+
+/** The file warm-up target of `editor`: its file at its cursor, now. */
+function warmTarget(editor: monaco.editor.ICodeEditor): WarmTarget | null {
+  const model = editor.getModel();
+  const position = editor.getPosition();
+  const path = model && !model.isDisposed() ? pathOf(model) : null;
+  if (!model || !path || !position) return null;
+  const query = queryAt(model, path, position);
+  return { path, language: query.language, version: query.version, body: () => requestBody(query) };
 }
 
 function trackModel(model: monaco.editor.ITextModel): void {
@@ -166,8 +197,14 @@ function watchEditor(editor: monaco.editor.ICodeEditor): void {
     const model = editor.getModel();
     if (model && pathOf(model)) warmOnce();
   };
-  editor.onDidChangeModel(check);
+  const warmFile = () => fileWarmer.schedule(() => warmTarget(editor));
+  editor.onDidChangeModel(() => {
+    check();
+    warmFile();
+  });
+  editor.onDidFocusEditorText(warmFile);
   check();
+  if (editor.hasTextFocus()) warmFile();
 }
 
 /** Hides the shown suggestion and aborts every in-flight request (completion turned off). */
@@ -177,6 +214,7 @@ export function stopCompletions(): void {
     const model = editor.getModel();
     if (model) engine.cancel(editorIdFor(model));
   }
+  fileWarmer.cancel();
   useCompletionStatus.setState({ working: false });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/http";
-import { httpTransport, isAbortError, socketTransport, type AckSocket } from "./transport";
+import { httpTransport, isAbortError, socketTransport, socketWarm, type AckSocket } from "./transport";
 import type { CompleteRequest, CompleteResponse } from "./types";
 
 const body: CompleteRequest = {
@@ -65,5 +65,38 @@ describe("socketTransport", () => {
     const http = httpTransport(async () => answer);
     expect(await socketTransport(() => socket, http).complete(body, new AbortController().signal)).toEqual(answer);
     expect(emitted).toEqual([]);
+  });
+});
+
+describe("socketWarm", () => {
+  it("sends complete:warm with the completion's body and resolves with the ack", async () => {
+    const { socket, emitted, acks } = fakeSocket();
+    const pending = socketWarm(
+      () => socket,
+      () => Promise.reject(new Error("HTTP should not be used")),
+    )(body);
+    expect(emitted).toEqual([{ event: "complete:warm", payload: body }]);
+    acks[0](null, { model: "local:m", state: "ready", latency_ms: 5 });
+    expect(await pending).toEqual({ model: "local:m", state: "ready", latency_ms: 5 });
+  });
+
+  it("an error ack becomes an ApiError; offline it posts over HTTP", async () => {
+    const { socket, acks } = fakeSocket();
+    const pending = socketWarm(() => socket)(body);
+    acks[0](null, { error: "secret file", status: 403 });
+    await expect(pending).rejects.toMatchObject({ status: 403, detail: "secret file" });
+    const posted: unknown[] = [];
+    const offline = fakeSocket(false);
+    const answer = { model: "local:m", state: "ready" as const, latency_ms: 1 };
+    const viaHttp = socketWarm(
+      () => offline.socket,
+      (b) => {
+        posted.push(b);
+        return Promise.resolve(answer);
+      },
+    );
+    expect(await viaHttp(body)).toEqual(answer);
+    expect(posted).toEqual([body]);
+    expect(offline.emitted).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 // How a completion request reaches the server, behind one small interface so the transport
 // can switch: HTTP (POST /api/complete, aborted with an AbortController) or Socket.IO
-// (`complete:request` with a client id and an ack, `complete:cancel` to abort).
+// (`complete:request` with a client id and an ack, `complete:cancel` to abort). The warm-up of
+// a file (its prompt evaluated ahead of the first completion) goes the same way: POST
+// /api/complete/warm with the completion's body, or `complete:warm` with an ack.
 import { ApiError, api } from "../api/http";
-import type { CompleteRequest, CompleteResponse, SocketAckError } from "./types";
+import type { CompleteRequest, CompleteResponse, SocketAckError, WarmResponse } from "./types";
 
 export interface CompletionTransport {
   readonly name: "http" | "socket";
@@ -70,5 +72,26 @@ export function socketTransport(getSocket: () => AckSocket, fallback: Completion
         });
       });
     },
+  };
+}
+
+/** Warms the prompt of `body` (POST /api/complete/warm, or `complete:warm`). */
+export type PostWarm = (body: CompleteRequest) => Promise<WarmResponse>;
+
+export const postWarm: PostWarm = (body) => api<WarmResponse>("/api/complete/warm", { method: "POST", body });
+
+/** `complete:warm` on the socket (an ack `{model, state, latency_ms}` or `{error, status}`); HTTP when offline. */
+export function socketWarm(getSocket: () => AckSocket, fallback: PostWarm = postWarm): PostWarm {
+  return (body) => {
+    const socket = getSocket();
+    if (!socket.connected) return fallback(body);
+    return new Promise<WarmResponse>((resolve, reject) => {
+      socket.timeout(SOCKET_ACK_TIMEOUT_MS).emit("complete:warm", body, (err, res) => {
+        if (err) return reject(new ApiError(504, "timed out waiting for the server's warm-up", null));
+        const answer = res as WarmResponse | SocketAckError;
+        if ("error" in answer) return reject(new ApiError(answer.status ?? 500, answer.error, answer));
+        resolve(answer);
+      });
+    });
   };
 }

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Body, Request, Response
 
 from pairpad.ai.completion.models import (
     CompleteRequest,
@@ -78,9 +79,17 @@ async def stats(services: ServicesDep) -> CompletionStatsResponse:
     return CompletionStatsResponse.model_validate(await services.completion.stats.summary())
 
 
-@router.post("/api/complete/warm", responses=errors(_FAILURES),
+@router.post("/api/complete/warm", responses=errors({**_FAILURES, 400: "A path outside the "
+                                                     "workspace"}),
              dependencies=[authorized("write", "chat")])
-async def warm(services: ServicesDep) -> CompletionWarm:
+async def warm(services: ServicesDep,
+               body: Annotated[CompleteRequest | None, Body()] = None) -> CompletionWarm:
     """Load the autocomplete model (starts the embedded one) and run a 1-token completion;
-    answers when it is ready. The editor calls it when it opens."""
-    return await services.completion.warm()
+    answers when it is ready. The editor calls it when it opens.
+
+    With a body (the fields of `POST /api/complete`): the 1-token completion has exactly the
+    prompt that completion would have, so the model server caches that file's prompt and the
+    first completion in it evaluates only the new tokens. The editor sends it when a file gets
+    focus. A newer warm-up or a completion of the same `context.editor_id` cancels it
+    (`state: "cancelled"`). Never counted in the stats."""
+    return await services.completion.warm(body)

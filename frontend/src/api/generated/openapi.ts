@@ -98,6 +98,12 @@ export interface paths {
      * Warm
      * @description Load the autocomplete model (starts the embedded one) and run a 1-token completion;
      *     answers when it is ready. The editor calls it when it opens.
+     *
+     *     With a body (the fields of `POST /api/complete`): the 1-token completion has exactly the
+     *     prompt that completion would have, so the model server caches that file's prompt and the
+     *     first completion in it evaluates only the new tokens. The editor sends it when a file gets
+     *     focus. A newer warm-up or a completion of the same `context.editor_id` cancels it
+     *     (`state: "cancelled"`). Never counted in the stats.
      */
     post: operations["warm_api_complete_warm_post"];
     delete?: never;
@@ -887,10 +893,10 @@ export interface components {
       model: string;
       /**
        * State
-       * @description The model answered a 1-token completion
-       * @constant
+       * @description ready: the model answered a 1-token completion (with a body: of that file's prompt); cancelled: a file warm-up superseded by a newer warm-up or a completion of the same editor (context.editor_id)
+       * @enum {string}
        */
-      state: "ready";
+      state: "ready" | "cancelled";
     };
     /**
      * ContextEntry
@@ -2115,7 +2121,11 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["CompleteRequest"] | null;
+      };
+    };
     responses: {
       /** @description Successful Response */
       200: {
@@ -2124,6 +2134,15 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["CompletionWarm"];
+        };
+      };
+      /** @description A path outside the workspace */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Not authenticated */
@@ -2137,6 +2156,15 @@ export interface operations {
       };
       /** @description A secret file (credentials or keys): never sent to a model */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -124,5 +124,8 @@ class CompletionStatsResponse(BaseModel):
 
 class CompletionWarm(BaseModel):
     model: str
-    state: Literal["ready"] = Field(description="The model answered a 1-token completion")
+    state: Literal["ready", "cancelled"] = Field(
+        description="ready: the model answered a 1-token completion (with a body: of that "
+        "file's prompt); cancelled: a file warm-up superseded by a newer warm-up or a "
+        "completion of the same editor (context.editor_id)")
     latency_ms: float

@@ -102,6 +102,7 @@ class CompletionService:
         self.cache = CompletionCache(settings.cache_size)
         self.inflight: dict[str, asyncio.Event] = {}  # editor id → its generation's cancel
         self._warming: dict[str, asyncio.Task[CompletionWarm]] = {}
+        self._file_warms: dict[str, asyncio.Event] = {}  # editor id → its file warm's cancel
 
     # -- one completion ------------------------------------------------------------------
 
@@ -110,17 +111,15 @@ class CompletionService:
         """`cancel`: set by the caller to stop (the answer then has no items). `started`:
         `time.perf_counter()` when the request arrived (default: now)."""
         started = time.perf_counter() if started is None else started
-        path = normal_path(request.path)
-        if not path or path.startswith("../"):
-            raise BadRequest(f"path {request.path!r}: a path inside the workspace")
-        if self.secrets.is_secret_target(path):
-            raise Forbidden(f"{path} is a secret file (credentials or keys): its text is never "
-                            "sent to a model, so it gets no completions")
+        path = self._target(request)
         provider, ref = self._resolve()
         model = str(ref)
         cancel = cancel or asyncio.Event()
         editor = request.context.editor_id
         if editor:
+            warming = self._file_warms.get(editor)
+            if warming is not None:
+                warming.set()  # the completion takes priority over this editor's warm-up
             previous = self.inflight.get(editor)
             if previous is not None:
                 previous.set()  # typed past it: its answer would be stale
@@ -180,14 +179,32 @@ class CompletionService:
                           "begin when it is ready (POST /api/complete/warm waits for it)",
                           setting="ai.local", state="starting")
 
-    async def _generate(self, provider: Provider, ref: ModelRef, request: CompleteRequest,
-                        path: str, cancel: asyncio.Event) -> Generated:
+    def _target(self, request: CompleteRequest) -> str:
+        """The request's normalised path; 400 outside the workspace, 403 a secret file."""
+        path = normal_path(request.path)
+        if not path or path.startswith("../"):
+            raise BadRequest(f"path {request.path!r}: a path inside the workspace")
+        if self.secrets.is_secret_target(path):
+            raise Forbidden(f"{path} is a secret file (credentials or keys): its text is never "
+                            "sent to a model, so it gets no completions")
+        return path
+
+    async def _prepare(self, request: CompleteRequest, path: str,
+                       ref: ModelRef) -> CompletionPrompt:
+        """The model's prompt for `request`: context snippets, `build_prompt`, the profile's
+        rendering. A completion and a file warm-up both use it, so their prompts are equal
+        (llama.cpp then reuses the warm-up's evaluation for the completion)."""
         settings = self.settings
         snippets = await self._snippets(request, path)
-        prompt = build_prompt(
+        return build_prompt(
             PromptInput(path, request.language, request.prefix, request.suffix),
             self.registry.profile_for(ref), snippets, budget_tokens=settings.context_tokens,
             max_tokens_line=settings.max_tokens_line, max_tokens_block=settings.max_tokens_block)
+
+    async def _generate(self, provider: Provider, ref: ModelRef, request: CompleteRequest,
+                        path: str, cancel: asyncio.Event) -> Generated:
+        settings = self.settings
+        prompt = await self._prepare(request, path, ref)
         if cancel.is_set():
             return Generated("", True)
         raw, finished, timed_out = await self._stream(provider, ref, prompt, cancel)
@@ -271,9 +288,17 @@ class CompletionService:
 
     # -- warm-up -------------------------------------------------------------------------
 
-    async def warm(self) -> CompletionWarm:
+    async def warm(self, request: CompleteRequest | None = None) -> CompletionWarm:
         """Load the autocomplete model (the embedded one: start its server) and run a 1-token
-        completion, so the first real one is fast. Concurrent calls share one warm-up."""
+        completion, so the first real one is fast. Concurrent calls share one warm-up.
+
+        With a `request` (a file at the cursor): the 1-token completion has exactly the prompt
+        `complete(request)` would send, so the model server's prompt cache (llama.cpp's KV
+        cache) holds it and the file's first completion evaluates only what changed since. A
+        newer warm-up of the same editor, or a completion of it, cancels this one (its answer
+        then says "cancelled"). A warm-up is never a completion event in the stats."""
+        if request is not None:
+            return await self._warm_file(request)
         provider, ref = self._resolve()
         key = str(ref)
         task = self._warming.get(key)
@@ -306,11 +331,49 @@ class CompletionService:
             raise provider_failure(error) from error
         return CompletionWarm(model=str(ref), state="ready", latency_ms=_since(started))
 
+    async def _warm_file(self, request: CompleteRequest) -> CompletionWarm:
+        started = time.perf_counter()
+        path = self._target(request)
+        provider, ref = self._resolve()
+        cancel = asyncio.Event()
+        editor = request.context.editor_id
+        if editor:
+            previous = self._file_warms.get(editor)
+            if previous is not None:
+                previous.set()  # superseded: the user moved to another file or position
+            self._file_warms[editor] = cancel
+        try:
+            if self._is_local(ref):
+                await self.registry.local_server.ensure_running()
+            prompt = await self._prepare(request, path, ref)
+            if not cancel.is_set():
+                async with self.registry.using(provider), asyncio.timeout(WARM_TIMEOUT):
+                    stream = provider.stream_complete(
+                        model=ref.model, prefix=prompt.prefix, suffix=prompt.suffix,
+                        max_tokens=1, temperature=0.0, stop=prompt.stop or None, cancel=cancel)
+                    try:
+                        async for _event in stream:
+                            pass
+                    finally:
+                        await _close(stream)
+        except TimeoutError as error:
+            raise UpstreamTimeout(f"The completion model ({ref}) did not answer a warm-up "
+                                  f"within {WARM_TIMEOUT:g}s", setting="ai.roles.autocomplete"
+                                  ) from error
+        except ProviderError as error:
+            if not cancel.is_set():
+                raise provider_failure(error) from error
+        finally:
+            if editor and self._file_warms.get(editor) is cancel:
+                del self._file_warms[editor]
+        return CompletionWarm(model=str(ref), state="cancelled" if cancel.is_set() else "ready",
+                              latency_ms=_since(started))
+
     async def start(self) -> None:
         """A Component (services.py): nothing to start; `stop()` flushes the stats."""
 
     async def stop(self) -> None:
-        for event in list(self.inflight.values()):
+        for event in [*self.inflight.values(), *self._file_warms.values()]:
             event.set()
         for task in self._warming.values():
             task.cancel()

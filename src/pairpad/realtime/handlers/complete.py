@@ -4,6 +4,9 @@
   `id` is the client's name for this request (for `complete:cancel`), not the answer's `id`.
 - `complete:cancel {id}` -> `{ok}`: stops that request's generation at the provider (it then
   answers with no items); `ok` is false when it had already answered.
+- `complete:warm {...CompleteRequest}` -> ack `CompletionWarm` (`{model, state, latency_ms}`) or
+  `{error, status}`: `POST /api/complete/warm` with a body (the file's prompt warmed in the
+  model server's cache); an `id` field, if any, is ignored.
 
 A socket that disconnects cancels its requests still running.
 """
@@ -91,6 +94,25 @@ def register_complete_handlers(
                 del running[key]
         return response.model_dump(mode="json")
 
+    async def warm(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        if (refusal_ack := await refused(sid, "write")) is not None:
+            return refusal_ack
+        if not isinstance(data, dict):
+            return _error("complete:warm needs {path, language, prefix, suffix, cursor, ...}",
+                          400)
+        try:
+            body = CompleteRequest.model_validate({k: v for k, v in data.items() if k != "id"})
+        except ValidationError as error:
+            return _error(validation_detail(error), 422)
+        try:
+            answer = await completion.warm(body)
+        except PairpadError as error:
+            return _error(error.detail, error.status_code, **error.extra)
+        except Exception as error:  # still an ack: the client must not wait forever
+            log.exception("completion warm-up failed")
+            return _error(f"Internal error ({type(error).__name__}); see the server log.", 500)
+        return answer.model_dump(mode="json")
+
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "write")) is not None:
             return refusal_ack
@@ -109,5 +131,6 @@ def register_complete_handlers(
 
     sio.on("complete:request", request)
     sio.on("complete:cancel", cancel)
+    sio.on("complete:warm", warm)
     realtime.on_disconnect(disconnect)
 
