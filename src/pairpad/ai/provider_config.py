@@ -102,9 +102,9 @@ class LocalModelSettings(BaseModel):
     model_id: str = LOCAL_MODEL_ID
     n_ctx: int = Field(default=4096, ge=256)
     n_threads: int | None = Field(default=None, ge=1, description="Generation threads; "
-                                  "default: half the CPUs, at least 1.")
+                                  "default: llama.cpp's (half the CPUs).")
     n_threads_batch: int | None = Field(default=None, ge=1, description="Prompt evaluation "
-                                        "threads; default: n_threads.")
+                                        "threads; default: llama.cpp's (every CPU).")
     start_timeout: float = Field(default=90.0, gt=0)
     preload: bool = Field(default=True, description="Start the server in the background when "
                           "Pairpad starts (a warm first answer), if a role uses it.")

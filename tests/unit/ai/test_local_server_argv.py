@@ -1,14 +1,10 @@
-"""The llama.cpp server's command line: threads bounded so prompts are not evaluated on more
-threads than there are free cores (llama-cpp-python's default is every CPU)."""
+"""The llama.cpp server's command line: what the settings put on it, and what never goes there."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from pairpad.ai.provider_config import LocalModelSettings
-from pairpad.ai.providers import local_server
 from pairpad.ai.providers.local_server import server_argv
 
 
@@ -16,20 +12,14 @@ def _option(argv: list[str], name: str) -> str:
     return argv[argv.index(name) + 1]
 
 
-def test_threads_default_to_half_the_cpus_for_generation_and_prompts(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local_server.os, "cpu_count", lambda: 2)
+def test_threads_are_llama_cpps_defaults_unless_set() -> None:
     argv = server_argv(LocalModelSettings(), Path("/m.gguf"), 1234)
-    assert _option(argv, "--n_threads") == "1"
-    assert _option(argv, "--n_threads_batch") == "1"
-    monkeypatch.setattr(local_server.os, "cpu_count", lambda: 16)
-    argv = server_argv(LocalModelSettings(), Path("/m.gguf"), 1234)
-    assert (_option(argv, "--n_threads"), _option(argv, "--n_threads_batch")) == ("8", "8")
+    assert "--n_threads" not in argv and "--n_threads_batch" not in argv
 
 
 def test_threads_follow_the_settings() -> None:
     argv = server_argv(LocalModelSettings(n_threads=3), Path("/m.gguf"), 1234)
-    assert (_option(argv, "--n_threads"), _option(argv, "--n_threads_batch")) == ("3", "3")
+    assert _option(argv, "--n_threads") == "3" and "--n_threads_batch" not in argv
     argv = server_argv(LocalModelSettings(n_threads=3, n_threads_batch=5), Path("/m.gguf"), 1)
     assert (_option(argv, "--n_threads"), _option(argv, "--n_threads_batch")) == ("3", "5")
 

@@ -345,17 +345,14 @@ class LocalModelServer:
         return count
 
 
-def default_threads() -> int:
-    """Half the CPUs (the physical cores where SMT doubles them), at least one: llama.cpp's
-    OpenMP threads spin while they wait, so more threads than free cores collapses throughput
-    (on 2 shared cores a 497-token prompt took 3.5 s with one batch thread, 4.5-6.8 s with two),
-    and the editor's own server and browser need a core too."""
-    return max((os.cpu_count() or 2) // 2, 1)
-
-
 def server_argv(settings: LocalModelSettings, model: Path, port: int) -> list[str]:
-    """The llama.cpp server's command line (its API key goes through the environment)."""
-    threads = settings.n_threads or default_threads()
+    """The llama.cpp server's command line (its API key goes through the environment).
+
+    Threads: llama-cpp-python's defaults unless set — half the CPUs generate, all of them
+    evaluate prompts. Measured on 2 idle cores: a 497-token prompt took 1.5-1.7 s with two
+    batch threads against 2.9-3.1 s with one, and 48 tokens were generated in ~0.37 s with
+    either; under load from other processes two batch threads were no faster (OpenMP threads
+    spin), which `ai.local.n_threads_batch` can tune."""
     argv = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model),
         "--model_alias", settings.model_id, "--host", "127.0.0.1", "--port", str(port),
@@ -363,11 +360,11 @@ def server_argv(settings: LocalModelSettings, model: Path, port: int) -> list[st
         # By default a new request (even a tokenize) cuts the running stream short with
         # [DONE]; Pairpad serves several clients, so requests queue instead.
         "--interrupt_requests", "False",
-        # Both for generation and prompt evaluation: llama-cpp-python's default evaluates
-        # prompts on every CPU, which on a small machine is the slow case (`default_threads`).
-        "--n_threads", str(threads),
-        "--n_threads_batch", str(settings.n_threads_batch or threads),
     ]
+    if settings.n_threads:
+        argv += ["--n_threads", str(settings.n_threads)]
+    if settings.n_threads_batch:
+        argv += ["--n_threads_batch", str(settings.n_threads_batch)]
     if settings.chat_format:
         argv += ["--chat_format", settings.chat_format]
     return argv
