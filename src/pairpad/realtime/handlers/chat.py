@@ -19,23 +19,10 @@ from pydantic import ValidationError
 
 from pairpad.ai.chat import ChatService
 from pairpad.ai.chat_models import ChatSendRequest
-from pairpad.auth.authorizer import Action, Authorizer, Policy, refusal
-from pairpad.auth.identity import Identity
+from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.errors import PairpadError
 from pairpad.events.models import conversation_room
-
-
-def validation_detail(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "Invalid chat request: " + "; ".join(problems)
-
-
-def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
-    return {"error": detail, "status": status, **extra}
+from pairpad.realtime.handlers.acks import error_ack, refusal_check, validation_detail
 
 
 def register_chat_handlers(
@@ -47,25 +34,18 @@ def register_chat_handlers(
 
     policy = authorizer or Authorizer()
 
-    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
-        """None when the socket's identity may do `action` on chat; else the error ack."""
-        identity = (await sio.get_session(sid)).get("identity")
-        if not isinstance(identity, Identity):
-            return _error("unauthorized", 401)
-        if not policy.is_allowed(identity, action, "chat"):
-            return _error(refusal(action, "chat"), 403)
-        return None
+    refused = refusal_check(sio, policy, "chat")
 
     async def join(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "read")) is not None:
             return refusal_ack
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
-            return _error("chat:join needs {conversation_id}", 400)
+            return error_ack("chat:join needs {conversation_id}", 400)
         try:
             await chat.store.get(conversation_id)
         except PairpadError as error:
-            return _error(error.detail, error.status_code)
+            return error_ack(error.detail, error.status_code)
         await sio.enter_room(sid, conversation_room(conversation_id))
         streaming = [g.message_id for g in chat.active.values()
                      if g.conversation_id == conversation_id]
@@ -74,7 +54,7 @@ def register_chat_handlers(
     async def leave(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
-            return _error("chat:leave needs {conversation_id}", 400)
+            return error_ack("chat:leave needs {conversation_id}", 400)
         await sio.leave_room(sid, conversation_room(conversation_id))
         return {"ok": True}
 
@@ -84,14 +64,14 @@ def register_chat_handlers(
         try:
             request = ChatSendRequest.model_validate(data if isinstance(data, dict) else {})
         except ValidationError as error:
-            return _error(validation_detail(error), 422)
+            return error_ack(validation_detail(error, "chat request"), 422)
         if request.conversation_id is not None:
             await sio.enter_room(sid, conversation_room(request.conversation_id))
         try:
             # A new conversation's id is only known inside send(): join before streaming starts.
             ack = await chat.send(request, lambda cid: sio.enter_room(sid, conversation_room(cid)))
         except PairpadError as error:
-            return _error(error.detail, error.status_code, **error.extra)
+            return error_ack(error.detail, error.status_code, **error.extra)
         return ack
 
     async def retry(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -99,20 +79,20 @@ def register_chat_handlers(
             return refusal_ack
         conversation_id = data.get("conversation_id") if isinstance(data, dict) else None
         if not isinstance(conversation_id, str):
-            return _error("chat:retry needs {conversation_id}", 400)
+            return error_ack("chat:retry needs {conversation_id}", 400)
         model = data.get("model") if isinstance(data.get("model"), str) else None
         await sio.enter_room(sid, conversation_room(conversation_id))
         try:
             return await chat.retry(conversation_id, model)
         except PairpadError as error:
-            return _error(error.detail, error.status_code, **error.extra)
+            return error_ack(error.detail, error.status_code, **error.extra)
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "write")) is not None:
             return refusal_ack
         message_id = data.get("message_id") if isinstance(data, dict) else None
         if not isinstance(message_id, str):
-            return _error("chat:cancel needs {message_id}", 400)
+            return error_ack("chat:cancel needs {message_id}", 400)
         return {"ok": await chat.cancel(message_id)}
 
     sio.on("chat:join", join)

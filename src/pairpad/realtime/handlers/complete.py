@@ -22,26 +22,13 @@ from pydantic import ValidationError
 
 from pairpad.ai.completion.models import CompleteRequest
 from pairpad.ai.completion.service import CompletionService
-from pairpad.auth.authorizer import Action, Authorizer, Policy, refusal
-from pairpad.auth.identity import Identity
+from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.errors import PairpadError
+from pairpad.realtime.handlers.acks import error_ack, refusal_check, validation_detail
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 
 log = structlog.get_logger("pairpad.realtime.complete")
 MAX_CLIENT_ID = 200
-
-
-def validation_detail(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "Invalid completion request: " + "; ".join(problems)
-
-
-def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
-    return {"error": detail, "status": status, **extra}
 
 
 def register_complete_handlers(
@@ -53,13 +40,7 @@ def register_complete_handlers(
     policy = authorizer or Authorizer()
     running: dict[tuple[str, str], asyncio.Event] = {}  # (sid, client id) → cancel
 
-    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
-        identity = (await sio.get_session(sid)).get("identity")
-        if not isinstance(identity, Identity):
-            return _error("unauthorized", 401)
-        if not policy.is_allowed(identity, action, "chat"):
-            return _error(refusal(action, "chat"), 403)
-        return None
+    refused = refusal_check(sio, policy, "chat")
 
     def client_id(data: Any) -> str | None:
         value = data.get("id") if isinstance(data, dict) else None
@@ -71,12 +52,12 @@ def register_complete_handlers(
             return refusal_ack
         request_id = client_id(data)
         if request_id is None:
-            return _error("complete:request needs {id: string (1-200 characters), ...}", 400)
+            return error_ack("complete:request needs {id: string (1-200 characters), ...}", 400)
         fields = {k: v for k, v in data.items() if k != "id"}
         try:
             body = CompleteRequest.model_validate(fields)
         except ValidationError as error:
-            return _error(validation_detail(error), 422)
+            return error_ack(validation_detail(error, "completion request"), 422)
         key = (sid, request_id)
         cancel = asyncio.Event()
         if (previous := running.get(key)) is not None:
@@ -85,10 +66,10 @@ def register_complete_handlers(
         try:
             response = await completion.complete(body, cancel, started=started)
         except PairpadError as error:
-            return _error(error.detail, error.status_code, **error.extra)
+            return error_ack(error.detail, error.status_code, **error.extra)
         except Exception as error:  # still an ack: the client must not wait forever
             log.exception("completion failed")
-            return _error(f"Internal error ({type(error).__name__}); see the server log.", 500)
+            return error_ack(f"Internal error ({type(error).__name__}); see the server log.", 500)
         finally:
             if running.get(key) is cancel:
                 del running[key]
@@ -98,19 +79,19 @@ def register_complete_handlers(
         if (refusal_ack := await refused(sid, "write")) is not None:
             return refusal_ack
         if not isinstance(data, dict):
-            return _error("complete:warm needs {path, language, prefix, suffix, cursor, ...}",
+            return error_ack("complete:warm needs {path, language, prefix, suffix, cursor, ...}",
                           400)
         try:
             body = CompleteRequest.model_validate({k: v for k, v in data.items() if k != "id"})
         except ValidationError as error:
-            return _error(validation_detail(error), 422)
+            return error_ack(validation_detail(error, "completion request"), 422)
         try:
             answer = await completion.warm(body)
         except PairpadError as error:
-            return _error(error.detail, error.status_code, **error.extra)
+            return error_ack(error.detail, error.status_code, **error.extra)
         except Exception as error:  # still an ack: the client must not wait forever
             log.exception("completion warm-up failed")
-            return _error(f"Internal error ({type(error).__name__}); see the server log.", 500)
+            return error_ack(f"Internal error ({type(error).__name__}); see the server log.", 500)
         return answer.model_dump(mode="json")
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -118,7 +99,7 @@ def register_complete_handlers(
             return refusal_ack
         request_id = client_id(data)
         if request_id is None:
-            return _error("complete:cancel needs {id}", 400)
+            return error_ack("complete:cancel needs {id}", 400)
         event = running.get((sid, request_id))
         if event is None:
             return {"ok": False}

@@ -17,27 +17,14 @@ from pydantic import ValidationError
 
 from pairpad.ai.inline_edit import InlineEditService
 from pairpad.ai.inline_edit_text import InlineEditRequest
-from pairpad.auth.authorizer import Action, Authorizer, Policy, Resource, refusal
-from pairpad.auth.identity import Identity
+from pairpad.auth.authorizer import Authorizer, Policy, Resource
 from pairpad.errors import PairpadError
 from pairpad.events.models import inline_edit_room
+from pairpad.realtime.handlers.acks import error_ack, refusal_check, validation_detail
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 
 # Asking a model about a file's code is a chat-like use of it: the `chat` resource's `write`.
 RESOURCE: Resource = "chat"
-
-
-def _error(detail: str, status: int, **extra: Any) -> dict[str, Any]:
-    return {"error": detail, "status": status, **extra}
-
-
-def _validation_detail(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"])
-        message = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(f"{where}: {message}" if where else message)
-    return "Invalid inline edit request: " + "; ".join(problems)
 
 
 def register_inline_edit_handlers(
@@ -46,13 +33,7 @@ def register_inline_edit_handlers(
     sio: socketio.AsyncServer = realtime.sio
     policy = authorizer or Authorizer()
 
-    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
-        identity = (await sio.get_session(sid)).get("identity")
-        if not isinstance(identity, Identity):
-            return _error("unauthorized", 401)
-        if not policy.is_allowed(identity, action, RESOURCE):
-            return _error(refusal(action, RESOURCE), 403)
-        return None
+    refused = refusal_check(sio, policy, RESOURCE)
 
     async def start(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "write")) is not None:
@@ -60,19 +41,19 @@ def register_inline_edit_handlers(
         try:
             request = InlineEditRequest.model_validate(data if isinstance(data, dict) else {})
         except ValidationError as error:
-            return _error(_validation_detail(error), 422)
+            return error_ack(validation_detail(error, "inline edit request"), 422)
         try:
             return await edits.start(
                 request, sid, lambda edit_id: sio.enter_room(sid, inline_edit_room(edit_id)))
         except PairpadError as error:
-            return _error(error.detail, error.status_code, **error.extra)
+            return error_ack(error.detail, error.status_code, **error.extra)
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "write")) is not None:
             return refusal_ack
         edit_id = data.get("edit_id") if isinstance(data, dict) else None
         if not isinstance(edit_id, str):
-            return _error("inline_edit:cancel needs {edit_id}", 400)
+            return error_ack("inline_edit:cancel needs {edit_id}", 400)
         return {"ok": edits.cancel(edit_id, sid)}
 
     async def disconnected(sid: str) -> None:

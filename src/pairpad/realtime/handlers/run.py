@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool, ValidationError
 
-from pairpad.auth.authorizer import Action, Authorizer, Policy, Resource, refusal
-from pairpad.auth.identity import Identity
+from pairpad.auth.authorizer import Authorizer, Policy, Resource
 from pairpad.errors import PairpadError
 from pairpad.events.models import run_room
+from pairpad.realtime.handlers.acks import error_ack, refusal_check, validation_detail
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.runtime.runs import RunService
 
@@ -31,36 +31,24 @@ class RunStart(BaseModel):
     network: StrictBool = False
 
 
-def _error(detail: str, status: int) -> dict[str, Any]:
-    return {"error": detail, "status": status}
-
-
 def register_run_handlers(
     realtime: SocketIOAdapter, runs: RunService, authorizer: Policy | None = None
 ) -> None:
     sio = realtime.sio
     policy = authorizer or Authorizer()
 
-    async def refused(sid: str, action: Action) -> dict[str, Any] | None:
-        identity = (await sio.get_session(sid)).get("identity")
-        if not isinstance(identity, Identity):
-            return _error("unauthorized", 401)
-        if not policy.is_allowed(identity, action, RESOURCE):
-            return _error(refusal(action, RESOURCE), 403)
-        return None
+    refused = refusal_check(sio, policy, RESOURCE)
 
     async def start(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "execute")) is not None:
             return refusal_ack
         if not isinstance(data, dict) or "argv" not in data:
-            return _error("run:start needs {argv: [program, ...args], timeout_s?, network?}",
+            return error_ack("run:start needs {argv: [program, ...args], timeout_s?, network?}",
                           422)
         try:
             request = RunStart.model_validate(data)
         except ValidationError as error:
-            problems = "; ".join(f"{'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
-                                 for item in error.errors())
-            return _error(f"Invalid run request: {problems}", 422)
+            return error_ack(validation_detail(error, "run request"), 422)
 
         async def join(run_id: str) -> None:
             await sio.enter_room(sid, run_room(run_id))
@@ -69,7 +57,7 @@ def register_run_handlers(
             run_id = await runs.start_run(request.argv, owner=sid, timeout_s=request.timeout_s,
                                           network=request.network, join=join)
         except PairpadError as error:
-            return _error(error.detail, error.status_code)
+            return error_ack(error.detail, error.status_code)
         return {"run_id": run_id}
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
@@ -77,7 +65,7 @@ def register_run_handlers(
             return refusal_ack
         run_id = data.get("run_id") if isinstance(data, dict) else None
         if not isinstance(run_id, str):
-            return _error("run:cancel needs {run_id}", 400)
+            return error_ack("run:cancel needs {run_id}", 400)
         return {"ok": runs.cancel(run_id, sid)}
 
     async def disconnected(sid: str) -> None:
