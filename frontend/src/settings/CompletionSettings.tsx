@@ -4,8 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, errorMessage } from "../api/http";
 import "./completion.css";
-import type { CompletionModelStats, CompletionStats } from "../completion/types";
+import type { Schema } from "../api/schema";
 import { updateCompletionSettings, useCompletionSettings } from "../stores/settings";
+
+type CompletionStats = Schema<"CompletionStatsResponse">;
+type CompletionModelStats = Schema<"CompletionModelStats">;
 
 /** A row of the by-model / by-language tables (the shared columns of both). */
 type StatsRow = Omit<CompletionModelStats, "model">;
