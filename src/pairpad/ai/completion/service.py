@@ -313,16 +313,8 @@ class CompletionService:
         try:
             if self._is_local(ref):
                 await self.registry.local_server.ensure_running()
-            async with self.registry.using(provider), asyncio.timeout(WARM_TIMEOUT):
-                stream = provider.stream_complete(
-                    model=ref.model, prefix=WARM_PREFIX,
-                    suffix="" if profile.fim is not None else None, max_tokens=1,
-                    temperature=0.0)
-                try:
-                    async for _event in stream:
-                        pass
-                finally:
-                    await _close(stream)
+            await self._one_token(provider, ref, WARM_PREFIX,
+                                  "" if profile.fim is not None else None, None, None)
         except TimeoutError as error:
             raise UpstreamTimeout(f"The completion model ({ref}) did not answer a warm-up "
                                   f"within {WARM_TIMEOUT:g}s", setting="ai.roles.autocomplete"
@@ -347,15 +339,8 @@ class CompletionService:
                 await self.registry.local_server.ensure_running()
             prompt = await self._prepare(request, path, ref)
             if not cancel.is_set():
-                async with self.registry.using(provider), asyncio.timeout(WARM_TIMEOUT):
-                    stream = provider.stream_complete(
-                        model=ref.model, prefix=prompt.prefix, suffix=prompt.suffix,
-                        max_tokens=1, temperature=0.0, stop=prompt.stop or None, cancel=cancel)
-                    try:
-                        async for _event in stream:
-                            pass
-                    finally:
-                        await _close(stream)
+                await self._one_token(provider, ref, prompt.prefix, prompt.suffix,
+                                      prompt.stop or None, cancel)
         except TimeoutError as error:
             raise UpstreamTimeout(f"The completion model ({ref}) did not answer a warm-up "
                                   f"within {WARM_TIMEOUT:g}s", setting="ai.roles.autocomplete"
@@ -368,6 +353,20 @@ class CompletionService:
                 del self._file_warms[editor]
         return CompletionWarm(model=str(ref), state="cancelled" if cancel.is_set() else "ready",
                               latency_ms=_since(started))
+
+    async def _one_token(self, provider: Provider, ref: ModelRef, prefix: str,
+                         suffix: str | None, stop: list[str] | None,
+                         cancel: asyncio.Event | None) -> None:
+        """A 1-token completion (a warm-up: the model loaded, the prompt in its cache)."""
+        async with self.registry.using(provider), asyncio.timeout(WARM_TIMEOUT):
+            stream = provider.stream_complete(
+                model=ref.model, prefix=prefix, suffix=suffix, max_tokens=1, temperature=0.0,
+                stop=stop, cancel=cancel)
+            try:
+                async for _event in stream:
+                    pass
+            finally:
+                await _close(stream)
 
     async def start(self) -> None:
         """A Component (services.py): nothing to start; `stop()` flushes the stats."""
