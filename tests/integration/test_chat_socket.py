@@ -18,13 +18,13 @@ from typing import Any
 
 import httpx
 import pytest
-import socketio
 
 from pairpad.ai.provider_config import LocalModelSettings
 from pairpad.ai.providers.local import LocalModelServer
 from pairpad.cli_chat import run_chat
 from tests.support.model import require_embedded_model
 from tests.support.server import RunningServer, start_server
+from tests.support.socket_client import RecordingClient
 
 pytestmark = pytest.mark.model
 STORY = "Tell me a long story about a dragon who learns to write Python."
@@ -46,43 +46,18 @@ def server(root: Path) -> Iterator[RunningServer]:
     running.stop()
 
 
-class Client:
+class Client(RecordingClient):
     """A socket client that records every chat event in arrival order."""
 
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        for name in ("chat:started", "chat:delta", "chat:done", "chat:error"):
-            self.sio.on(name, self._recorder(name))
-
-    def _recorder(self, name: str) -> Any:
-        async def record(data: dict[str, Any]) -> None:
-            self.events.append((name, data))
-        return record
-
-    async def connect(self, server: RunningServer) -> Client:
-        await self.sio.connect(server.base_url, auth={"token": server.token},
-                               transports=["websocket"], wait_timeout=10)
-        return self
-
-    async def call(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await self.sio.call(event, data, timeout=60)
-        return result
+    recorded = ("chat:started", "chat:delta", "chat:done", "chat:error")
+    call_timeout = 60.0
 
     def deltas(self, message_id: str) -> list[str]:
         return [d["text"] for n, d in self.events
                 if n == "chat:delta" and d["message_id"] == message_id]
 
     async def end_of(self, message_id: str, timeout: float = 60) -> tuple[str, dict[str, Any]]:
-        async with asyncio.timeout(timeout):
-            while True:
-                for name, data in self.events:
-                    if name in ("chat:done", "chat:error") and data["message_id"] == message_id:
-                        return name, data
-                await asyncio.sleep(0.02)
-
-    async def close(self) -> None:
-        await self.sio.disconnect()
+        return await self.first(("chat:done", "chat:error"), "message_id", message_id, timeout)
 
 
 async def conversation(server: RunningServer, cid: str) -> dict[str, Any]:

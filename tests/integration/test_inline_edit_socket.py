@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-import socketio
 
 from tests.support.openai_server import ScriptedOpenAI, scripted_openai
 from tests.support.server import RunningServer, start_server
+from tests.support.socket_client import RecordingClient
 
 CALC = (
     "import math\n"
@@ -79,41 +79,18 @@ def fresh_script(model: ScriptedOpenAI) -> None:
     model.seen.clear()
 
 
-class Client:
+class Client(RecordingClient):
     """A socket client recording every inline-edit event in arrival order."""
 
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        for name in ("inline_edit:delta", "inline_edit:done", "inline_edit:error"):
-            self.sio.on(name, self._recorder(name))
-
-    def _recorder(self, name: str) -> Any:
-        async def record(data: dict[str, Any]) -> None:
-            self.events.append((name, data))
-        return record
-
-    async def connect(self, server: RunningServer) -> Client:
-        await self.sio.connect(server.base_url, auth={"token": server.token},
-                               transports=["websocket"], wait_timeout=10)
-        return self
-
-    async def call(self, event: str, data: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.sio.call(event, data, timeout=30)
-        return result
+    recorded = ("inline_edit:delta", "inline_edit:done", "inline_edit:error")
 
     def deltas(self, edit_id: str) -> list[str]:
         return [d["text"] for n, d in self.events
                 if n == "inline_edit:delta" and d["edit_id"] == edit_id]
 
     async def end_of(self, edit_id: str, timeout: float = 30) -> tuple[str, dict[str, Any]]:
-        async with asyncio.timeout(timeout):
-            while True:
-                for name, data in self.events:
-                    if name in ("inline_edit:done", "inline_edit:error") and (
-                            data["edit_id"] == edit_id):
-                        return name, data
-                await asyncio.sleep(0.02)
+        return await self.first(("inline_edit:done", "inline_edit:error"), "edit_id", edit_id,
+                                timeout)
 
 
 @pytest.fixture

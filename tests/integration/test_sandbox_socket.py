@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import socketio
 
 from tests.integration.test_sandbox_escapes import alive_with
 from tests.support.server import RunningServer, start_server
+from tests.support.socket_client import RecordingClient
 
 
 @pytest.fixture(scope="module")
@@ -33,26 +33,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     running.stop()
 
 
-class Client:
-    def __init__(self) -> None:
-        self.sio = socketio.AsyncClient(reconnection=False)
-        self.events: list[tuple[str, dict[str, Any]]] = []
-        for name in ("run:output", "run:exit"):
-            self.sio.on(name, self._recorder(name))
-
-    def _recorder(self, name: str) -> Any:
-        async def record(data: dict[str, Any]) -> None:
-            self.events.append((name, data))
-        return record
-
-    async def connect(self, server: RunningServer) -> Client:
-        await self.sio.connect(server.base_url, auth={"token": server.token},
-                               transports=["websocket"], wait_timeout=10)
-        return self
-
-    async def call(self, event: str, data: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self.sio.call(event, data, timeout=30)
-        return result
+class Client(RecordingClient):
+    recorded = ("run:output", "run:exit")
 
     def output(self, run_id: str, stream: str = "stdout") -> str:
         return "".join(d["data"] for n, d in self.events
@@ -62,12 +44,7 @@ class Client:
         return [(n, d) for n, d in self.events if d["run_id"] == run_id]
 
     async def exit_of(self, run_id: str, timeout: float = 30) -> dict[str, Any]:
-        async with asyncio.timeout(timeout):
-            while True:
-                for name, data in self.events:
-                    if name == "run:exit" and data["run_id"] == run_id:
-                        return data
-                await asyncio.sleep(0.02)
+        return (await self.first(("run:exit",), "run_id", run_id, timeout))[1]
 
 
 @pytest.fixture
