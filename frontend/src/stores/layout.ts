@@ -11,6 +11,8 @@ interface LayoutState {
   sideWidth: number;
   panelVisible: boolean;
   panelHeight: number;
+  /** The id of the bottom panel's shown view (a contributed panel view: "problems", "terminal", …). */
+  panelView: string;
   quickInput: QuickInputMode;
   quickInputInitial: string;
   showSideView: (view: SideView) => void;
@@ -18,6 +20,8 @@ interface LayoutState {
   toggleSide: () => void;
   setSideWidth: (width: number) => void;
   togglePanel: () => void;
+  /** Shows the panel with one of its views. */
+  showPanelView: (view: string) => void;
   setPanelHeight: (height: number) => void;
   openQuickInput: (mode: Exclude<QuickInputMode, null>, initial?: string) => void;
   closeQuickInput: () => void;
@@ -25,7 +29,7 @@ interface LayoutState {
 
 const STORAGE_KEY = "pairpad.layout";
 
-type Persisted = Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView">>;
+type Persisted = Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView" | "panelView">>;
 
 function loadPersisted(): Persisted {
   try {
@@ -44,6 +48,7 @@ export const useLayout = create<LayoutState>((set, get) => ({
   sideWidth: 260,
   panelVisible: false,
   panelHeight: 200,
+  panelView: "problems",
   quickInput: null,
   quickInputInitial: "",
   ...loadPersisted(),
@@ -56,6 +61,7 @@ export const useLayout = create<LayoutState>((set, get) => ({
   toggleSide: () => set((s) => ({ sideVisible: !s.sideVisible })),
   setSideWidth: (width) => set({ sideWidth: clampSideWidth(width) }),
   togglePanel: () => set((s) => ({ panelVisible: !s.panelVisible })),
+  showPanelView: (view) => set({ panelView: view, panelVisible: true }),
   setPanelHeight: (height) => set({ panelHeight: clampPanelHeight(height) }),
   openQuickInput: (mode, initial = "") => set({ quickInput: mode, quickInputInitial: initial }),
   closeQuickInput: () => set({ quickInput: null }),
@@ -70,6 +76,7 @@ useLayout.subscribe((s) => {
         sideVisible: s.sideVisible,
         panelHeight: s.panelHeight,
         sideView: s.sideView,
+        panelView: s.panelView,
       }),
     );
   } catch {

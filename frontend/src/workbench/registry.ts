@@ -9,6 +9,21 @@ import { defineTabKind, type Tab } from "../stores/tabs";
 import type { IconProps } from "../ui/icons";
 import { registerCommand, type Command } from "./commands";
 
+/** A view of the bottom panel (Problems, Output, Terminal), with its tab in the panel's tab strip. */
+export interface PanelViewDescriptor {
+  id: string;
+  title: string;
+  /** Tab position, ascending. */
+  order: number;
+  component: ComponentType;
+  /** Drawn beside the title (a problem count); renders nothing when it has nothing to say. */
+  badge?: ComponentType;
+  /** Buttons at the right of the tab strip while this view is shown (new terminal, clear). */
+  actions?: ComponentType;
+  /** Kept mounted (hidden) while another view is shown, so its state survives tab switches. */
+  keepAlive?: boolean;
+}
+
 /** A view of the primary side bar, with its button on the activity bar. */
 export interface SideViewDescriptor {
   id: string;
@@ -112,6 +127,7 @@ export interface SocketLike {
 
 interface Points {
   sideViews: SideViewDescriptor;
+  panelViews: PanelViewDescriptor;
   tabKinds: TabKindDescriptor;
   statusBarItems: StatusBarItemDescriptor;
   editorHeaders: EditorHeaderDescriptor;
@@ -150,6 +166,10 @@ export class WorkbenchRegistry {
 
   sideView(view: SideViewDescriptor): void {
     this.add("sideViews", view);
+  }
+
+  panelView(view: PanelViewDescriptor): void {
+    this.add("panelViews", view);
   }
 
   tabKind(descriptor: TabKindDescriptor): void {

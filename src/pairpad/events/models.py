@@ -245,9 +245,76 @@ class RunExit(RunEvent):
     error: str | None = None
 
 
+# --- integrated terminals (runtime/terminals.py) ----------------------------------------------
+
+
+def terminal_room(term_id: str) -> str:
+    """The room of one terminal: every socket that opened or reattached it joins it."""
+    return f"term:{term_id}"
+
+
+class TerminalEvent(ServerEvent):
+    """An event of one PTY terminal (`term:open`), sent to its room."""
+
+    term_id: str
+
+    def target(self) -> Target:
+        return Room(terminal_room(self.term_id))
+
+
+class TerminalOutput(TerminalEvent):
+    """Output of the terminal, batched (never one event per byte). `offset` is how many
+    characters the terminal had written before `data`: a reattaching client that got the
+    scroll-back up to some offset skips what it already has, and acknowledges what it has
+    drawn with `term:ack {term_id, offset}` (the server stops reading the PTY while too much
+    is unacknowledged, so a flood cannot outrun the page)."""
+
+    name: ClassVar[str] = "term:output"
+    data: str
+    offset: int
+
+
+class TerminalExit(TerminalEvent):
+    """The terminal's shell ended: its exit code, or the signal that killed it (then
+    `exit_code` is null); `reason` says why when Pairpad ended it (closed by the user, no
+    client held it for the grace period, the server stopping)."""
+
+    name: ClassVar[str] = "term:exit"
+    exit_code: int | None
+    signal: str | None
+    reason: str | None = None
+
+
+# --- tasks and problems (runtime/tasks.py, runtime/problems.py) ------------------------------
+
+
+class Problem(BaseModel):
+    """One diagnostic a task's output named: 1-based line and column (column 1 when the tool
+    gave none), the workspace-relative path."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+    severity: Literal["error", "warning", "info"]
+    message: str
+    code: str | None = None
+    tool: str
+
+
+class ProblemsChanged(ServerEvent):
+    """A source's problems were replaced (a task ran again, or its problems were cleared):
+    `source` is e.g. `task:test`; `problems` is its whole new list."""
+
+    name: ClassVar[str] = "problems:changed"
+    source: str
+    problems: list[Problem]
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
-    RunOutput, RunExit,
+    RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged,
 )

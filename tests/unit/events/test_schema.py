@@ -18,6 +18,8 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
         "chat:error": "ChatError", "inline_edit:delta": "InlineEditDelta",
         "inline_edit:done": "InlineEditDone", "inline_edit:error": "InlineEditError",
         "run:output": "RunOutput", "run:exit": "RunExit",
+        "term:output": "TerminalOutput", "term:exit": "TerminalExit",
+        "problems:changed": "ProblemsChanged",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:

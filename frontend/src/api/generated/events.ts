@@ -15,8 +15,11 @@ export interface ServerEvents {
   "inline_edit:delta": InlineEditDelta;
   "inline_edit:done": InlineEditDone;
   "inline_edit:error": InlineEditError;
+  "problems:changed": ProblemsChanged;
   "run:exit": RunExit;
   "run:output": RunOutput;
+  "term:exit": TerminalExit;
+  "term:output": TerminalOutput;
 }
 export interface ChatDelta {
   conversation_id: string;
@@ -122,6 +125,29 @@ export interface InlineEditError {
   edit_id: string;
 }
 /**
+ * A source's problems were replaced (a task ran again, or its problems were cleared):
+ * `source` is e.g. `task:test`; `problems` is its whole new list.
+ */
+export interface ProblemsChanged {
+  problems: Problem[];
+  source: string;
+}
+/**
+ * One diagnostic a task's output named: 1-based line and column (column 1 when the tool
+ * gave none), the workspace-relative path.
+ */
+export interface Problem {
+  code?: string | null;
+  column: number;
+  end_column?: number | null;
+  end_line?: number | null;
+  line: number;
+  message: string;
+  path: string;
+  severity: "error" | "warning" | "info";
+  tool: string;
+}
+/**
  * The run ended: its exit code, or the signal that killed it (then `exit_code` is null);
  * `timed_out` when its timeout killed it, `cancelled` after `run:cancel`; `error` when it
  * could not be started (then no command ran).
@@ -146,4 +172,27 @@ export interface RunOutput {
   data: string;
   run_id: string;
   stream: "stdout" | "stderr";
+}
+/**
+ * The terminal's shell ended: its exit code, or the signal that killed it (then
+ * `exit_code` is null); `reason` says why when Pairpad ended it (closed by the user, no
+ * client held it for the grace period, the server stopping).
+ */
+export interface TerminalExit {
+  exit_code: number | null;
+  reason?: string | null;
+  signal: string | null;
+  term_id: string;
+}
+/**
+ * Output of the terminal, batched (never one event per byte). `offset` is how many
+ * characters the terminal had written before `data`: a reattaching client that got the
+ * scroll-back up to some offset skips what it already has, and acknowledges what it has
+ * drawn with `term:ack {term_id, offset}` (the server stops reading the PTY while too much
+ * is unacknowledged, so a flood cannot outrun the page).
+ */
+export interface TerminalOutput {
+  data: string;
+  offset: number;
+  term_id: string;
 }
