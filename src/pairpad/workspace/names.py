@@ -9,6 +9,7 @@ Rules about protected names (the `.git` guard, the agent's control files) compar
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,6 +17,7 @@ import unicodedata
 _IGNORABLE = re.compile("[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]")
 
 
+@functools.lru_cache(maxsize=65536)  # a walk of the workspace asks for the same names often
 def name_key(name: str) -> str:
     """The comparison key of one path component: equal keys may be the same file."""
     folded = unicodedata.normalize("NFC", _IGNORABLE.sub("", name)).casefold()

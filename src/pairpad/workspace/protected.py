@@ -32,6 +32,10 @@ GITHUB_CONTROL = ("copilot-instructions.md", "instructions", "prompts", "workflo
 # Below `.git/` (a folder; a `.git` file — a worktree — points elsewhere and is bound as is).
 GIT_CONTROL = ("hooks", "config", "info")
 _CONTROL_KEYS = {name_key(name) for name in CONTROL_NAMES}
+# Installed packages: nothing reads control files from them, and an `npm ci` that replaces
+# `node_modules` must not trip over a read-only mount inside it (secrets still count there).
+_VENDORED_KEYS = {name_key(name) for name in (
+    "node_modules", ".venv", "venv", "site-packages", ".tox", ".nox", "__pycache__")}
 
 
 @dataclass
@@ -47,22 +51,18 @@ class ProtectedPaths:
 
 
 def scan(policy: VisibilityPolicy, limit: int) -> ProtectedPaths:
-    """The existing control files and secret files of the workspace, at most `limit`."""
+    """The existing control files and secret files of the workspace, at most `limit`.
+
+    Control names count at any depth (agents read a nested `AGENTS.md`, a nested repository
+    or submodule has its own hooks); `.github/` only at the root, where GitHub reads it."""
     root = policy.root
     found = ProtectedPaths()
-    with os.scandir(root) as entries:
-        for entry in entries:
-            key = name_key(entry.name)
-            if key in _CONTROL_KEYS:
-                found.readonly.append(Path(entry.path))
-            elif is_git_dir_name(entry.name) and entry.is_dir(follow_symlinks=False):
-                found.readonly += [Path(entry.path, n) for n in GIT_CONTROL
-                                   if os.path.lexists(os.path.join(entry.path, n))]
-            elif key == name_key(".github") and entry.is_dir(follow_symlinks=False):
-                found.readonly += [Path(entry.path, n) for n in GITHUB_CONTROL
-                                   if os.path.lexists(os.path.join(entry.path, n))]
+    github = os.path.join(root, ".github")
+    if os.path.isdir(github) and not os.path.islink(github):
+        found.readonly += [Path(github, n) for n in GITHUB_CONTROL
+                           if os.path.lexists(os.path.join(github, n))]
+    _walk(policy, root, [], found, limit)
     found.readonly = [p for p in (_inside(root, path) for path in found.readonly) if p]
-    _walk_secrets(policy, root, "", found, limit)
     if found.count > limit:
         found.overflow = True
     return found
@@ -78,8 +78,23 @@ def _inside(root: Path, path: Path) -> Path | None:
     return real
 
 
-def _walk_secrets(policy: VisibilityPolicy, folder: Path, rel: str, found: ProtectedPaths,
-                  limit: int) -> None:
+def _git_control(git_dir: str, found: ProtectedPaths) -> None:
+    """A repository folder's hooks, config and info, and those of its submodules
+    (`.git/modules/<name>/…`, nested as deep as the submodules are)."""
+    found.readonly += [Path(git_dir, n) for n in GIT_CONTROL
+                       if os.path.lexists(os.path.join(git_dir, n))]
+    modules = os.path.join(git_dir, "modules")
+    if not os.path.isdir(modules) or os.path.islink(modules):
+        return
+    for folder, dirs, _files in os.walk(modules):
+        if "hooks" in dirs or "config" in os.listdir(folder):
+            found.readonly += [Path(folder, n) for n in GIT_CONTROL
+                               if os.path.lexists(os.path.join(folder, n))]
+            dirs[:] = [d for d in dirs if d == "modules"]  # a module's own submodules only
+
+
+def _walk(policy: VisibilityPolicy, folder: Path, parents: list[str], found: ProtectedPaths,
+          limit: int) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -87,16 +102,22 @@ def _walk_secrets(policy: VisibilityPolicy, folder: Path, rel: str, found: Prote
     for entry in entries:
         if found.count > limit:
             return
-        if is_git_dir_name(entry.name):
-            continue  # the repository's own files: `.git/config` is bound read-only above
-        child = f"{rel}/{entry.name}" if rel else entry.name
+        key = name_key(entry.name)
         try:
-            if entry.is_symlink():
-                continue  # its target is masked where it is, if it is a secret
-            is_dir = entry.is_dir(follow_symlinks=False)
+            is_link = entry.is_symlink()
+            is_dir = not is_link and entry.is_dir(follow_symlinks=False)
         except OSError:
             continue
-        if policy.is_secret(child, is_dir=is_dir):
+        if is_git_dir_name(entry.name):
+            if is_dir and not _VENDORED_KEYS.intersection(parents):
+                _git_control(entry.path, found)
+            continue  # the repository's own files; a `.git` file (worktree) points elsewhere
+        if key in _CONTROL_KEYS and not _VENDORED_KEYS.intersection(parents):
+            found.readonly.append(Path(entry.path))
+        if is_link:
+            continue  # its target is masked where it is, if it is a secret
+        parts = [*parents, key]
+        if policy.secrets.matches_keys(parts, is_dir=is_dir):
             (found.secret_dirs if is_dir else found.secret_files).append(Path(entry.path))
         elif is_dir:
-            _walk_secrets(policy, Path(entry.path), child, found, limit)
+            _walk(policy, Path(entry.path), parts, found, limit)

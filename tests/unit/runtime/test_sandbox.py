@@ -112,6 +112,23 @@ def test_protected_paths_are_the_control_files_and_the_secrets(tmp_path: Path) -
     assert not found.overflow
 
 
+def test_nested_control_files_count_but_not_inside_installed_packages(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    (root / "pkg" / "api").mkdir(parents=True)
+    (root / "pkg" / "api" / "AGENTS.md").write_text("")
+    (root / "pkg" / ".git" / "hooks").mkdir(parents=True)  # a nested repository
+    (root / ".git" / "modules" / "lib" / "hooks").mkdir(parents=True)  # a submodule's
+    (root / ".git" / "modules" / "lib" / "config").write_text("")
+    (root / "node_modules" / "left-pad" / ".vscode").mkdir(parents=True)
+    (root / "node_modules" / "left-pad" / ".env").write_text("K=v")
+    found = scan(VisibilityPolicy(root), limit=100)
+    readonly = {p.relative_to(root).as_posix() for p in found.readonly}
+    assert {"pkg/api/AGENTS.md", "pkg/.git/hooks", ".git/modules/lib/hooks",
+            ".git/modules/lib/config"} <= readonly
+    assert not any(path.startswith("node_modules") for path in readonly)
+    assert root / "node_modules" / "left-pad" / ".env" in found.secret_files
+
+
 def test_too_many_secrets_overflow(tmp_path: Path) -> None:
     for index in range(5):
         (tmp_path / f"k{index}.pem").write_text("")
