@@ -1,6 +1,7 @@
 // Workbench shortcuts run before Monaco sees the key (capture phase), so Ctrl+S, Ctrl+P
 // and friends work wherever focus is.
 import { commandForEvent } from "../workbench/commands";
+import { workbenchMayHandle } from "../workbench/keyScopes";
 
 export function installGlobalKeys(target: Window = window): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
@@ -10,6 +11,8 @@ export function installGlobalKeys(target: Window = window): () => void {
     }
     const command = commandForEvent(event);
     if (!command) return;
+    // A focused terminal keeps most keys for its shell.
+    if (!workbenchMayHandle(event.target, command.id)) return;
     // Let dialogs own their keys.
     if (document.querySelector(".modal-backdrop .dialog")) return;
     event.preventDefault();

@@ -10,6 +10,7 @@ import { installSearch } from "../search/install";
 import { installSettings } from "../settings/install";
 import { useLayout } from "../stores/layout";
 import { installSymbols } from "../symbols/install";
+import { installTerminal } from "../terminal/install";
 import { workbench, type WorkbenchRegistry } from "../workbench/registry";
 import { BranchItem, ConnectionItem } from "./coreStatusItems";
 
@@ -24,6 +25,7 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installSymbols,
   installCompletion,
   installSettings,
+  installTerminal,
 ];
 
 function installCore(wb: WorkbenchRegistry): void {

@@ -20,6 +20,7 @@ export const FEATURES = [
   "settings",
   "inlineEdit",
   "completion",
+  "terminal",
 ];
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi"];

@@ -20,8 +20,6 @@ SOCKET_IO_BUILTINS = {"connect", "disconnect", "connect_error"}
 NOT_YET_LISTENED = {
     "run:output": "issue 12: the run/tasks panel (the server side and its tests came first)",
     "run:exit": "issue 12: the run/tasks panel",
-    "term:output": "issue 12: the terminal panel",
-    "term:exit": "issue 12: the terminal panel",
     "problems:changed": "issue 12: the Problems panel",
 }
 LISTEN = re.compile(
