@@ -6,10 +6,12 @@ import { installEditor } from "../editor/install";
 import { installExplorer } from "../explorer/install";
 import { installInlineEdit } from "../inlineEdit/install";
 import { installPalette } from "../palette/install";
+import { installProblems } from "../problems/install";
 import { installSearch } from "../search/install";
 import { installSettings } from "../settings/install";
 import { useLayout } from "../stores/layout";
 import { installSymbols } from "../symbols/install";
+import { installTasks } from "../tasks/install";
 import { installTerminal } from "../terminal/install";
 import { workbench, type WorkbenchRegistry } from "../workbench/registry";
 import { BranchItem, ConnectionItem } from "./coreStatusItems";
@@ -26,6 +28,8 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installCompletion,
   installSettings,
   installTerminal,
+  installProblems,
+  installTasks,
 ];
 
 function installCore(wb: WorkbenchRegistry): void {

@@ -21,6 +21,8 @@ export const FEATURES = [
   "inlineEdit",
   "completion",
   "terminal",
+  "problems",
+  "tasks",
 ];
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi"];
