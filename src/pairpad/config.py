@@ -17,7 +17,7 @@ from pydantic_settings import (
 from pairpad.ai.provider_config import AISettings
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
-from pairpad.runtime.settings import RuntimeSettings
+from pairpad.runtime.settings import RuntimeSettings, TerminalSettings
 
 MiB = 1024 * 1024
 
@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     ai: AISettings = Field(default_factory=AISettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)  # the command sandbox
+    terminal: TerminalSettings = Field(default_factory=TerminalSettings)  # integrated terminal
 
     @field_validator("workspace", "data_dir")
     @classmethod

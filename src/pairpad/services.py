@@ -20,6 +20,7 @@ from pairpad.events.models import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
 from pairpad.runtime.runs import RunService
 from pairpad.runtime.sandbox import Sandbox
+from pairpad.runtime.terminals import TerminalService
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
@@ -56,6 +57,7 @@ class Services:
     context: ContextService
     completion: CompletionService  # inline completion (ghost text) on the autocomplete role
     runs: RunService  # sandboxed commands (runtime/sandbox.py), for the API, tasks and agent
+    terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -126,6 +128,7 @@ def build_services(settings: Settings, token: str) -> Services:
                     protected=lambda limit: scan_protected(visibility, limit),
                     hidden=[settings.data_dir, user_config_file().parent]),
             events),
+        terminals=TerminalService(settings.terminal, settings.workspace, events),
     )
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
@@ -151,4 +154,6 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(TempSweeper(files.paths.root))
     # Probes the sandbox at start-up; stopping kills every run still going.
     services.components.append(services.runs)
+    # Stopping kills every terminal's shell (term:exit reason "server stopping").
+    services.components.append(services.terminals)
     return services

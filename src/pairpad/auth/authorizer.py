@@ -17,6 +17,7 @@ Actions by resource (the route table is in docs/security.md):
 - `workspace`: read (the workspace's name and state)
 - `runtime`: read (which sandbox is active, its limits), execute (run a command in the
   sandbox: `POST /api/run`, `run:start|cancel`)
+- `terminal`: execute (the user's own, unsandboxed shell: every `term:*` socket event)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pairpad.auth.identity import Identity, LocalTokenIdentityProvider
 
 Action = Literal["read", "write", "execute", "admin"]
 Resource = Literal["files", "search", "codebase", "chat", "models", "settings", "workspace",
-                   "runtime"]
+                   "runtime", "terminal"]
 
 
 class Policy(Protocol):

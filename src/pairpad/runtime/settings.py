@@ -46,3 +46,25 @@ class RuntimeSettings(BaseModel):
     max_protected_paths: int = Field(
         default=512, ge=1, description="Most secret and control files masked per run; past "
         "it the run is refused (it cannot promise to hide them all).")
+
+
+class TerminalSettings(BaseModel):
+    """The integrated terminal (`[terminal]` in config.toml, `PAIRPAD_TERMINAL__*` in env).
+
+    The user's own shell, not sandboxed: a workspace's `.pairpad/config.toml` cannot set any
+    of these (config_workspace.py lists no `terminal` key), so a cloned repository cannot
+    pick the program every new terminal runs.
+    """
+
+    shell: str | None = Field(
+        default=None, description="Program a new terminal runs (an absolute path). Unset: "
+        "$SHELL, else /bin/bash, else /bin/sh.")
+    scrollback_chars: int = Field(
+        default=256 * 1024, ge=1024, le=16 * MiB, description="Characters of output kept "
+        "per terminal for a client that reattaches (after a reload); older output is "
+        "dropped from the front.")
+    grace_s: float = Field(
+        default=300.0, gt=0, description="Seconds a terminal lives on once no client holds "
+        "it (all closed or disconnected); a reattach within them keeps it.")
+    max_terminals: int = Field(default=16, ge=1, le=256,
+                               description="Terminals open at once (exited ones included).")
