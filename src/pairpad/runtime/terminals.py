@@ -82,13 +82,19 @@ class Attached:
 
 
 def pick_shell(configured: str | None, environ: Mapping[str, str]) -> str:
-    """The setting, else $SHELL, else /bin/bash, else /bin/sh (the first that exists)."""
-    for candidate in (configured, environ.get("SHELL"), "/bin/bash", "/bin/sh"):
-        if candidate and os.path.isabs(candidate) and os.access(candidate, os.X_OK):
-            return candidate
+    """The setting (which must work: the user asked for it), else $SHELL, else /bin/bash,
+    else /bin/sh (the first that is an executable file)."""
+    def usable(path: str | None) -> bool:
+        return bool(path) and os.path.isabs(path or "") and os.access(path or "", os.X_OK)
+
     if configured:
+        if usable(configured):
+            return configured
         raise Unavailable(f"The terminal shell {configured!r} is not an executable file; fix "
                           "terminal.shell in config.toml (an absolute path).")
+    for candidate in (environ.get("SHELL"), "/bin/bash", "/bin/sh"):
+        if candidate and usable(candidate):
+            return candidate
     raise Unavailable("No shell found for the terminal ($SHELL, /bin/bash, /bin/sh); set "
                       "terminal.shell in config.toml.")
 
