@@ -26,10 +26,12 @@ from pairpad.api import files as files_api
 from pairpad.api import health
 from pairpad.api import index as index_api
 from pairpad.api import models as models_api
+from pairpad.api import problems as problems_api
 from pairpad.api import run as run_api
 from pairpad.api import search as search_api
 from pairpad.api import settings as settings_api
 from pairpad.api import symbols as symbols_api
+from pairpad.api import tasks as tasks_api
 from pairpad.api import workspace as workspace_api
 from pairpad.api.methods import install_method_fallback
 from pairpad.api.openapi import install_openapi, keep_path_order
@@ -42,7 +44,7 @@ from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
 from pairpad.realtime.handlers.run import register_run_handlers
-from pairpad.realtime.handlers.terminal import register_terminal_handlers
+from pairpad.realtime.handlers.tasks import register_task_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
 
@@ -114,6 +116,8 @@ def create_app(settings: Settings) -> PairpadApp:
             context_api,
             symbols_api,
             run_api,  # the command sandbox
+            tasks_api,  # workspace tasks and their problems
+            problems_api,
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
@@ -121,7 +125,7 @@ def create_app(settings: Settings) -> PairpadApp:
     register_complete_handlers(services.realtime, services.completion, services.authorizer)
     register_inline_edit_handlers(services.realtime, services.ai.inline_edit, services.authorizer)
     register_run_handlers(services.realtime, services.runs, services.authorizer)
-    register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
+    register_task_handlers(services.realtime, services.tasks, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

@@ -18,9 +18,11 @@ from pairpad.editor_preferences import PreferencesService
 from pairpad.events.bus import EventBus
 from pairpad.events.models import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
+from pairpad.runtime.problem_board import ProblemBoard
 from pairpad.runtime.runs import RunService
 from pairpad.runtime.sandbox import Sandbox
-from pairpad.runtime.terminals import TerminalService
+from pairpad.runtime.task_approvals import TaskApprovals
+from pairpad.runtime.tasks import TaskService
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
@@ -57,7 +59,7 @@ class Services:
     context: ContextService
     completion: CompletionService  # inline completion (ghost text) on the autocomplete role
     runs: RunService  # sandboxed commands (runtime/sandbox.py), for the API, tasks and agent
-    terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
+    tasks: TaskService  # workspace tasks (test, lint …) and the problems their runs found
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -128,8 +130,13 @@ def build_services(settings: Settings, token: str) -> Services:
                     protected=lambda limit: scan_protected(visibility, limit),
                     hidden=[settings.data_dir, user_config_file().parent]),
             events),
-        terminals=TerminalService(settings.terminal, settings.workspace, events),
+        tasks=None,  # type: ignore[arg-type]  # set below: it needs `runs`
     )
+    # Tasks run through `runs`; config tasks need the user's approval (their database);
+    # problems at secret or hidden paths are never shown.
+    services.tasks = TaskService(
+        settings.workspace, services.runs, TaskApprovals(db, owner), ProblemBoard(events),
+        shown=lambda rel: not (visibility.is_hidden(rel) or visibility.is_secret_target(rel)))
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
     # and the watcher's `external` ones alike; no route invalidates anything.
@@ -154,6 +161,4 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(TempSweeper(files.paths.root))
     # Probes the sandbox at start-up; stopping kills every run still going.
     services.components.append(services.runs)
-    # Stopping kills every terminal's shell (term:exit reason "server stopping").
-    services.components.append(services.terminals)
     return services

@@ -28,6 +28,10 @@ FLUSH_S = 0.05
 BATCH_CHARS = 64 * 1024
 MAX_RUNS_PER_OWNER = 16
 
+# Told how a run ended after its `run:exit` went out: its result, or None when it could not
+# run (tasks parse the output into problems).
+OnEnd = Callable[[RunResult | None], Awaitable[None]]
+
 
 @dataclass
 class _Batcher:
@@ -74,6 +78,7 @@ class _Active:
     owner: str
     cancel: asyncio.Event
     task: asyncio.Task[None] | None = None
+    on_end: OnEnd | None = None
 
 
 class RunService:
@@ -84,9 +89,10 @@ class RunService:
 
     async def start_run(self, argv: object, *, owner: str, timeout_s: float | None = None,
                     network: bool = False,
-                    join: Callable[[str], Awaitable[None]] | None = None) -> str:
+                    join: Callable[[str], Awaitable[None]] | None = None,
+                    on_end: OnEnd | None = None) -> str:
         """Checks the request (raises the sandbox's 422/403/503 errors), joins the caller to
-        the run's room, starts it; returns the run id."""
+        the run's room, starts it; returns the run id. `on_end` is awaited after `run:exit`."""
         args = validate_argv(argv)
         timeout = self.sandbox.timeout(timeout_s)
         self.sandbox.check_network(network)
@@ -97,7 +103,7 @@ class RunService:
         run_id = uuid.uuid4().hex
         if join is not None:
             await join(run_id)
-        active = _Active(owner, asyncio.Event())
+        active = _Active(owner, asyncio.Event(), on_end=on_end)
         self._active[run_id] = active
         active.task = asyncio.create_task(self._go(run_id, args, timeout, network, active))
         return run_id
@@ -129,6 +135,11 @@ class RunService:
                 run_id=run_id, exit_code=None, signal=None, timed_out=False, cancelled=False,
                 truncated=False, duration_ms=0, sandbox=self.sandbox.status().kind,
                 error=error))
+        if active.on_end is not None:
+            try:
+                await active.on_end(result)
+            except Exception:
+                log.exception("run end handler failed", run_id=run_id)
 
     def cancel(self, run_id: str, owner: str) -> bool:
         """Kills the run (its whole process group); only its owner may. False when unknown

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -126,3 +127,19 @@ class CompletionEventRow(Owned, Base):
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
     shown_chars: Mapped[int] = mapped_column(Integer, nullable=False)
     accepted_chars: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+
+
+# --- Tasks the user approved (issue 12; revision 0005_task_approvals) ----------------------
+
+
+class TaskApprovalRow(Owned, Base):
+    """A workspace task from its `.pairpad/config.toml` that the user allowed to run, with
+    the SHA-256 of the exact argv they saw (a changed argv needs a new approval). Kept in
+    the user's database, never in the workspace (which the repository controls)."""
+
+    __tablename__ = "task_approvals"
+    __table_args__ = (PrimaryKeyConstraint("owner_id", "workspace_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    argv_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -461,6 +461,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/problems": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List Problems */
+    get: operations["list_problems_api_problems_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/problems/{source}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Clear Problems */
+    delete: operations["clear_problems_api_problems__source__delete"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/run": {
     parameters: {
       query?: never;
@@ -627,6 +661,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/tasks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Tasks
+     * @description The workspace's tasks: its config's [commands], then the detected ones.
+     */
+    get: operations["list_tasks_api_tasks_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/tasks/approve": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve Task
+     * @description The user allows this workspace's config task `name` to run with exactly `argv`
+     *     (stored in the user's database, never in the workspace).
+     */
+    post: operations["approve_task_api_tasks_approve_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/tasks/run": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run Task
+     * @description Run one task in the sandbox and answer when it has ended, with its problems.
+     */
+    post: operations["run_task_api_tasks_run_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/workspace": {
     parameters: {
       query?: never;
@@ -658,6 +753,16 @@ export interface components {
       language?: string | null;
       /** Path */
       path: string;
+    };
+    /** ApproveRequest */
+    ApproveRequest: {
+      /**
+       * Argv
+       * @description The argv the user saw and approves.
+       */
+      argv: string[];
+      /** Name */
+      name: string;
     };
     /** Budget */
     Budget: {
@@ -1145,6 +1250,11 @@ export interface components {
       /** To */
       to: string;
     };
+    /** OkResponse */
+    OkResponse: {
+      /** Ok */
+      ok: boolean;
+    };
     /** Outline */
     Outline: {
       /** Path */
@@ -1275,6 +1385,16 @@ export interface components {
       path: string;
       /** Reason */
       reason: string;
+    };
+    /** ProblemsResponse */
+    ProblemsResponse: {
+      /**
+       * Sources
+       * @description `task:<name>` -> its problems, as of its last run.
+       */
+      sources: {
+        [key: string]: components["schemas"]["TaskProblem"][];
+      };
     };
     /**
      * ProviderInfo
@@ -1683,6 +1803,108 @@ export interface components {
       usage: {
         [key: string]: unknown;
       } | null;
+    };
+    /** TaskInfo */
+    TaskInfo: {
+      /**
+       * Approved
+       * @description May run now: detected ones always; config ones once the user approved this exact argv.
+       */
+      approved: boolean;
+      /**
+       * Argv
+       * @description The program and its arguments (run in the workspace root, in the sandbox).
+       */
+      argv: string[];
+      /**
+       * Detail
+       * @description Where it comes from, for people.
+       */
+      detail: string;
+      /**
+       * Name
+       * @description `test`, `lint`, `format`, `build`, `typecheck` or the config's own name.
+       */
+      name: string;
+      /**
+       * Problem Matcher
+       * @description How its output is read into problems.
+       * @enum {string}
+       */
+      problem_matcher: "auto" | "pytest" | "ruff" | "flake8" | "mypy" | "tsc" | "eslint" | "cargo" | "generic";
+      /**
+       * Source
+       * @description `config`: the workspace's .pairpad/config.toml [commands]; `detected`: chosen by Pairpad.
+       * @enum {string}
+       */
+      source: "config" | "detected";
+      /**
+       * Timeout S
+       * @description Its own wall-clock limit (config `timeout_s`); null: runtime.timeout_s.
+       */
+      timeout_s?: number | null;
+    };
+    /** TaskListResponse */
+    TaskListResponse: {
+      /**
+       * Config Error
+       * @description What is wrong with the workspace config's [commands] (its good entries still count).
+       */
+      config_error: string | null;
+      /**
+       * Sandbox
+       * @description The sandbox tasks run in; `none`: they cannot run.
+       * @enum {string}
+       */
+      sandbox: "bubblewrap" | "landlock" | "none";
+      /** Tasks */
+      tasks: components["schemas"]["TaskInfo"][];
+    };
+    /**
+     * TaskProblem
+     * @description One diagnostic (the `problems:changed` event's `Problem`; its own name here, as the
+     *     index routes have a `Problem` of their own).
+     */
+    TaskProblem: {
+      /** Code */
+      code?: string | null;
+      /** Column */
+      column: number;
+      /** End Column */
+      end_column?: number | null;
+      /** End Line */
+      end_line?: number | null;
+      /** Line */
+      line: number;
+      /** Message */
+      message: string;
+      /** Path */
+      path: string;
+      /**
+       * Severity
+       * @enum {string}
+       */
+      severity: "error" | "warning" | "info";
+      /** Tool */
+      tool: string;
+    };
+    /** TaskRunRequest */
+    TaskRunRequest: {
+      /** Name */
+      name: string;
+    };
+    /** TaskRunResponse */
+    TaskRunResponse: {
+      /** Argv */
+      argv: string[];
+      /** Name */
+      name: string;
+      /**
+       * Problems
+       * @description Its problems (also kept for GET /api/problems as `task:<name>`).
+       */
+      problems: components["schemas"]["TaskProblem"][];
+      result: components["schemas"]["RunResponse"];
     };
     /** TestResult */
     TestResult: {
@@ -4084,6 +4306,138 @@ export interface operations {
       };
     };
   };
+  list_problems_api_problems_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ProblemsResponse"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  clear_problems_api_problems__source__delete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        source: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OkResponse"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No problems from that source */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   run_api_run_post: {
     parameters: {
       query?: never;
@@ -4933,6 +5287,263 @@ export interface operations {
         };
       };
       /** @description The codebase index is disabled (index.enabled = false) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  list_tasks_api_tasks_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskListResponse"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  approve_task_api_tasks_approve_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ApproveRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OkResponse"];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No task of that name */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The task's argv is no longer the one approved (the file changed) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  run_task_api_tasks_run_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TaskRunRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskRunResponse"];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No task of that name */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A config task whose argv the user has not approved (`task` says which) */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No sandbox can run tasks here (tasks never run unconfined) */
       503: {
         headers: {
           [name: string]: unknown;
