@@ -45,6 +45,7 @@ from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
 from pairpad.realtime.handlers.run import register_run_handlers
 from pairpad.realtime.handlers.tasks import register_task_handlers
+from pairpad.realtime.handlers.terminal import register_terminal_handlers
 from pairpad.services import Services, build_services
 from pairpad.telemetry.requests import RequestIdMiddleware
 
@@ -126,6 +127,7 @@ def create_app(settings: Settings) -> PairpadApp:
     register_inline_edit_handlers(services.realtime, services.ai.inline_edit, services.authorizer)
     register_run_handlers(services.realtime, services.runs, services.authorizer)
     register_task_handlers(services.realtime, services.tasks, services.authorizer)
+    register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

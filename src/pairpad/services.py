@@ -23,6 +23,7 @@ from pairpad.runtime.runs import RunService
 from pairpad.runtime.sandbox import Sandbox
 from pairpad.runtime.task_approvals import TaskApprovals
 from pairpad.runtime.tasks import TaskService
+from pairpad.runtime.terminals import TerminalService
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
@@ -60,6 +61,7 @@ class Services:
     completion: CompletionService  # inline completion (ghost text) on the autocomplete role
     runs: RunService  # sandboxed commands (runtime/sandbox.py), for the API, tasks and agent
     tasks: TaskService  # workspace tasks (test, lint …) and the problems their runs found
+    terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -130,6 +132,7 @@ def build_services(settings: Settings, token: str) -> Services:
                     protected=lambda limit: scan_protected(visibility, limit),
                     hidden=[settings.data_dir, user_config_file().parent]),
             events),
+        terminals=TerminalService(settings.terminal, settings.workspace, events),
         tasks=None,  # type: ignore[arg-type]  # set below: it needs `runs`
     )
     # Tasks run through `runs`; config tasks need the user's approval (their database);
@@ -161,4 +164,6 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(TempSweeper(files.paths.root))
     # Probes the sandbox at start-up; stopping kills every run still going.
     services.components.append(services.runs)
+    # Stopping kills every terminal's shell (term:exit reason "server stopping").
+    services.components.append(services.terminals)
     return services
