@@ -184,3 +184,23 @@ async def test_cannot_approve_without_the_token(anonymous: httpx.AsyncClient) ->
     assert response.status_code == 401
 
 
+
+
+async def test_problems_at_secret_outside_or_missing_paths_are_dropped(
+    client: httpx.AsyncClient, workspace: Path
+) -> None:
+    (workspace / ".env").write_text("TOKEN=x\n")
+    (workspace / "ok.py").write_text("x = 1\n")
+    config = workspace / ".pairpad" / "config.toml"
+    config.parent.mkdir()
+    lines = [".env:1:1: error: leaked", f"{workspace}/ok.py:1:1: error: absolute",
+             "/etc/passwd:1:1: error: outside", "gone.py:2:1: error: missing",
+             "ok.py:1:1: error: absolute"]
+    config.write_text('[commands]\nscan = ["printf", "%s\\\\n", '
+                      + ", ".join(f'"{line}"' for line in lines) + "]\n")
+    argv = {t["name"]: t for t in (await client.get("/api/tasks")).json()["tasks"]}["scan"]
+    await client.post("/api/tasks/approve", json={"name": "scan", "argv": argv["argv"]})
+    body = (await client.post("/api/tasks/run", json={"name": "scan"})).json()
+    assert body["result"]["stdout"].splitlines() == lines
+    assert [(p["path"], p["message"], p["tool"]) for p in body["problems"]] == [
+        ("ok.py", "absolute", "printf")]

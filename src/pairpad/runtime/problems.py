@@ -304,15 +304,21 @@ def _pytest_places(path: str, test: str | None, section: _Section | None, label:
 
 # ---- choosing and cleaning -------------------------------------------------------------
 
+def _match_mypy_coded(line: str) -> Problem | None:
+    """A mypy line only by its `[code]`: `a.py:1: error: x` alone could be any tool's."""
+    problem = match_mypy(line)
+    return problem if problem is not None and problem.code else None
+
+
 _LINE_MATCHERS: tuple[Callable[[str], Problem | None], ...] = (
-    match_mypy, match_tsc, match_eslint_unix)
+    _match_mypy_coded, match_tsc, match_eslint_unix)
 
 
 def parse_auto(text: str, find_def: FindDef | None = None, tool: str = "generic"
                ) -> list[Problem]:
     """Every format: pytest output is taken as pytest's alone (its traceback lines would
     read as generic ones); else each line by the first line format that matches it (mypy
-    for `.py` paths, tsc, eslint's unix one, else generic, named `tool`: ruff's and
+    for `.py` paths with a `[code]`, tsc, eslint's unix one, else generic, named `tool`: ruff's and
     flake8's lines are generic ones), plus the multi-line ones (eslint stylish, cargo)."""
     if looks_like_pytest(text):
         return parse_pytest(text, find_def)

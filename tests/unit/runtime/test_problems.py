@@ -179,3 +179,9 @@ def test_normalise_paths(tmp_path: Path) -> None:
     many = [p.model_copy(update={"line": n}) for n, p in enumerate(raw[:1] * 50, 1)]
     assert len(normalise(many, root, keep=lambda rel: True, limit=10)) == 10
     assert relative_path(str(root), root) is None
+
+
+def test_auto_takes_mypy_lines_by_their_code() -> None:
+    text = "a.py:2:5: error: Bad  [arg-type]\nb.py:1:1: error: from some other tool\n"
+    assert rows(parse(text, "auto", tool="make")) == [
+        ("a.py", 2, 5, "error", "arg-type", "mypy"), ("b.py", 1, 1, "error", None, "make")]
