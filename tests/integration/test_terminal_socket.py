@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import socketio
 
+from pairpad.runtime.terminals import HIGH_WATER, READ_BYTES
 from tests.support.server import RunningServer, start_server
 from tests.support.socket_client import RecordingClient
 
@@ -178,10 +179,10 @@ async def test_a_flood_is_held_back_until_the_client_acknowledges(server: Runnin
         rss_before = _rss_kib(server.process.pid)
         await flooded.type(term_id, "yes | head -c 20M; echo FLOOD-$((1+1))-DONE")
         await asyncio.sleep(3)
-        # Nothing acknowledged: the server stopped reading near its high watermark (256 Ki
-        # characters) instead of buffering 30 M characters ("y\r\n") for the socket.
+        # Nothing acknowledged: the server stopped reading at its high watermark instead of
+        # buffering 30 M characters ("y\r\n") for the socket.
         held = flooded.received.get(term_id, 0)
-        assert 100_000 < held < 512 * 1024, held
+        assert HIGH_WATER < held <= HIGH_WATER + READ_BYTES, held
         assert _rss_kib(server.process.pid) - rss_before < 40 * 1024
 
         started = time.monotonic()

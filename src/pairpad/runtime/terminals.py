@@ -45,8 +45,8 @@ log = structlog.get_logger("pairpad.runtime.terminals")
 FLUSH_S = 0.016
 BATCH_CHARS = 32 * 1024
 READ_BYTES = 64 * 1024
-HIGH_WATER = 256 * 1024  # unacknowledged characters before reading pauses
-LOW_WATER = 64 * 1024
+HIGH_WATER = 512 * 1024  # unacknowledged characters before reading pauses
+LOW_WATER = 256 * 1024
 INPUT_BUFFER_BYTES = 1024 * 1024  # input the shell has not read yet
 KILL_WAIT_S = 2.0
 DRAIN_BYTES = 1024 * 1024  # output still read after the shell exited (background writers)
@@ -134,7 +134,8 @@ class _Terminal:
     published: int = 0  # offset up to which output was published (or dropped: no client)
     holders: set[str] = field(default_factory=set)
     input_buffer: bytearray = field(default_factory=bytearray)
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # output pending
+    full: asyncio.Event = field(default_factory=asyncio.Event)  # a whole batch pending
     reading: bool = False
     output_done: bool = False
     fd_open: bool = True
@@ -275,18 +276,27 @@ class TerminalService:
             term.reading = False
 
     def _on_readable(self, term: _Terminal) -> None:
-        try:
-            data = os.read(term.fd, READ_BYTES)
-        except BlockingIOError:
+        # A PTY hands out at most a few KiB per read: take what is there now (up to
+        # READ_BYTES) in one callback rather than one event-loop turn per read.
+        chunks: list[bytes] = []
+        got = 0
+        while got < READ_BYTES:
+            try:
+                data = os.read(term.fd, READ_BYTES - got)
+            except BlockingIOError:
+                break
+            except OSError:  # EIO: every slave fd is closed (the shell and its children ended)
+                self._stop_reading(term)
+                break
+            if not data:
+                self._stop_reading(term)
+                break
+            chunks.append(data)
+            got += len(data)
+        if not chunks:
             return
-        except OSError:  # EIO: every slave fd is closed (the shell and its children ended)
-            self._stop_reading(term)
-            return
-        if not data:
-            self._stop_reading(term)
-            return
-        self._add_output(term, term.decoder.decode(data))
-        if term.flow.should_pause():
+        self._add_output(term, term.decoder.decode(b"".join(chunks)))
+        if term.reading and term.flow.should_pause():
             term.flow.paused = True
             self._stop_reading(term)
 
@@ -298,6 +308,8 @@ class TerminalService:
         term.pending_chars += len(text)
         term.flow.wrote(len(text))
         term.wake.set()
+        if term.pending_chars >= BATCH_CHARS:
+            term.full.set()
 
     def _maybe_resume(self, term: _Terminal) -> None:
         if term.flow.should_resume():
@@ -329,7 +341,10 @@ class TerminalService:
             await term.wake.wait()
             term.wake.clear()
             if 0 < term.pending_chars < BATCH_CHARS and not term.output_done:
-                await asyncio.sleep(FLUSH_S)
+                # Wait for more (one event per FLUSH_S at most), but not once a batch is full.
+                term.full.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(term.full.wait(), FLUSH_S)
             await self._publish_pending(term)
             if term.output_done and not term.pending and not term.outbox:
                 return
