@@ -139,6 +139,13 @@ async def test_the_shell_gets_a_terminal_env_without_pairpads_token(client: Clie
     assert not [line for line in lines if line.startswith("PAIRPAD_")]
 
 
+async def test_non_ascii_input_and_output_round_trip(client: Client) -> None:
+    term_id = await client.open()
+    await client.type(term_id, "echo ü€🙂-$((1+1))")
+    await client.wait_for(term_id, "\rü€🙂-2\r\n")
+    assert "\ufffd" not in client.text(term_id)
+
+
 async def test_reattach_after_disconnect_gets_the_scrollback(server: RunningServer) -> None:
     first = await Client().connect(server)
     term_id = await first.open()

@@ -101,11 +101,14 @@ def pick_shell(configured: str | None, environ: Mapping[str, str]) -> str:
 
 def shell_env(environ: Mapping[str, str]) -> dict[str, str]:
     """The user's environment minus Pairpad's own settings (`PAIRPAD_*`: the access token,
-    keys given to Pairpad), plus what a terminal emulator declares."""
+    keys given to Pairpad), plus what a terminal emulator declares (and a UTF-8 locale when
+    none is set)."""
     env = {k: v for k, v in environ.items() if not k.startswith("PAIRPAD_")}
     for stale in ("COLUMNS", "LINES"):  # would override the PTY's size
         env.pop(stale, None)
     env.update(TERM="xterm-256color", COLORTERM="truecolor", TERM_PROGRAM="Pairpad")
+    if not any(env.get(name) for name in ("LC_ALL", "LC_CTYPE", "LANG")):
+        env["LANG"] = "C.UTF-8"  # the page speaks UTF-8; the C locale would mangle input
     return env
 
 

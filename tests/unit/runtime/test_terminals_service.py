@@ -145,4 +145,6 @@ def test_the_env_drops_pairpads_settings_and_declares_the_terminal() -> None:
     env = shell_env({"PAIRPAD_TOKEN": "t", "PAIRPAD_AI__X": "k", "OPENAI_API_KEY": "own",
                      "COLUMNS": "10", "TERM": "dumb", "HOME": "/h"})
     assert env == {"OPENAI_API_KEY": "own", "HOME": "/h", "TERM": "xterm-256color",
-                   "COLORTERM": "truecolor", "TERM_PROGRAM": "Pairpad"}
+                   "COLORTERM": "truecolor", "TERM_PROGRAM": "Pairpad", "LANG": "C.UTF-8"}
+    assert shell_env({"LC_ALL": "de_DE.UTF-8"})["LC_ALL"] == "de_DE.UTF-8"
+    assert "LANG" not in shell_env({"LC_ALL": "de_DE.UTF-8"})  # the user's locale stands
