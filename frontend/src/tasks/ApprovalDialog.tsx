@@ -50,8 +50,8 @@ export function ApprovalDialog() {
           ))}
         </div>
         <p className="detail">
-          From: {task.source === "config" ? ".pairpad/config.toml" : "detected"}
-          {task.detail ? ` — ${task.detail}` : ""}
+          Source: {task.source === "config" ? "the workspace's .pairpad/config.toml" : "detected by Pairpad"}
+          {task.detail ? ` (${task.detail})` : ""}
         </p>
         <p id="task-approval-warning" className="task-approval-warning">
           <WarningIcon />

@@ -46,7 +46,8 @@ function TaskPickerWidget() {
   const empty = error ?? (list ? (query ? "No matching tasks" : "No tasks in this workspace") : "Loading tasks…");
   return (
     <>
-      <div className="modal-backdrop" style={{ background: "transparent" }} onMouseDown={dismiss} />
+      {/* Below the picker (.quick-input is z-index 75), so a click reaches its items. */}
+      <div className="modal-backdrop" style={{ background: "transparent", zIndex: 74 }} onMouseDown={dismiss} />
       <div className="quick-input" role="dialog" aria-label="Run Task" data-testid="task-picker">
         <input
           ref={inputRef}
