@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exitLine, tabLabels } from "./naming";
 import { terminalMayRunCommand } from "./install";
+import { inputChunks } from "./transport";
 
 describe("tabLabels", () => {
   it("numbers terminals of the same shell in tab order", () => {
@@ -34,5 +35,13 @@ describe("keys inside a focused terminal", () => {
     expect(terminalMayRunCommand("workbench.action.files.save")).toBe(false);
     expect(terminalMayRunCommand("workbench.action.gotoLine")).toBe(false);
     expect(terminalMayRunCommand("actions.find")).toBe(false);
+  });
+});
+
+describe("inputChunks", () => {
+  it("splits a big paste without cutting a surrogate pair", () => {
+    expect(inputChunks("abcdef", 4)).toEqual(["abcd", "ef"]);
+    expect(inputChunks("abc😀d", 4)).toEqual(["abc", "😀d"]);
+    expect(inputChunks("", 4)).toEqual([]);
   });
 });

@@ -70,6 +70,10 @@ export class TerminalSession {
     this.term.onData((data) => this.send(data));
     this.term.onBinary((data) => this.send(data));
     this.term.attachCustomKeyEventHandler((e) => this.onKey(e));
+    // The size on the host element: what the tests compare `stty size` with.
+    const markSize = () => Object.assign(this.host.dataset, { cols: this.term.cols, rows: this.term.rows });
+    this.term.onResize(markSize);
+    markSize();
   }
 
   private send(data: string): void {

@@ -183,14 +183,16 @@ export function activateTerminal(key: string): void {
 }
 
 /** Ctrl+`: hides the panel when it shows the terminal, else shows it (opening a terminal if none). */
-export function toggleTerminal(): void {
+export async function toggleTerminal(): Promise<void> {
   const layout = useLayout.getState();
   if (layout.panelVisible && layout.panelView === TERMINAL_VIEW) {
     layout.togglePanel();
     return;
   }
   showView();
-  if (useTerminals.getState().tabs.length === 0) void createTerminal();
+  // Right after a load the server's terminals may not be listed yet: do not open another.
+  await reattaching;
+  if (useTerminals.getState().tabs.length === 0) await createTerminal();
   else focusActiveSoon();
 }
 
@@ -216,8 +218,15 @@ function applyAttach(session: TerminalSession, ack: AttachedTerminal): void {
   }
 }
 
+let reattaching: Promise<void> = Promise.resolve();
+
 /** After a page load: reattach every terminal the server still holds, with its scroll-back. */
-export async function reattachAll(): Promise<void> {
+export function reattachAll(): Promise<void> {
+  reattaching = reattachListed();
+  return reattaching;
+}
+
+async function reattachListed(): Promise<void> {
   let listed;
   try {
     listed = (await terminalApi.list()).terminals;

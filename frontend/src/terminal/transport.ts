@@ -54,11 +54,29 @@ function request<T>(event: string, payload: unknown): Promise<T> {
   });
 }
 
+/** The server takes at most 64 Ki characters per term:input; a big paste goes in pieces. */
+export const INPUT_CHUNK = 16 * 1024;
+
+/** `data` in pieces of at most `size` UTF-16 units, never splitting a surrogate pair. */
+export function inputChunks(data: string, size = INPUT_CHUNK): string[] {
+  const chunks: string[] = [];
+  for (let at = 0; at < data.length;) {
+    let end = Math.min(at + size, data.length);
+    const last = data.charCodeAt(end - 1);
+    if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--;
+    chunks.push(data.slice(at, end));
+    at = end;
+  }
+  return chunks;
+}
+
 export const terminalApi = {
   open: (cols: number, rows: number) => request<OpenedTerminal>("term:open", { cols, rows }),
   attach: (termId: string) => request<AttachedTerminal>("term:open", { term_id: termId }),
   list: () => request<{ terminals: ListedTerminal[] }>("term:list", {}),
-  input: (termId: string, data: string) => void getSocket().emit("term:input", { term_id: termId, data }),
+  input: (termId: string, data: string) => {
+    for (const chunk of inputChunks(data)) getSocket().emit("term:input", { term_id: termId, data: chunk });
+  },
   resize: (termId: string, cols: number, rows: number) =>
     void getSocket().emit("term:resize", { term_id: termId, cols, rows }),
   ack: (termId: string, offset: number) => void getSocket().emit("term:ack", { term_id: termId, offset }),
