@@ -10,8 +10,9 @@ it (realtime/handlers/terminal.py, auth/middleware.py). One `_Terminal` per PTY:
 - Flow control: clients acknowledge what they drew (`ack`). While more than `HIGH_WATER`
   characters are unacknowledged the fd is not read, so the kernel's PTY buffer fills and
   the writer blocks (a `yes` flood costs nothing); reading resumes at `LOW_WATER`. With no
-  client attached it keeps reading, into the scroll-back only: a detached `yes` runs on,
-  but memory stays bounded and a reattach sees the latest screen.
+  client attached it keeps reading, into the scroll-back only, throttled (`READ_BYTES` per
+  `DETACHED_GAP_S`): a detached build runs on, a detached `yes` costs little CPU, memory
+  stays bounded and a reattach sees the latest screen.
 - Lifetime: the sockets that opened or reattached a terminal hold it; when the last one
   goes, a grace timer (`grace_s`) starts and a reattach cancels it; expiry kills the shell
   (reason `abandoned`). `close` kills it (reason `closed`): SIGHUP to its process group,
@@ -47,6 +48,7 @@ BATCH_CHARS = 32 * 1024
 READ_BYTES = 64 * 1024
 HIGH_WATER = 512 * 1024  # unacknowledged characters before reading pauses
 LOW_WATER = 256 * 1024
+DETACHED_GAP_S = 0.05  # a terminal no client holds reads at most READ_BYTES per this
 INPUT_BUFFER_BYTES = 1024 * 1024  # input the shell has not read yet
 KILL_WAIT_S = 2.0
 DRAIN_BYTES = 1024 * 1024  # output still read after the shell exited (background writers)
@@ -302,6 +304,15 @@ class TerminalService:
         if term.reading and term.flow.should_pause():
             term.flow.paused = True
             self._stop_reading(term)
+        elif term.reading and not term.holders:
+            # Nobody watches: read on (the scroll-back keeps the latest screen) but at most
+            # READ_BYTES per DETACHED_GAP_S, so a detached flood costs the server little.
+            self._stop_reading(term)
+            asyncio.get_running_loop().call_later(DETACHED_GAP_S, self._read_again, term)
+
+    def _read_again(self, term: _Terminal) -> None:
+        if not term.flow.paused and not term.output_done:
+            self._start_reading(term)
 
     def _add_output(self, term: _Terminal, text: str) -> None:
         if not text:

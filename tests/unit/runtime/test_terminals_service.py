@@ -107,6 +107,32 @@ async def test_a_reattach_within_the_grace_period_keeps_it(
             await asyncio.sleep(0.02)
 
 
+async def test_a_detached_flood_is_read_on_slowly_into_the_bounded_scrollback(
+    tmp_path: Path,
+) -> None:
+    bus = Recorder()
+    terminals = TerminalService(TerminalSettings(grace_s=60, scrollback_chars=4096), tmp_path,
+                                bus, environ=ENV)
+    try:
+        info = await terminals.open(holder="a", cols=80, rows=24, join=no_join)
+        terminals.write(info.term_id, "yes\r")
+        await asyncio.sleep(0.3)
+        terminals.release("a")
+        await asyncio.sleep(0.3)
+        before = (await terminals.attach(info.term_id, holder="peek", join=no_join)).offset
+        terminals.release("peek")
+        await asyncio.sleep(1.0)
+        attached = await terminals.attach(info.term_id, holder="b", join=no_join)
+        read = attached.offset - before
+        # Still read (the shell is not blocked for good), but throttled: at most READ_BYTES
+        # per DETACHED_GAP_S (~1.3 M/s), where unthrottled `yes` goes tens of M/s.
+        assert 0 < read < 2_000_000, read
+        assert len(attached.scrollback) <= 4096
+        assert set(attached.scrollback.replace("\r", "").replace("\n", "")) == {"y"}
+    finally:
+        await terminals.stop()
+
+
 async def test_at_most_max_terminals_then_a_clear_429(
     service: tuple[TerminalService, Recorder],
 ) -> None:
