@@ -107,4 +107,24 @@ describe("FrameBatcher", () => {
     batcher.push("e", 5);
     expect(frames).toHaveLength(2);
   });
+
+  it("keeps pieces below the maximum so acks can flow while xterm parses the rest", () => {
+    const writes: [string, number][] = [];
+    const frames: (() => void)[] = [];
+    const batcher = new FrameBatcher(
+      (data, end) => writes.push([data, end]),
+      (fn) => frames.push(fn),
+      4,
+    );
+    batcher.push("ab", 2);
+    batcher.push("cd", 4);
+    batcher.push("efghij", 10); // bigger than a piece: written alone
+    batcher.push("k", 11);
+    frames[0]();
+    expect(writes).toEqual([
+      ["abcd", 4],
+      ["efghij", 10],
+      ["k", 11],
+    ]);
+  });
 });

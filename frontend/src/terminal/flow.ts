@@ -124,23 +124,25 @@ export class AckBatcher {
 }
 
 /**
- * Coalesces incoming output into one terminal write per animation frame (a flood arrives as
- * many events; each xterm write has a cost of its own). `write` gets the joined text and the
- * offset it ends at, to acknowledge once xterm has processed it.
+ * Coalesces incoming output into few terminal writes per animation frame (a flood arrives
+ * as many events; each xterm write has a cost of its own). Pieces stay at most `max` UTF-16
+ * units (one server batch may be bigger): `write` gets each with the offset it ends at, so
+ * acks flow while xterm parses the rest — one huge write would be acknowledged only at its
+ * end, and the server would sit idle meanwhile.
  */
 export class FrameBatcher {
-  private chunks: string[] = [];
-  private end = 0;
+  private chunks: { data: string; end: number }[] = [];
   private scheduled = false;
 
   constructor(
     private readonly write: (data: string, end: number) => void,
     private readonly schedule: (fn: () => void) => void = (fn) => requestAnimationFrame(fn),
+    private readonly max = 64 * 1024,
   ) {}
 
   push(data: string, end: number): void {
-    if (data) this.chunks.push(data);
-    this.end = end;
+    if (!data) return;
+    this.chunks.push({ data, end });
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => this.flush());
@@ -149,9 +151,21 @@ export class FrameBatcher {
   /** Writes what is queued now (before something that must follow it, like an exit line). */
   flush(): void {
     this.scheduled = false;
-    if (this.chunks.length === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0] : this.chunks.join("");
+    const chunks = this.chunks;
     this.chunks = [];
-    this.write(data, this.end);
+    let piece: string[] = [];
+    let size = 0;
+    let end = 0;
+    for (const chunk of chunks) {
+      if (size > 0 && size + chunk.data.length > this.max) {
+        this.write(piece.length === 1 ? piece[0] : piece.join(""), end);
+        piece = [];
+        size = 0;
+      }
+      piece.push(chunk.data);
+      size += chunk.data.length;
+      end = chunk.end;
+    }
+    if (size > 0) this.write(piece.length === 1 ? piece[0] : piece.join(""), end);
   }
 }
