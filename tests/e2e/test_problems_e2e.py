@@ -29,6 +29,7 @@ EDITOR = ".editor-group.focused .monaco-editor"
 CONFIG_TASK = (
     "[commands]\n"
     'hello = ["python3", "-c", "print(\'hello from the workspace config\')"]\n'
+    'sleeper = ["python3", "-c", "import time; print(\'sleeping\', flush=True); time.sleep(120)"]\n'
 )
 
 
@@ -189,3 +190,13 @@ def test_a_config_task_asks_before_it_runs(ide: IDE) -> None:
     page.get_by_test_id("task-picker").locator('[data-task="hello"]').click()
     expect(page.get_by_label("Task run").locator("option")).to_have_count(2)
     expect(page.get_by_test_id("task-approval")).to_have_count(0)
+
+    # A running task is cancelled from the palette; the Output view says so.
+    run_command(ide, "Tasks: Run Task")
+    page.get_by_test_id("task-picker").locator('[data-task="sleeper"]').click()
+    page.get_by_test_id("task-approval").get_by_role("button", name="Approve & Run").click()
+    expect(output_view(ide).locator(".output-text")).to_contain_text("sleeping", timeout=60_000)
+    expect(output_view(ide).locator(".output-header")).to_contain_text("time.sleep(120)")
+    run_command(ide, "Tasks: Cancel Running Task")
+    expect(output_view(ide).get_by_test_id("output-exit")).to_contain_text("cancelled")
+    page.screenshot(path=str(SHOTS / "output-cancelled.png"))

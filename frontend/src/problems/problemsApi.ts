@@ -1,12 +1,7 @@
 // The server's problems: `GET /api/problems` (every source's list) and `DELETE` of one source.
-import { api } from "../api/http";
-import type { Problem } from "./model";
-
-export interface ProblemsResponse {
-  sources: Record<string, Problem[]>;
-}
+import { call } from "../api/schema";
 
 export const problemsApi = {
-  all: () => api<ProblemsResponse>("/api/problems"),
-  clear: (source: string) => api<unknown>(`/api/problems/${encodeURIComponent(source)}`, { method: "DELETE" }),
+  all: () => call("get", "/api/problems"),
+  clear: (source: string) => call("delete", "/api/problems/{source}", { params: { source } }),
 };

@@ -11,15 +11,20 @@ function useSelectedRun(): OutputRun | undefined {
 
 function runLabel(run: OutputRun): string {
   const name = run.name || formatArgv(run.argv) || run.runId;
-  const state = !run.exit
+  const exit = run.exit;
+  const state = !exit
     ? "running"
-    : run.exit.error
+    : exit.error
       ? "failed to start"
-      : run.exit.exit_code === 0
-        ? "ok"
-        : run.exit.exit_code !== null
-          ? `exit ${run.exit.exit_code}`
-          : (run.exit.signal ?? "killed");
+      : exit.timed_out
+        ? "timed out"
+        : exit.cancelled
+          ? "cancelled"
+          : exit.exit_code === 0
+            ? "ok"
+            : exit.exit_code !== null
+              ? `exit ${exit.exit_code}`
+              : (exit.signal ?? "killed");
   return `${name} (${state}) ${new Date(run.startedAt).toLocaleTimeString()}`;
 }
 

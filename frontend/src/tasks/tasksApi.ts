@@ -1,26 +1,14 @@
 // The server's tasks: `GET /api/tasks`, `POST /api/tasks/approve` (HTTP) and `task:run`,
-// `run:cancel` (Socket.IO, whose acks say what started or why not), and `GET /api/runtime`.
-import { api } from "../api/http";
+// `run:cancel` (Socket.IO, whose acks say what started or why not; hand-typed, as Socket.IO
+// acks are not in the generated schemas), and `GET /api/runtime`.
 import { call, type Schema } from "../api/schema";
 import { getSocket } from "../api/socket";
 
 export type SandboxName = Schema<"RuntimeInfo">["sandbox"];
 export type RuntimeInfo = Schema<"RuntimeInfo">;
 
-export interface Task {
-  name: string;
-  argv: string[];
-  source: "config" | "detected";
-  detail: string;
-  approved: boolean;
-  problem_matcher: string | null;
-}
-
-export interface TaskList {
-  tasks: Task[];
-  config_error: string | null;
-  sandbox: SandboxName;
-}
+export type Task = Schema<"TaskInfo">;
+export type TaskList = Schema<"TaskListResponse">;
 
 /** `task:run`'s ack when the run started. */
 export interface TaskStarted {
@@ -42,9 +30,8 @@ export type TaskRunAck = TaskStarted | TaskRefused;
 const ACK_TIMEOUT_MS = 15_000;
 
 export const tasksApi = {
-  list: () => api<TaskList>("/api/tasks"),
-  approve: (name: string, argv: string[]) =>
-    api<{ ok: boolean }>("/api/tasks/approve", { method: "POST", body: { name, argv } }),
+  list: () => call("get", "/api/tasks"),
+  approve: (name: string, argv: string[]) => call("post", "/api/tasks/approve", { body: { name, argv } }),
   run: async (name: string): Promise<TaskRunAck> =>
     (await getSocket().timeout(ACK_TIMEOUT_MS).emitWithAck("task:run", { name })) as TaskRunAck,
   cancel: async (runId: string): Promise<{ ok?: boolean; error?: string }> =>
