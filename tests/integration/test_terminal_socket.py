@@ -80,6 +80,14 @@ class Client(RecordingClient):
             raise AssertionError(f"{needle!r} not in the output's tail: "
                                  f"{self.tails.get(term_id, '')!r}") from None
 
+    async def settled(self, term_id: str, quiet_s: float = 0.5) -> int:
+        """The output's end once nothing came for `quiet_s` (the prompt was drawn)."""
+        while True:
+            end = self.ends.get(term_id, 0)
+            await asyncio.sleep(quiet_s)
+            if self.ends.get(term_id, 0) == end:
+                return end
+
     async def shell_pid(self, term_id: str) -> int:
         await self.type(term_id, "echo PID=$$")
         await self.wait_for(term_id, "\rPID=")
@@ -166,6 +174,10 @@ async def test_reattach_after_disconnect_gets_the_scrollback(server: RunningServ
         assert "before-2" not in second.text(term_id)  # only what came after the scroll-back
         # Its first event starts where the scroll-back ended.
         assert second.ends[term_id] - second.received[term_id] == ack["offset"]
+        # A client that has output up to an offset gets only what came after it.
+        have = await second.settled(term_id)
+        again = await second.call("term:open", {"term_id": term_id, "offset": have - 10})
+        assert again["scrollback"] == second.text(term_id)[-10:] and again["offset"] == have
     finally:
         await second.close()
 

@@ -195,8 +195,11 @@ class TerminalService:
         log.info("terminal opened", term_id=term_id, shell=shell, pid=term.pid)
         return info
 
-    async def attach(self, term_id: str, *, holder: str, join: Join) -> Attached:
-        """Reattach (after a reload): the scroll-back up to `offset`; events from then on."""
+    async def attach(self, term_id: str, *, holder: str, join: Join,
+                     since: int | None = None) -> Attached:
+        """Reattach (after a reload): the scroll-back up to `offset`; events from then on.
+        `since`: the offset the client already has; the scroll-back then starts there (when
+        it still reaches back that far)."""
         term = self._get(term_id)
         if term.grace is not None:
             term.grace.cancel()
@@ -210,7 +213,10 @@ class TerminalService:
         self._seal(term)
         term.flow.catch_up()
         self._maybe_resume(term)
-        return Attached(term.info, term.scrollback.text(), term.scrollback.end)
+        text, end = term.scrollback.text(), term.scrollback.end
+        if since is not None and end - len(text) <= since <= end:
+            text = text[len(text) - (end - since):]
+        return Attached(term.info, text, end)
 
     def write(self, term_id: str, data: str) -> None:
         term = self._get(term_id)

@@ -4,7 +4,9 @@
   the socket joins its room (`term:{term_id}`) and holds it.
 - `term:open {term_id, offset?}` -> the same plus `{scrollback, offset, exited, exit_code,
   signal}`: reattach (after a reload). `scrollback` is the kept tail of the output and
-  `offset` where it ends: skip `term:output` events whose `offset` is below it. 404 unknown.
+  `offset` where it ends: skip `term:output` events whose `offset` is below it. With the
+  request's `offset` (what the client already has) the scroll-back starts there when it
+  still reaches back that far. 404 unknown.
 - `term:input {term_id, data}`, `term:resize {term_id, cols, rows}`, `term:ack {term_id,
   offset}` (drawn up to `offset`: flow control), `term:close {term_id}` -> `{ok: true}`.
 - `term:list {}` -> `{terminals: [{term_id, title, cols, rows, exited}]}`.
@@ -100,7 +102,7 @@ def register_terminal_handlers(
                 if isinstance(request, dict):
                     return request
                 attached = await terminals.attach(request.term_id, holder=sid,
-                                                  join=joiner(sid))
+                                                  join=joiner(sid), since=request.offset)
                 return {**asdict(attached.info), "scrollback": attached.scrollback,
                         "offset": attached.offset}
             new = parse(OpenNew, data, "term:open {cols, rows}")
