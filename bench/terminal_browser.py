@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from _common import ROOT, machine, server
+from _common import ROOT, WORDS, machine, server
 
 STATIC = ROOT / "src" / "pairpad" / "static"
 CHROMIUM = "/usr/bin/chromium"
@@ -37,7 +37,7 @@ HOST = ".terminal-view .terminal-host"
 
 def write_file(path: Path, megabytes: int) -> int:
     """Source-like text: 80-character lines of words (cat's output as a user would see it)."""
-    words = "alpha beta gamma delta parse render fetch cache index token buffer stream".split()
+    words = WORDS
     lines = []
     for i in range(1000):
         line = " ".join(words[(i + j) % len(words)] for j in range(12))
