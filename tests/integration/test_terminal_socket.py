@@ -232,6 +232,21 @@ async def test_close_kills_the_shell_and_reports_its_exit(client: Client) -> Non
     assert (await client.call("term:input", {"term_id": term_id, "data": "x"}))["status"] == 404
 
 
+async def test_a_shell_that_exits_reports_its_code_and_stays_listed(client: Client) -> None:
+    term_id = await client.open()
+    await client.type(term_id, "echo bye; exit 7")
+    _, exit_event = await client.first(("term:exit",), "term_id", term_id, timeout=10)
+    assert (exit_event["exit_code"], exit_event["signal"], exit_event["reason"]) == (7, None,
+                                                                                     None)
+    assert "\rbye\r\n" in client.text(term_id)
+    ack = await client.call("term:open", {"term_id": term_id})
+    assert (ack["exited"], ack["exit_code"]) == (True, 7) and "bye" in ack["scrollback"]
+    assert (await client.call("term:input", {"term_id": term_id, "data": "x"}))["status"] == 409
+    assert await client.call("term:close", {"term_id": term_id}) == {"ok": True}
+    listed = await client.call("term:list", {})
+    assert term_id not in [t["term_id"] for t in listed["terminals"]]
+
+
 async def test_an_abandoned_terminal_is_killed_after_the_grace_period(
     server: RunningServer,
 ) -> None:

@@ -61,6 +61,10 @@ class TooManyTerminals(PairpadError):
     status_code = 429
 
 
+class InputBacklog(PairpadError):
+    status_code = 429
+
+
 @dataclass
 class TerminalInfo:
     term_id: str
@@ -224,7 +228,7 @@ class TerminalService:
             raise Conflict("The terminal's shell has exited; open a new terminal.")
         raw = data.encode("utf-8", errors="replace")
         if len(term.input_buffer) + len(raw) > INPUT_BUFFER_BYTES:
-            raise TooManyTerminals("The terminal is not reading its input (1 MiB waiting); "
+            raise InputBacklog("The terminal is not reading its input (1 MiB waiting); "
                                    "wait, or press Ctrl+C.")
         if not term.input_buffer:
             try:
@@ -427,7 +431,12 @@ class TerminalService:
             await term.exited.wait()
 
     async def _watch_exit(self, term: _Terminal) -> None:
-        status = await _wait_for_exit(term.pid)
+        try:
+            await self._finish(term, await _wait_for_exit(term.pid))
+        finally:
+            term.exited.set()  # `_kill` waits for it, whatever happened
+
+    async def _finish(self, term: _Terminal, status: int) -> None:
         self._drain(term)
         term.output_done = True
         term.wake.set()
