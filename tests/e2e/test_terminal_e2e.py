@@ -8,16 +8,34 @@ responsive; Ctrl+P inside the terminal still opens quick open while Ctrl+G goes 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.support.server import RunningServer, start_server
 
 from .conftest import IDE
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/tmp/shots")
+# Server settings per test (the default server for the others).
+SERVER_ENV = {
+    "test_a_refused_terminal_is_explained_in_the_view": {"PAIRPAD_TERMINAL__MAX_TERMINALS": "1"},
+}
+
+
+@pytest.fixture
+def server(
+    e2e_workspace: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[RunningServer]:
+    env = SERVER_ENV.get(request.node.name, {})
+    running = start_server(e2e_workspace, tmp_path / "data", env=env)
+    yield running
+    running.stop()
+
 ACTIVE_HOST = ".terminal-view .terminal-host"
 
 
@@ -174,3 +192,20 @@ def test_an_exited_terminal_says_so_and_takes_no_input(ide: IDE) -> None:
     type_line(page, "echo should-not-run")
     page.wait_for_timeout(500)
     assert rows_text(page) == before
+
+
+def test_a_refused_terminal_is_explained_in_the_view(ide: IDE) -> None:
+    page = ide.page
+    page.keyboard.press("Control+Backquote")
+    expect(terminal_tabs(page)).to_have_count(1)
+    expect(terminal_tabs(page).first).not_to_have_attribute("data-term-id", "")
+    page.get_by_role("button", name="New Terminal").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Could not open a terminal")
+    expect(alert).to_contain_text("terminal")
+    assert len(alert.inner_text()) > len("Could not open a terminal: ") + 10, alert.inner_text()
+    expect(terminal_tabs(page)).to_have_count(1)  # the refused one left no tab behind
+    wait_for_text(ide, r"shop-project")  # the first terminal's prompt (in the workspace root)
+    page.screenshot(path=str(SHOTS / "terminal-refused.png"))
+    alert.get_by_role("button", name="Dismiss").click()
+    expect(alert).to_have_count(0)
