@@ -312,3 +312,18 @@ def test_the_server_process_is_the_one_measured(server: RunningServer) -> None:
     # The flood test reads the server's RSS from /proc/<pid>: the process must be the server.
     cmdline = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().split(b"\0")
     assert b"pairpad" in cmdline and os.getpid() != server.process.pid
+
+
+async def test_stopping_the_server_kills_its_terminals(tmp_path: Path) -> None:
+    (tmp_path / "ws").mkdir()
+    own = start_server(tmp_path / "ws", tmp_path / "data", env={"SHELL": "/bin/bash"})
+    try:
+        client = await Client().connect(own)
+        term_id = await client.open()
+        pid = await client.shell_pid(term_id)
+        await client.close()
+    finally:
+        code = await asyncio.to_thread(own.stop)
+    assert code == 0
+    assert not Path(f"/proc/{pid}").exists()
+    assert any("terminal ended" in line and "server stopping" in line for line in own.output)
