@@ -106,7 +106,15 @@ def squiggle_on_line(ide: IDE, text: str) -> bool:
 
 def test_test_and_lint_problems_in_panel_and_editor(ide: IDE) -> None:
     page = ide.page
-    expect(page.get_by_test_id("status-sandbox")).to_have_text("bubblewrap")
+    sandbox = page.get_by_test_id("status-sandbox")
+    expect(sandbox).to_have_text("bubblewrap")
+    sandbox.click()
+    details = page.get_by_role("dialog", name="Sandbox")
+    expect(details).to_contain_text("Commands run in bubblewrap.")
+    expect(details).to_contain_text("Network: off")
+    page.screenshot(path=str(SHOTS / "sandbox-popover.png"))
+    page.keyboard.press("Escape")
+    expect(details).to_have_count(0)
 
     run_command(ide, "View: Show Problems")
     expect(problems_view(ide)).to_contain_text("No problems have been detected in the workspace.")

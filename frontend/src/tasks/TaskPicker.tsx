@@ -55,7 +55,13 @@ function TaskPickerWidget() {
           aria-expanded="true"
           aria-controls="task-picker-list"
           aria-label="Task name"
-          placeholder={list ? `Select the task to run (in ${SANDBOX_NAMES[list.sandbox]})` : "Select the task to run"}
+          placeholder={
+            !list
+              ? "Select the task to run"
+              : list.sandbox === "none"
+                ? "Select the task to run (no sandbox here: the server will refuse it)"
+                : `Select the task to run (in ${SANDBOX_NAMES[list.sandbox]})`
+          }
           value={query}
           spellCheck={false}
           onChange={(e) => setQuery(e.target.value)}
