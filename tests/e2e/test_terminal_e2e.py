@@ -209,3 +209,45 @@ def test_a_refused_terminal_is_explained_in_the_view(ide: IDE) -> None:
     page.screenshot(path=str(SHOTS / "terminal-refused.png"))
     alert.get_by_role("button", name="Dismiss").click()
     expect(alert).to_have_count(0)
+
+
+# Records the page's WebSockets, and sends new ones nowhere while `__blockUntil` is ahead.
+SOCKET_CONTROL = """
+(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.__blockUntil = 0;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(Date.now() < window.__blockUntil ? "ws://127.0.0.1:9/blocked" : url, protocols);
+      window.__sockets.push(this);
+    }
+  };
+})();
+"""
+
+
+def test_a_reconnect_catches_up_on_output_missed_offline(ide: IDE) -> None:
+    page = ide.page
+    ide.problems.allow(r"WebSocket connection to 'ws://127\.0\.0\.1:9/blocked' failed")
+    ide.problems.allow(r"127\.0\.0\.1:9/blocked")
+    # Socket.IO sends on a socket the test closed under it before it sees the close.
+    ide.problems.allow(r"WebSocket is already in CLOSING or CLOSED state")
+    page.add_init_script(SOCKET_CONTROL)
+    ide.reload()
+    page.keyboard.press("Control+Backquote")
+    expect(terminal_tabs(page)).to_have_count(1)
+    wait_for_text(ide, r"shop-project")
+    type_line(page, "sleep 1; echo offline-$((5*5)); echo")
+    # Drop the connection; the page stays offline for 3 s while the shell prints.
+    page.evaluate("() => { window.__blockUntil = Date.now() + 3000; "
+                  "window.__sockets.forEach((s) => s.close()); }")
+    expect(page.locator(".status-bar")).to_contain_text("Offline")
+    page.wait_for_timeout(1500)
+    assert "offline-25" not in rows_text(page)  # printed by now, but the page is offline
+    expect(page.locator(".status-bar")).to_contain_text("Connected", timeout=20_000)
+    text = wait_for_text(ide, r"offline-25")
+    assert text.count("offline-25") == 1, f"the missed output was not drawn once:\n{text}"
+    # Still attached after the reconnect: input and output flow.
+    type_line(page, "echo back-$((3*3))")
+    wait_for_text(ide, r"back-9")
