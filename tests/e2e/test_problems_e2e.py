@@ -8,6 +8,7 @@ names the sandbox; a task from the workspace's .pairpad/config.toml asks before 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,10 +49,18 @@ def e2e_workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(e2e_workspace: Path, tmp_path: Path) -> Iterator[RunningServer]:
+def server_env() -> dict[str, str]:
+    """Extra environment of the server (a test parametrizes it)."""
+    return {}
+
+
+@pytest.fixture
+def server(
+    e2e_workspace: Path, tmp_path: Path, server_env: dict[str, str]
+) -> Iterator[RunningServer]:
     """The server with this venv's tools (ruff) on PATH, as a developer's shell has them."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    running = start_server(e2e_workspace, tmp_path / "data", env={"PATH": path})
+    running = start_server(e2e_workspace, tmp_path / "data", env={"PATH": path, **server_env})
     yield running
     running.stop()
 
@@ -208,3 +217,17 @@ def test_a_config_task_asks_before_it_runs(ide: IDE) -> None:
     run_command(ide, "Tasks: Cancel Running Task")
     expect(output_view(ide).get_by_test_id("output-exit")).to_contain_text("cancelled")
     page.screenshot(path=str(SHOTS / "output-cancelled.png"))
+
+
+@pytest.mark.parametrize("server_env", [{"PAIRPAD_RUNTIME__SANDBOX": "none"}])
+def test_without_a_sandbox_the_ui_says_so_and_tasks_are_refused(ide: IDE) -> None:
+    page = ide.page
+    sandbox = page.get_by_test_id("status-sandbox")
+    expect(sandbox).to_have_text("No sandbox")
+    expect(sandbox).to_have_class(re.compile(r"sandbox-none"))
+    expect(sandbox).to_have_attribute("title", re.compile("Commands are refused"))
+    run_command(ide, "Tasks: Run Test Task")
+    alert = page.get_by_role("alert").filter(has_text='Could not run the task "test"')
+    expect(alert).to_be_visible()
+    expect(output_view(ide)).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "no-sandbox.png"))

@@ -30,7 +30,7 @@ export function sandboxDetails(info: RuntimeInfo): string[] {
   return [
     info.sandbox === "none"
       ? info.unsandboxed_allowed
-        ? "Commands run WITHOUT a sandbox (runtime.allow_unsandboxed is on)."
+        ? "Commands run WITHOUT a sandbox (runtime.allow_unsandboxed is on); tasks never do: they are refused."
         : "Commands are refused: no sandbox can run here."
       : `Commands run in ${sandboxLabel(info)}.`,
     info.detail,
