@@ -86,7 +86,7 @@ def register_terminal_handlers(
 
     def parse(model: type[T], data: Any, usage: str) -> T | dict[str, Any]:
         if not isinstance(data, dict):
-            return error_ack(f"{usage} expects an object: {usage}", 422)
+            return error_ack(f"Expected an object: {usage}", 422)
         try:
             return model.model_validate(data)
         except ValidationError as error:
