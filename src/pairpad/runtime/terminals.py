@@ -179,7 +179,6 @@ class TerminalService:
                                    "close one first (or raise terminal.max_terminals).")
         shell = pick_shell(self.settings.shell, self._environ)
         term_id = uuid.uuid4().hex
-        await join(term_id)  # before the first output can be published
         try:
             process = ptyprocess.PtyProcess.spawn(
                 shell_argv(shell), cwd=str(self.workspace), env=shell_env(self._environ),
@@ -192,7 +191,8 @@ class TerminalService:
                             cwd=str(self.workspace), cols=cols, rows=rows)
         term = _Terminal(info, process, FlowControl(high=HIGH_WATER, low=LOW_WATER),
                          Scrollback(self.settings.scrollback_chars), holders={holder})
-        self._terminals[term_id] = term
+        self._terminals[term_id] = term  # counted before any await (the limit holds)
+        await join(term_id)  # before the first output is read, so it reaches this socket
         self._start_reading(term)
         term.tasks += [asyncio.create_task(self._flusher(term)),
                        asyncio.create_task(self._watch_exit(term))]
