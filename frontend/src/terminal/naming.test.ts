@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exitLine, tabLabels } from "./naming";
+import { exitLine, exitNote, tabLabels } from "./naming";
 import { terminalMayRunCommand } from "./install";
 import { inputChunks } from "./transport";
 
@@ -24,6 +24,13 @@ describe("exitLine", () => {
     expect(exitLine(0, null)).toBe("[process exited with code 0]");
     expect(exitLine(null, "SIGKILL")).toBe("[process terminated by signal SIGKILL]");
     expect(exitLine(null, null)).toBe("[process exited]");
+  });
+
+  it("says why when Pairpad ended the terminal", () => {
+    expect(exitNote(null, "SIGHUP", "closed")).toBe("[terminal closed]");
+    expect(exitNote(null, "SIGHUP", "abandoned")).toBe("[terminal ended: no page held it]");
+    expect(exitNote(null, "SIGHUP", "server stopping")).toBe("[terminal ended: server stopping]");
+    expect(exitNote(2, null, null)).toBe("[process exited with code 2]");
   });
 });
 

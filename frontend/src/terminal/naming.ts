@@ -23,3 +23,15 @@ export function exitLine(exitCode: number | null | undefined, signal: string | n
   if (signal) return `[process terminated by signal ${signal}]`;
   return exitCode === null || exitCode === undefined ? "[process exited]" : `[process exited with code ${exitCode}]`;
 }
+
+/** The line for a terminal Pairpad ended (`reason` of term:exit), or the process's own exit. */
+export function exitNote(
+  exitCode: number | null | undefined,
+  signal: string | null | undefined,
+  reason: string | null | undefined,
+): string {
+  if (reason === "closed") return "[terminal closed]";
+  if (reason === "abandoned") return "[terminal ended: no page held it]";
+  if (reason) return `[terminal ended: ${reason}]`;
+  return exitLine(exitCode, signal);
+}

@@ -4,6 +4,7 @@ import type { TerminalExit, TerminalOutput } from "../api/generated/events";
 import { currentSettings } from "../stores/settings";
 import { useLayout } from "../stores/layout";
 import { create } from "zustand";
+import { exitNote } from "./naming";
 import { TerminalSession } from "./session";
 import { terminalTheme } from "./theme";
 import { terminalApi, type AttachedTerminal } from "./transport";
@@ -99,8 +100,7 @@ export function onTerminalExit(event: TerminalExit): void {
   early.delete(event.term_id);
   const session = byTermId(event.term_id);
   if (!session) return;
-  const note = event.reason === "abandoned" ? "[terminal ended: no page held it]" : undefined;
-  session.exit(event.exit_code, event.signal, note);
+  session.exit(event.exit_code, event.signal, exitNote(event.exit_code, event.signal, event.reason));
   patchTab(session.key, { exited: true });
 }
 
