@@ -47,6 +47,7 @@ from pairpad.realtime.handlers.run import register_run_handlers
 from pairpad.realtime.handlers.tasks import register_task_handlers
 from pairpad.realtime.handlers.terminal import register_terminal_handlers
 from pairpad.services import Services, build_services
+from pairpad.shutdown_answer import ShutdownAnswerMiddleware
 from pairpad.telemetry.requests import RequestIdMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -62,11 +63,12 @@ class PairpadApp:
         self.fastapi = fastapi
         inner = socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi)
         allowed = allowed_host_names(settings.host, settings.allowed_hosts)
-        self._asgi = RequestIdMiddleware(
+        # Inside the request log, so a request cut off by shutdown is logged as its 503.
+        self._asgi = RequestIdMiddleware(ShutdownAnswerMiddleware(
             LocalSecurityMiddleware(
                 inner, services.identities, allowed, settings.max_request_body
             )
-        )
+        ))
 
     @property
     def token(self) -> str:
