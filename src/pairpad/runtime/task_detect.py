@@ -16,6 +16,7 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import shutil
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -176,12 +177,14 @@ def _ini_sections(path: Path) -> set[str]:
 
 
 def _venv_tool(root: Path, tool: str) -> tuple[str, bool]:
-    """The workspace virtualenv's `tool` (absolute) if it has one, else the bare name."""
+    """The workspace virtualenv's `tool` (absolute) if it has one, else the one on the
+    server's PATH (absolute: the task list shows what will run), else the bare name (the run
+    then says the program was not found)."""
     for venv in (".venv", "venv"):
         candidate = root / venv / "bin" / tool
         if os.access(candidate, os.X_OK) and candidate.is_file():
             return str(candidate), True
-    return tool, False
+    return shutil.which(tool) or tool, False
 
 
 def _python(root: Path) -> list[Task]:
