@@ -148,6 +148,12 @@ def test_command_palette_lists_shortcuts_and_runs_a_command(ide: IDE) -> None:
     page.keyboard.press("Enter")
     expect(page.get_by_role("region", name="Panel")).to_be_visible()
     expect(box).to_have_count(0)
+    # A click on an entry runs it too (the picker's backdrop lies below the list).
+    page.keyboard.press("Control+Shift+P")
+    box.fill(">toggle panel")
+    page.get_by_role("option").filter(has_text="View: Toggle Panel").first.click()
+    expect(page.get_by_role("region", name="Panel")).to_have_count(0)
+    expect(box).to_have_count(0)
 
 
 def test_search_finds_text_and_opens_at_line(ide: IDE) -> None:

@@ -137,7 +137,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
 
   return (
     <>
-      <div className="modal-backdrop" style={{ background: "transparent" }} onMouseDown={() => dismiss()} />
+      <div className="picker-backdrop" onMouseDown={() => dismiss()} />
       <div className="quick-input" role="dialog" aria-label={isCommands ? "Command Palette" : "Quick Open"}>
         <input
           ref={inputRef}

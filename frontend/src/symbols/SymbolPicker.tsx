@@ -55,7 +55,7 @@ function SymbolPickerWidget() {
 
   return (
     <>
-      <div className="modal-backdrop" style={{ background: "transparent" }} onMouseDown={dismiss} />
+      <div className="picker-backdrop" onMouseDown={dismiss} />
       <div className="quick-input" role="dialog" aria-label="Go to Symbol in Workspace" data-testid="symbol-picker">
         <input
           ref={inputRef}

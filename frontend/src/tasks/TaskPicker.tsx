@@ -47,7 +47,7 @@ function TaskPickerWidget() {
   return (
     <>
       {/* Below the picker (.quick-input is z-index 75), so a click reaches its items. */}
-      <div className="modal-backdrop" style={{ background: "transparent", zIndex: 74 }} onMouseDown={dismiss} />
+      <div className="picker-backdrop" onMouseDown={dismiss} />
       <div className="quick-input" role="dialog" aria-label="Run Task" data-testid="task-picker">
         <input
           ref={inputRef}
