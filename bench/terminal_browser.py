@@ -11,6 +11,8 @@ Prints MB/s (MB = 10^6 bytes of the file), the ratio to /dev/null, and the page'
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from _common import ROOT, WORDS, machine, server
+from terminal_socket import cpu_seconds
 
 STATIC = ROOT / "src" / "pairpad" / "static"
 CHROMIUM = "/usr/bin/chromium"
@@ -53,6 +56,30 @@ def write_file(path: Path, megabytes: int) -> int:
     return size
 
 
+def descendants_cpu(root: int, name: str) -> float:
+    """CPU seconds of the live processes under `root` whose command name contains `name`."""
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(tail.split()[1])
+        names[int(entry.name)] = head.split("(", 1)[1]
+    total = 0.0
+    for pid in parents:
+        up = pid
+        while up in parents and up != root:
+            up = parents[up]
+        if up == root and name in names[pid]:
+            with contextlib.suppress(OSError):
+                total += cpu_seconds(pid)
+    return total
+
+
 def devnull_seconds(path: Path) -> float:
     start = time.perf_counter()
     subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=True)
@@ -84,6 +111,8 @@ def main() -> int:
             page.wait_for_timeout(1000)  # the prompt is drawn
             page.locator(f"{HOST} .xterm").click()
             page.keyboard.type(f"cat big.txt; echo {MARKER}-$((6*7))")
+            server_cpu = cpu_seconds(running.process.pid)
+            browser_cpu = descendants_cpu(os.getpid(), "chrom")
             start = time.perf_counter()
             page.keyboard.press("Enter")
             page.wait_for_function(
@@ -91,6 +120,8 @@ def main() -> int:
                 f".textContent.includes('{MARKER}-42')",
                 polling=50, timeout=600_000)
             seconds = time.perf_counter() - start
+            server_cpu = cpu_seconds(running.process.pid) - server_cpu
+            browser_cpu = descendants_cpu(os.getpid(), "chrom") - browser_cpu
             heap = page.evaluate("() => performance.memory?.usedJSHeapSize ?? 0")
             browser.close()
     mbps = size / 1e6 / seconds
@@ -100,6 +131,8 @@ def main() -> int:
     print(f"cat > /dev/null:            {base:7.3f} s  {base_mbps:9.1f} MB/s")
     print(f"cat in the browser terminal: {seconds:7.3f} s  {mbps:9.1f} MB/s"
           f"  ({mbps / base_mbps:.4f} of /dev/null)")
+    print(f"CPU during the cat: server {server_cpu:.1f} s, Chromium {browser_cpu:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"page JS heap after: {heap / 2**20:.0f} MiB")
     return 0
 
