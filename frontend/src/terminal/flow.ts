@@ -3,8 +3,12 @@
 // Python's len() counts them), not UTF-16 units: an emoji is one character on the server
 // and two units in a JS string.
 
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
 /** The number of code points of `s`. */
 export function cpLength(s: string): number {
+  // Most output has no astral characters: the regex scan is native, the loop is not.
+  if (!HIGH_SURROGATE.test(s)) return s.length;
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
