@@ -42,6 +42,9 @@ def _added(workspace: Any, trusted: Any) -> Any:
     return [*trusted, *(item for item in workspace if item not in trusted)]
 
 
+# Tables of the workspace file that are no settings: read by their own services (the tasks of
+# `[commands]`: runtime/tasks.py, sandbox-only and approved by the user), so not "ignored".
+OWN_TABLES = frozenset({"commands"})
 # key -> how a workspace value combines with the trusted one. Keys not listed are ignored.
 TOP_LEVEL: dict[str, Combine] = {
     "max_file_size": _at_most,
@@ -99,7 +102,8 @@ class WorkspaceTomlSource(TomlConfigSettingsSource):
                 result["index"] = combined
         elif index is not None:
             ignored.append("index")
-        ignored += sorted(key for key in values if key not in TOP_LEVEL and key != "index")
+        ignored += sorted(key for key in values
+                          if key not in TOP_LEVEL and key != "index" and key not in OWN_TABLES)
         if ignored:
             log.warning(
                 "workspace config keys ignored",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import structlog.testing
 
 from pairpad import config
 from pairpad.config import Settings
@@ -152,3 +153,18 @@ def test_a_workspace_config_may_only_add_secret_patterns(user_toml: Path, worksp
     # setting at all: .env stays a secret whatever the files say).
     (workspace / ".pairpad" / "config.toml").write_text("secret_patterns = []\n")
     assert Settings(workspace=workspace).secret_patterns == ["*.vault"]
+
+
+def test_the_tasks_table_is_no_ignored_setting_but_other_unknown_keys_are(
+    user_toml: Path, workspace: Path
+) -> None:
+    """`[commands]` is read by the task service: no "ignored" warning for it (one that is
+    for a key the file may not set, like `host`)."""
+    (workspace / ".pairpad").mkdir()
+    (workspace / ".pairpad" / "config.toml").write_text(
+        'host = "0.0.0.0"\n[commands]\ntest = ["pytest", "-q"]\n')
+    with structlog.testing.capture_logs() as logs:
+        Settings(workspace=workspace)
+    ignored = [entry["keys"] for entry in logs
+               if entry["event"] == "workspace config keys ignored"]
+    assert ignored == [["host"]]
