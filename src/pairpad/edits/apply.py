@@ -1,0 +1,182 @@
+"""One SEARCH/REPLACE through the ladder: locate, refuse ambiguity, detect a retry, splice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pairpad.edits import elision, fuzzy
+from pairpad.edits.indent import file_unit, reindent
+from pairpad.edits.ladder import RUNGS, Match, first_rung, trim_blank_edges
+from pairpad.edits.lines import FileLines, join_new, splice, split_file, split_pattern
+from pairpad.edits.messages import ambiguous, empty_search_on_file, fuzzy_tie, not_found
+from pairpad.edits.models import BlockOutcome, Closest
+
+# Rungs whose matches leave the indentation as the file has it: the replacement goes in as sent.
+_AS_SENT = frozenset({"exact", "trailing_ws"})
+
+
+def apply_block(
+    text: str, search: str, replace: str, *, line_hint: int | None = None
+) -> BlockOutcome:
+    """Replace the one place `search` matches in `text` by `replace`.
+
+    `line_hint` (1-based, from a diff's hunk header) only chooses among several matches.
+    """
+    lines = split_file(text)
+    s = split_pattern(search)
+    r = split_pattern(replace)
+    if not any(ln.strip() for ln in s):
+        return _empty_search(lines, text, r)
+    if s == r:
+        return _refused(
+            "SEARCH and REPLACE are identical, so there is nothing to change. Put the new "
+            "text between ======= and >>>>>>> REPLACE."
+        )
+    body = lines.body
+    unit = file_unit(body)
+
+    found = first_rung(body, s)
+    if found is not None:
+        rung, matches = found
+        match = _single(matches, line_hint)
+        if match is None:
+            return _refused(ambiguous(matches, rung))
+        if _replace_already_there(body, r, match):
+            return _done(text, rung)
+        start, end = match
+        new = r
+        if rung == "blank_lines":
+            new = trim_blank_edges(s, r)
+        if rung not in _AS_SENT:
+            new = reindent(new, s, list(body[start:end]), unit)
+        return _applied(splice(lines, start, end, [(ln, None) for ln in new]), rung)
+
+    if elision.has_elision(s):
+        outcome = _elided(lines, s, r, unit)
+        if outcome is not None:
+            return outcome
+
+    done = _already_applied(body, s, r)
+    if done is not None:
+        return _done(text, done)
+
+    ranking = fuzzy.rank(body, s)
+    if fuzzy.eligible(s) and not elision.has_elision(s) and ranking.best is not None:
+        best = ranking.best
+        if fuzzy.accepted(ranking):
+            window = list(body[best.start : best.end])
+            new = reindent(r, s, window, unit)
+            return _applied(
+                splice(lines, best.start, best.end, [(ln, None) for ln in new]), "fuzzy"
+            )
+        runner = ranking.runner_up
+        if best.score >= fuzzy.THRESHOLD and runner is not None:
+            return _refused(fuzzy_tie(best, runner), _closest(body, best.start, best.end))
+    closest = None
+    if ranking.best is not None:
+        closest = _closest(body, ranking.best.start, ranking.best.end)
+    score = ranking.best.score if ranking.best is not None else None
+    return _refused(not_found(closest, score, fuzzy.eligible(s), len(body)), closest)
+
+
+def _single(matches: list[Match], hint: int | None) -> Match | None:
+    if len(matches) == 1:
+        return matches[0]
+    if hint is None:
+        return None
+    by_distance = sorted(matches, key=lambda m: abs(m[0] + 1 - hint))
+    nearest, second = by_distance[0], by_distance[1]
+    if abs(nearest[0] + 1 - hint) == abs(second[0] + 1 - hint):
+        return None
+    return nearest
+
+
+def _replace_already_there(body: Sequence[str], r: list[str], match: Match) -> bool:
+    """A retried insertion: SEARCH still matches, but REPLACE already stands around it."""
+    if not any(ln.strip() for ln in r):
+        return False
+    for _, rung in RUNGS[:3]:
+        found = rung(body, r)
+        if found:
+            return any(a <= match[0] and match[1] <= b for a, b in found)
+    return False
+
+
+def _already_applied(body: Sequence[str], s: list[str], r: list[str]) -> str | None:
+    """The rung on which REPLACE matches exactly once, when SEARCH matched nowhere."""
+    if not any(ln.strip() for ln in r):
+        return None
+    for name, rung in RUNGS[:3]:
+        found = rung(body, r)
+        if found:
+            return name if len(found) == 1 else None
+    if elision.has_elision(r) and len(elision.find(body, r)) == 1:
+        return "elision"
+    return None
+
+
+def _elided(lines: FileLines, s: list[str], r: list[str], unit: str) -> BlockOutcome | None:
+    body = lines.body
+    s_parts = elision.segments(s)
+    if any(not p for p in s_parts):
+        return _refused(
+            "A `...` line in SEARCH must stand between lines to match (not first, last, or "
+            "next to another `...`). Put the real lines before and after each `...`."
+        )
+    matches = elision.find(body, s)
+    if not matches:
+        return None
+    if len(matches) > 1:
+        return _refused(ambiguous([(m.start, m.end) for m in matches], "elision"))
+    r_parts = elision.segments(r)
+    if len(r_parts) != len(s_parts):
+        return _refused(
+            f"SEARCH has {len(s_parts) - 1} `...` line(s) but REPLACE has {len(r_parts) - 1}. "
+            "Each `...` in SEARCH stands for original lines that are kept: write a `...` line "
+            "in REPLACE at the place where those lines go, as many as in SEARCH."
+        )
+    if _replace_already_there(body, r, (matches[0].start, matches[0].end)):
+        return _done(lines.text(), "elision")
+    match = matches[0]
+    new: list[tuple[str, str | None]] = []
+    for i, (start, end) in enumerate(match.spans):
+        part = reindent(r_parts[i], s_parts[i], list(body[start:end]), unit)
+        new.extend((ln, None) for ln in part)
+        if i + 1 < len(match.spans):
+            kept = range(end, match.spans[i + 1][0])
+            new.extend((body[k], lines.ends[k]) for k in kept)
+    return _applied(splice(lines, match.start, match.end, new), "elision")
+
+
+def _empty_search(lines: FileLines, text: str, r: list[str]) -> BlockOutcome:
+    if not lines.body:
+        return _applied_text(join_new(r), "new_file")
+    if [ln.rstrip() for ln in lines.body] == [ln.rstrip() for ln in r]:
+        return _done(text, "new_file")
+    return _refused(empty_search_on_file(len(lines.body)))
+
+
+def _closest(body: Sequence[str], start: int, end: int) -> Closest:
+    return Closest(start + 1, end, "".join(ln + "\n" for ln in body[start:end]))
+
+
+def _applied(lines: FileLines, rung: str) -> BlockOutcome:
+    return _applied_text(lines.text(), rung)
+
+
+def _applied_text(text: str, rung: str) -> BlockOutcome:
+    return BlockOutcome(
+        result=text, rung=rung, error_message=None, closest=None, already_applied=False
+    )
+
+
+def _done(text: str, rung: str) -> BlockOutcome:
+    return BlockOutcome(
+        result=text, rung=rung, error_message=None, closest=None, already_applied=True
+    )
+
+
+def _refused(message: str, closest: Closest | None = None) -> BlockOutcome:
+    return BlockOutcome(
+        result=None, rung=None, error_message=message, closest=closest, already_applied=False
+    )
