@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pairpad.edits import elision, fuzzy
 from pairpad.edits.indent import file_unit, reindent
-from pairpad.edits.ladder import RUNGS, Match, first_rung, trim_blank_edges
+from pairpad.edits.ladder import RUNGS, Match, first_rung, leading_blank, trim_blank_edges
 from pairpad.edits.lines import FileLines, join_new, splice, split_file, split_pattern
 from pairpad.edits.messages import ambiguous, empty_search_on_file, fuzzy_tie, not_found
 from pairpad.edits.models import BlockOutcome, Closest
@@ -65,18 +65,24 @@ def apply_block(
         best = ranking.best
         if fuzzy.accepted(ranking):
             window = list(body[best.start : best.end])
-            new = reindent(r, s, window, unit)
+            new = reindent(_frame(r, s, window), s, window, unit)
             return _applied(
                 splice(lines, best.start, best.end, [(ln, None) for ln in new]), "fuzzy"
             )
         runner = ranking.runner_up
         if best.score >= fuzzy.THRESHOLD and runner is not None:
             return _refused(fuzzy_tie(best, runner), _closest(body, best.start, best.end))
-    closest = None
-    if ranking.best is not None:
-        closest = _closest(body, ranking.best.start, ranking.best.end)
-    score = ranking.best.score if ranking.best is not None else None
+    near = ranking.closest
+    closest = _closest(body, near.start, near.end) if near is not None else None
+    score = near.score if near is not None else None
     return _refused(not_found(closest, score, fuzzy.eligible(s), len(body)), closest)
+
+
+def _frame(r: list[str], s: list[str], window: list[str]) -> list[str]:
+    """REPLACE without the blank lines framing SEARCH that the fuzzy window left out."""
+    lead = min(leading_blank(s), leading_blank(r)) if window[0].strip() else 0
+    trail = min(leading_blank(s[::-1]), leading_blank(r[::-1])) if window[-1].strip() else 0
+    return r[lead : len(r) - trail]
 
 
 def _single(matches: list[Match], hint: int | None) -> Match | None:

@@ -78,12 +78,12 @@ def trim_blank_edges(search: list[str], replace: list[str]) -> list[str]:
     The blank_lines rung matches from the first to the last non-blank line, so blank lines
     that frame both SEARCH and REPLACE are not part of the region and must not be added.
     """
-    lead = min(_leading_blank(search), _leading_blank(replace))
-    trail = min(_leading_blank(search[::-1]), _leading_blank(replace[::-1]))
+    lead = min(leading_blank(search), leading_blank(replace))
+    trail = min(leading_blank(search[::-1]), leading_blank(replace[::-1]))
     return replace[lead : len(replace) - trail]
 
 
-def _leading_blank(lines: list[str]) -> int:
+def leading_blank(lines: list[str]) -> int:
     n = 0
     for ln in lines:
         if ln.strip():

@@ -48,10 +48,12 @@ def split_file(text: str) -> FileLines:
 
 def split_pattern(text: str) -> list[str]:
     """SEARCH/REPLACE text as lines: any line ending accepted, one final newline not a line."""
+    if not text:
+        return []
     text = text.replace("\r\n", "\n")
     if text.endswith("\n"):
         text = text[:-1]
-    return text.split("\n") if text else []
+    return text.split("\n")  # "\n" is one blank line
 
 
 def splice(lines: FileLines, start: int, end: int, new: list[tuple[str, str | None]]) -> FileLines:

@@ -1,0 +1,58 @@
+"""Property: a SEARCH/REPLACE made from a real difflib change of a random text gives the new one."""
+
+from __future__ import annotations
+
+import difflib
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from pairpad.edits import apply_block
+
+line = st.text(alphabet="ab \t=()x:.", max_size=8)
+lines = st.lists(line, max_size=25)
+
+
+def _text(ls: list[str]) -> str:
+    return "".join(ln + "\n" for ln in ls)
+
+
+def _count(haystack: list[str], needle: list[str]) -> int:
+    n = len(needle)
+    return sum(1 for i in range(len(haystack) - n + 1) if haystack[i : i + n] == needle)
+
+
+def _stripped(ls: list[str]) -> list[str]:
+    return [ln.strip() for ln in ls]
+
+
+@settings(max_examples=200, deadline=None)
+@given(old=lines, new=lines)
+def test_applying_each_difflib_change_as_a_block_gives_the_new_text(
+    old: list[str], new: list[str]
+) -> None:
+    current = list(old)
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(opcodes):
+        if tag == "equal":
+            continue
+        # widen the context until SEARCH has content and stands exactly once in the file
+        context = 0
+        while True:
+            a, b = max(0, i1 - context), min(len(current), i2 + context)
+            search = current[a:b]
+            if any(s.strip() for s in search) and _count(current, search) == 1:
+                break
+            assume(a > 0 or b < len(current))
+            context += 1
+        replace = current[a:i1] + new[j1:j2] + current[i2:b]
+        assume(search != replace)
+        # precondition of a fresh edit: its result is not in the file yet (else: "already applied")
+        assume(_count(_stripped(current), _stripped(replace)) == 0 or not any(replace))
+        expected = current[:i1] + new[j1:j2] + current[i2:]
+        out = apply_block(_text(current), _text(search), _text(replace))
+        assert out.error_message is None
+        assert out.rung == "exact" and not out.already_applied
+        assert out.result == _text(expected)
+        current = expected
+    assert current == new
