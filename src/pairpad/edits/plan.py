@@ -138,6 +138,11 @@ def _apply(path: str, text: str | None, block: EditBlock) -> tuple[str | None, s
             "the file does not exist. To create it, send an empty SEARCH with the whole "
             "content as REPLACE; to change an existing file, check its path."
         )
+    if block.line_hint is not None and text and not block.search.strip():
+        raise refuse(
+            "the hunk has no context or removed lines, so there is nothing to find it by (line "
+            "numbers are only hints). Send the diff with 3 lines of context around each change."
+        )
     outcome = apply_block(text, block.search, block.replace, line_hint=block.line_hint)
     if outcome.result is None or outcome.rung is None:
         raise refuse(outcome.error_message or "the block could not be applied.", outcome.closest)

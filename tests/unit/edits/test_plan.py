@@ -116,3 +116,30 @@ def test_absolute_and_parent_paths_are_refused() -> None:
 def test_search_replace_emptying_a_file_keeps_it_as_an_empty_file() -> None:
     plan = plan_edits(parse_edits(sr("a.py", "x = 1\n", "")), reader({"a.py": "x = 1\n"}))
     assert (plan.files[0].status, plan.files[0].after) == ("modified", "")
+
+
+def test_a_hunk_without_context_on_an_existing_file_asks_for_context() -> None:
+    diff = "--- a/x\n+++ b/x\n@@ -1,0 +2 @@\n+new\n"
+    plan = plan_edits(parse_edits(diff), reader({"x": "a\nb\n"}))
+    assert plan.status == "failed"
+    assert plan.files[0].error is not None and "3 lines of context" in plan.files[0].error.message
+
+
+def test_udiff_line_numbers_break_a_tie_between_identical_places() -> None:
+    files = {"x": "a\nb\nc\na\nb\nc\n"}
+    diff = "--- a/x\n+++ b/x\n@@ -4,3 +4,3 @@\n a\n-b\n+B\n c\n"
+    plan = plan_edits(parse_edits(diff), reader(files))
+    assert plan.files[0].after == "a\nb\nc\na\nB\nc\n"
+    # the same change as a search/replace block (no hint) is refused as ambiguous
+    refused = plan_edits(parse_edits(sr("x", "a\nb\nc\n", "a\nB\nc\n")), reader(files))
+    assert refused.status == "failed"
+    assert (
+        refused.files[0].error is not None
+        and "lines 1-3, lines 4-6" in refused.files[0].error.message
+    )
+
+
+def test_udiff_on_a_crlf_file_keeps_crlf() -> None:
+    diff = "--- a/w.txt\n+++ b/w.txt\n@@ -1,2 +1,3 @@\n one\n+one and a half\n two\n"
+    plan = plan_edits(parse_edits(diff), reader({"w.txt": "one\r\ntwo\r\n"}))
+    assert plan.files[0].after == "one\r\none and a half\r\ntwo\r\n"
