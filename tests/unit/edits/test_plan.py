@@ -126,12 +126,12 @@ def test_a_hunk_without_context_on_an_existing_file_asks_for_context() -> None:
 
 
 def test_udiff_line_numbers_break_a_tie_between_identical_places() -> None:
-    files = {"x": "a\nb\nc\na\nb\nc\n"}
-    diff = "--- a/x\n+++ b/x\n@@ -4,3 +4,3 @@\n a\n-b\n+B\n c\n"
+    files = {"x.txt": "a\nb\nc\na\nb\nc\n"}
+    diff = "--- a/x.txt\n+++ b/x.txt\n@@ -4,3 +4,3 @@\n a\n-b\n+B\n c\n"
     plan = plan_edits(parse_edits(diff), reader(files))
     assert plan.files[0].after == "a\nb\nc\na\nB\nc\n"
     # the same change as a search/replace block (no hint) is refused as ambiguous
-    refused = plan_edits(parse_edits(sr("x", "a\nb\nc\n", "a\nB\nc\n")), reader(files))
+    refused = plan_edits(parse_edits(sr("x.txt", "a\nb\nc\n", "a\nB\nc\n")), reader(files))
     assert refused.status == "failed"
     assert (
         refused.files[0].error is not None
