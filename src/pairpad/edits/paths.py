@@ -8,7 +8,8 @@ import re
 _BARE_NAMES = frozenset(
     {"Makefile", "Dockerfile", "Containerfile", "Justfile", "Procfile", "Gemfile", "Rakefile"}
 )
-_DECORATION = re.compile(r"^(?:#+\s*|(?:file|path|filename)\s*:\s*)", re.IGNORECASE)
+# `### x`, `# x`, `// x`, `-- x` (a comment line naming the file), `File: x`
+_DECORATION = re.compile(r"^(?:(?:#+|//|--)\s*)?(?:(?:file|path|filename)\s*:\s*)?", re.IGNORECASE)
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 

@@ -125,3 +125,21 @@ def test_empty_search_creates_content_only_in_an_empty_file() -> None:
     assert done.already_applied
     refused = apply_block("old\n", "", "new\n")
     assert refused.result is None and "exists" in (refused.error_message or "")
+
+
+def test_a_two_space_edit_into_a_four_space_file_takes_the_files_step() -> None:
+    text = "class A:\n    def f(self):\n        if x:\n            return 1\n"
+    search = "def f(self):\n  if x:\n    return 1\n"
+    replace = "def f(self):\n  if x:\n    log()\n    return 1\n  return 0\n"
+    out = apply_block(text, search, replace)
+    assert out.rung == "indent"
+    assert out.result == (
+        "class A:\n    def f(self):\n        if x:\n            log()\n"
+        "            return 1\n        return 0\n"
+    )
+
+
+def test_elision_refuses_an_ambiguous_match() -> None:
+    text = "def f():\n    pass\n    return 1\ndef f():\n    pass\n    return 1\n"
+    out = apply_block(text, "def f():\n...\n    return 1\n", "def g():\n...\n    return 1\n")
+    assert out.result is None and "2 places" in (out.error_message or "")

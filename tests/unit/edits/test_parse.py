@@ -178,3 +178,18 @@ def test_whole_file_errors() -> None:
 )
 def test_auto_detects_each_format(text: str, kind: str) -> None:
     assert detect(text) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["src/a.ts", "# src/a.ts", "// src/a.ts", "### File: src/a.ts", "`src/a.ts`:", "**src/a.ts**"],
+)
+def test_path_lines_as_models_decorate_them(line: str) -> None:
+    text = f"```ts\n{line}\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\n"
+    assert parse_edits(text).files[0].path == "src/a.ts"
+
+
+@pytest.mark.parametrize("line", ["Here is the fix:", "python", "Done", "<<<<<<< HEAD"])
+def test_prose_is_no_path_line(line: str) -> None:
+    text = f"{line}\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n"
+    assert parse_edits(text, path="open.py").files[0].path == "open.py"
