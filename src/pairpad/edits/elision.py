@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from pairpad.edits.ladder import Match, Rung, exact, indent, trailing_ws
 
-MARKERS = frozenset({"...", "\u2026"})
+# a lone `...` (or `…`), also as a comment: `# ...`, `// ...`
+MARKERS = frozenset({"...", "\u2026", "# ...", "// ..."})
 _SEGMENT_RUNGS: tuple[Rung, ...] = (exact, trailing_ws, indent)
 
 

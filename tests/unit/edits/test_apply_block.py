@@ -143,3 +143,12 @@ def test_elision_refuses_an_ambiguous_match() -> None:
     text = "def f():\n    pass\n    return 1\ndef f():\n    pass\n    return 1\n"
     out = apply_block(text, "def f():\n...\n    return 1\n", "def g():\n...\n    return 1\n")
     assert out.result is None and "2 places" in (out.error_message or "")
+
+
+def test_elision_written_as_a_comment() -> None:
+    text = "function f() {\n  a();\n  b();\n  return 1;\n}\n"
+    out = apply_block(
+        text, "function f() {\n  // ...\n  return 1;\n", "function g() {\n  // ...\n  return 2;\n"
+    )
+    assert out.rung == "elision"
+    assert out.result == "function g() {\n  a();\n  b();\n  return 2;\n}\n"
