@@ -13,8 +13,8 @@ line = st.text(alphabet="ab \t=()x:.", max_size=8)
 lines = st.lists(line, max_size=25)
 
 
-def _text(ls: list[str]) -> str:
-    return "".join(ln + "\n" for ln in ls)
+def _text(ls: list[str], eol: str = "\n") -> str:
+    return "".join(ln + eol for ln in ls)
 
 
 def _count(haystack: list[str], needle: list[str]) -> int:
@@ -27,10 +27,11 @@ def _stripped(ls: list[str]) -> list[str]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(old=lines, new=lines)
+@given(old=lines, new=lines, eol=st.sampled_from(["\n", "\r\n"]))
 def test_applying_each_difflib_change_as_a_block_gives_the_new_text(
-    old: list[str], new: list[str]
+    old: list[str], new: list[str], eol: str
 ) -> None:
+    """The file's line ending (LF or CRLF) is kept though the blocks come with LF."""
     current = list(old)
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
     for tag, i1, i2, j1, j2 in reversed(opcodes):
@@ -50,9 +51,9 @@ def test_applying_each_difflib_change_as_a_block_gives_the_new_text(
         # precondition of a fresh edit: its result is not in the file yet (else: "already applied")
         assume(_count(_stripped(current), _stripped(replace)) == 0 or not any(replace))
         expected = current[:i1] + new[j1:j2] + current[i2:]
-        out = apply_block(_text(current), _text(search), _text(replace))
+        out = apply_block(_text(current, eol), _text(search), _text(replace))
         assert out.error_message is None
         assert out.rung == "exact" and not out.already_applied
-        assert out.result == _text(expected)
+        assert out.result == _text(expected, eol)
         current = expected
     assert current == new
