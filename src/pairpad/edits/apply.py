@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 from pairpad.edits import elision, fuzzy
 from pairpad.edits.indent import file_unit, reindent
-from pairpad.edits.ladder import RUNGS, Match, first_rung, leading_blank, trim_blank_edges
+from pairpad.edits.ladder import RUNGS, Match, first_rung
 from pairpad.edits.lines import FileLines, join_new, splice, split_file, split_pattern
+from pairpad.edits.merge import align, merge
 from pairpad.edits.messages import ambiguous, empty_search_on_file, fuzzy_tie, not_found
 from pairpad.edits.models import BlockOutcome, Closest
 
 # Rungs whose matches leave the indentation as the file has it: the replacement goes in as sent.
 _AS_SENT = frozenset({"exact", "trailing_ws"})
+# Rungs that match line for line (SEARCH line i is region line i).
+_ONE_TO_ONE = frozenset({"exact", "trailing_ws", "indent"})
 
 
 def apply_block(
@@ -43,13 +46,7 @@ def apply_block(
             return _refused(ambiguous(matches, rung))
         if _replace_already_there(body, r, match):
             return _done(text, rung)
-        start, end = match
-        new = r
-        if rung == "blank_lines":
-            new = trim_blank_edges(s, r)
-        if rung not in _AS_SENT:
-            new = reindent(new, s, list(body[start:end]), unit)
-        return _applied(splice(lines, start, end, [(ln, None) for ln in new]), rung)
+        return _applied(_replace_region(lines, match, s, r, unit, rung), rung)
 
     if elision.has_elision(s):
         outcome = _elided(lines, s, r, unit)
@@ -64,11 +61,8 @@ def apply_block(
     if fuzzy.eligible(s) and not elision.has_elision(s) and ranking.best is not None:
         best = ranking.best
         if fuzzy.accepted(ranking):
-            window = list(body[best.start : best.end])
-            new = reindent(_frame(r, s, window), s, window, unit)
-            return _applied(
-                splice(lines, best.start, best.end, [(ln, None) for ln in new]), "fuzzy"
-            )
+            region = _replace_region(lines, (best.start, best.end), s, r, unit, "fuzzy")
+            return _applied(region, "fuzzy")
         runner = ranking.runner_up
         if best.score >= fuzzy.THRESHOLD and runner is not None:
             return _refused(fuzzy_tie(best, runner), _closest(body, best.start, best.end))
@@ -78,11 +72,16 @@ def apply_block(
     return _refused(not_found(closest, score, fuzzy.eligible(s), len(body)), closest)
 
 
-def _frame(r: list[str], s: list[str], window: list[str]) -> list[str]:
-    """REPLACE without the blank lines framing SEARCH that the fuzzy window left out."""
-    lead = min(leading_blank(s), leading_blank(r)) if window[0].strip() else 0
-    trail = min(leading_blank(s[::-1]), leading_blank(r[::-1])) if window[-1].strip() else 0
-    return r[lead : len(r) - trail]
+def _replace_region(
+    lines: FileLines, match: Match, s: list[str], r: list[str], unit: str, rung: str
+) -> FileLines:
+    """The file with REPLACE merged into the matched region (unchanged lines stay the file's)."""
+    start, end = match
+    window = list(lines.body[start:end])
+    new = r if rung in _AS_SENT else reindent(r, s, window, unit)
+    pairs = align(s, window, one_to_one=rung in _ONE_TO_ONE)
+    region = merge(list(zip(window, lines.ends[start:end], strict=True)), s, r, new, pairs)
+    return splice(lines, start, end, region)
 
 
 def _single(matches: list[Match], hint: int | None) -> Match | None:

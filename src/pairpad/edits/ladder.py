@@ -70,23 +70,3 @@ def first_rung(body: Sequence[str], search: Sequence[str]) -> tuple[str, list[Ma
         if found:
             return name, found
     return None
-
-
-def trim_blank_edges(search: list[str], replace: list[str]) -> list[str]:
-    """`replace` without the leading/trailing blank lines it shares with `search`.
-
-    The blank_lines rung matches from the first to the last non-blank line, so blank lines
-    that frame both SEARCH and REPLACE are not part of the region and must not be added.
-    """
-    lead = min(leading_blank(search), leading_blank(replace))
-    trail = min(leading_blank(search[::-1]), leading_blank(replace[::-1]))
-    return replace[lead : len(replace) - trail]
-
-
-def leading_blank(lines: list[str]) -> int:
-    n = 0
-    for ln in lines:
-        if ln.strip():
-            break
-        n += 1
-    return n

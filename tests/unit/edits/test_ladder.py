@@ -59,9 +59,12 @@ def test_apply_blank_lines_tolerates_missing_and_extra_blank_lines() -> None:
     text = "a = 1\n\nb = 2\nc = 3\n"
     out = apply_block(text, "a = 1\nb = 2\n", "a = 10\nb = 20\n")
     assert (out.result, out.rung) == ("a = 10\nb = 20\nc = 3\n", "blank_lines")
-    # blank lines framing both SEARCH and REPLACE are not added again
+    # blank lines SEARCH and REPLACE both have but the file has not stay out (the file wins)
     out = apply_block("x\ny\n", "\nx\n\ny\n\n", "\nx\n\nY\n\n")
-    assert (out.result, out.rung) == ("x\n\nY\n", "blank_lines")
+    assert (out.result, out.rung) == ("x\nY\n", "blank_lines")
+    # blank lines only the file has stay in
+    out = apply_block("a\n\n\nb\nc\n", "a\nb\nc\n", "a\nb\nC\n")
+    assert (out.result, out.rung) == ("a\n\n\nb\nC\n", "blank_lines")
 
 
 def test_apply_fuzzy_accepts_a_unique_clearly_best_window() -> None:

@@ -1,0 +1,122 @@
+"""Splicing a REPLACE into the matched region so the lines it does not change stay the file's.
+
+On a tolerant rung the matched region differs from the SEARCH (trailing spaces, indentation,
+extra blank lines, a misremembered line). Writing REPLACE verbatim would carry the SEARCH's
+version of the lines REPLACE keeps unchanged into the file. Instead this is a small three-way
+merge: base SEARCH, ours the file's region, theirs REPLACE. Lines REPLACE keeps come from the
+file; lines it changes or adds come from REPLACE. Blank lines of the file that the SEARCH left
+out are kept (before the next line of the file), and where they meet blank lines of REPLACE the
+longer run wins, so a dropped blank context line does not double a blank line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from typing import Literal
+
+Source = Literal["replace", "kept", "extra"]
+
+
+def align(search: Sequence[str], window: Sequence[str], one_to_one: bool) -> dict[int, int]:
+    """SEARCH line index -> window line index, for the lines that correspond.
+
+    On the exact, trailing-whitespace and indentation rungs the lines correspond one to one.
+    Otherwise only non-blank lines are paired (a blank line is never a landmark: pairing the
+    SEARCH's blank lines with some blank line of the file misplaces the file's own blank lines),
+    and lines that differ pair up in order inside a differing stretch (a misremembered line).
+    """
+    if one_to_one:
+        return {i: i for i in range(min(len(search), len(window)))}
+    left = [i for i, ln in enumerate(search) if ln.strip()]
+    right = [k for k, ln in enumerate(window) if ln.strip()]
+    a = [search[i].strip() for i in left]
+    b = [window[k].strip() for k in right]
+    pairs: dict[int, int] = {}
+    for tag, i1, i2, k1, k2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("equal", "replace"):
+            pairs.update(zip(left[i1:i2], right[k1:k2], strict=False))
+    return pairs
+
+
+def merge(
+    window: Sequence[tuple[str, str]],
+    search: Sequence[str],
+    replace: Sequence[str],
+    new_replace: Sequence[str],
+    pairs: dict[int, int],
+) -> list[tuple[str, str | None]]:
+    """The region's new lines: (body, the file's own ending or None for a new line).
+
+    `window` is the matched region (body, ending); `new_replace` is `replace` re-indented for
+    the file, line for line; `pairs` comes from `align`.
+    """
+    out: list[tuple[str, str | None]] = []
+    sources: list[Source] = []
+    wp = 0  # the next window line not yet emitted or dropped
+
+    def trailing_blank(source: Source) -> int:
+        n = 0
+        for (body, _), src in zip(reversed(out), reversed(sources), strict=True):
+            if body.strip() or src != source:
+                break
+            n += 1
+        return n
+
+    def emit_window(upto: int) -> None:
+        nonlocal wp
+        extra = list(range(wp, upto))
+        # blank lines only the file has, right after blank lines of REPLACE: the longer run wins
+        skip = min(trailing_blank("replace"), _leading(window, extra))
+        for k in extra[skip:]:
+            out.append(window[k])
+            sources.append("extra")
+        wp = max(wp, upto)
+
+    def emit_replace(j1: int, j2: int) -> None:
+        lines = list(new_replace[j1:j2])
+        skip = min(trailing_blank("extra"), _leading_blank(lines))
+        for line in lines[skip:]:
+            out.append((line, None))
+            sources.append("replace")
+
+    matcher = SequenceMatcher(None, list(search), list(replace), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for i in range(i1, i2):
+                k = pairs.get(i)
+                if k is None or k < wp:
+                    continue  # a SEARCH line the file does not have (a blank line)
+                emit_window(k)
+                out.append(window[k])
+                sources.append("kept")
+                wp = k + 1
+            continue
+        taken = [pairs[i] for i in range(i1, i2) if i in pairs and pairs[i] >= wp]
+        if taken:
+            emit_window(min(taken))
+            wp = max(taken) + 1  # the file's lines for the changed SEARCH lines go
+        emit_replace(j1, j2)
+    emit_window(len(window))
+    return [
+        (body, None if src == "replace" else end)
+        for (body, end), src in zip(out, sources, strict=True)
+    ]
+
+
+def _leading(window: Sequence[tuple[str, str]], indices: list[int]) -> int:
+    n = 0
+    for k in indices:
+        if window[k][0].strip():
+            break
+        n += 1
+    return n
+
+
+def _leading_blank(lines: list[str]) -> int:
+    n = 0
+    for line in lines:
+        if line.strip():
+            break
+        n += 1
+    return n
