@@ -80,7 +80,14 @@ def _replace_region(
     window = list(lines.body[start:end])
     new = r if rung in _AS_SENT else reindent(r, s, window, unit)
     pairs = align(s, window, one_to_one=rung in _ONE_TO_ONE)
-    region = merge(list(zip(window, lines.ends[start:end], strict=True)), s, r, new, pairs)
+    region = merge(
+        list(zip(window, lines.ends[start:end], strict=True)),
+        s,
+        r,
+        new,
+        pairs,
+        exact=rung == "exact",
+    )
     return splice(lines, start, end, region)
 
 

@@ -45,6 +45,8 @@ def merge(
     replace: Sequence[str],
     new_replace: Sequence[str],
     pairs: dict[int, int],
+    *,
+    exact: bool = False,
 ) -> list[tuple[str, str | None]]:
     """The region's new lines: (body, the file's own ending or None for a new line).
 
@@ -80,8 +82,12 @@ def merge(
             out.append((line, None))
             sources.append("replace")
 
-    matcher = SequenceMatcher(None, list(search), list(replace), autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    # what REPLACE changes; on a tolerant rung trailing whitespace aside (a noisy SEARCH line
+    # that REPLACE repeats is a kept line, not a change)
+    def key(line: str) -> str:
+        return line if exact else line.rstrip()
+
+    for tag, i1, i2, j1, j2 in _opcodes([key(ln) for ln in search], [key(ln) for ln in replace]):
         if tag == "equal":
             for i in range(i1, i2):
                 k = pairs.get(i)
@@ -102,6 +108,31 @@ def merge(
         (body, None if src == "replace" else end)
         for (body, end), src in zip(out, sources, strict=True)
     ]
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes, with the common prefix and suffix taken first.
+
+    SequenceMatcher starts from the longest common block, which can pair a kept line with an
+    added copy of it (a function that gains a second `return None`); an edit is mostly one
+    change between a kept head and a kept tail, so those are matched first.
+    """
+    n = min(len(a), len(b))
+    p = 0
+    while p < n and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < n - p and a[len(a) - 1 - q] == b[len(b) - 1 - q]:
+        q += 1
+    ops: list[tuple[str, int, int, int, int]] = []
+    if p:
+        ops.append(("equal", 0, p, 0, p))
+    middle = SequenceMatcher(None, a[p : len(a) - q], b[p : len(b) - q], autojunk=False)
+    for tag, i1, i2, j1, j2 in middle.get_opcodes():
+        ops.append((tag, i1 + p, i2 + p, j1 + p, j2 + p))
+    if q:
+        ops.append(("equal", len(a) - q, len(a), len(b) - q, len(b)))
+    return ops
 
 
 def _leading(window: Sequence[tuple[str, str]], indices: list[int]) -> int:
