@@ -16,8 +16,8 @@ from __future__ import annotations
 import configparser
 import json
 import os
-import shutil
 import re
+import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
