@@ -1,15 +1,14 @@
 """Re-indenting a replacement to the indentation the file has where the SEARCH matched.
 
 A model often drops the base indentation of a method, or writes spaces into a tab-indented
-file. The replacement keeps its own relative structure (levels below its first line), measured
-in its own step, and is rebuilt on the matched region's base indentation in the file's unit.
+file. The replacement keeps its relative structure (columns beyond the SEARCH's base), scaled
+only when the lines SEARCH and file share show a consistent ratio (a 2-space edit to a 4-space
+file), rebuilt on the matched region's base indentation in the file's unit (tabs or spaces).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from functools import reduce
-from math import gcd
 
 TAB_WIDTH = 4
 
@@ -45,10 +44,35 @@ def file_unit(body: tuple[str, ...] | list[str]) -> str:
     return " " * step
 
 
-def _step(lines: list[str], base: int) -> int:
-    rel = [width(indent_of(ln)) - base for ln in lines if ln.strip()]
-    positive = [r for r in rel if r > 0]
-    return reduce(gcd, positive) if positive else TAB_WIDTH
+def _scale(search: list[str], window: list[str], s_base: int, w_base: int) -> float:
+    """How the file's relative indentation compares with the SEARCH's (2.0: it uses 4 where the
+    SEARCH uses 2), from the lines they share; 1 when unclear, so odd docstring indentation is
+    moved, never stretched."""
+    ratios = []
+    for s_line, w_line in zip(search, window, strict=False):
+        s_rel = width(indent_of(s_line)) - s_base
+        if s_rel > 0:
+            ratios.append((width(indent_of(w_line)) - w_base) / s_rel)
+    if ratios and ratios[0] > 0 and all(abs(r - ratios[0]) < 1e-9 for r in ratios):
+        return ratios[0]
+    return 1.0
+
+
+def _build(columns: int, unit: str) -> str:
+    return (
+        "\t" * (columns // TAB_WIDTH) + " " * (columns % TAB_WIDTH)
+        if unit == "\t"
+        else " " * columns
+    )
+
+
+def _cut(indent: str, columns: int) -> str:
+    """`indent` made `columns` narrower (from its end)."""
+    out = indent
+    while columns > 0 and out:
+        columns -= width(out[-1])
+        out = out[:-1]
+    return out
 
 
 def _same_indentation(search: list[str], window: list[str]) -> bool:
@@ -67,18 +91,13 @@ def reindent(replace: list[str], search: list[str], window: list[str], unit: str
         return replace
     s_base = min(width(indent_of(ln)) for ln in s_lines)
     w_base = min((indent_of(ln) for ln in w_lines), key=width)
-    step = _step(s_lines + replace, s_base)
+    scale = _scale(s_lines, w_lines, s_base, width(w_base))
     out: list[str] = []
     for line in replace:
         if not line.strip():
             out.append("")
             continue
-        rel = width(indent_of(line)) - s_base
-        levels, extra = divmod(rel, step)
-        if levels >= 0:
-            new_indent = w_base + unit * levels + " " * extra
-        else:
-            cut = len(unit) * -levels
-            new_indent = w_base[: max(0, len(w_base) - cut)]
+        rel = round((width(indent_of(line)) - s_base) * scale)
+        new_indent = w_base + _build(rel, unit) if rel >= 0 else _cut(w_base, -rel)
         out.append(new_indent + line.lstrip(" \t"))
     return out

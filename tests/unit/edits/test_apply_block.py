@@ -152,3 +152,12 @@ def test_elision_written_as_a_comment() -> None:
     )
     assert out.rung == "elision"
     assert out.result == "function g() {\n  a();\n  b();\n  return 2;\n}\n"
+
+
+def test_odd_docstring_indentation_is_moved_not_stretched() -> None:
+    text = 'def f():\n    """Doc.\n\n      *frozen* is False.\n    """\n'
+    search = '"""Doc.\n\n  *frozen* is False.\n"""\n'
+    replace = '"""Doc.\n\n  *frozen* is True.\n"""\n'
+    out = apply_block(text, search, replace)
+    assert out.rung == "indent"
+    assert out.result == 'def f():\n    """Doc.\n\n      *frozen* is True.\n    """\n'
