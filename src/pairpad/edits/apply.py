@@ -19,11 +19,18 @@ _ONE_TO_ONE = frozenset({"exact", "trailing_ws", "indent"})
 
 
 def apply_block(
-    text: str, search: str, replace: str, *, line_hint: int | None = None
+    text: str,
+    search: str,
+    replace: str,
+    *,
+    line_hint: int | None = None,
+    from_diff: bool = False,
 ) -> BlockOutcome:
     """Replace the one place `search` matches in `text` by `replace`.
 
     `line_hint` (1-based, from a diff's hunk header) only chooses among several matches.
+    `from_diff`: SEARCH and REPLACE are a hunk's two sides, sharing its context lines (so a
+    blank line missing from both is no change; in a search/replace block it may be one).
     """
     lines = split_file(text)
     s = split_pattern(search)
@@ -46,7 +53,7 @@ def apply_block(
             return _refused(ambiguous(matches, rung))
         if _replace_already_there(body, r, match):
             return _done(text, rung)
-        return _applied(_replace_region(lines, match, s, r, unit, rung), rung)
+        return _applied(_replace_region(lines, match, s, r, unit, rung, from_diff), rung)
 
     if elision.has_elision(s):
         outcome = _elided(lines, s, r, unit)
@@ -61,7 +68,7 @@ def apply_block(
     if fuzzy.eligible(s) and not elision.has_elision(s) and ranking.best is not None:
         best = ranking.best
         if fuzzy.accepted(ranking):
-            region = _replace_region(lines, (best.start, best.end), s, r, unit, "fuzzy")
+            region = _replace_region(lines, (best.start, best.end), s, r, unit, "fuzzy", from_diff)
             return _applied(region, "fuzzy")
         runner = ranking.runner_up
         if best.score >= fuzzy.THRESHOLD and runner is not None:
@@ -73,22 +80,29 @@ def apply_block(
 
 
 def _replace_region(
-    lines: FileLines, match: Match, s: list[str], r: list[str], unit: str, rung: str
+    lines: FileLines,
+    match: Match,
+    s: list[str],
+    r: list[str],
+    unit: str,
+    rung: str,
+    from_diff: bool,
 ) -> FileLines:
     """The file with REPLACE merged into the matched region (unchanged lines stay the file's)."""
     start, end = match
     window = list(lines.body[start:end])
     new = r if rung in _AS_SENT else reindent(r, s, window, unit)
     pairs = align(s, window, one_to_one=rung in _ONE_TO_ONE)
-    region = merge(
-        list(zip(window, lines.ends[start:end], strict=True)),
-        s,
-        r,
-        new,
-        pairs,
-        exact=rung == "exact",
-    )
+    # a SEARCH written without blank lines next to a REPLACE with them: REPLACE's are the layout
+    owns = not from_diff and _inner_blanks(s) == 0 and _inner_blanks(r) > 0
+    window_lines = list(zip(window, lines.ends[start:end], strict=True))
+    region = merge(window_lines, s, r, new, pairs, exact=rung == "exact", replace_owns_blanks=owns)
     return splice(lines, start, end, region)
+
+
+def _inner_blanks(lines: list[str]) -> int:
+    filled = [i for i, ln in enumerate(lines) if ln.strip()]
+    return sum(1 for ln in lines[filled[0] : filled[-1]] if not ln.strip()) if filled else 0
 
 
 def _single(matches: list[Match], hint: int | None) -> Match | None:

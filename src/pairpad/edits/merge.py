@@ -47,11 +47,14 @@ def merge(
     pairs: dict[int, int],
     *,
     exact: bool = False,
+    replace_owns_blanks: bool = False,
 ) -> list[tuple[str, str | None]]:
     """The region's new lines: (body, the file's own ending or None for a new line).
 
     `window` is the matched region (body, ending); `new_replace` is `replace` re-indented for
-    the file, line for line; `pairs` comes from `align`.
+    the file, line for line; `pairs` comes from `align`. `replace_owns_blanks`: the blank
+    lines the file has and SEARCH lacks are dropped, REPLACE's blank lines being the intended
+    layout (a SEARCH written without blank lines next to a REPLACE with them).
     """
     out: list[tuple[str, str | None]] = []
     sources: list[Source] = []
@@ -71,6 +74,8 @@ def merge(
         # blank lines only the file has, right after blank lines of REPLACE: the longer run wins
         skip = min(trailing_blank("replace"), _leading(window, extra))
         for k in extra[skip:]:
+            if replace_owns_blanks and not window[k][0].strip():
+                continue
             out.append(window[k])
             sources.append("extra")
         wp = max(wp, upto)

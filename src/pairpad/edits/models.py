@@ -45,6 +45,7 @@ class EditBlock:
     line_hint: int | None = None  # udiff: 1-based line where the hunk starts; a tie-breaker only
     # udiff "\ No newline at end of file": True/False forces the final newline; None keeps it
     final_newline: bool | None = None
+    from_diff: bool = False  # a udiff hunk: SEARCH and REPLACE share its context lines
 
 
 @dataclass(frozen=True)

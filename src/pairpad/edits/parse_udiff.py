@@ -159,6 +159,7 @@ def _blocks(f: _File, first: int) -> list[tuple[str, EditBlock]]:
             replace="".join(ln + "\n" for ln in replace),
             line_hint=h.hint,
             final_newline=final_newline,
+            from_diff=True,
         )
         out.append((clean(new), block))
     return out

@@ -143,7 +143,9 @@ def _apply(path: str, text: str | None, block: EditBlock) -> tuple[str | None, s
             "the hunk has no context or removed lines, so there is nothing to find it by (line "
             "numbers are only hints). Send the diff with 3 lines of context around each change."
         )
-    outcome = apply_block(text, block.search, block.replace, line_hint=block.line_hint)
+    outcome = apply_block(
+        text, block.search, block.replace, line_hint=block.line_hint, from_diff=block.from_diff
+    )
     if outcome.result is None or outcome.rung is None:
         raise refuse(outcome.error_message or "the block could not be applied.", outcome.closest)
     result = outcome.result

@@ -60,3 +60,17 @@ def test_merge_directly() -> None:
         ("", "\n"),
         ("B", "\r\n"),
     ]
+
+
+def test_a_search_without_blank_lines_beside_a_replace_with_them_takes_replaces_layout() -> None:
+    # the edit removes the blank line between the imports and adds one after them; SEARCH was
+    # written without blank lines, REPLACE with them: REPLACE's blank lines are the layout
+    text = "import a\n\nimport b\nx = 1\n"
+    out = apply_block(text, "import a\nimport b\nx = 1\n", "import a\nimport b\n\nx = 2\n")
+    assert (out.result, out.rung) == ("import a\nimport b\n\nx = 2\n", "blank_lines")
+
+
+def test_a_diff_hunk_missing_a_blank_context_line_keeps_the_files_blank_line() -> None:
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n import a\n import b\n-x = 1\n+x = 2\n"
+    plan = plan_edits(parse_edits(diff), {"m.py": "import a\n\nimport b\nx = 1\n"}.get)
+    assert plan.files[0].after == "import a\n\nimport b\nx = 2\n"
