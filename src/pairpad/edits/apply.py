@@ -96,7 +96,10 @@ def _replace_region(
     # a SEARCH written without blank lines next to a REPLACE with them: REPLACE's are the layout
     owns = not from_diff and _inner_blanks(s) == 0 and _inner_blanks(r) > 0
     window_lines = list(zip(window, lines.ends[start:end], strict=True))
-    region = merge(window_lines, s, r, new, pairs, exact=rung == "exact", replace_owns_blanks=owns)
+    # a hunk's context lines are byte-identical on both sides: compared exactly, a noisy
+    # context line is not taken for an added line that differs only in trailing spaces
+    exact = rung == "exact" or from_diff
+    region = merge(window_lines, s, r, new, pairs, exact=exact, replace_owns_blanks=owns)
     return splice(lines, start, end, region)
 
 

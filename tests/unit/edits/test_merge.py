@@ -74,3 +74,9 @@ def test_a_diff_hunk_missing_a_blank_context_line_keeps_the_files_blank_line() -
     diff = "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n import a\n import b\n-x = 1\n+x = 2\n"
     plan = plan_edits(parse_edits(diff), {"m.py": "import a\n\nimport b\nx = 1\n"}.get)
     assert plan.files[0].after == "import a\n\nimport b\nx = 2\n"
+
+
+def test_a_hunk_adding_a_line_like_a_noisy_context_line_keeps_the_context_the_files() -> None:
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,5 @@\n A = {\n+}\n+B = {\n }  \n x\n"
+    plan = plan_edits(parse_edits(diff), {"m.py": "A = {\n}\nx\n"}.get)
+    assert plan.files[0].after == "A = {\n}\nB = {\n}\nx\n"
