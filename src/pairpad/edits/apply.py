@@ -99,7 +99,16 @@ def _replace_region(
     # a hunk's context lines are byte-identical on both sides: compared exactly, a noisy
     # context line is not taken for an added line that differs only in trailing spaces
     exact = rung == "exact" or from_diff
-    region = merge(window_lines, s, r, new, pairs, exact=exact, replace_owns_blanks=owns)
+    region = merge(
+        window_lines,
+        s,
+        r,
+        new,
+        pairs,
+        exact=exact,
+        replace_owns_blanks=owns,
+        blank_before_insertion=from_diff,
+    )
     return splice(lines, start, end, region)
 
 

@@ -48,6 +48,7 @@ def merge(
     *,
     exact: bool = False,
     replace_owns_blanks: bool = False,
+    blank_before_insertion: bool = False,
 ) -> list[tuple[str, str | None]]:
     """The region's new lines: (body, the file's own ending or None for a new line).
 
@@ -55,6 +56,9 @@ def merge(
     the file, line for line; `pairs` comes from `align`. `replace_owns_blanks`: the blank
     lines the file has and SEARCH lacks are dropped, REPLACE's blank lines being the intended
     layout (a SEARCH written without blank lines next to a REPLACE with them).
+    `blank_before_insertion` (diff hunks): the file's blank lines between two kept lines go
+    before an insertion that ends, but does not start, with a blank line (a hunk that lost its
+    blank context lines no longer says which side they stood on; this is git's usual layout).
     """
     out: list[tuple[str, str | None]] = []
     sources: list[Source] = []
@@ -104,6 +108,19 @@ def merge(
                 wp = k + 1
             continue
         taken = [pairs[i] for i in range(i1, i2) if i in pairs and pairs[i] >= wp]
+        added = new_replace[j1:j2]
+        if (
+            blank_before_insertion
+            and not taken
+            and added
+            and added[0].strip()
+            and not added[-1].strip()
+        ):
+            # an insertion that brings its blank line at its end: the file's blank lines
+            # before the next kept line go before it
+            later = [pairs[i] for i in range(i2, len(search)) if i in pairs and pairs[i] >= wp]
+            if later and all(not window[k][0].strip() for k in range(wp, min(later))):
+                emit_window(min(later))
         if taken:
             emit_window(min(taken))
             wp = max(taken) + 1  # the file's lines for the changed SEARCH lines go

@@ -80,3 +80,18 @@ def test_a_hunk_adding_a_line_like_a_noisy_context_line_keeps_the_context_the_fi
     diff = "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,5 @@\n A = {\n+}\n+B = {\n }  \n x\n"
     plan = plan_edits(parse_edits(diff), {"m.py": "A = {\n}\nx\n"}.get)
     assert plan.files[0].after == "A = {\n}\nB = {\n}\nx\n"
+
+
+def test_a_hunk_without_its_blank_context_puts_an_insertion_ending_blank_after_the_files_blank() -> (
+    None
+):
+    text = "    def a(self):\n        return None\n\n    def c(self):\n        pass\n"
+    diff = (
+        "--- a/m.py\n+++ b/m.py\n@@ -1,4 +1,8 @@\n     def a(self):\n         return None\n"
+        "+    def b(self):\n+        return None\n+\n     def c(self):\n         pass\n"
+    )
+    plan = plan_edits(parse_edits(diff), {"m.py": text}.get)
+    assert plan.files[0].after == (
+        "    def a(self):\n        return None\n\n    def b(self):\n        return None\n\n"
+        "    def c(self):\n        pass\n"
+    )
