@@ -82,7 +82,7 @@ def test_a_hunk_adding_a_line_like_a_noisy_context_line_keeps_the_context_the_fi
     assert plan.files[0].after == "A = {\n}\nB = {\n}\nx\n"
 
 
-def test_a_hunk_without_its_blank_context_puts_an_insertion_ending_blank_after_the_files_blank() -> (
+def test_a_hunk_without_blank_context_puts_an_insertion_ending_blank_after_the_files_blank() -> (
     None
 ):
     text = "    def a(self):\n        return None\n\n    def c(self):\n        pass\n"
