@@ -11,6 +11,7 @@ longer run wins, so a dropped blank context line does not double a blank line.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Literal
@@ -121,6 +122,16 @@ def merge(
             later = [pairs[i] for i in range(i2, len(search)) if i in pairs and pairs[i] >= wp]
             if later and all(not window[k][0].strip() for k in range(wp, min(later))):
                 emit_window(min(later))
+        one_for_one = [pairs.get(i1 + d, -1) for d in range(i2 - i1)]
+        increasing = all(a < b for a, b in itertools.pairwise(one_for_one))
+        if tag == "replace" and i2 - i1 == j2 - j1 and min(one_for_one) >= wp and increasing:
+            # line for line: each changed line takes its file line's place, and the file's
+            # lines the SEARCH skipped between them (blank lines) stay
+            for d, k in enumerate(one_for_one):
+                emit_window(k)
+                wp = k + 1
+                emit_replace(j1 + d, j1 + d + 1)
+            continue
         if taken:
             emit_window(min(taken))
             wp = max(taken) + 1  # the file's lines for the changed SEARCH lines go

@@ -58,7 +58,8 @@ def test_apply_indent_reindents_the_replacement_to_the_file() -> None:
 def test_apply_blank_lines_tolerates_missing_and_extra_blank_lines() -> None:
     text = "a = 1\n\nb = 2\nc = 3\n"
     out = apply_block(text, "a = 1\nb = 2\n", "a = 10\nb = 20\n")
-    assert (out.result, out.rung) == ("a = 10\nb = 20\nc = 3\n", "blank_lines")
+    # the blank line neither SEARCH nor REPLACE mentions is the file's and stays
+    assert (out.result, out.rung) == ("a = 10\n\nb = 20\nc = 3\n", "blank_lines")
     # blank lines SEARCH and REPLACE both have but the file has not stay out (the file wins)
     out = apply_block("x\ny\n", "\nx\n\ny\n\n", "\nx\n\nY\n\n")
     assert (out.result, out.rung) == ("x\nY\n", "blank_lines")
