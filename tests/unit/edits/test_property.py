@@ -57,3 +57,16 @@ def test_applying_each_difflib_change_as_a_block_gives_the_new_text(
         assert out.result == _text(expected, eol)
         current = expected
     assert current == new
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab \t\n\r.=", max_size=80),
+    search=st.text(alphabet="ab \t\n.=", max_size=40),
+    replace=st.text(alphabet="ab \t\n.=", max_size=40),
+)
+def test_apply_block_always_answers_never_raises(text: str, search: str, replace: str) -> None:
+    out = apply_block(text, search, replace)
+    assert (out.result is None) == (out.error_message is not None)
+    if out.already_applied:
+        assert out.result == text
