@@ -7,7 +7,7 @@ import difflib
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pairpad.edits import apply_block
+from pairpad.edits import EditParseError, apply_block, parse_edits, plan_edits
 
 line = st.text(alphabet="ab \t=()x:.", max_size=8)
 lines = st.lists(line, max_size=25)
@@ -70,3 +70,45 @@ def test_apply_block_always_answers_never_raises(text: str, search: str, replace
     assert (out.result is None) == (out.error_message is not None)
     if out.already_applied:
         assert out.result == text
+
+
+_PIECES = st.sampled_from(
+    [
+        "a.py\n",
+        "<<<<<<< SEARCH\n",
+        "=======\n",
+        ">>>>>>> REPLACE\n",
+        "```python\n",
+        "```\n",
+        "--- a/a.py\n",
+        "+++ b/a.py\n",
+        "--- /dev/null\n",
+        "+++ /dev/null\n",
+        "@@ -1,2 +1,2 @@\n",
+        " x\n",
+        "-x\n",
+        "+y\n",
+        "\\ No newline at end of file\n",
+        "x\n",
+        "\n",
+        "...\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, max_size=14), current=st.sampled_from([None, "", "x\n", "x\ny\nx\n"])
+)
+def test_any_text_parses_or_raises_edit_parse_error_and_plans(
+    pieces: list[str], current: str | None
+) -> None:
+    try:
+        parsed = parse_edits("".join(pieces), path="open.py")
+    except EditParseError as error:
+        assert str(error)
+        return
+    plan = plan_edits(parsed, lambda _path: current)
+    assert (plan.status == "failed") == any(f.status == "failed" for f in plan.files)
+    for f in plan.files:
+        assert (f.error is not None) == (f.status == "failed")
