@@ -107,7 +107,7 @@ def _replace_region(
         pairs,
         exact=exact,
         replace_owns_blanks=owns,
-        blank_before_insertion=from_diff,
+        diff_hunk=from_diff,
     )
     return splice(lines, start, end, region)
 

@@ -49,7 +49,7 @@ def merge(
     *,
     exact: bool = False,
     replace_owns_blanks: bool = False,
-    blank_before_insertion: bool = False,
+    diff_hunk: bool = False,
 ) -> list[tuple[str, str | None]]:
     """The region's new lines: (body, the file's own ending or None for a new line).
 
@@ -57,9 +57,10 @@ def merge(
     the file, line for line; `pairs` comes from `align`. `replace_owns_blanks`: the blank
     lines the file has and SEARCH lacks are dropped, REPLACE's blank lines being the intended
     layout (a SEARCH written without blank lines next to a REPLACE with them).
-    `blank_before_insertion` (diff hunks): the file's blank lines between two kept lines go
-    before an insertion that ends, but does not start, with a blank line (a hunk that lost its
-    blank context lines no longer says which side they stood on; this is git's usual layout).
+    `diff_hunk`: SEARCH and REPLACE are a hunk's sides, so its added blank lines are explicit
+    additions, never merged with the file's; and the file's blank lines between two kept lines
+    go before an insertion that ends, but does not start, with a blank line (a hunk that lost
+    its blank context lines no longer says which side they stood on; this is git's layout).
     """
     out: list[tuple[str, str | None]] = []
     sources: list[Source] = []
@@ -77,7 +78,7 @@ def merge(
         nonlocal wp
         extra = list(range(wp, upto))
         # blank lines only the file has, right after blank lines of REPLACE: the longer run wins
-        skip = min(trailing_blank("replace"), _leading(window, extra))
+        skip = 0 if diff_hunk else min(trailing_blank("replace"), _leading(window, extra))
         for k in extra[skip:]:
             if replace_owns_blanks and not window[k][0].strip():
                 continue
@@ -87,7 +88,7 @@ def merge(
 
     def emit_replace(j1: int, j2: int) -> None:
         lines = list(new_replace[j1:j2])
-        skip = min(trailing_blank("extra"), _leading_blank(lines))
+        skip = 0 if diff_hunk else min(trailing_blank("extra"), _leading_blank(lines))
         for line in lines[skip:]:
             out.append((line, None))
             sources.append("replace")
@@ -110,13 +111,7 @@ def merge(
             continue
         taken = [pairs[i] for i in range(i1, i2) if i in pairs and pairs[i] >= wp]
         added = new_replace[j1:j2]
-        if (
-            blank_before_insertion
-            and not taken
-            and added
-            and added[0].strip()
-            and not added[-1].strip()
-        ):
+        if diff_hunk and not taken and added and added[0].strip() and not added[-1].strip():
             # an insertion that brings its blank line at its end: the file's blank lines
             # before the next kept line go before it
             later = [pairs[i] for i in range(i2, len(search)) if i in pairs and pairs[i] >= wp]
