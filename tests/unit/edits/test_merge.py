@@ -98,6 +98,6 @@ def test_a_hunk_without_blank_context_puts_an_insertion_ending_blank_after_the_f
 
 
 def test_a_blank_line_a_hunk_adds_is_added_even_next_to_a_blank_line_it_lost() -> None:
-    diff = "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,3 @@\n import a\n+\n if X:\n"
-    plan = plan_edits(parse_edits(diff), {"m.py": "import a\n\nif X:\n"}.get)
-    assert plan.files[0].after == "import a\n\n\nif X:\n"
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,4 @@\n import a\n+\n if X:\n-    pass\n+    go()\n"
+    plan = plan_edits(parse_edits(diff), {"m.py": "import a\n\nif X:\n    pass\n"}.get)
+    assert plan.files[0].after == "import a\n\n\nif X:\n    go()\n"
