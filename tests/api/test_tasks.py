@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import httpx
@@ -17,9 +16,13 @@ from pairpad.config import Settings
 from pairpad.events.models import ProblemsChanged
 from pairpad.runtime.settings import RuntimeSettings
 from tests.conftest import TEST_HOST, TEST_TOKEN
+from tests.support.toolchain import READONLY_PATHS
+from tests.support.toolchain import VENV as TOOLCHAIN_VENV
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "problems_project"
-VENV = Path(sys.prefix)  # this venv has pytest and ruff; the project uses it as its .venv
+# This venv has pytest and ruff; the project uses it as its .venv (visible in the sandbox
+# through runtime.readonly_paths when it lies under /tmp).
+VENV = TOOLCHAIN_VENV
 CI = os.environ.get("CI") == "true"
 
 
@@ -34,6 +37,12 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     return project(root)
+
+
+@pytest.fixture
+def settings(workspace: Path, data_dir: Path) -> Settings:
+    return Settings(workspace=workspace, data_dir=data_dir, token=TEST_TOKEN,
+                    open_browser=False, runtime=RuntimeSettings(readonly_paths=READONLY_PATHS))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Locator, expect
 
 from tests.support.server import RunningServer, start_server
+from tests.support.toolchain import READONLY_PATHS_ENV
 
 from .conftest import IDE
 
@@ -60,7 +61,8 @@ def server(
 ) -> Iterator[RunningServer]:
     """The server with this venv's tools (ruff) on PATH, as a developer's shell has them."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    running = start_server(e2e_workspace, tmp_path / "data", env={"PATH": path, **server_env})
+    running = start_server(e2e_workspace, tmp_path / "data",
+                           env={"PATH": path, **READONLY_PATHS_ENV, **server_env})
     yield running
     running.stop()
 

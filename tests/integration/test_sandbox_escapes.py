@@ -434,3 +434,25 @@ async def test_landlock_limits_writes_and_tcp_directly(area: Area, listener: Lis
     assert outcome == f"inside-ok,outside-refused,{expected_tcp}"
     assert area.victim.read_text() == "original\n"
     area.victim.write_text("parent still can\n")  # the parent was never restricted
+
+
+async def test_a_toolchain_under_tmp_is_visible_only_when_configured(area: Area) -> None:
+    """/tmp is private in the sandbox; `runtime.readonly_paths` shows a folder of it (a
+    virtualenv in a CI checkout under /tmp), read-only."""
+    tool_dir = Path(tempfile.mkdtemp(prefix="pairpad-toolchain-", dir="/tmp"))
+    try:
+        (tool_dir / "tool.txt").write_text("from the toolchain\n")
+        hidden = await sandbox(area, "bubblewrap")
+        if hidden is None:
+            return
+        result = await hidden.run(["cat", str(tool_dir / "tool.txt")])
+        assert result.exit_code != 0 and "No such file" in result.stderr
+        shown = await sandbox(area, "bubblewrap", readonly_paths=[tool_dir])
+        assert shown is not None
+        result = await shown.run(["cat", str(tool_dir / "tool.txt")])
+        assert result.exit_code == 0 and result.stdout == "from the toolchain\n"
+        result = await shown.run(["sh", "-c", f"echo x > {tool_dir}/tool.txt"])
+        assert result.exit_code != 0
+        assert (tool_dir / "tool.txt").read_text() == "from the toolchain\n"
+    finally:
+        shutil.rmtree(tool_dir, ignore_errors=True)

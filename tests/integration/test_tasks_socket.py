@@ -13,6 +13,7 @@ import pytest
 from tests.api.test_tasks import project
 from tests.support.server import RunningServer, start_server
 from tests.support.socket_client import RecordingClient
+from tests.support.toolchain import READONLY_PATHS_ENV
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     (workspace / ".pairpad").mkdir()
     (workspace / ".pairpad" / "config.toml").write_text(
         '[commands]\nhello = ["sh", "-c", "echo hello"]\n')
-    running = start_server(workspace, root / "data")
+    running = start_server(workspace, root / "data", env=READONLY_PATHS_ENV)
     yield running
     running.stop()
 

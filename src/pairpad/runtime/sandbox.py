@@ -491,6 +491,8 @@ class Sandbox:
             args += ["--tmpfs", private]
         if network:  # /etc/resolv.conf may point into /run (systemd-resolved)
             args += ["--ro-bind-try", "/run/systemd/resolve", "/run/systemd/resolve"]
+        for path in self.settings.readonly_paths:  # the user's toolchains under /tmp
+            args += ["--ro-bind-try", str(path), str(path)]
         args += ["--dir", SANDBOX_HOME, "--bind", ws, ws]
         for path in self._hidden:
             args += _mask(path, self.workspace)

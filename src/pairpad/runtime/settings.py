@@ -6,9 +6,10 @@ no `runtime` key): a cloned repository must not turn the network or unsandboxed 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 MiB = 1024 * 1024
 
@@ -46,6 +47,18 @@ class RuntimeSettings(BaseModel):
     max_protected_paths: int = Field(
         default=512, ge=1, description="Most secret and control files masked per run; past "
         "it the run is refused (it cannot promise to hide them all).")
+    readonly_paths: list[Path] = Field(
+        default_factory=list, description="Absolute paths made visible, read-only, inside "
+        "the sandbox's private /tmp, /dev/shm or /run (a toolchain or virtualenv that lives "
+        "under /tmp, e.g. in a CI checkout). Elsewhere the whole system is readable anyway.")
+
+    @field_validator("readonly_paths")
+    @classmethod
+    def _absolute(cls, paths: list[Path]) -> list[Path]:
+        for path in paths:
+            if not path.is_absolute():
+                raise ValueError(f"runtime.readonly_paths needs absolute paths, not {path}")
+        return paths
 
 
 class TerminalSettings(BaseModel):

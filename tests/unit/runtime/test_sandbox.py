@@ -219,3 +219,11 @@ def test_a_hidden_folder_holding_the_workspace_is_not_masked(tmp_path: Path) -> 
     assert _mask(keys, tmp_path / "ws") == ([] if private else masked)
     assert _mask(keys, tmp_path) == ["--tmpfs", str(keys), "--remount-ro", str(keys)]
     assert _mask(tmp_path / "missing", tmp_path) == []
+
+
+def test_readonly_paths_are_absolute_and_bound_after_the_private_tmp(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="absolute"):
+        RuntimeSettings(readonly_paths=[Path("venv")])
+    box = Sandbox(tmp_path, RuntimeSettings(readonly_paths=[Path("/tmp/ci/.venv")]))
+    line = " ".join(box._bwrap_args(network=False, protected=None))
+    assert line.index("--tmpfs /tmp") < line.index("--ro-bind-try /tmp/ci/.venv /tmp/ci/.venv")
