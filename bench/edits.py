@@ -215,8 +215,9 @@ def run_all(
 
 # -- report ---------------------------------------------------------------------------------
 
-NEGATIVES = ("foreign", "mutated", "ambiguous")
-ORDER = ("clean", "trailing_ws", "dedent", "tabs", "blank_dropped", "stale_numbers", "combined")
+NEGATIVES = ("foreign", "ambiguous")
+ORDER = ("clean", "trailing_ws", "dedent", "tabs", "blank_dropped", "stale_numbers", "typo",
+         "combined")
 
 
 def _cell(t: Tally | None, negative: bool) -> str:

@@ -32,7 +32,7 @@ class Case:
     name: str
     kind: Literal["positive", "negative"]
     noise: str  # clean, trailing_ws, dedent, tabs, blank_dropped, stale_numbers, combined;
-    # negatives: foreign, mutated, ambiguous
+    # negatives: foreign, ambiguous
     edit_text: str
     format: Format
     original_files: dict[str, str]
@@ -370,12 +370,14 @@ def build_corpus(files: list[tuple[str, str, str, str]]) -> tuple[list[Case], li
                 if not _contains_fuzzy(old, old_side):
                     add("udiff", "foreign", render_udiff(path, [hunk]), None)
                     break
-        # an identifier renamed in one SEARCH line / one old-side diff line
+        # a typo: an identifier renamed in one SEARCH line / one old-side diff line (a model
+        # misremembering a name). The fuzzy rung exists for this; the block still says where
+        # and what, so the right result is the release, and anything else is a false apply.
         target = rng.randrange(len(blocks))
         mutated = _mutate(blocks[target].search, old, rng)
         if mutated is not None:
             wrong = [Block(mutated, b.replace) if i == target else b for i, b in enumerate(blocks)]
-            add("search_replace", "mutated", render_sr(path, wrong), None)
+            add("search_replace", "typo", render_sr(path, wrong), expected)
         target = rng.randrange(len(hunks))
         mutated = _mutate("".join(hunks[target].lines), old, rng, prefix=" -")
         if mutated is not None:
@@ -387,7 +389,7 @@ def build_corpus(files: list[tuple[str, str, str, str]]) -> tuple[list[Case], li
                 _split(mutated),
             )
             wrong_hunks = [changed if i == target else h for i, h in enumerate(hunks)]
-            add("udiff", "mutated", render_udiff(path, wrong_hunks), None)
+            add("udiff", "typo", render_udiff(path, wrong_hunks), expected)
         # a SEARCH that occurs twice (a common line, its context cut)
         line = _ambiguous_line(old)
         if line is not None:
