@@ -18,6 +18,18 @@ if str(ROOT) not in sys.path:  # `python bench/x.py` from a checkout: find tests
 
 from tests.support.server import RunningServer, start_server  # noqa: E402
 
+# The built UI and the browser the UI benchmarks drive (the e2e tests' Debian Chromium flags).
+STATIC = ROOT / "src" / "pairpad" / "static"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
 WORDS = [
     "alpha", "beta", "gamma", "delta", "parse", "render", "fetch", "cache", "index", "token",
     "buffer", "stream", "socket", "config", "handler", "request", "response", "session",

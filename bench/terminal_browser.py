@@ -21,19 +21,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from _common import ROOT, WORDS, machine, server
+from _common import CHROMIUM, CHROMIUM_ARGS, STATIC, WORDS, machine, server
 from terminal_socket import cpu_seconds
 
-STATIC = ROOT / "src" / "pairpad" / "static"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 MARKER = "BENCH-DONE"
 HOST = ".terminal-view .terminal-host"
 
@@ -99,7 +89,7 @@ def main() -> int:
         devnull_seconds(workspace / "big.txt")  # warm the page cache
         base = devnull_seconds(workspace / "big.txt")
         with server(workspace, Path(tmp) / "data") as running, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1360, "height": 820})
             page.set_default_timeout(30_000)
             page.goto(running.login_url)

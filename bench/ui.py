@@ -15,18 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from _common import ROOT, machine, median, percentile, server
+from _common import CHROMIUM, CHROMIUM_ARGS, STATIC, machine, median, percentile, server
 
-STATIC = ROOT / "src" / "pairpad" / "static"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 RUNS = 10
 FILE = "src/app.py"
 
@@ -71,7 +61,7 @@ def main() -> int:
         workspace.mkdir()
         make_workspace(workspace)
         with server(workspace, Path(tmp) / "data") as running, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             cold: list[float] = []
             for _ in range(RUNS):
                 # A fresh profile each run: empty HTTP cache, no restored tabs.

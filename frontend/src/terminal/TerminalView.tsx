@@ -2,7 +2,7 @@
 // every resize), a find box, and failures spelled out where the terminal would be.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useSettings } from "../stores/settings";
-import { CloseIcon } from "../ui/icons";
+import { CloseIcon, PlusIcon, TrashIcon } from "../ui/icons";
 import { tabLabels } from "./naming";
 import {
   activateTerminal,
@@ -172,17 +172,7 @@ export function TerminalActions() {
         title="New Terminal (Ctrl+Shift+`)"
         onClick={() => void createTerminal()}
       >
-        <svg
-          width="16"
-          height="16"
-          viewBox="0 0 16 16"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth={1.2}
-          aria-hidden="true"
-        >
-          <path d="M8 3v10M3 8h10" />
-        </svg>
+        <PlusIcon />
       </button>
       <button
         type="button"
@@ -192,17 +182,7 @@ export function TerminalActions() {
         disabled={!hasActive}
         onClick={killActiveTerminal}
       >
-        <svg
-          width="16"
-          height="16"
-          viewBox="0 0 16 16"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth={1.2}
-          aria-hidden="true"
-        >
-          <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.7 9.5h6.6L12 4M6.8 6.5v5M9.2 6.5v5" />
-        </svg>
+        <TrashIcon />
       </button>
     </>
   );
