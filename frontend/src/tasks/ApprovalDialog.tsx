@@ -50,8 +50,11 @@ export function ApprovalDialog() {
           ))}
         </div>
         <p className="detail">
-          Source: {task.source === "config" ? "the workspace's .pairpad/config.toml" : "detected by Pairpad"}
-          {task.detail ? ` (${task.detail})` : ""}
+          {/* A config task's detail only repeats the file's name. */}
+          Source:{" "}
+          {task.source === "config"
+            ? "the workspace's .pairpad/config.toml"
+            : `detected by Pairpad${task.detail ? ` (${task.detail})` : ""}`}
         </p>
         <p id="task-approval-warning" className="task-approval-warning">
           <WarningIcon />
