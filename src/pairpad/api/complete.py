@@ -8,8 +8,6 @@ request's cancel event.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from typing import Annotated
 
@@ -24,6 +22,7 @@ from pairpad.ai.completion.models import (
 )
 from pairpad.api.authz import authorize, authorized
 from pairpad.api.deps import ServicesDep, services_of
+from pairpad.api.disconnect import cancel_on_disconnect
 from pairpad.api.openapi import errors
 
 router = APIRouter(tags=["complete"])
@@ -43,24 +42,8 @@ async def complete(body: CompleteRequest, request: Request) -> CompleteResponse:
     """The completion at the cursor on the `autocomplete` role; `items` is empty when there
     is nothing worth showing or the request was superseded (same `context.editor_id`)."""
     started = time.perf_counter()
-    cancel = asyncio.Event()
-    watcher = asyncio.create_task(_cancel_on_disconnect(request, cancel))
-    try:
+    async with cancel_on_disconnect(request) as cancel:
         return await services_of(request).completion.complete(body, cancel, started=started)
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
-
-
-async def _cancel_on_disconnect(request: Request, cancel: asyncio.Event) -> None:
-    """The body is read: the next ASGI message is `http.disconnect`, when the client leaves
-    (or once the response is sent, when this task is already cancelled)."""
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            cancel.set()
-            return
 
 
 @router.post("/api/complete/feedback", status_code=204,

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
+from pairpad.api.disconnect import cancel_on_disconnect
 from pairpad.api.openapi import errors
 from pairpad.errors import Unprocessable
 from pairpad.runtime.sandbox import MAX_ARGS, validate_argv
@@ -98,24 +98,10 @@ async def runtime_info(services: ServicesDep) -> RuntimeInfo:
 async def run(body: RunRequest, request: Request, services: ServicesDep) -> RunResponse:
     """Run one command in the sandbox and answer when it has ended (or its timeout killed
     it), with its capped output."""
-    cancel = asyncio.Event()
-    watcher = asyncio.create_task(_cancel_on_disconnect(request, cancel))
-    try:
+    async with cancel_on_disconnect(request) as cancel:
         result = await services.runs.sandbox.run(
             body.argv, timeout_s=body.timeout_s, network=body.network, cancel=cancel)
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
     return RunResponse(
         exit_code=result.exit_code, signal=result.signal, stdout=result.stdout,
         stderr=result.stderr, truncated=result.truncated, timed_out=result.timed_out,
         duration_ms=result.duration_ms, sandbox=result.sandbox)
-
-
-async def _cancel_on_disconnect(request: Request, cancel: asyncio.Event) -> None:
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            cancel.set()
-            return

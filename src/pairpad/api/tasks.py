@@ -6,8 +6,6 @@ tools). Streamed runs are Socket.IO's `task:run` (`realtime/handlers/tasks.py`).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -15,8 +13,9 @@ from pydantic import BaseModel, Field
 
 from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
+from pairpad.api.disconnect import cancel_on_disconnect
 from pairpad.api.openapi import errors
-from pairpad.api.run import RunResponse, SandboxName, _cancel_on_disconnect
+from pairpad.api.run import RunResponse, SandboxName
 from pairpad.events.models import Problem
 from pairpad.runtime.problems import Matcher
 
@@ -110,14 +109,8 @@ async def approve_task(body: ApproveRequest, services: ServicesDep) -> OkRespons
 async def run_task(body: TaskRunRequest, request: Request, services: ServicesDep
                    ) -> TaskRunResponse:
     """Run one task in the sandbox and answer when it has ended, with its problems."""
-    cancel = asyncio.Event()
-    watcher = asyncio.create_task(_cancel_on_disconnect(request, cancel))
-    try:
+    async with cancel_on_disconnect(request) as cancel:
         task, result, problems = await services.tasks.run(body.name, cancel)
-    finally:
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
     return TaskRunResponse(
         name=task.name, argv=list(task.argv), problems=TaskProblem.of(problems), result=RunResponse(
             exit_code=result.exit_code, signal=result.signal, stdout=result.stdout,
