@@ -10,7 +10,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 DEMO := .demo-workspace
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: all setup run test lint eslint typecheck pytest vitest bench clean system-deps lock api-types check-api-types
+.PHONY: all setup run test lint eslint typecheck pytest vitest bench clean system-deps sandbox-deps lock api-types check-api-types
 
 all: setup
 
@@ -54,8 +54,16 @@ $(FRONTEND_DEPS): frontend/package-lock.json
 $(STATIC): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
 
+# Debian's bubblewrap: the sandbox of AI-issued commands and tasks (runtime/sandbox.py);
+# `make run` needs it as much as the tests.
+sandbox-deps:
+	@if ! command -v bwrap >/dev/null; then \
+	  echo "Installing Debian's bubblewrap for the command sandbox"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	fi
+
 # Debian's Chromium for the e2e tests (never a downloaded browser), wrk, bubblewrap.
-system-deps:
+system-deps: sandbox-deps
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "Installing Debian's chromium for the e2e tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
@@ -65,18 +73,13 @@ system-deps:
 	  echo "Installing Debian's wrk for the benchmarks"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	fi
-	@# Debian's bubblewrap: the sandbox of AI-issued commands and tasks (runtime/sandbox.py).
-	@if ! command -v bwrap >/dev/null; then \
-	  echo "Installing Debian's bubblewrap for the command sandbox"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
-	fi
 
 $(DEMO): demo
 	rm -rf $(DEMO) && cp -r demo $(DEMO)
 	cd $(DEMO) && git init -q -b main && git add -A && \
 	  git -c user.name=Pairpad -c user.email=demo@pairpad.invalid commit -qm "Demo project"
 
-run: setup $(DEMO)
+run: setup sandbox-deps $(DEMO)
 	$(VENV)/bin/pairpad open $(DEMO)
 
 # lint-imports: the import layers of docs/architecture.md ([tool.importlinter] in pyproject.toml).
