@@ -7,6 +7,7 @@ import { installExplorer } from "../explorer/install";
 import { installInlineEdit } from "../inlineEdit/install";
 import { installPalette } from "../palette/install";
 import { installProblems } from "../problems/install";
+import { installReview } from "../review/install";
 import { installSearch } from "../search/install";
 import { installSettings } from "../settings/install";
 import { useLayout } from "../stores/layout";
@@ -30,6 +31,7 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installTerminal,
   installProblems,
   installTasks,
+  installReview,
 ];
 
 function installCore(wb: WorkbenchRegistry): void {

@@ -1,18 +1,34 @@
-// A fenced code block in an answer: colourised by Monaco's colorizer, with Copy,
-// Insert at cursor and Apply to file (a diff to accept or reject).
+// A fenced code block in an answer: colourised by Monaco's colorizer, with Copy, Insert at
+// cursor and Apply (through the server's edit engine, then the review of the change it made).
 import { useEffect, useState } from "react";
-import {
-  fileText,
-  getActiveFile,
-  getSelection,
-  insertAtCursor,
-  isFileOpen,
-  monaco,
-  openDiff,
-  openFile,
-} from "../editor/editorApi";
+import { errorMessage } from "../api/http";
+import { getActiveFile, insertAtCursor, monaco } from "../editor/editorApi";
+import { applyEdit, type ApplyOutcome } from "../review/reviewApi";
 import { useNotifications } from "../stores/notifications";
-import { applyTarget, fenceLanguage, languageFor, proposeContent } from "./applyCode";
+import { applyTarget, engineText, fenceLanguage, languageFor } from "./applyCode";
+
+/** What Apply says under the block when it wrote nothing (or where the change went). */
+interface ApplyNote {
+  kind: "info" | "warning" | "error";
+  text: string;
+  /** The file's region the engine found closest to a SEARCH that matched nothing. */
+  closest?: { start_line: number; end_line: number; text: string } | null;
+}
+
+function noteFor(outcome: ApplyOutcome, where: string): ApplyNote | null {
+  switch (outcome.kind) {
+    case "applied":
+      return { kind: "info", text: `Applied to ${where}: accept or reject it in the review.` };
+    case "already_applied":
+      return { kind: "info", text: outcome.message };
+    case "unsaved":
+      return { kind: "warning", text: outcome.message };
+    case "failed":
+      return { kind: "error", text: `Not applied (nothing was changed): ${outcome.message}`, closest: outcome.closest };
+    case "cancelled":
+      return null;
+  }
+}
 
 export interface CodeBlockProps {
   code: string;
@@ -56,6 +72,8 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
   const insert = () => {
     if (!insertAtCursor(code)) notify("warning", "Open a file and place the cursor to insert the code.");
   };
+  const [note, setNote] = useState<ApplyNote | null>(null);
+  const [applying, setApplying] = useState(false);
   const apply = async () => {
     const active = getActiveFile();
     const target = applyTarget({ lang: info, meta, before, contextPaths, activePath: active?.path ?? null });
@@ -64,13 +82,17 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
       return;
     }
     const { path } = target;
-    const current = await fileText(path);
-    if (current !== null && !isFileOpen(path)) openFile(path);
-    // The selection counts only when it is in the target file.
-    const selection = active?.path === path ? getSelection() : null;
     const where = target.reason === "active" ? `${path} (the block names no file; used the active editor)` : path;
-    const result = await openDiff(path, proposeContent(current ?? "", code, selection));
-    notify("info", result === "accepted" ? `Applied to ${where} (unsaved).` : `Change to ${where} rejected.`);
+    setApplying(true);
+    setNote(null);
+    try {
+      const outcome = await applyEdit({ text: engineText(info, code), path, source: "chat", title: `Chat: ${path}` });
+      setNote(noteFor(outcome, where));
+    } catch (err) {
+      setNote({ kind: "error", text: `Could not apply: ${errorMessage(err)}` });
+    } finally {
+      setApplying(false);
+    }
   };
 
   return (
@@ -96,16 +118,33 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
         <button
           type="button"
           className="chat-code-btn"
+          disabled={applying}
           onClick={() => void apply()}
-          title={`Apply to ${named ? named.path : "the active file"} (replaces the selection, or the whole file) as a diff to accept or reject`}
+          title={`Apply to ${named ? named.path : "the active file"}: written, then shown in the review to accept or reject`}
         >
-          Apply
+          {applying ? "Applying…" : "Apply"}
         </button>
       </div>
       {html !== null ? (
         <pre className="chat-code-body" dangerouslySetInnerHTML={{ __html: html }} />
       ) : (
         <pre className="chat-code-body">{code}</pre>
+      )}
+      {note && (
+        <div className={`chat-code-note ${note.kind}`} role={note.kind === "error" ? "alert" : "status"}>
+          <span className="chat-code-note-text">{note.text}</span>
+          {note.closest && !note.text.includes(note.closest.text) && (
+            <>
+              <span className="chat-code-note-text">
+                Closest region: lines {note.closest.start_line}–{note.closest.end_line}
+              </span>
+              <pre className="chat-code-note-closest">{note.closest.text}</pre>
+            </>
+          )}
+          <button type="button" className="chat-code-btn" onClick={() => setNote(null)}>
+            Dismiss
+          </button>
+        </div>
       )}
     </div>
   );

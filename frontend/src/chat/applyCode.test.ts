@@ -1,22 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { applyTarget, fenceLanguage, languageFor, lineBefore, offsetOf, proposeContent } from "./applyCode";
+import { applyTarget, engineText, fenceLanguage, languageFor, lineBefore } from "./applyCode";
 
 describe("applyCode", () => {
-  const file = "def add(a, b):\n    return a - b\n";
-
-  it("finds offsets by line and column", () => {
-    expect(offsetOf(file, 1, 1)).toBe(0);
-    expect(offsetOf(file, 2, 5)).toBe(file.indexOf("return"));
-    expect(offsetOf(file, 9, 1)).toBe(file.length);
+  it("fences a block again for the engine with its language only (the path goes apart)", () => {
+    expect(engineText("python:shop/orders.py", "x = 1")).toBe("```python\nx = 1\n```\n");
+    expect(engineText("shop/orders.py", "x = 1\n")).toBe("```py\nx = 1\n```\n");
+    expect(engineText("", "a\n")).toBe("```\na\n```\n");
   });
 
-  it("replaces the selection only", () => {
-    const sel = { startLine: 2, startColumn: 5, endLine: 2, endColumn: 17 };
-    expect(proposeContent(file, "return a + b", sel)).toBe("def add(a, b):\n    return a + b\n");
+  it("keeps SEARCH/REPLACE blocks and their path line as written", () => {
+    const block = "shop/orders.py\n<<<<<<< SEARCH\nVAT_RATE = 0.2\n=======\nVAT_RATE = 0.25\n>>>>>>> REPLACE\n";
+    expect(engineText("python", block)).toBe(`\`\`\`python\n${block}\`\`\`\n`);
   });
 
-  it("replaces the whole file without a selection, keeping the final newline", () => {
-    expect(proposeContent(file, "x = 1", null)).toBe("x = 1\n");
+  it("fences a block that itself holds a fence with a longer one", () => {
+    expect(engineText("markdown", "# T\n```sh\nls\n```\n")).toBe("````markdown\n# T\n```sh\nls\n```\n````\n");
   });
 
   it("maps fence names to Monaco languages", () => {

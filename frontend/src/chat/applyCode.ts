@@ -1,32 +1,17 @@
-// Pure helpers for "Apply to file": where a code block goes in the file.
-
-/** Offset of a 1-based line/column in text (columns count UTF-16 units, as Monaco does). */
-export function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf("\n", offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return Math.min(offset + column - 1, text.length);
-}
-
-export interface Range {
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
-}
+// Pure helpers for a code block's Copy / Insert / Apply: its language, the file it is about, and
+// the text the server's edit engine gets for it.
 
 /**
- * The file as it would be with the code applied: the selection replaced when there is one,
- * otherwise the whole file (the user reviews it in a diff before anything changes).
+ * The text "Apply" sends to the edit engine: the block fenced again with its language only (the
+ * target file goes apart, resolved against the workspace), in a fence longer than any backtick
+ * run inside it. A block of SEARCH/REPLACE markers is detected as such by the engine; any other
+ * is the file's whole new content.
  */
-export function proposeContent(current: string, code: string, selection: Range | null): string {
-  if (!selection) return code.endsWith("\n") || !current.endsWith("\n") ? code : `${code}\n`;
-  const start = offsetOf(current, selection.startLine, selection.startColumn);
-  const end = offsetOf(current, selection.endLine, selection.endColumn);
-  return current.slice(0, start) + code + current.slice(end);
+export function engineText(lang: string, code: string): string {
+  const runs = [...code.matchAll(/`{3,}/g)].map((m) => m[0].length);
+  const fence = "`".repeat(Math.max(3, ...runs.map((n) => n + 1)));
+  const body = code.endsWith("\n") ? code : `${code}\n`;
+  return `${fence}${fenceLanguage(lang)}\n${body}${fence}\n`;
 }
 
 const ALIASES: Record<string, string> = {

@@ -23,9 +23,10 @@ export const FEATURES = [
   "terminal",
   "problems",
   "tasks",
+  "review",
 ];
 /** Modules of a feature other features may import: its public API. */
-export const PUBLIC_APIS = ["editor/editorApi"];
+export const PUBLIC_APIS = ["editor/editorApi", "review/reviewApi"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
