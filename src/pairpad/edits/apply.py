@@ -9,8 +9,15 @@ from pairpad.edits.indent import file_unit, reindent
 from pairpad.edits.ladder import RUNGS, Match, first_rung
 from pairpad.edits.lines import FileLines, join_new, splice, split_file, split_pattern
 from pairpad.edits.merge import align, merge
-from pairpad.edits.messages import ambiguous, empty_search_on_file, fuzzy_tie, not_found
-from pairpad.edits.models import BlockOutcome, Closest
+from pairpad.edits.merge_hunk import Unplaceable, merge_hunk
+from pairpad.edits.messages import (
+    ambiguous,
+    empty_search_on_file,
+    fuzzy_tie,
+    not_found,
+    unplaceable,
+)
+from pairpad.edits.models import BlockOutcome, Closest, HunkShape
 
 # Rungs whose matches leave the indentation as the file has it: the replacement goes in as sent.
 _AS_SENT = frozenset({"exact", "trailing_ws"})
@@ -25,13 +32,16 @@ def apply_block(
     *,
     line_hint: int | None = None,
     from_diff: bool = False,
+    hunk: HunkShape | None = None,
 ) -> BlockOutcome:
     """Replace the one place `search` matches in `text` by `replace`.
 
     `line_hint` (1-based, from a diff's hunk header) only chooses among several matches.
     `from_diff`: SEARCH and REPLACE are a hunk's two sides, sharing its context lines (so a
     blank line missing from both is no change; in a search/replace block it may be one).
+    `hunk`: a diff hunk's line order, which places its added lines (implies `from_diff`).
     """
+    from_diff = from_diff or hunk is not None
     lines = split_file(text)
     s = split_pattern(search)
     r = split_pattern(replace)
@@ -51,32 +61,54 @@ def apply_block(
         match = _single(matches, line_hint)
         if match is None:
             return _refused(ambiguous(matches, rung))
-        if _replace_already_there(body, r, match):
+        if _replace_already_there(body, r, match) and not _lost_blank_change(hunk, s, r):
             return _done(text, rung)
-        return _applied(_replace_region(lines, match, s, r, unit, rung, from_diff), rung)
+        return _region_outcome(lines, match, s, r, unit, rung, from_diff, hunk)
 
+    misplaced: BlockOutcome | None = None  # `...` lines that can't be elisions: maybe literal
     if elision.has_elision(s):
         outcome = _elided(lines, s, r, unit)
-        if outcome is not None:
+        if outcome is not None and not _misplaced_elision(s):
             return outcome
+        misplaced = outcome
 
     done = _already_applied(body, s, r)
     if done is not None:
         return _done(text, done)
 
     ranking = fuzzy.rank(body, s)
-    if fuzzy.eligible(s) and not elision.has_elision(s) and ranking.best is not None:
-        best = ranking.best
+    best = ranking.best
+    if fuzzy.eligible(s) and best is not None and _literal_elisions(s, body, best):
         if fuzzy.accepted(ranking):
-            region = _replace_region(lines, (best.start, best.end), s, r, unit, "fuzzy", from_diff)
-            return _applied(region, "fuzzy")
+            match = (best.start, best.end)
+            return _region_outcome(lines, match, s, r, unit, "fuzzy", from_diff, hunk)
         runner = ranking.runner_up
         if best.score >= fuzzy.THRESHOLD and runner is not None:
             return _refused(fuzzy_tie(best, runner), _closest(body, best.start, best.end))
+    if misplaced is not None:
+        return misplaced
     near = ranking.closest
     closest = _closest(body, near.start, near.end) if near is not None else None
     score = near.score if near is not None else None
     return _refused(not_found(closest, score, fuzzy.eligible(s), len(body)), closest)
+
+
+def _region_outcome(
+    lines: FileLines,
+    match: Match,
+    s: list[str],
+    r: list[str],
+    unit: str,
+    rung: str,
+    from_diff: bool,
+    hunk: HunkShape | None,
+) -> BlockOutcome:
+    try:
+        return _applied(_replace_region(lines, match, s, r, unit, rung, from_diff, hunk), rung)
+    except Unplaceable as gap:
+        start = match[0]
+        first = lines.body[start + gap.start - 1].strip()
+        return _refused(unplaceable(start + gap.start + 1, start + gap.end, first))
 
 
 def _replace_region(
@@ -87,15 +119,18 @@ def _replace_region(
     unit: str,
     rung: str,
     from_diff: bool,
+    hunk: HunkShape | None,
 ) -> FileLines:
     """The file with REPLACE merged into the matched region (unchanged lines stay the file's)."""
     start, end = match
     window = list(lines.body[start:end])
     new = r if rung in _AS_SENT else reindent(r, s, window, unit)
     pairs = align(s, window, one_to_one=rung in _ONE_TO_ONE)
+    window_lines = list(zip(window, lines.ends[start:end], strict=True))
+    if hunk is not None:
+        return splice(lines, start, end, merge_hunk(window_lines, hunk.tags, s, new, pairs))
     # a SEARCH written without blank lines next to a REPLACE with them: REPLACE's are the layout
     owns = not from_diff and _inner_blanks(s) == 0 and _inner_blanks(r) > 0
-    window_lines = list(zip(window, lines.ends[start:end], strict=True))
     # a hunk's context lines are byte-identical on both sides: compared exactly, a noisy
     # context line is not taken for an added line that differs only in trailing spaces
     exact = rung == "exact" or from_diff
@@ -110,6 +145,28 @@ def _replace_region(
         diff_hunk=from_diff,
     )
     return splice(lines, start, end, region)
+
+
+def _literal_elisions(s: list[str], body: Sequence[str], window: fuzzy.Window) -> bool:
+    """Whether each `...` line of SEARCH is the file's own `...` line (a stub's body), paired
+    with the same line in the window; a `...` standing for omitted lines never goes fuzzy."""
+    if not elision.has_elision(s):
+        return True
+    region = list(body[window.start : window.end])
+    pairs = align(s, region, one_to_one=False)
+    return all(
+        i in pairs and region[pairs[i]].strip() == ln.strip()
+        for i, ln in enumerate(s)
+        if ln.strip() in elision.MARKERS
+    )
+
+
+def _lost_blank_change(hunk: HunkShape | None, s: list[str], r: list[str]) -> bool:
+    """A hunk that lost lines (its header counts more old lines than it holds) and changes only
+    blank lines: REPLACE standing in the file may be the SEARCH whose blank lines were lost."""
+    if hunk is None or hunk.lost == 0:
+        return False
+    return [ln for ln in s if ln.strip()] == [ln for ln in r if ln.strip()]
 
 
 def _inner_blanks(lines: list[str]) -> int:
@@ -151,6 +208,11 @@ def _already_applied(body: Sequence[str], s: list[str], r: list[str]) -> str | N
     if elision.has_elision(r) and len(elision.find(body, r)) == 1:
         return "elision"
     return None
+
+
+def _misplaced_elision(s: list[str]) -> bool:
+    """A `...` line first, last or next to another one: no elision, perhaps a stub's body."""
+    return any(not p for p in elision.segments(s))
 
 
 def _elided(lines: FileLines, s: list[str], r: list[str], unit: str) -> BlockOutcome | None:

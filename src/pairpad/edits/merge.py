@@ -23,9 +23,12 @@ def align(search: Sequence[str], window: Sequence[str], one_to_one: bool) -> dic
     """SEARCH line index -> window line index, for the lines that correspond.
 
     On the exact, trailing-whitespace and indentation rungs the lines correspond one to one.
-    Otherwise only non-blank lines are paired (a blank line is never a landmark: pairing the
+    Otherwise non-blank lines are paired first (a blank line is never a landmark: pairing the
     SEARCH's blank lines with some blank line of the file misplaces the file's own blank lines),
     and lines that differ pair up in order inside a differing stretch (a misremembered line).
+    Then the blank lines between two paired lines (or before the first, after the last) pair
+    one for one where SEARCH and file have the same number there: they are the same lines, so
+    a REPLACE that removes one of them removes it from the file.
     """
     if one_to_one:
         return {i: i for i in range(min(len(search), len(window)))}
@@ -37,6 +40,13 @@ def align(search: Sequence[str], window: Sequence[str], one_to_one: bool) -> dic
     for tag, i1, i2, k1, k2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("equal", "replace"):
             pairs.update(zip(left[i1:i2], right[k1:k2], strict=False))
+    anchors = [(-1, -1), *sorted(pairs.items()), (len(search), len(window))]
+    for (i1, k1), (i2, k2) in itertools.pairwise(anchors):
+        s_gap, w_gap = range(i1 + 1, i2), range(k1 + 1, k2)
+        if len(s_gap) != len(w_gap):
+            continue
+        if all(not search[i].strip() for i in s_gap) and all(not window[k].strip() for k in w_gap):
+            pairs.update(zip(s_gap, w_gap, strict=True))
     return pairs
 
 

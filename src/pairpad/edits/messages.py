@@ -69,3 +69,13 @@ def empty_search_on_file(lines: int) -> str:
         "To change it, put the lines to replace in SEARCH; to replace all of it, send the "
         "whole new content of the file instead."
     )
+
+
+def unplaceable(first: int, last: int, before: str) -> str:
+    lines = f"line {first} is a blank line" if first == last else f"lines {first}-{last} are blank"
+    return (
+        f"The file's {lines} after `{before}` that the hunk's context lacks, and the hunk adds "
+        "lines there, so it is unclear whether they go before or after the blank lines; nothing "
+        "was changed. Send the hunk again with every context line copied exactly from the file, "
+        "blank lines included."
+    )

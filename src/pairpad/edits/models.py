@@ -35,6 +35,14 @@ class EditError:
 
 
 @dataclass(frozen=True)
+class HunkShape:
+    """A diff hunk's own line order, which says where each added line stands."""
+
+    tags: str  # " ", "-" or "+" per hunk line, in order (SEARCH: " " and "-"; REPLACE: " " and "+")
+    lost: int = 0  # old lines its header counts beyond those it holds (context lines dropped)
+
+
+@dataclass(frozen=True)
 class EditBlock:
     """One edit of one file, in the order of the text."""
 
@@ -46,6 +54,7 @@ class EditBlock:
     # udiff "\ No newline at end of file": True/False forces the final newline; None keeps it
     final_newline: bool | None = None
     from_diff: bool = False  # a udiff hunk: SEARCH and REPLACE share its context lines
+    hunk: HunkShape | None = None  # a udiff hunk's line order
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pairpad.edits.models import EditBlock, EditParseError
+from pairpad.edits.models import EditBlock, EditParseError, HunkShape
 from pairpad.edits.paths import clean
 
 HUNK = re.compile(r"^@@+ +-(\d+)(?:,(\d+))? +\+(\d+)(?:,(\d+))? +@@+")
@@ -28,6 +28,7 @@ SHAPE = (
 class _Hunk:
     line: int  # 1-based line of the text, for messages
     hint: int | None
+    old_count: int | None = None  # as the header says (not trusted: it only tells lost lines)
     body: list[str] = field(default_factory=list)
 
 
@@ -68,7 +69,11 @@ def parse(text: str) -> list[tuple[str, EditBlock]]:
                     f"header. {SHAPE}"
                 )
             m = HUNK.match(line)
-            hunk = _Hunk(line=i + 1, hint=int(m.group(3)) if m else None)
+            hunk = _Hunk(
+                line=i + 1,
+                hint=int(m.group(3)) if m else None,
+                old_count=(int(m.group(2)) if m.group(2) is not None else 1) if m else None,
+            )
             files[-1].hunks.append(hunk)
         elif hunk is not None and (line == "" or line[0] in " +-\\"):
             hunk.body.append(line)
@@ -132,19 +137,21 @@ def _blocks(f: _File, first: int) -> list[tuple[str, EditBlock]]:
         )
     parsed = [_split_hunk(h) for h in f.hunks]
     if old is None:
-        added = [ln for _, new_lines, _, _ in parsed for ln in new_lines]
+        added = [ln for _, new_lines, _, _, _ in parsed for ln in new_lines]
         content = "".join(ln + "\n" for ln in added)
         if content and not all(p[3] for p in parsed):
             content = content[:-1]
         return [(clean(new or ""), EditBlock(index=first, kind="create", replace=content))]
     if new is None:
-        removed = [ln for old_lines, _, _, _ in parsed for ln in old_lines]
+        removed = [ln for old_lines, _, _, _, _ in parsed for ln in old_lines]
         expected = "".join(ln + "\n" for ln in removed)
         return [(clean(old), EditBlock(index=first, kind="delete", search=expected))]
     if not f.hunks:
         raise EditParseError(f"The diff of {new} has no hunks. {SHAPE}")
     out: list[tuple[str, EditBlock]] = []
-    for n, (h, (search, replace, old_nl, new_nl)) in enumerate(zip(f.hunks, parsed, strict=True)):
+    for n, (h, (search, replace, old_nl, new_nl, tags)) in enumerate(
+        zip(f.hunks, parsed, strict=True)
+    ):
         if not any(ln.strip() for ln in search) and not any(ln.strip() for ln in replace):
             raise EditParseError(f"The hunk at line {h.line} of the text changes nothing. {SHAPE}")
         final_newline: bool | None = None
@@ -160,19 +167,21 @@ def _blocks(f: _File, first: int) -> list[tuple[str, EditBlock]]:
             line_hint=h.hint,
             final_newline=final_newline,
             from_diff=True,
+            hunk=HunkShape(tags, max(0, (h.old_count or 0) - len(search))),
         )
         out.append((clean(new), block))
     return out
 
 
-def _split_hunk(h: _Hunk) -> tuple[list[str], list[str], bool, bool]:
-    """(old lines, new lines, old ends with newline, new ends with newline)."""
+def _split_hunk(h: _Hunk) -> tuple[list[str], list[str], bool, bool, str]:
+    """(old lines, new lines, old ends with newline, new ends with newline, line tags)."""
     body = list(h.body)
     while body and body[-1] == "":  # a blank line after a hunk separates, it is no context
         body.pop()
     old: list[str] = []
     new: list[str] = []
     old_nl = new_nl = True
+    tags: list[str] = []
     previous = " "
     for line in body:
         tag, rest = (line[0], line[1:]) if line else (" ", "")
@@ -186,5 +195,6 @@ def _split_hunk(h: _Hunk) -> tuple[list[str], list[str], bool, bool]:
             old.append(rest)
         if tag in " +":
             new.append(rest)
+        tags.append(tag)
         previous = tag
-    return old, new, old_nl, new_nl
+    return old, new, old_nl, new_nl, "".join(tags)

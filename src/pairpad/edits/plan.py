@@ -144,7 +144,12 @@ def _apply(path: str, text: str | None, block: EditBlock) -> tuple[str | None, s
             "numbers are only hints). Send the diff with 3 lines of context around each change."
         )
     outcome = apply_block(
-        text, block.search, block.replace, line_hint=block.line_hint, from_diff=block.from_diff
+        text,
+        block.search,
+        block.replace,
+        line_hint=block.line_hint,
+        from_diff=block.from_diff,
+        hunk=block.hunk,
     )
     if outcome.result is None or outcome.rung is None:
         raise refuse(outcome.error_message or "the block could not be applied.", outcome.closest)

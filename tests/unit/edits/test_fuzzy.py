@@ -44,3 +44,46 @@ def test_fuzzy_leaves_blank_lines_around_the_window_alone() -> None:
     out = apply_block(text, search, replace)
     assert out.rung == "fuzzy", out.error_message
     assert out.result == text.replace("compute(3)", "compute(5)")
+
+
+def test_a_stubs_own_ellipsis_line_does_not_keep_a_search_off_the_fuzzy_rung() -> None:
+    text = (
+        "class Store(Protocol):\n    def get(self, key: str) -> bytes:\n        ...\n\n"
+        "    def put(self, key: str, value: bytes) -> None:\n        ...\n"
+    )
+    search = (
+        "    def get(self, key: str) -> bytes:\n        ...\n\n"
+        "    def put(self, key_value: str, value: bytes) -> None:\n        ...\n"
+    )
+    replace = (
+        "    def get(self, key: str) -> bytes: ...\n\n"
+        "    def put(self, key: str, value: bytes) -> None: ...\n"
+    )
+    out = apply_block(text, search, replace)
+    assert out.rung == "fuzzy", out.error_message
+    assert out.result == "class Store(Protocol):\n" + replace
+
+
+def test_an_ellipsis_standing_for_omitted_lines_never_goes_fuzzy() -> None:
+    text = "def f():\n    alpha = 1\n    beta = 2\n    gamma = 3\n    delta = 4\n"
+    search = "def f():\n    alpha = 1\n    ...\n    delta = 5\n"
+    out = apply_block(text, search, "def f():\n    alpha = 0\n    ...\n    delta = 5\n")
+    assert out.result is None
+
+
+def test_fuzzy_pairs_blank_lines_the_search_and_file_have_alike_so_removing_one_works() -> None:
+    text = "# header line\n\n\nimport alpha\nimport beta\nimport gamma\nimport delta\n"
+    search = "# header line\n\n\nimport alpha\nimport betta\nimport gamma\nimport delta\n"
+    replace = "# header line\n\nimport alpha\nimport beta\nimport gamma\n"
+    out = apply_block(text, search, replace)
+    assert out.rung == "fuzzy", out.error_message
+    assert out.result == replace
+
+
+def test_fuzzy_keeps_a_leading_blank_line_the_search_has_when_replace_adds_blank_lines() -> None:
+    text = "x = 0\n\nalpha = compute(1)\nbeta = compute(2)\ngamma = compute(3)\n"
+    search = "\nalpha = compute(1)\nbeta = compute(2)\ngamma = compute(4)\n"
+    replace = "\nalpha = compute(1)\n\nbeta = compute(2)\ngamma = compute(5)\n"
+    out = apply_block(text, search, replace)
+    assert out.rung == "fuzzy", out.error_message
+    assert out.result == "x = 0\n" + replace
