@@ -1,6 +1,6 @@
 // A fenced code block in an answer: colourised by Monaco's colorizer, with Copy, Insert at
 // cursor and Apply (through the server's edit engine, then the review of the change it made).
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { errorMessage } from "../api/http";
 import { getActiveFile, insertAtCursor, monaco } from "../editor/editorApi";
 import { applyEdit, type ApplyOutcome } from "../review/reviewApi";
@@ -74,6 +74,9 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
   };
   const [note, setNote] = useState<ApplyNote | null>(null);
   const [applying, setApplying] = useState(false);
+  const noteRef = useRef<HTMLDivElement>(null);
+  // A note under a long block may start below the chat's fold: bring it into view.
+  useEffect(() => noteRef.current?.scrollIntoView({ block: "nearest" }), [note]);
   const apply = async () => {
     const active = getActiveFile();
     const target = applyTarget({ lang: info, meta, before, contextPaths, activePath: active?.path ?? null });
@@ -131,7 +134,7 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
         <pre className="chat-code-body">{code}</pre>
       )}
       {note && (
-        <div className={`chat-code-note ${note.kind}`} role={note.kind === "error" ? "alert" : "status"}>
+        <div ref={noteRef} className={`chat-code-note ${note.kind}`} role={note.kind === "error" ? "alert" : "status"}>
           <span className="chat-code-note-text">{note.text}</span>
           {note.closest && !note.text.includes(note.closest.text) && (
             <>

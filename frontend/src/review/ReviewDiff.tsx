@@ -102,7 +102,7 @@ export function ReviewDiff({ setId, file, busy, onHunk }: Props) {
   const total = file.hunks.length;
   return (
     <>
-      <div ref={hostRef} className="monaco" data-testid="review-diff" data-path={file.path} />
+      <div ref={hostRef} className="monaco review-diff" data-testid="review-diff" data-path={file.path} />
       {zones.map(({ hunk, ordinal, node }) =>
         createPortal(
           <div className="review-hunk-bar" data-testid="review-hunk-bar" data-hunk={hunk.index}>

@@ -48,7 +48,7 @@ export function dismissRefusal(): void {
 export async function restoreCheckpoint(cp: Checkpoint): Promise<boolean> {
   const choice = await showDialog({
     title: "Restore checkpoint?",
-    message: `Undo the AI changes made since “${checkpointName(cp)}” (${formatWhen(cp.created_at)}) in ${filesSummary(cp.files)}.`,
+    message: `Go back to ${checkpointName(cp)} (${formatWhen(cp.created_at)}): the AI changes made since to ${filesSummary(cp.files)} are undone.`,
     detail:
       "Edits you saved yourself since are kept. If one overlaps an AI change, nothing is restored and the conflict is shown. The restore can be undone: it takes a checkpoint first.",
     buttons: [
@@ -63,7 +63,7 @@ export async function restoreCheckpoint(cp: Checkpoint): Promise<boolean> {
     const result = await checkpointsApi.restore(cp.id);
     const files = result.files.map((f) => f.path);
     notifyInfo(
-      `Restored ${files.length ? filesSummary(files) : "the files"} to “${checkpointName(cp)}”; restore undone by checkpoint ${result.checkpoint_id}.`,
+      `Restored ${files.length ? filesSummary(files) : "the files"} as they were ${checkpointName(cp).replace(/^B/, "b")} (your own edits kept); restore undone by checkpoint ${result.checkpoint_id}.`,
     );
     void loadCheckpoints();
     return true;

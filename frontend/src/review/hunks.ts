@@ -79,8 +79,8 @@ export function filesSummary(files: string[], max = 2): string {
   return `${files.slice(0, max).join(", ")} and ${files.length - max} more`;
 }
 
-/** The "Checkpoint …" text of a checkpoint in lists and messages. */
-export const checkpointName = (cp: Pick<Checkpoint, "title" | "source">): string => cp.title || cp.source;
+/** A checkpoint as lists and messages name it: the state before the change set it was taken for. */
+export const checkpointName = (cp: Pick<Checkpoint, "title" | "source">): string => `Before “${cp.title || cp.source}”`;
 
 /** The conflicts of a refused restore (409 body), one line each. */
 export function conflictLines(body: unknown): string[] {
