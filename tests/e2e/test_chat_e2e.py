@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import IDE
+from tests.e2e.conftest import IDE, ORDERS_PY
 from tests.support.model import require_embedded_model
 from tests.support.server import RunningServer, start_server
 
@@ -104,16 +104,21 @@ def test_ask_stream_stop_and_apply_a_code_block(ide: IDE) -> None:
     code = block.locator(".chat-code-body").inner_text().replace("\u00a0", " ")
     ide.screenshot("chat-answer")
 
+    # Apply goes through the edit engine (a block without SEARCH/REPLACE is the file's whole
+    # new content): written, then shown in the review; Reject All puts the file back.
     block.get_by_role("button", name="Apply").click()
-    expect(page.get_by_test_id("diff-editor")).to_be_visible()
-    ide.screenshot("chat-apply-diff")
-    page.get_by_role("button", name="Accept").click()
-    ide.wait_editor("shop/orders.py")
+    # The block is one function, not the file: Apply asks before replacing the whole file.
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Replace the whole file?")
+    dialog.get_by_role("button", name="Replace for Review").click()
+    expect(page.get_by_test_id("review-diff")).to_be_visible()
+    ide.screenshot("chat-apply-review")
     first_line = code.strip().splitlines()[0].strip()
-    expect(page.locator(".editor-group.focused .monaco-editor .view-lines")).to_contain_text(
-        first_line.split("(")[0])
-    # Accepted into the buffer, unsaved: the file on disk is unchanged until the user saves.
-    assert "VAT_RATE = 0.2" in (ide.workspace / "shop/orders.py").read_text()
+    assert first_line.split("(")[0] in (ide.workspace / "shop/orders.py").read_text()
+    page.get_by_role("button", name="Reject All").click()
+    expect(page.get_by_test_id("status-review")).to_have_count(0)
+    ide.wait_until(lambda: (ide.workspace / "shop/orders.py").read_text() == ORDERS_PY,
+                   "the rejected change undone on disk")
 
 
 def test_codebase_snippets_in_the_inspector_say_why(ide: IDE) -> None:

@@ -26,7 +26,7 @@ function noteFor(outcome: ApplyOutcome, where: string): ApplyNote | null {
     case "failed":
       return { kind: "error", text: `Not applied (nothing was changed): ${outcome.message}`, closest: outcome.closest };
     case "cancelled":
-      return null;
+      return { kind: "info", text: "Not applied: nothing was changed." };
   }
 }
 

@@ -7,6 +7,7 @@ import { showDialog } from "../stores/dialogs";
 import { editsApi } from "./endpoints";
 import { openReview } from "./reviewStore";
 import type { EditError, EditSource, Preview, PreviewFile } from "./types";
+import { shrunkFiles, type Shrink } from "./wholeFile";
 
 export interface ApplyEditRequest {
   text: string;
@@ -60,6 +61,21 @@ async function confirmControl(files: PreviewFile[]): Promise<boolean> {
   return choice === "apply";
 }
 
+async function confirmShrink(shrunk: Shrink[]): Promise<boolean> {
+  const list = shrunk.map((s) => `${s.path} (${s.removed} of its ${s.before} lines)`).join(", ");
+  const choice = await showDialog({
+    title: "Replace the whole file?",
+    message: `This code block looks like part of a file, not all of it: applied, it replaces ${list} and removes the rest.`,
+    detail: "You can still reject it in the review. To change only part of a file, ask for SEARCH/REPLACE blocks.",
+    buttons: [
+      { id: "apply", label: "Replace for Review", primary: true },
+      { id: "cancel", label: "Cancel" },
+    ],
+    cancelId: "cancel",
+  });
+  return choice === "apply";
+}
+
 /** Preview → apply → open the review. Writes nothing unless the engine can apply every block. */
 export async function applyEdit(request: ApplyEditRequest): Promise<ApplyOutcome> {
   const body = { text: request.text, path: request.path };
@@ -84,6 +100,8 @@ export async function applyEdit(request: ApplyEditRequest): Promise<ApplyOutcome
       message: `${joinPaths(unsaved)} has unsaved changes: save (or revert) it first, then apply again. Nothing was changed.`,
     };
   }
+  const shrunk = shrunkFiles(preview);
+  if (shrunk.length > 0 && !(await confirmShrink(shrunk))) return { kind: "cancelled", message: "Not applied." };
   const allowControl = preview.files.some((f) => f.control);
   if (allowControl && !(await confirmControl(preview.files))) return { kind: "cancelled", message: "Not applied." };
   const etags = Object.fromEntries(preview.files.map((f) => [f.path, f.etag]));
