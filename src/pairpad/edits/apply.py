@@ -79,7 +79,7 @@ def apply_block(
     ranking = fuzzy.rank(body, s)
     best = ranking.best
     if fuzzy.eligible(s) and best is not None and _literal_elisions(s, body, best):
-        if fuzzy.accepted(ranking):
+        if fuzzy.accepted(ranking) and fuzzy.edges_fit(body, s, best):
             match = (best.start, best.end)
             return _region_outcome(lines, match, s, r, unit, "fuzzy", from_diff, hunk)
         runner = ranking.runner_up

@@ -87,3 +87,16 @@ def test_fuzzy_keeps_a_leading_blank_line_the_search_has_when_replace_adds_blank
     out = apply_block(text, search, replace)
     assert out.rung == "fuzzy", out.error_message
     assert out.result == "x = 0\n" + replace
+
+
+def test_a_search_that_lost_an_inner_line_is_refused_not_landed_one_line_short() -> None:
+    # the window one line short scores best, ending on `errors`, while `extension` (SEARCH's
+    # last line) stands just after it: landing there would drop `errors`, keep `extension`
+    text = (
+        "from .monkey import get_unpatched\n\nimport distutils.core\nimport distutils.errors\n"
+        "import distutils.extension\n\n_Extension = get_unpatched(distutils.core.Extension)\n"
+    )
+    head = "from .monkey import get_unpatched\n\nimport distutils.core\n"
+    out = apply_block(text, head + "import distutils.extension\n", head + "import distutils.ext2\n")
+    assert out.result is None
+    assert out.error_message is not None and "lines 1-4" in out.error_message
