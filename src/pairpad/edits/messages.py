@@ -72,10 +72,10 @@ def empty_search_on_file(lines: int) -> str:
 
 
 def unplaceable(first: int, last: int, before: str) -> str:
-    lines = f"line {first} is a blank line" if first == last else f"lines {first}-{last} are blank"
+    where = f"line {first}" if first == last else f"lines {first}-{last}"
     return (
-        f"The file's {lines} after `{before}` that the hunk's context lacks, and the hunk adds "
-        "lines there, so it is unclear whether they go before or after the blank lines; nothing "
-        "was changed. Send the hunk again with every context line copied exactly from the file, "
-        "blank lines included."
+        f"The file has blank lines ({where}) after `{before}` that the hunk's context lacks, "
+        "and the hunk adds lines there, so it is unclear whether they go before or after those "
+        "blank lines; nothing was changed. Send the hunk again with every context line copied "
+        "exactly from the file, blank lines included."
     )

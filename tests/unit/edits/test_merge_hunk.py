@@ -48,7 +48,7 @@ def test_an_insertion_between_context_lines_split_by_lost_blank_lines_is_refused
     diff = "@@ -1,3 +1,4 @@\n import a\n+import b\n import c\n"
     after, error = _apply(diff, "import a\n\nimport c\n")
     assert after is None
-    assert "line 2 is a blank line" in error and "before or after" in error
+    assert "blank lines (line 2) after `import a`" in error and "before or after" in error
 
 
 def test_an_insertion_ending_with_a_blank_line_goes_after_the_files_blank_lines() -> None:
