@@ -146,6 +146,11 @@ def test_apply_from_chat_opens_the_review_accept_one_hunk_reject_the_other(ide: 
     expect(diff.locator(".editor.modified")).to_contain_text("VAT_RATE = 0.25")
     expect(review.locator('.review-file[data-path="shop/orders.py"]')).to_have_attribute(
         "data-review", "pending")
+    # Wide enough without the side bar: the diff goes side by side, the bars still above each hunk.
+    page.keyboard.press("Control+B")
+    expect(diff.locator(".editor.original")).to_be_visible()
+    shot(ide, "review-side-by-side")
+    page.keyboard.press("Control+B")
 
     # The bars live in Monaco's view zones (aria-hidden there; the file list has the same
     # buttons for assistive technology): found by their label.

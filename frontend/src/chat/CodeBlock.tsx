@@ -75,8 +75,11 @@ export function CodeBlock({ code, info, meta = "", before = "", contextPaths = [
   const [note, setNote] = useState<ApplyNote | null>(null);
   const [applying, setApplying] = useState(false);
   const noteRef = useRef<HTMLDivElement>(null);
-  // A note under a long block may start below the chat's fold: bring it into view.
-  useEffect(() => noteRef.current?.scrollIntoView({ block: "nearest" }), [note]);
+  // A note under a long block may start below the chat's fold: bring it into view. (A block
+  // body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    void noteRef.current?.scrollIntoView({ block: "nearest" });
+  }, [note]);
   const apply = async () => {
     const active = getActiveFile();
     const target = applyTarget({ lang: info, meta, before, contextPaths, activePath: active?.path ?? null });

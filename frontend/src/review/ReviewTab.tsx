@@ -3,6 +3,7 @@
 // the right the file's diff with Accept / Reject per hunk; above, Accept all / Reject all.
 // Checkpoints are listed under the files.
 import { openFile } from "../editor/editorApi";
+import { basename, dirname } from "../util/paths";
 import { CheckpointList } from "./CheckpointList";
 import { formatWhen, hunkLabel, hunkStat, pendingTotals, reviewCountDetail } from "./hunks";
 import { ReviewDiff } from "./ReviewDiff";
@@ -128,7 +129,9 @@ function ChangeSetBlock({ set, selectedPath }: { set: ChangeSet; selectedPath: s
                 onClick={() => select({ setId: set.id, path: file.path })}
               >
                 <span className={`review-letter ${file.status}`}>{STATUS_LETTER[file.status]}</span>
-                <span className="review-path">{file.path}</span>
+                <span className="review-path">
+                  {basename(file.path)} <span className="review-dim">{dirname(file.path)}</span>
+                </span>
                 <span className={`review-state ${file.review}`}>
                   {file.pending_hunks > 0 && file.review !== "pending"
                     ? `${file.pending_hunks} pending`
