@@ -110,7 +110,7 @@ function ChangeSetBlock({ set, selectedPath }: { set: ChangeSet; selectedPath: s
         <span className="review-set-title">{set.title || set.source}</span>
         <span className="review-dim">
           {set.source} · {formatWhen(set.created_at)}
-          {set.status === "reviewed" ? " · reviewed" : ""}
+          {set.status === "reviewed" ? " · reviewed" : set.status === "reverted" ? " · undone by a restore" : ""}
         </span>
       </div>
       <ul className="review-files">

@@ -62,9 +62,13 @@ export async function restoreCheckpoint(cp: Checkpoint): Promise<boolean> {
   try {
     const result = await checkpointsApi.restore(cp.id);
     const files = result.files.map((f) => f.path);
-    notifyInfo(
-      `Restored ${files.length ? filesSummary(files) : "the files"} as they were ${checkpointName(cp).replace(/^B/, "b")} (your own edits kept); restore undone by checkpoint ${result.checkpoint_id}.`,
-    );
+    if (!result.checkpoint_id || files.length === 0) {
+      notifyInfo(`Nothing to restore: the files are already as they were ${checkpointName(cp).replace(/^B/, "b")}.`);
+    } else {
+      notifyInfo(
+        `Restored ${filesSummary(files)} as ${files.length === 1 ? "it was" : "they were"} ${checkpointName(cp).replace(/^B/, "b")} (your own edits kept); restore undone by checkpoint ${result.checkpoint_id}.`,
+      );
+    }
     void loadCheckpoints();
     return true;
   } catch (err) {

@@ -61,7 +61,8 @@ export interface ChangeSetSummary {
   created_at: string;
   source: string;
   title: string;
-  status: "pending" | "reviewed";
+  /** "reverted": undone by a checkpoint restore. */
+  status: "pending" | "reviewed" | "reverted";
   checkpoint_id: string | null;
   files: ChangeSetFileSummary[];
 }
@@ -101,8 +102,9 @@ export interface Checkpoint {
 }
 
 export interface RestoreResult {
-  checkpoint_id: string;
-  change_set_id: string;
+  /** Taken before the restore (restoring it undoes it); null when nothing had to change. */
+  checkpoint_id: string | null;
+  change_set_id: string | null;
   files: { path: string; status: string }[];
 }
 
