@@ -276,3 +276,34 @@ def test_rejecting_lines_the_user_changed_since_is_refused_readably(ide: IDE) ->
     expect(page.get_by_test_id("review-hunk-bar")).to_have_count(2)
     error.get_by_role("button", name="Dismiss").click()
     expect(error).to_have_count(0)
+
+
+def test_a_restore_that_overlaps_a_user_edit_lists_the_conflict_and_writes_nothing(
+    ide: IDE,
+) -> None:
+    page = ide.page
+    ide.problems.allow(r"status of 409 \(Conflict\) \[\S+/api/checkpoints/\w+/restore\]")
+    ide.open_file("shop/orders.py")
+    apply_from_chat(ide)
+    expect(page.get_by_test_id("review-hunk-bar")).to_have_count(2)
+
+    # The user rewrites the AI's line 3 and saves: the AI change and the user's overlap.
+    page.get_by_role("tab", name="orders.py").click()
+    ide.wait_editor("shop/orders.py")
+    expect(page.locator(f"{EDITOR} .view-lines")).to_contain_text("VAT_RATE = 0.25")
+    edit_line(ide, 3, 2, "3")
+    page.keyboard.press("Control+S")
+    mine = BOTH.replace("VAT_RATE = 0.25", "VAT_RATE = 0.3")
+    ide.wait_until(lambda: disk(ide) == mine, "the user's edit saved")
+
+    # Restore from the review's checkpoint list.
+    page.get_by_role("tab", name="Review Changes").click()
+    checkpoints = page.get_by_role("region", name="Checkpoints")
+    name = "Restore checkpoint Before “Chat: shop/orders.py”"
+    checkpoints.get_by_role("button", name=name).click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Restore").click()
+    refused = checkpoints.get_by_role("alert")
+    expect(refused).to_contain_text("Restore refused")
+    expect(refused).to_contain_text("shop/orders.py")
+    shot(ide, "checkpoint-refused")
+    assert disk(ide) == mine  # nothing written, the user's line kept

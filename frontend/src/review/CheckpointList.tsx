@@ -26,7 +26,7 @@ export function CheckpointList() {
       )}
       {refused && (
         <div className="review-refused" role="alert">
-          <p>Nothing was restored: {refused.detail}</p>
+          <p>Restore refused: {refused.detail}</p>
           {refused.conflicts.length > 0 && (
             <ul>
               {refused.conflicts.map((line) => (

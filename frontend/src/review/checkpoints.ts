@@ -73,9 +73,10 @@ export async function restoreCheckpoint(cp: Checkpoint): Promise<boolean> {
     return true;
   } catch (err) {
     if (err instanceof ApiError && err.status === 409) {
-      const conflicts = conflictLines(err.body);
+      // The detail may already name the conflicts: list only what it does not say.
+      const conflicts = conflictLines(err.body).filter((line) => !err.detail.includes(line));
       useCheckpoints.setState({ refused: { checkpointId: cp.id, detail: err.detail, conflicts } });
-      notifyError("Nothing was restored", [err.detail, ...conflicts].join(" — "));
+      notifyError("Restore refused", [err.detail, ...conflicts].join(" — "));
     } else {
       notifyError("Could not restore the checkpoint", err);
     }
