@@ -19,9 +19,11 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
+from pairpad.api import changesets as changesets_api
 from pairpad.api import chat as chat_api
 from pairpad.api import complete as complete_api
 from pairpad.api import context as context_api
+from pairpad.api import edits as edits_api
 from pairpad.api import files as files_api
 from pairpad.api import health
 from pairpad.api import index as index_api
@@ -121,6 +123,8 @@ def create_app(settings: Settings) -> PairpadApp:
             run_api,  # the command sandbox
             tasks_api,  # workspace tasks and their problems
             problems_api,
+            edits_api,  # the edit engine, change review and checkpoints
+            changesets_api,
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).

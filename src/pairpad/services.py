@@ -12,6 +12,9 @@ from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.auth.identity import LocalTokenIdentityProvider
+from pairpad.changes.service import ChangeService
+from pairpad.changes.shadow import ShadowRepo
+from pairpad.changes.store import ChangeSetStore
 from pairpad.codebase.service import ContextService
 from pairpad.config import Settings, user_config_file
 from pairpad.editor_preferences import PreferencesService
@@ -62,6 +65,7 @@ class Services:
     runs: RunService  # sandboxed commands (runtime/sandbox.py), for the API, tasks and agent
     tasks: TaskService  # workspace tasks (test, lint …) and the problems their runs found
     terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
+    changes: ChangeService  # AI edits: preview, apply as a reviewed change set, checkpoints
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -134,6 +138,12 @@ def build_services(settings: Settings, token: str) -> Services:
             events),
         terminals=TerminalService(settings.terminal, settings.workspace, events),
         tasks=None,  # type: ignore[arg-type]  # set below: it needs `runs`
+        # AI edits through the one mutation path; contents of checkpoints in a shadow git
+        # repository in the data dir (never the workspace's own), review state in SQLite.
+        changes=ChangeService(
+            files, ChangeSetStore(db, owner),
+            ShadowRepo(settings.data_dir / "checkpoints" / f"{owner.workspace_id}.git"),
+            events),
     )
     # Tasks run through `runs`; config tasks need the user's approval (their database);
     # problems at secret or hidden paths are never shown.

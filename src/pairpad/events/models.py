@@ -312,9 +312,19 @@ class ProblemsChanged(ServerEvent):
     problems: list[Problem]
 
 
+class ReviewChanged(ServerEvent):
+    """An AI change set was applied, reviewed (a hunk accepted or rejected) or undone by a
+    checkpoint restore: the counts of what still waits for review, for the status bar."""
+
+    name: ClassVar[str] = "review:changed"
+    pending_files: int
+    pending_hunks: int
+    change_set_id: str | None = None
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
-    RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged,
+    RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged, ReviewChanged,
 )

@@ -143,3 +143,29 @@ class TaskApprovalRow(Owned, Base):
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     argv_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+# --- AI change sets and their checkpoints (issue 13; revision 0006_change_sets) ----------
+
+
+class ChangeSetRow(Owned, Base):
+    """One applied AI change (chat Apply, an agent run, a restore) and its review state.
+
+    `files` is a list of {path, status, encoding, before, after, states}: `before`/`after`
+    are blob ids in the shadow git repository (None: no file), `states` one review state per
+    hunk. `seq` orders the sets of a workspace (a restore undoes every set from one on)."""
+
+    __tablename__ = "change_sets"
+    __table_args__ = (
+        Index("ix_change_sets_owner_workspace", "owner_id", "workspace_id", "seq"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    checkpoint_id: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
+    checkpoint_commit: Mapped[str] = mapped_column(String(64), nullable=False)
+    files: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)

@@ -32,10 +32,31 @@ GITHUB_CONTROL = ("copilot-instructions.md", "instructions", "prompts", "workflo
 # Below `.git/` (a folder; a `.git` file — a worktree — points elsewhere and is bound as is).
 GIT_CONTROL = ("hooks", "config", "info")
 _CONTROL_KEYS = {name_key(name) for name in CONTROL_NAMES}
+_GITHUB_KEY = name_key(".github")
+_GITHUB_CONTROL_KEYS = {name_key(name) for name in GITHUB_CONTROL}
 # Installed packages: nothing reads control files from them, and an `npm ci` that replaces
 # `node_modules` must not trip over a read-only mount inside it (secrets still count there).
 _VENDORED_KEYS = {name_key(name) for name in (
     "node_modules", ".venv", "venv", "site-packages", ".tox", ".nox", "__pycache__")}
+
+
+def is_control_path(rel: str) -> bool:
+    """Whether a workspace-relative path is (or is inside) a control file: what the sandbox
+    keeps read-only, and what an AI change may only write with the user's explicit consent.
+    Any spelling a case-insensitive file system maps to the same name counts."""
+    keys = [name_key(part) for part in rel.replace("\\", "/").split("/") if part not in ("", ".")]
+    if not keys:
+        return False
+    if any(is_git_dir_name(key) for key in keys):
+        return True
+    if len(keys) >= 2 and keys[0] == _GITHUB_KEY and keys[1] in _GITHUB_CONTROL_KEYS:
+        return True
+    for depth, key in enumerate(keys):
+        if _VENDORED_KEYS.intersection(keys[:depth]):
+            return False
+        if key in _CONTROL_KEYS:
+            return True
+    return False
 
 
 @dataclass
