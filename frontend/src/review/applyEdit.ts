@@ -78,7 +78,7 @@ async function confirmShrink(shrunk: Shrink[]): Promise<boolean> {
 
 /** Preview → apply → open the review. Writes nothing unless the engine can apply every block. */
 export async function applyEdit(request: ApplyEditRequest): Promise<ApplyOutcome> {
-  const body = { text: request.text, path: request.path };
+  const body = { text: request.text, path: request.path, format: "auto" as const };
   let preview: Preview;
   try {
     preview = await editsApi.preview(body);

@@ -1,18 +1,6 @@
 // The REST calls of edits (preview/apply), change sets (review) and checkpoints.
-import { api } from "../api/http";
-import type {
-  ApplyRequest,
-  ApplyResult,
-  ChangeSet,
-  ChangeSetList,
-  Checkpoint,
-  EditRequest,
-  Preview,
-  RestoreResult,
-} from "./types";
-
-const post = <T>(path: string, body: unknown) => api<T>(path, { method: "POST", body });
-const id = (value: string) => encodeURIComponent(value);
+import { call } from "../api/schema";
+import type { ApplyRequest, EditRequest } from "./types";
 
 /** What one accept/reject covers: the whole set, one file, or one hunk of a file. */
 export interface ReviewTarget {
@@ -21,20 +9,23 @@ export interface ReviewTarget {
 }
 
 export const editsApi = {
-  preview: (body: EditRequest) => post<Preview>("/api/edits/preview", body),
-  apply: (body: ApplyRequest) => post<ApplyResult>("/api/edits/apply", body),
+  preview: (body: EditRequest) => call("post", "/api/edits/preview", { body }),
+  apply: (body: ApplyRequest) => call("post", "/api/edits/apply", { body }),
 };
 
+const one = (change_set_id: string) => ({ change_set_id });
+
 export const changeSetsApi = {
-  list: (status: "pending" | "all" = "pending") => api<ChangeSetList>("/api/changesets", { query: { status } }),
-  get: (changeSetId: string) => api<ChangeSet>(`/api/changesets/${id(changeSetId)}`),
+  list: (status: "pending" | "all" = "pending") => call("get", "/api/changesets", { query: { status } }),
+  get: (changeSetId: string) => call("get", "/api/changesets/{change_set_id}", { params: one(changeSetId) }),
   accept: (changeSetId: string, target: ReviewTarget = {}) =>
-    post<ChangeSet>(`/api/changesets/${id(changeSetId)}/accept`, target),
+    call("post", "/api/changesets/{change_set_id}/accept", { params: one(changeSetId), body: target }),
   reject: (changeSetId: string, target: ReviewTarget = {}) =>
-    post<ChangeSet>(`/api/changesets/${id(changeSetId)}/reject`, target),
+    call("post", "/api/changesets/{change_set_id}/reject", { params: one(changeSetId), body: target }),
 };
 
 export const checkpointsApi = {
-  list: () => api<{ checkpoints: Checkpoint[] }>("/api/checkpoints"),
-  restore: (checkpointId: string) => post<RestoreResult>(`/api/checkpoints/${id(checkpointId)}/restore`, {}),
+  list: () => call("get", "/api/checkpoints"),
+  restore: (checkpointId: string) =>
+    call("post", "/api/checkpoints/{checkpoint_id}/restore", { params: { checkpoint_id: checkpointId } }),
 };

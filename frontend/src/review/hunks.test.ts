@@ -57,7 +57,7 @@ const set = (id: string, files: [string, number][]): ChangeSet => ({
   source: "chat",
   title: `Chat: ${id}`,
   status: files.some(([, n]) => n > 0) ? "pending" : "reviewed",
-  checkpoint_id: null,
+  checkpoint_id: "cp1",
   files: files.map(([path, pending]) => ({
     path,
     status: "modified",

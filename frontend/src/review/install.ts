@@ -1,7 +1,6 @@
 // The review feature's contributions: the "Review changes" tab, the status bar's count of
 // pending changes, the live "review:changed" event, and the review / checkpoint commands.
 import { createElement } from "react";
-import { getSocket } from "../api/socket";
 import { useTabs } from "../stores/tabs";
 import type { WorkbenchRegistry } from "../workbench/registry";
 import { loadCheckpoints, openCheckpointPicker } from "./checkpoints";
@@ -10,7 +9,6 @@ import { ReviewIcon } from "./ReviewIcon";
 import { ReviewStatusItem } from "./ReviewStatusItem";
 import { isReviewOpen, loadPending, onReviewChanged, openReview, resetReview, REVIEW_TAB } from "./reviewStore";
 import { ReviewTab } from "./ReviewTab";
-import type { ReviewChanged } from "./types";
 import "./review.css";
 
 /** Forgets what the review showed once its tab is closed (the next open starts from what is pending). */
@@ -35,11 +33,10 @@ export function installReview(wb: WorkbenchRegistry): void {
   });
   wb.statusBarItem({ id: "review.pending", alignment: "left", order: 30, component: ReviewStatusItem });
   wb.host({ id: "review.checkpointPicker", component: CheckpointPicker });
+  wb.socketHandler("review.changed", "review:changed", onReviewChanged);
   wb.activation({
     id: "review.start",
     run: () => {
-      // TODO(issue 13): wb.socketHandler once the generated events know "review:changed".
-      getSocket().on("review:changed", (payload: ReviewChanged) => onReviewChanged(payload));
       resetWhenClosed();
       void loadPending();
     },

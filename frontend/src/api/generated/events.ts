@@ -16,6 +16,7 @@ export interface ServerEvents {
   "inline_edit:done": InlineEditDone;
   "inline_edit:error": InlineEditError;
   "problems:changed": ProblemsChanged;
+  "review:changed": ReviewChanged;
   "run:exit": RunExit;
   "run:output": RunOutput;
   "term:exit": TerminalExit;
@@ -146,6 +147,15 @@ export interface Problem {
   path: string;
   severity: "error" | "warning" | "info";
   tool: string;
+}
+/**
+ * An AI change set was applied, reviewed (a hunk accepted or rejected) or undone by a
+ * checkpoint restore: the counts of what still waits for review, for the status bar.
+ */
+export interface ReviewChanged {
+  change_set_id?: string | null;
+  pending_files: number;
+  pending_hunks: number;
 }
 /**
  * The run ended: its exit code, or the signal that killed it (then `exit_code` is null);

@@ -3,6 +3,86 @@
 // it is stale.
 
 export interface paths {
+  "/api/changesets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Change Sets
+     * @description Newest first, with the counts of files and hunks still waiting for review.
+     */
+    get: operations["list_change_sets_api_changesets_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/changesets/{change_set_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Change Set
+     * @description Each file before and as the set leaves it now, with its hunks and their states.
+     */
+    get: operations["get_change_set_api_changesets__change_set_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/changesets/{change_set_id}/accept": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept
+     * @description Keeps the change (nothing on disk changes).
+     */
+    post: operations["accept_api_changesets__change_set_id__accept_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/changesets/{change_set_id}/reject": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reject
+     * @description Puts exactly those lines back on disk, keeping what the user wrote elsewhere.
+     */
+    post: operations["reject_api_changesets__change_set_id__reject_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/chat/context": {
     parameters: {
       query?: never;
@@ -17,6 +97,46 @@ export interface paths {
      * @description What a `chat:send` with this body would include, without sending or storing anything.
      */
     post: operations["preview_context_api_chat_context_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/checkpoints": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Checkpoints
+     * @description One before every change set, newest first.
+     */
+    get: operations["list_checkpoints_api_checkpoints_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/checkpoints/{checkpoint_id}/restore": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restore
+     * @description Undoes the AI's changes since the checkpoint, keeping the user's; undoable itself.
+     */
+    post: operations["restore_api_checkpoints__checkpoint_id__restore_post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -194,6 +314,46 @@ export interface paths {
     get: operations["export_conversation_api_conversations__conversation_id__export_get"];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/edits/apply": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Apply
+     * @description Writes every file or none, after a checkpoint; the change set waits for review.
+     */
+    post: operations["apply_api_edits_apply_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/edits/preview": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Preview
+     * @description Each file's new content and diff, or why a block cannot apply (with the closest region).
+     */
+    post: operations["preview_api_edits_preview_post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -754,6 +914,63 @@ export interface components {
       /** Path */
       path: string;
     };
+    /** ApplyRequest */
+    ApplyRequest: {
+      /**
+       * Allow Control
+       * @description The user agreed to change control files
+       * @default false
+       */
+      allow_control: boolean;
+      /**
+       * Etags
+       * @description Path -> the etag the preview saw (null: absent)
+       */
+      etags?: {
+        [key: string]: string | null;
+      };
+      /**
+       * Format
+       * @default auto
+       * @enum {string}
+       */
+      format: "auto" | "search_replace" | "udiff" | "whole";
+      /**
+       * Path
+       * @description The file of a block that names none (chat Apply: the active editor's file)
+       */
+      path?: string | null;
+      /**
+       * Source
+       * @default chat
+       * @enum {string}
+       */
+      source: "chat" | "inline_edit" | "agent" | "api";
+      /**
+       * Text
+       * @description The edit as a model wrote it
+       */
+      text: string;
+      /**
+       * Title
+       * @default
+       */
+      title: string;
+    };
+    /** ApplyResult */
+    ApplyResult: {
+      /** Change Set Id */
+      change_set_id: string | null;
+      /** Checkpoint Id */
+      checkpoint_id: string | null;
+      /** Files */
+      files: components["schemas"]["PreviewFile"][];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "ok" | "already_applied";
+    };
     /** ApproveRequest */
     ApproveRequest: {
       /**
@@ -774,6 +991,104 @@ export interface components {
       reserved_output: number;
       /** Window */
       window: number;
+    };
+    /** ChangeFileOut */
+    ChangeFileOut: {
+      /**
+       * After
+       * @description What the change set leaves now (rejected hunks back)
+       */
+      after: string | null;
+      /** Before */
+      before: string | null;
+      /** Hunks */
+      hunks: components["schemas"]["HunkOut"][];
+      /** Path */
+      path: string;
+      /** Pending Hunks */
+      pending_hunks: number;
+      /**
+       * Review
+       * @enum {string}
+       */
+      review: "pending" | "accepted" | "rejected" | "partial";
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "modified" | "created" | "deleted";
+    };
+    /** ChangeFileSummary */
+    ChangeFileSummary: {
+      /** Path */
+      path: string;
+      /** Pending Hunks */
+      pending_hunks: number;
+      /**
+       * Review
+       * @enum {string}
+       */
+      review: "pending" | "accepted" | "rejected" | "partial";
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "modified" | "created" | "deleted";
+    };
+    /** ChangeSetList */
+    ChangeSetList: {
+      /** Change Sets */
+      change_sets: components["schemas"]["ChangeSetSummary"][];
+      /** Pending Files */
+      pending_files: number;
+      /** Pending Hunks */
+      pending_hunks: number;
+    };
+    /** ChangeSetOut */
+    ChangeSetOut: {
+      /** Checkpoint Id */
+      checkpoint_id: string;
+      /** Created At */
+      created_at: string;
+      /** Files */
+      files: components["schemas"]["ChangeFileOut"][];
+      /** Id */
+      id: string;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: "chat" | "inline_edit" | "agent" | "api" | "restore";
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "pending" | "reviewed" | "reverted";
+      /** Title */
+      title: string;
+    };
+    /** ChangeSetSummary */
+    ChangeSetSummary: {
+      /** Checkpoint Id */
+      checkpoint_id: string;
+      /** Created At */
+      created_at: string;
+      /** Files */
+      files: components["schemas"]["ChangeFileSummary"][];
+      /** Id */
+      id: string;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: "chat" | "inline_edit" | "agent" | "api" | "restore";
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "pending" | "reviewed" | "reverted";
+      /** Title */
+      title: string;
     };
     /** ChatSendRequest */
     ChatSendRequest: {
@@ -808,6 +1123,38 @@ export interface components {
        * Text
        * @default
        */
+      text: string;
+    };
+    /** CheckpointList */
+    CheckpointList: {
+      /** Checkpoints */
+      checkpoints: components["schemas"]["CheckpointOut"][];
+    };
+    /** CheckpointOut */
+    CheckpointOut: {
+      /** Change Set Id */
+      change_set_id: string;
+      /** Created At */
+      created_at: string;
+      /** Files */
+      files: string[];
+      /** Id */
+      id: string;
+      /**
+       * Source
+       * @enum {string}
+       */
+      source: "chat" | "inline_edit" | "agent" | "api" | "restore";
+      /** Title */
+      title: string;
+    };
+    /** ClosestRegion */
+    ClosestRegion: {
+      /** End Line */
+      end_line: number;
+      /** Start Line */
+      start_line: number;
+      /** Text */
       text: string;
     };
     /** CompleteRequest */
@@ -1085,6 +1432,36 @@ export interface components {
       /** Title */
       title: string;
     };
+    /** EditErrorOut */
+    EditErrorOut: {
+      /**
+       * Block
+       * @description 0-based index of the failing block in the text
+       */
+      block: number;
+      closest?: components["schemas"]["ClosestRegion"] | null;
+      /** Message */
+      message: string;
+    };
+    /** EditRequest */
+    EditRequest: {
+      /**
+       * Format
+       * @default auto
+       * @enum {string}
+       */
+      format: "auto" | "search_replace" | "udiff" | "whole";
+      /**
+       * Path
+       * @description The file of a block that names none (chat Apply: the active editor's file)
+       */
+      path?: string | null;
+      /**
+       * Text
+       * @description The edit as a model wrote it
+       */
+      text: string;
+    };
     /**
      * Error
      * @description Every error answer. Some carry more fields (a 409 save has `current_etag`, a 422 has
@@ -1137,6 +1514,24 @@ export interface components {
       status: string;
       /** Version */
       version: string;
+    };
+    /** HunkOut */
+    HunkOut: {
+      /** Index */
+      index: number;
+      /** New Lines */
+      new_lines: number;
+      /** New Start */
+      new_start: number;
+      /** Old Lines */
+      old_lines: number;
+      /** Old Start */
+      old_start: number;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "pending" | "accepted" | "rejected";
     };
     /** IndexStatus */
     IndexStatus: {
@@ -1329,6 +1724,58 @@ export interface components {
         /** @enum {string} */
         "workbench.theme"?: "system" | "dark" | "light";
       };
+    };
+    /** Preview */
+    Preview: {
+      /** Files */
+      files: components["schemas"]["PreviewFile"][];
+      /**
+       * Format
+       * @enum {string}
+       */
+      format: "search_replace" | "udiff" | "whole";
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "ok" | "already_applied" | "failed";
+    };
+    /** PreviewFile */
+    PreviewFile: {
+      /**
+       * Content
+       * @description The new content; null when deleted or failed
+       */
+      content: string | null;
+      /**
+       * Control
+       * @description A control file (.vscode/, AGENTS.md …)
+       * @default false
+       */
+      control: boolean;
+      /**
+       * Diff
+       * @description Unified diff before → after; '' when nothing changes
+       */
+      diff: string;
+      error?: components["schemas"]["EditErrorOut"] | null;
+      /**
+       * Etag
+       * @description Etag of the file the preview read; null: no such file
+       */
+      etag: string | null;
+      /** Path */
+      path: string;
+      /**
+       * Rungs
+       * @description Ladder rung per block
+       */
+      rungs?: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "modified" | "created" | "deleted" | "already_applied" | "failed";
     };
     /**
      * ProbedProvider
@@ -1526,6 +1973,41 @@ export interface components {
       text: string;
       /** Tokens */
       tokens: number;
+    };
+    /** RestoredFile */
+    RestoredFile: {
+      /** Path */
+      path: string;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "modified" | "created" | "deleted";
+    };
+    /** RestoreResult */
+    RestoreResult: {
+      /** Change Set Id */
+      change_set_id: string | null;
+      /**
+       * Checkpoint Id
+       * @description Taken before the restore: restoring it undoes it (null: nothing changed)
+       */
+      checkpoint_id: string | null;
+      /** Files */
+      files: components["schemas"]["RestoredFile"][];
+    };
+    /** ReviewRequest */
+    ReviewRequest: {
+      /**
+       * Hunk
+       * @description None: the whole file
+       */
+      hunk?: number | null;
+      /**
+       * Path
+       * @description None: everything pending in the set
+       */
+      path?: string | null;
     };
     /** RoleAssigned */
     RoleAssigned: {
@@ -1994,6 +2476,345 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  list_change_sets_api_changesets_get: {
+    parameters: {
+      query?: {
+        status?: "pending" | "all";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ChangeSetList"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  get_change_set_api_changesets__change_set_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        change_set_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ChangeSetOut"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such change set */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  accept_api_changesets__change_set_id__accept_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        change_set_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReviewRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ChangeSetOut"];
+        };
+      };
+      /** @description A hunk without its path */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such change set, file or hunk */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description You changed those lines since (nothing reverted), or the set was undone by a restore */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  reject_api_changesets__change_set_id__reject_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        change_set_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReviewRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ChangeSetOut"];
+        };
+      };
+      /** @description A hunk without its path */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such change set, file or hunk */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description You changed those lines since (nothing reverted), or the set was undone by a restore */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   preview_context_api_chat_context_post: {
     parameters: {
       query?: never;
@@ -2081,6 +2902,147 @@ export interface operations {
       };
       /** @description The chat model is unavailable (the embedded model cannot start) */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  list_checkpoints_api_checkpoints_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CheckpointList"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  restore_api_checkpoints__checkpoint_id__restore_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        checkpoint_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RestoreResult"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such checkpoint */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Your edits overlap the AI's changes (nothing restored; `conflicts` lists them) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
         headers: {
           [name: string]: unknown;
         };
@@ -3009,6 +3971,171 @@ export interface operations {
       };
       /** @description Unknown conversation */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  apply_api_edits_apply_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ApplyRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ApplyResult"];
+        };
+      };
+      /** @description Not an edit, or `etags` lacks a file the edit changes */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A control file without allow_control, or a path inside .git or outside */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A file changed since the preview (nothing written) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  preview_api_edits_preview_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EditRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Preview"];
+        };
+      };
+      /** @description Not an edit, or a malformed one (the engine's message) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A path outside the workspace */
+      403: {
         headers: {
           [name: string]: unknown;
         };
