@@ -29,6 +29,7 @@ def parse(text: str, path: str | None = None) -> list[tuple[str, EditBlock]]:
     lines = text.replace("\r\n", "\n").split("\n")
     out: list[tuple[str, EditBlock]] = []
     last_path: str | None = None
+    outside: list[str] = []  # lines between blocks: prose, fences, paths
     i = 0
     while i < len(lines):
         if not SEARCH_MARK.match(lines[i]):
@@ -37,6 +38,7 @@ def parse(text: str, path: str | None = None) -> list[tuple[str, EditBlock]]:
                     f"Line {i + 1} of the text ({lines[i].strip()}) comes before any "
                     f"<<<<<<< SEARCH line. {SHAPE}"
                 )
+            outside.append(lines[i])
             i += 1
             continue
         n = len(out)
@@ -61,7 +63,19 @@ def parse(text: str, path: str | None = None) -> list[tuple[str, EditBlock]]:
         i += 1
     if not out:
         raise EditParseError(f"The text holds no <<<<<<< SEARCH block. {SHAPE}")
+    _refuse_a_diff_among(outside)
     return out
+
+
+def _refuse_a_diff_among(outside: list[str]) -> None:
+    """A unified diff beside the blocks would otherwise be dropped without a word."""
+    headers = any(line.startswith("+++ ") for line in outside)
+    hunks = any(line.startswith("@@ ") and "@@" in line[3:] for line in outside)
+    if headers and hunks:
+        raise EditParseError(
+            "The text mixes SEARCH/REPLACE blocks with a unified diff; only one format can be "
+            f"applied at a time. Send the diff's changes as SEARCH/REPLACE blocks too. {SHAPE}"
+        )
 
 
 def _collect(

@@ -193,3 +193,10 @@ def test_path_lines_as_models_decorate_them(line: str) -> None:
 def test_prose_is_no_path_line(line: str) -> None:
     text = f"{line}\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n"
     assert parse_edits(text, path="open.py").files[0].path == "open.py"
+
+
+def test_a_unified_diff_beside_the_blocks_is_refused_not_dropped() -> None:
+    text = ("a.py\n<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n"
+            "--- /dev/null\n+++ b/n.py\n@@ -0,0 +1 @@\n+n = 1\n")
+    with pytest.raises(EditParseError, match="mixes SEARCH/REPLACE blocks with a unified diff"):
+        parse_edits(text)
