@@ -397,3 +397,18 @@ async def test_change_sets_survive_a_restart(
         listed = (await other.get("/api/changesets")).json()
         assert [s["id"] for s in listed["change_sets"]] == [change_id]
         assert (await change_set(other, change_id))["files"][0]["before"] == ORIGINAL
+
+
+async def test_a_reject_all_refused_on_one_file_keeps_the_record_true_for_the_others(
+        client: httpx.AsyncClient, workspace: Path) -> None:
+    (workspace / "a.txt").write_text(ORIGINAL)
+    (workspace / "b.txt").write_text("one\ntwo\n")
+    change_id = (await applied(client, block("a.txt", "line 2\nline 3\n", "line 2\nTHREE\n")
+                               + block("b.txt", "two\n", "2\n")))["change_set_id"]
+    await save_as_user(client, "b.txt", lambda text: text.replace("2\n", "mine\n"))
+    response = await client.post(f"/api/changesets/{change_id}/reject", json={})
+    assert response.status_code == 409
+    assert (workspace / "a.txt").read_text() == ORIGINAL  # reverted before b.txt was refused
+    files = (await change_set(client, change_id))["files"]
+    assert [(f["path"], f["review"]) for f in files] == [("a.txt", "rejected"),
+                                                         ("b.txt", "pending")]

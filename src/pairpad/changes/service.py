@@ -204,9 +204,11 @@ class ChangeService:
                 if decision == "rejected":
                     await self._revert(record, file, new_states)
                 file.states = new_states
-            if not any(s == "pending" for f in record.files for s in f.states):
-                record.status = "reviewed"
-            await self._store.save(record)
+                if not any(s == "pending" for f in record.files for s in f.states):
+                    record.status = "reviewed"
+                # Stored file by file: when a later file's revert is refused (409), the
+                # record still says what is on disk for the files already reverted.
+                await self._store.save(record)
         await self._announce(record.id)
         return await self._full(record)
 
