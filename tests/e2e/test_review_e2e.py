@@ -118,6 +118,20 @@ def edit_line(ide: IDE, line: int, backspaces: int, text: str) -> None:
         page.keyboard.press("Backspace")
     page.keyboard.type(text)
 
+def user_rewrites_the_ai_line(ide: IDE) -> str:
+    """In the editor (which followed the disk), the AI's `VAT_RATE = 0.25` becomes `0.3` and
+    is saved; returns the file as it is then on disk."""
+    page = ide.page
+    page.get_by_role("tab", name="orders.py").click()
+    ide.wait_editor("shop/orders.py")
+    expect(page.locator(f"{EDITOR} .view-lines")).to_contain_text("VAT_RATE = 0.25")
+    edit_line(ide, 3, 2, "3")
+    page.keyboard.press("Control+S")
+    mine = BOTH.replace("VAT_RATE = 0.25", "VAT_RATE = 0.3")
+    ide.wait_until(lambda: disk(ide) == mine, "the user's edit saved")
+    return mine
+
+
 
 def disk(ide: IDE) -> str:
     return (ide.workspace / "shop/orders.py").read_text()
@@ -257,13 +271,7 @@ def test_rejecting_lines_the_user_changed_since_is_refused_readably(ide: IDE) ->
     expect(page.get_by_test_id("review-hunk-bar")).to_have_count(2)
 
     # The user changes the AI's line 3 in the editor (which followed the disk) and saves.
-    page.get_by_role("tab", name="orders.py").click()
-    ide.wait_editor("shop/orders.py")
-    expect(page.locator(f"{EDITOR} .view-lines")).to_contain_text("VAT_RATE = 0.25")
-    edit_line(ide, 3, 2, "3")
-    page.keyboard.press("Control+S")
-    mine = BOTH.replace("VAT_RATE = 0.25", "VAT_RATE = 0.3")
-    ide.wait_until(lambda: disk(ide) == mine, "the user's edit saved")
+    mine = user_rewrites_the_ai_line(ide)
 
     page.get_by_role("tab", name="Review Changes").click()
     bar = page.get_by_test_id("review-hunk-bar").first
@@ -288,13 +296,7 @@ def test_a_restore_that_overlaps_a_user_edit_lists_the_conflict_and_writes_nothi
     expect(page.get_by_test_id("review-hunk-bar")).to_have_count(2)
 
     # The user rewrites the AI's line 3 and saves: the AI change and the user's overlap.
-    page.get_by_role("tab", name="orders.py").click()
-    ide.wait_editor("shop/orders.py")
-    expect(page.locator(f"{EDITOR} .view-lines")).to_contain_text("VAT_RATE = 0.25")
-    edit_line(ide, 3, 2, "3")
-    page.keyboard.press("Control+S")
-    mine = BOTH.replace("VAT_RATE = 0.25", "VAT_RATE = 0.3")
-    ide.wait_until(lambda: disk(ide) == mine, "the user's edit saved")
+    mine = user_rewrites_the_ai_line(ide)
 
     # Restore from the review's checkpoint list.
     page.get_by_role("tab", name="Review Changes").click()

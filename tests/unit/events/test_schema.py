@@ -19,7 +19,7 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
         "inline_edit:done": "InlineEditDone", "inline_edit:error": "InlineEditError",
         "run:output": "RunOutput", "run:exit": "RunExit",
         "term:output": "TerminalOutput", "term:exit": "TerminalExit",
-        "problems:changed": "ProblemsChanged",
+        "problems:changed": "ProblemsChanged", "review:changed": "ReviewChanged",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:
