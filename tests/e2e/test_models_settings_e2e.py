@@ -176,7 +176,7 @@ def test_chat_apply_targets_the_named_file_and_chips_stay_removed(
     ide: IDE, model_server: ScriptedOpenAI,
 ) -> None:
     page = ide.page
-    # Apply opens shop/inventory.py and at once shows the proposal over it: the breadcrumbs
+    # Apply may open shop/inventory.py while the review takes the editor area: the breadcrumbs
     # cancel the outline request of the file tab they no longer show (the symbols feature's
     # own abort, not a failure).
     ide.problems.allow(r"POST \S+/api/symbols/outline \(net::ERR_ABORTED\)")
@@ -217,21 +217,18 @@ def test_chat_apply_targets_the_named_file_and_chips_stay_removed(
     ide.screenshot("chat-history-chip")
 
     # Apply goes to the file the answer names (shop/inventory.py), not the active editor
-    # (shop/orders.py), and opens it.
+    # (shop/orders.py): through the edit engine, written and shown in the review.
     block = answer.locator(".chat-code").first
     expect(block.locator(".chat-code-file")).to_have_text("shop/inventory.py")
     block.get_by_role("button", name="Apply").click()
-    expect(page.get_by_test_id("diff-editor")).to_be_visible()
-    expect(page.locator('[role="tab"][aria-selected="true"]')).to_contain_text(
-        "inventory.py (Proposed)")
+    expect(page.get_by_test_id("review-diff")).to_be_visible()
+    expect(page.locator('[role="tab"][aria-selected="true"]')).to_contain_text("Review Changes")
     ide.screenshot("chat-apply-named-file")
-    page.get_by_role("button", name="Accept").click()
-    ide.wait_editor("shop/inventory.py")
-    expect(page.locator(".editor-group.focused .monaco-editor .view-lines")).to_contain_text(
-        "apples")
-    expect(page.locator(".toast").filter(has_text="Applied to shop/inventory.py (unsaved).")
-           ).to_be_visible()
-    assert "apples" not in (ide.workspace / "shop/inventory.py").read_text()  # unsaved
+    ide.wait_until(lambda: "apples" in (ide.workspace / "shop/inventory.py").read_text(),
+                   "the change written to shop/inventory.py")
+    page.get_by_role("button", name="Accept All").click()
+    expect(page.get_by_test_id("status-review")).to_have_count(0)
+    assert "apples" in (ide.workspace / "shop/inventory.py").read_text()
     assert "VAT_RATE = 0.2" in (ide.workspace / "shop/orders.py").read_text()
     expect(ide.tab("shop/orders.py")).to_be_visible()
 
