@@ -40,6 +40,7 @@ from pairpad.changes.models import (
 from pairpad.changes.shadow import ShadowRepo
 from pairpad.changes.store import ChangeSetRecord, ChangeSetStore, FileRecord
 from pairpad.edits import EditParseError, EditPlan, FilePlan, parse_edits, plan_edits
+from pairpad.edits.paths import problem as path_problem
 from pairpad.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from pairpad.events.bus import Publish
 from pairpad.events.models import ReviewChanged
@@ -118,7 +119,7 @@ class ChangeService:
             raise BadRequest(str(error)) from None
         reads: dict[str, FileContent | None] = {}
         for edits in parsed.files:
-            if edits.path in reads or _bad_path(edits.path):
+            if edits.path in reads or path_problem(edits.path) is not None:
                 continue  # the engine refuses a bad path with its own message
             reads[edits.path] = await self._read(edits.path)
 
@@ -429,11 +430,6 @@ class ChangeService:
 
 
 # ---- pure helpers ---------------------------------------------------------------------
-
-
-def _bad_path(path: str) -> bool:
-    return not path or path.startswith("/") or ".." in path.split("/") or "\x00" in path \
-        or (len(path) > 1 and path[1] == ":")
 
 
 def _error_out(plan: FilePlan) -> EditErrorOut | None:
