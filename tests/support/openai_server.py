@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,6 +70,9 @@ def write_stream(handler: BaseHTTPRequestHandler, log: StreamLog, content_type: 
         log.disconnected.set()
 
 
+Turn = dict[str, Any]
+
+
 @dataclass
 class Seen:
     method: str
@@ -97,6 +100,19 @@ class ScriptedOpenAI:
     chunk_delay: float = 0.0  # seconds between streamed chunks (chat and completions)
     header_delay: float = 0.0  # seconds before a streamed response starts
     stream_log: StreamLog = field(default_factory=StreamLog)
+    # Agent runs: one scripted turn per chat request, in order (then `reply` again). A turn is
+    # {"text": str, "tool_calls": [{"name", "arguments": dict | str, "id"?}]} or a function of
+    # the request body returning one (to answer from what the model was sent).
+    turns: list[Turn | Callable[[dict[str, Any]], Turn]] = field(default_factory=list)
+
+    def next_turn(self, body: dict[str, Any]) -> Turn | None:
+        if not self.turns:
+            return None
+        turn = self.turns.pop(0)
+        return turn(body) if callable(turn) else turn
+
+    def chat_bodies(self) -> list[dict[str, Any]]:
+        return self.bodies("/v1/chat/completions")
 
     def prompt_tokens(self, body: Any) -> int:
         messages = body.get("messages", []) if isinstance(body, dict) else []
@@ -158,6 +174,10 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": {"message": f"no route {self.path}"}})
                 return
             model = body.get("model", "scripted") if isinstance(body, dict) else "scripted"
+            turn = script.next_turn(body if isinstance(body, dict) else {})
+            if turn is not None:
+                self._turn(str(model), turn)
+                return
             chunks = [script.reply[i:i + 16] for i in range(0, len(script.reply), 16)]
             if script.n_ctx is not None and script.prompt_tokens(body) > script.n_ctx:
                 if script.overflow == "error":
@@ -176,6 +196,35 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                                "usage": {"prompt_tokens": 10, "completion_tokens": len(chunks),
                                          "total_tokens": 10 + len(chunks)}})
             head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0,
+                    "model": model}
+            lines = [f"data: {json.dumps({**head, **event})}\n\n".encode() for event in events]
+            write_stream(self, script.stream_log, "text/event-stream", lines,
+                         b"data: [DONE]\n\n", delay=script.chunk_delay,
+                         header_delay=script.header_delay)
+
+        def _turn(self, model: str, turn: Turn) -> None:
+            """A scripted turn: its text in pieces, then its tool calls (each as a first
+            delta with id and name, then its arguments in two pieces, as OpenAI streams)."""
+            text = str(turn.get("text") or "")
+            events: list[dict[str, Any]] = [
+                {"choices": [{"index": 0, "delta": {"content": text[i:i + 16]},
+                              "finish_reason": None}]} for i in range(0, len(text), 16)]
+            calls = list(turn.get("tool_calls") or [])
+            for index, call in enumerate(calls):
+                arguments = call.get("arguments", {})
+                raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
+                cut = len(raw) // 2
+                events.append({"choices": [{"index": 0, "finish_reason": None, "delta": {
+                    "tool_calls": [{"index": index, "id": call.get("id", f"call_{index}_"
+                                    f"{len(script.seen)}"), "type": "function",
+                                    "function": {"name": call["name"], "arguments": raw[:cut]}}]}}]})
+                events.append({"choices": [{"index": 0, "finish_reason": None, "delta": {
+                    "tool_calls": [{"index": index, "function": {"arguments": raw[cut:]}}]}}]})
+            finish = "tool_calls" if calls else "stop"
+            events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}],
+                           "usage": {"prompt_tokens": 100, "completion_tokens": 10,
+                                     "total_tokens": 110}})
+            head = {"id": "chatcmpl-t", "object": "chat.completion.chunk", "created": 0,
                     "model": model}
             lines = [f"data: {json.dumps({**head, **event})}\n\n".encode() for event in events]
             write_stream(self, script.stream_log, "text/event-stream", lines,
