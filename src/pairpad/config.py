@@ -14,6 +14,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from pairpad.ai.agent.settings import AgentSettings
 from pairpad.ai.provider_config import AISettings
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)  # the command sandbox
     terminal: TerminalSettings = Field(default_factory=TerminalSettings)  # integrated terminal
+    agent: AgentSettings = Field(default_factory=AgentSettings)  # agent runs, MCP servers
 
     @field_validator("workspace", "data_dir")
     @classmethod

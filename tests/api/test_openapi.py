@@ -48,6 +48,10 @@ STATE_DEPENDENT: dict[str, tuple[set[int], str]] = {
     "PUT /api/models/roles": ({422}, "'provider:model' must name a configured provider"),
     "PUT /api/models/providers/{name}": ({422}, "names and options are checked as TOML's"),
     "POST /api/models/test": ({422}, "names and options are checked as TOML's"),
+    "POST /api/edits/preview": ({400}, "the text must parse as an edit (blocks, a diff or a file)"),
+    "POST /api/edits/apply": ({400, 422}, "the text must parse and its blocks match the files"),
+    "POST /api/changesets/{change_set_id}/accept": ({400}, "a hunk needs its file's path"),
+    "POST /api/changesets/{change_set_id}/reject": ({400}, "a hunk needs its file's path"),
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 # Operations that ask the model: the run's model cannot start (no model file), so their

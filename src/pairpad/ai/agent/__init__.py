@@ -1,0 +1,1 @@
+"""Agent mode: a task in, a reviewed multi-file change out (issue 14)."""
