@@ -153,7 +153,10 @@ class ChangeSetRow(Owned, Base):
 
     `files` is a list of {path, status, encoding, before, after, states}: `before`/`after`
     are blob ids in the shadow git repository (None: no file), `states` one review state per
-    hunk. `seq` orders the sets of a workspace (a restore undoes every set from one on)."""
+    hunk. `seq` orders the sets of a workspace (a restore undoes every set from one on).
+    `steps` (an agent run's set grows step by step) is a list of {checkpoint_id, commit,
+    created_at, title, files, befores}: one checkpoint per step; None in rows from before
+    revision 0007 (one step: the set's own checkpoint)."""
 
     __tablename__ = "change_sets"
     __table_args__ = (
@@ -169,3 +172,4 @@ class ChangeSetRow(Owned, Base):
     checkpoint_id: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)
     checkpoint_commit: Mapped[str] = mapped_column(String(64), nullable=False)
     files: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
+    steps: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, nullable=True)
