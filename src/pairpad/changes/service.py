@@ -15,22 +15,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pairpad.changes.hunks import HunkState, effective, placed, spans, unified
+from pairpad.changes.hunks import HunkState, placed, spans, unified
+from pairpad.changes.io import ChangeIo, Write, Written
 from pairpad.changes.merge3 import merge3
 from pairpad.changes.models import (
     ApplyRequest,
     ApplyResult,
     ChangeFileOut,
-    ChangeFileSummary,
     ChangeSetList,
     ChangeSetOut,
-    ChangeSetSummary,
     CheckpointList,
     CheckpointOut,
     ClosestRegion,
     EditErrorOut,
     EditRequest,
-    FileReview,
     HunkOut,
     Preview,
     PreviewFile,
@@ -38,14 +36,26 @@ from pairpad.changes.models import (
     RestoreResult,
 )
 from pairpad.changes.shadow import ShadowRepo
-from pairpad.changes.store import ChangeSetRecord, ChangeSetStore, FileRecord
+from pairpad.changes.steps import (
+    StepResult,
+    StepWrite,
+    extend,
+    first_step_since,
+    left_of,
+    step_files,
+    targets_from,
+    truncate,
+    undone,
+)
+from pairpad.changes.store import ChangeSetRecord, ChangeSetStore, FileRecord, StepRecord
+from pairpad.changes.views import file_summary, iso, pending, state_text, summary
 from pairpad.edits import EditParseError, EditPlan, FilePlan, parse_edits, plan_edits
 from pairpad.edits.paths import problem as path_problem
 from pairpad.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from pairpad.events.bus import Publish
 from pairpad.events.models import ReviewChanged
 from pairpad.workspace.files import FileService
-from pairpad.workspace.models import Encoding, FileContent, SaveRequest
+from pairpad.workspace.models import Encoding, FileContent
 from pairpad.workspace.names import is_git_dir_name
 from pairpad.workspace.protected import is_control_path
 
@@ -59,23 +69,12 @@ class _Planned:
     reads: dict[str, FileContent | None]  # what the plan was made from (None: no file)
 
 
-@dataclass(frozen=True)
-class _Write:
-    """One file of a change about to be written: from `before` to `after` (None: absent)."""
-
-    path: str
-    before: FileContent | None
-    after: str | None
-    encoding: Encoding | None = None  # for a file (re)created: its old encoding
-
-
 class ChangeService:
     def __init__(self, files: FileService, store: ChangeSetStore, shadow: ShadowRepo,
                  events: Publish | None = None,
                  is_control: Callable[[str], bool] = is_control_path) -> None:
-        self._files = files
+        self._io = ChangeIo(files, shadow)
         self._store = store
-        self._shadow = shadow
         self._events = events
         self._is_control = is_control
         self._lock = asyncio.Lock()
@@ -104,10 +103,10 @@ class ChangeService:
                                    checkpoint_id=None, files=files)
             if check_etags:
                 self._check_etags(changed, planned.reads, request.etags)
-            self._check_control(changed, request.allow_control)
-            writes = [_Write(f.path, planned.reads[f.path], f.after) for f in changed]
-            record = await self._record(writes, request.source, request.title or _title(writes),
-                                        actor=actor)
+            self._check_control([f.path for f in changed], request.allow_control)
+            writes = [Write(f.path, planned.reads[f.path], f.after) for f in changed]
+            record, _ = await self._record(writes, request.source,
+                                           request.title or _title(writes), actor=actor)
         await self._announce(record.id)
         return ApplyResult(status="ok", change_set_id=record.id,
                            checkpoint_id=record.checkpoint_id, files=files)
@@ -121,7 +120,7 @@ class ChangeService:
         for edits in parsed.files:
             if edits.path in reads or path_problem(edits.path) is not None:
                 continue  # the engine refuses a bad path with its own message
-            reads[edits.path] = await self._read(edits.path)
+            reads[edits.path] = await self._io.read(edits.path)
 
         def current(path: str) -> str | None:
             found = reads.get(path)
@@ -158,26 +157,75 @@ class ChangeService:
                 raise Conflict(f"{plan.path} {what} since the preview: preview the edit again",
                                path=plan.path, current_etag=now)
 
-    def _check_control(self, changed: list[FilePlan], allowed: bool) -> None:
-        inside_git = [f.path for f in changed
-                      if any(is_git_dir_name(part) for part in f.path.split("/"))]
+    def _check_control(self, paths: list[str], allowed: bool) -> None:
+        inside_git = [p for p in paths if any(is_git_dir_name(part) for part in p.split("/"))]
         if inside_git:
             raise Forbidden(f"Refusing to change {', '.join(inside_git)}: files inside .git "
                             "are managed by git")
-        control = [f.path for f in changed if self._is_control(f.path)]
+        control = [p for p in paths if self._is_control(p)]
         if control and not allowed:
             raise Forbidden(
                 f"The change touches control files ({', '.join(control)}): they steer the "
                 "editor, git or AI agents. Review them and apply again with allow_control.",
                 paths=control)
 
+    # ---- an agent run's steps ---------------------------------------------------------
+
+    async def apply_step(self, writes: list[StepWrite], *, change_set_id: str | None,
+                         title: str, step_title: str, actor: str, allow_control: bool = False,
+                         source: str = "agent") -> StepResult:
+        """Writes one step of an agent run, all or nothing, with a checkpoint before it, into
+        the run's change set: a new set (titled `title`) when `change_set_id` is None or
+        names a set a restore undid, else that set grows (steps.py). A file that is no longer
+        `base` is a 409; writes that change nothing are skipped (all of them: no checkpoint)."""
+        async with self._lock:
+            paths = [w.path for w in writes]
+            twice = sorted({p for p in paths if paths.count(p) > 1})
+            if twice:
+                raise BadRequest(f"A step writes each file once; given twice: {', '.join(twice)}")
+            self._check_control(paths, allow_control)
+            record = None if change_set_id is None else await self._record_of(change_set_id)
+            if record is not None and record.status == "reverted":
+                record = None  # a restore undid the run's changes: later steps start afresh
+            reads = {p: await self._io.read(p) for p in paths}
+            for write in writes:
+                if _text(reads[write.path]) != write.base:
+                    raise Conflict(f"{write.path} changed since the agent read it; read it again",
+                                   path=write.path)
+            changed = [Write(w.path, reads[w.path], w.after) for w in writes
+                       if w.after != w.base]
+            if not changed:
+                return StepResult(None if record is None else record.id,
+                                  None if record is None else record.steps[-1].checkpoint_id, [])
+            if record is None:
+                record, done = await self._record(changed, source, title, actor=actor,
+                                                  step_title=step_title)
+            else:
+                done = await self._step(record, changed, step_title, actor)
+        await self._announce(record.id)
+        return StepResult(record.id, record.steps[-1].checkpoint_id, step_files(done))
+
+    async def _step(self, record: ChangeSetRecord, writes: list[Write], title: str,
+                    actor: str) -> Written:
+        checkpoint_id = _new_checkpoint_id()
+        befores = {w.path: await self._io.put(w.before_text) for w in writes}
+        commit = await self._io.snapshot(
+            checkpoint_id, befores, f"Checkpoint {checkpoint_id} before step "
+            f"{len(record.steps) + 1} of change set {record.id} ({record.source}): {title}")
+        done = await self._io.write_all(writes, actor)
+        await extend(self._io, record, done, StepRecord(
+            checkpoint_id, commit, datetime.now(UTC), title[:200], [w.path for w in writes],
+            befores))
+        await self._store.save(record)
+        return done
+
     # ---- change sets and review -------------------------------------------------------
 
     async def change_sets(self, *, pending_only: bool) -> ChangeSetList:
         records = await self._store.listed()
         shown = [r for r in records if r.status == "pending" or not pending_only]
-        files, hunks = _pending(records)
-        return ChangeSetList(change_sets=[_summary(r) for r in shown],
+        files, hunks = pending(records)
+        return ChangeSetList(change_sets=[summary(r) for r in shown],
                              pending_files=files, pending_hunks=hunks)
 
     async def get(self, change_set_id: str) -> ChangeSetOut:
@@ -215,11 +263,11 @@ class ChangeService:
 
     async def _revert(self, record: ChangeSetRecord, file: FileRecord,
                       states: list[HunkState]) -> None:
-        before, after = await self._texts(file)
-        expected = _state_text(file, before, after, file.states)
-        wanted = _state_text(file, before, after, states)
-        current = await self._read(file.path)
-        now = None if current is None else current.content
+        before, after = await self._io.texts(file)
+        expected = state_text(file, before, after, file.states)
+        wanted = state_text(file, before, after, states)
+        current = await self._io.read(file.path)
+        now = _text(current)
         if now == expected:
             result = wanted
         elif now is None or expected is None or wanted is None:
@@ -233,165 +281,109 @@ class ChangeService:
                                path=file.path)
             result = merged.text
         encoding: Encoding | None = file.encoding  # type: ignore[assignment]
-        await self._write(_Write(file.path, current, result, encoding), f"review:{record.id}")
+        await self._io.write(Write(file.path, current, result, encoding), f"review:{record.id}")
 
     # ---- checkpoints ------------------------------------------------------------------
 
     async def checkpoints(self) -> CheckpointList:
-        records = await self._store.listed()
+        """One per step of every set (a set written at once has one), newest first."""
+        entries = [(step, r) for r in await self._store.listed() for step in r.steps]
+        entries.sort(key=lambda e: (e[0].created_at, e[1].seq), reverse=True)
         return CheckpointList(checkpoints=[CheckpointOut(
-            id=r.checkpoint_id, created_at=_iso(r.created_at), source=r.source,
-            title=r.title, files=[f.path for f in r.files], change_set_id=r.id)
-            for r in records])
+            id=step.checkpoint_id, created_at=iso(step.created_at), source=r.source,
+            title=step.title, files=list(step.files), change_set_id=r.id)
+            for step, r in entries])
 
     async def restore(self, checkpoint_id: str) -> RestoreResult:
-        """Undoes every change set from this checkpoint's on, newest first, each merged with
-        the user's edits since; all or nothing, and itself a change set with a checkpoint."""
+        """Undoes every change made from this checkpoint on — whole sets started since, and
+        the later steps of a set that grew across it — newest first, each merged with the
+        user's edits since; all or nothing, and itself a change set with a checkpoint."""
         async with self._lock:
             target = await self._store.by_checkpoint(checkpoint_id)
             if target is None:
                 raise NotFound(f"No checkpoint {checkpoint_id}")
-            undone = await self._store.listed(since_seq=target.seq, limit=10_000)
+            step = target.steps[target.step_index(checkpoint_id) or 0]
+            plan: list[tuple[ChangeSetRecord, int]] = []
+            for record in await self._store.listed(limit=10_000):
+                k = target.step_index(checkpoint_id) if record.id == target.id else \
+                    first_step_since(record, step.created_at)
+                if k is not None:
+                    plan.append((record, k))
+            plan.sort(key=lambda p: (p[0].steps[p[1]].created_at, p[0].seq), reverse=True)
             reads: dict[str, FileContent | None] = {}
             texts: dict[str, str | None] = {}
+            moved: dict[str, dict[str, tuple[str | None, str | None]]] = {}
             conflicts: list[dict[str, str]] = []
-            for record in undone:  # newest first
-                for file in record.files:
-                    if file.path not in reads:
-                        reads[file.path] = await self._read(file.path)
-                        found = reads[file.path]
-                        texts[file.path] = None if found is None else found.content
-                    problem = await self._undo_into(texts, file)
+            for record, k in plan:  # newest first
+                for path, blob in targets_from(record, k).items():
+                    if path not in reads:
+                        reads[path] = await self._io.read(path)
+                        texts[path] = _text(reads[path])
+                    now, left = texts[path], await left_of(self._io, record, path)
+                    texts[path], problem = await asyncio.to_thread(
+                        undone, now, left, await self._io.get(blob))
+                    moved.setdefault(record.id, {})[path] = (now, texts[path])
                     if problem:
-                        conflicts.append({"path": file.path, "message": problem})
+                        conflicts.append({"path": path, "message": problem})
             if conflicts:
                 raise Conflict(
                     "Restoring would overwrite your own edits where they overlap the AI's "
                     "changes; nothing was restored. Conflicts: " +
                     "; ".join(f"{c['path']}: {c['message']}" for c in conflicts),
                     conflicts=conflicts)
-            writes = [_Write(path, reads[path], text) for path, text in texts.items()
-                      if text != (None if reads[path] is None else reads[path].content)]  # type: ignore[union-attr]
+            writes = [Write(path, reads[path], text) for path, text in texts.items()
+                      if text != _text(reads[path])]
             result = RestoreResult(checkpoint_id=None, change_set_id=None, files=[])
             if writes:
-                record = await self._record(
-                    writes, "restore", f"Restore of “{target.title}”", status="reviewed")
+                record, _ = await self._record(
+                    writes, "restore", f"Restore of “{step.title}”", status="reviewed")
                 result = RestoreResult(
                     checkpoint_id=record.checkpoint_id, change_set_id=record.id,
                     files=[RestoredFile(path=f.path, status=f.status)
                            for f in record.files])
-            for record in undone:
-                record.status = "reverted"
+            for record, k in plan:
+                if k == 0:
+                    record.status = "reverted"
+                else:  # the set now ends before step k
+                    await truncate(self._io, record, k, moved.get(record.id, {}))
                 await self._store.save(record)
         await self._announce(result.change_set_id)
         return result
 
-    async def _undo_into(self, texts: dict[str, str | None], file: FileRecord) -> str | None:
-        """Takes one file's change out of `texts[path]`; returns a conflict message, or None."""
-        before, after = await self._texts(file)
-        left = _state_text(file, before, after, file.states)
-        now = texts[file.path]
-        if left == before:
-            return None  # every hunk of it was rejected: nothing of it is left to undo
-        if now == left:
-            texts[file.path] = before
-            return None
-        if now is None or left is None or before is None:
-            return ("the file was deleted since" if now is None else
-                    "the file was changed since the AI created or deleted it")
-        merged = await asyncio.to_thread(merge3, now, left, before)
-        if merged.conflicts:
-            return "your edits overlap lines the AI changed"
-        texts[file.path] = merged.text
-        return None
-
     # ---- writing a change set ---------------------------------------------------------
 
-    async def _record(self, writes: list[_Write], source: str, title: str, *,
-                      status: str = "pending", actor: str | None = None) -> ChangeSetRecord:
+    async def _record(self, writes: list[Write], source: str, title: str, *,
+                      status: str = "pending", actor: str | None = None,
+                      step_title: str | None = None) -> tuple[ChangeSetRecord, Written]:
         """Snapshots the files, writes them (rolled back if one fails), stores the set."""
         change_id = uuid.uuid4().hex[:16]
-        checkpoint_id = "cp" + uuid.uuid4().hex[:14]
-        await asyncio.to_thread(self._shadow.ensure)
-        befores = {w.path: await self._put(None if w.before is None else w.before.content)
-                   for w in writes}
-        commit = await asyncio.to_thread(
-            self._shadow.snapshot, checkpoint_id, befores,
+        checkpoint_id = _new_checkpoint_id()
+        befores = {w.path: await self._io.put(w.before_text) for w in writes}
+        commit = await self._io.snapshot(
+            checkpoint_id, befores,
             f"Checkpoint {checkpoint_id} before change set {change_id} ({source}): {title}")
-        done: list[tuple[_Write, FileContent | None]] = []
-        try:
-            for write in writes:
-                done.append((write, await self._write(write, actor or f"ai:{change_id}")))
-        except BaseException:
-            await self._roll_back(done, f"ai:{change_id}")
-            raise
+        done = await self._io.write_all(writes, actor or f"ai:{change_id}")
         files = []
         for write, saved in done:
             after_text = None if saved is None else saved.content
             kind = "created" if write.before is None else "deleted" if saved is None \
                 else "modified"
-            before_text = None if write.before is None else write.before.content
-            count = len(spans(before_text, after_text)) or 1
+            count = len(spans(write.before_text, after_text)) or 1
             files.append(FileRecord(
                 write.path, kind, None if write.before is None else write.before.encoding,
-                befores[write.path], await self._put(after_text),
+                befores[write.path], await self._io.put(after_text),
                 ["accepted" if status == "reviewed" else "pending"] * count))
+        created_at = datetime.now(UTC)
         record = ChangeSetRecord(
-            id=change_id, seq=await self._store.next_seq(), created_at=datetime.now(UTC),
+            id=change_id, seq=await self._store.next_seq(), created_at=created_at,
             source=source, title=title[:200], status=status, checkpoint_id=checkpoint_id,
-            checkpoint_commit=commit, files=files)
+            checkpoint_commit=commit, files=files, steps=[StepRecord(
+                checkpoint_id, commit, created_at, (step_title or title)[:200],
+                [w.path for w in writes], befores)])
         await self._store.add(record)
-        return record
-
-    async def _write(self, write: _Write, actor: str) -> FileContent | None:
-        """One file from `write.before` (its etag guards the write) to `write.after`."""
-        if write.after is None:
-            if write.before is not None:
-                await self._files.delete(write.path, actor)
-            return None
-        if write.before is None:
-            parent = write.path.rpartition("/")[0]
-            if parent and await self._read_dir_missing(parent):
-                await self._files.mkdir(parent, actor)
-        saved, _created = await self._files.write(write.path, SaveRequest(
-            content=write.after, etag=None if write.before is None else write.before.etag,
-            encoding=None if write.before is not None else write.encoding), actor)
-        return saved
-
-    async def _roll_back(self, done: list[tuple[_Write, FileContent | None]], actor: str) -> None:
-        for write, saved in reversed(done):
-            back = _Write(write.path, saved, None if write.before is None
-                          else write.before.content, write.before.encoding if write.before
-                          else None)
-            try:
-                await self._write(back, actor)
-            except Exception:  # noqa: S112 - best effort; the original error is raised
-                continue
+        return record, done
 
     # ---- helpers ------------------------------------------------------------------------
-
-    async def _read(self, path: str) -> FileContent | None:
-        try:
-            return await self._files.read(path)
-        except NotFound:
-            return None
-
-    async def _read_dir_missing(self, folder: str) -> bool:
-        try:
-            await self._files.tree(folder)
-        except NotFound:
-            return True
-        return False
-
-    async def _put(self, text: str | None) -> str | None:
-        return None if text is None else await asyncio.to_thread(self._shadow.put, text)
-
-    async def _texts(self, file: FileRecord) -> tuple[str | None, str | None]:
-        before = None if file.before is None else \
-            await asyncio.to_thread(self._shadow.get, file.before)
-        after = None if file.after is None else \
-            await asyncio.to_thread(self._shadow.get, file.after)
-        return before, after
 
     async def _record_of(self, change_set_id: str) -> ChangeSetRecord:
         record = await self._store.get(change_set_id)
@@ -409,22 +401,20 @@ class ChangeService:
     async def _full(self, record: ChangeSetRecord) -> ChangeSetOut:
         files = []
         for file in record.files:
-            before, after = await self._texts(file)
+            before, after = await self._io.texts(file)
             hunks = [HunkOut(index=h.index, state=h.state, old_start=h.old_start,
                              old_lines=h.old_lines, new_start=h.new_start, new_lines=h.new_lines)
                      for h in placed(before, after, file.states)] \
                 if len(spans(before, after)) == len(file.states) else []
-            summary = _file_summary(file)
-            files.append(ChangeFileOut(**summary.model_dump(), before=before,
-                                       after=_state_text(file, before, after, file.states),
+            files.append(ChangeFileOut(**file_summary(file).model_dump(), before=before,
+                                       after=state_text(file, before, after, file.states),
                                        hunks=hunks))
-        base = _summary(record)
-        return ChangeSetOut(**{**base.model_dump(), "files": files})
+        return ChangeSetOut(**{**summary(record).model_dump(), "files": files})
 
     async def _announce(self, change_set_id: str | None) -> None:
         if self._events is None:
             return
-        files, hunks = _pending(await self._store.listed())
+        files, hunks = pending(await self._store.listed())
         await self._events.publish(ReviewChanged(pending_files=files, pending_hunks=hunks,
                                                  change_set_id=change_set_id))
 
@@ -442,7 +432,7 @@ def _error_out(plan: FilePlan) -> EditErrorOut | None:
             start_line=closest.start_line, end_line=closest.end_line, text=closest.text))
 
 
-def _title(writes: Iterable[_Write]) -> str:
+def _title(writes: Iterable[Write]) -> str:
     paths = [w.path for w in writes]
     return paths[0] if len(paths) == 1 else f"{paths[0]} and {len(paths) - 1} more"
 
@@ -454,54 +444,9 @@ def _decided(states: list[HunkState], decision: HunkState, hunk: int | None) -> 
     return [decision if s == "pending" else s for s in states]
 
 
-def _state_text(file: FileRecord, before: str | None, after: str | None,
-                states: list[HunkState]) -> str | None:
-    """What the file holds for these review states (None: no file)."""
-    rejected = all(s == "rejected" for s in states)
-    if file.status == "created":
-        return None if rejected else after
-    if file.status == "deleted":
-        return before if rejected else None
-    return effective(before, after, states)
+def _text(found: FileContent | None) -> str | None:
+    return None if found is None else found.content
 
 
-def _review_of(states: list[HunkState]) -> FileReview:
-    kinds = set(states)
-    if "pending" in kinds:
-        return "pending"
-    if kinds == {"accepted"}:
-        return "accepted"
-    if kinds == {"rejected"}:
-        return "rejected"
-    return "partial"
-
-
-def _file_summary(file: FileRecord) -> ChangeFileSummary:
-    return ChangeFileSummary(path=file.path, status=file.status,
-                             review=_review_of(file.states),
-                             pending_hunks=sum(s == "pending" for s in file.states))
-
-
-def _summary(record: ChangeSetRecord) -> ChangeSetSummary:
-    return ChangeSetSummary(
-        id=record.id, created_at=_iso(record.created_at), source=record.source,
-        title=record.title, status=record.status,
-        checkpoint_id=record.checkpoint_id, files=[_file_summary(f) for f in record.files])
-
-
-def _pending(records: list[ChangeSetRecord]) -> tuple[int, int]:
-    files = hunks = 0
-    for record in records:
-        if record.status != "pending":
-            continue
-        for file in record.files:
-            count = sum(s == "pending" for s in file.states)
-            files += count > 0
-            hunks += count
-    return files, hunks
-
-
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:  # SQLite gives back naive datetimes; they were stored as UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
+def _new_checkpoint_id() -> str:
+    return "cp" + uuid.uuid4().hex[:14]
