@@ -1,5 +1,6 @@
 // The composition root of the UI: the workbench's own contributions, then every feature's.
 // A new feature adds its install function here; nothing else in app/ names a feature.
+import { installAgent } from "../agent/install";
 import { installChat } from "../chat/install";
 import { installCompletion } from "../completion/install";
 import { installEditor } from "../editor/install";
@@ -32,6 +33,7 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installProblems,
   installTasks,
   installReview,
+  installAgent,
 ];
 
 function installCore(wb: WorkbenchRegistry): void {

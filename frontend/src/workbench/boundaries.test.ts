@@ -24,6 +24,7 @@ export const FEATURES = [
   "problems",
   "tasks",
   "review",
+  "agent",
 ];
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi", "review/reviewApi"];
