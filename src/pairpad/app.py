@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from pairpad import __version__
+from pairpad.api import agent as agent_api
 from pairpad.api import changesets as changesets_api
 from pairpad.api import chat as chat_api
 from pairpad.api import complete as complete_api
@@ -42,6 +43,7 @@ from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
+from pairpad.realtime.handlers.agent import register_agent_handlers
 from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
@@ -125,6 +127,7 @@ def create_app(settings: Settings) -> PairpadApp:
             problems_api,
             edits_api,  # the edit engine, change review and checkpoints
             changesets_api,
+            agent_api,  # agent runs' history, rules, MCP servers, allow-list
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).
@@ -134,6 +137,7 @@ def create_app(settings: Settings) -> PairpadApp:
     register_run_handlers(services.realtime, services.runs, services.authorizer)
     register_task_handlers(services.realtime, services.tasks, services.authorizer)
     register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
+    register_agent_handlers(services.realtime, services.agent, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

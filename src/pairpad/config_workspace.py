@@ -43,8 +43,9 @@ def _added(workspace: Any, trusted: Any) -> Any:
 
 
 # Tables of the workspace file that are no settings: read by their own services (the tasks of
-# `[commands]`: runtime/tasks.py, sandbox-only and approved by the user), so not "ignored".
-OWN_TABLES = frozenset({"commands"})
+# `[commands]`: runtime/tasks.py, sandbox-only and approved by the user; `[agent]
+# allowed_commands`: ai/agent/allow_list.py, approved by the user), so not "ignored".
+OWN_TABLES = frozenset({"commands", "agent"})
 # key -> how a workspace value combines with the trusted one. Keys not listed are ignored.
 TOP_LEVEL: dict[str, Combine] = {
     "max_file_size": _at_most,

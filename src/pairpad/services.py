@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pairpad.ai.agent.allow_list import AllowList
+from pairpad.ai.agent.service import AgentService
+from pairpad.ai.agent.store import RunLog, RunStore
+from pairpad.ai.agent.tools import ToolBox, ToolDeps
 from pairpad.ai.completion.service import CompletionService
 from pairpad.ai.completion.stats import CompletionStats
 from pairpad.ai.embedding import embed_target
@@ -66,6 +70,7 @@ class Services:
     tasks: TaskService  # workspace tasks (test, lint …) and the problems their runs found
     terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
     changes: ChangeService  # AI edits: preview, apply as a reviewed change set, checkpoints
+    agent: AgentService = field(init=False)  # agent runs: tools, approvals, logs (set below)
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -176,4 +181,25 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(services.runs)
     # Stopping kills every terminal's shell (term:exit reason "server stopping").
     services.components.append(services.terminals)
+    services.agent = _build_agent(services, owner)
+    # After the runs: at start it marks runs a previous server left going as interrupted;
+    # stopping ends the live ones (interrupted) before the sandbox and the AI layer stop.
+    services.components.append(services.agent)
     return services
+
+
+def _build_agent(services: Services, owner: Owner) -> AgentService:
+    """Agent runs: tools over the same services as the editor (visibility, search, the
+    change service's review and checkpoints, the sandbox), logs in the database."""
+    settings = services.settings
+    toolbox = ToolBox(ToolDeps(
+        files=services.files, visibility=services.visibility, search=services.search,
+        finder=services.finder, context=services.context, changes=services.changes,
+        sandbox=services.runs.sandbox))
+    return AgentService(
+        root=settings.workspace, store=RunStore(services.db, owner), log=RunLog(services.db),
+        bus=services.events, registry=services.ai.registry, toolbox=toolbox,
+        settings=settings.agent,
+        allow_list=AllowList(settings.workspace, settings.agent.allowed_commands,
+                             TaskApprovals(services.db, owner)),
+        visibility=services.visibility)

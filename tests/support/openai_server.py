@@ -214,10 +214,11 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 arguments = call.get("arguments", {})
                 raw = arguments if isinstance(arguments, str) else json.dumps(arguments)
                 cut = len(raw) // 2
-                events.append({"choices": [{"index": 0, "finish_reason": None, "delta": {
-                    "tool_calls": [{"index": index, "id": call.get("id", f"call_{index}_"
-                                    f"{len(script.seen)}"), "type": "function",
-                                    "function": {"name": call["name"], "arguments": raw[:cut]}}]}}]})
+                first = {"index": index, "type": "function",
+                         "id": call.get("id", f"call_{index}_{len(script.seen)}"),
+                         "function": {"name": call["name"], "arguments": raw[:cut]}}
+                events.append({"choices": [{"index": 0, "finish_reason": None,
+                                            "delta": {"tool_calls": [first]}}]})
                 events.append({"choices": [{"index": 0, "finish_reason": None, "delta": {
                     "tool_calls": [{"index": index, "function": {"arguments": raw[cut:]}}]}}]})
             finish = "tool_calls" if calls else "stop"

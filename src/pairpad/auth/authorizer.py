@@ -28,7 +28,7 @@ from pairpad.auth.identity import Identity, LocalTokenIdentityProvider
 
 Action = Literal["read", "write", "execute", "admin"]
 Resource = Literal["files", "search", "codebase", "chat", "models", "settings", "workspace",
-                   "runtime", "terminal"]
+                   "runtime", "terminal", "agent"]
 
 
 class Policy(Protocol):

@@ -24,17 +24,12 @@ from collections import defaultdict
 from typing import Any, Protocol, TypeVar
 
 from pairpad.events.bus import Publish
-from pairpad.events.models import ServerEvent
+from pairpad.events.models import SequencedEvent
+
+__all__ = ["BuildEvent", "EventLog", "MemoryEventLog", "SequencedEvent", "SequencedStream"]
 
 S = TypeVar("S", bound="SequencedEvent")
 S_co = TypeVar("S_co", bound="SequencedEvent", covariant=True)
-
-
-class SequencedEvent(ServerEvent):
-    """An event of an append-only stream: `run_id` names the stream, `seq` orders it."""
-
-    run_id: str
-    seq: int
 
 
 class EventLog(Protocol):

@@ -322,9 +322,91 @@ class ReviewChanged(ServerEvent):
     change_set_id: str | None = None
 
 
+# --- agent runs (ai/agent/) -----------------------------------------------------------------
+
+
+def agent_room(run_id: str) -> str:
+    """The room of one agent run: the socket that started it, and those that joined it."""
+    return f"agent:{run_id}"
+
+
+AgentEventType = Literal[
+    "start", "message", "tool_call", "tool_result", "approval_request", "approval_decision",
+    "file_change", "error", "finished",
+]
+
+
+class SequencedEvent(ServerEvent):
+    """An event of an append-only stream (events/log.py): `run_id` names the stream, `seq`
+    orders it (1, 2, … without gaps)."""
+
+    run_id: str
+    seq: int
+
+
+class AgentEvent(SequencedEvent):
+    """One entry of an agent run's append-only log (actions and observations), in `seq`
+    order from 1; the same object is stored, streamed, replayed and served by the API. Fields
+    a type does not use are null:
+
+    - `start`: text (the task), detail (the mode), message (the model, `provider:model`)
+    - `message`: text (the model's text of one step)
+    - `tool_call`: call_id, tool, args
+    - `tool_result`: call_id, tool, ok (false: an error observation), output (what the model
+      was shown, capped)
+    - `approval_request`: call_id, tool, args, risk, detail (exactly what will happen)
+    - `approval_decision`: call_id, approve, detail (who decided: user, allow-list, trusted)
+    - `file_change`: call_id, path, change, change_set_id, checkpoint_id, diff (this step's)
+    - `error`: message
+    - `finished`: reason (completed, max_steps, max_tokens, loop, cancelled, interrupted,
+      `error: …`), usage
+    """
+
+    name: ClassVar[str] = "agent:event"
+    type: AgentEventType
+    at: str
+    text: str | None = None
+    call_id: str | None = None
+    tool: str | None = None
+    args: dict[str, Any] | None = None
+    ok: bool | None = None
+    output: str | None = None
+    risk: str | None = None
+    detail: str | None = None
+    approve: bool | None = None
+    path: str | None = None
+    change: Literal["modified", "created", "deleted"] | None = None
+    change_set_id: str | None = None
+    checkpoint_id: str | None = None
+    diff: str | None = None
+    message: str | None = None
+    reason: str | None = None
+    usage: TokenUsage | None = None
+
+    def target(self) -> Target:
+        return Room(agent_room(self.run_id))
+
+
+class AgentApproval(ServerEvent):
+    """A run waits for the user's decision on one tool call (`agent:decide`): `detail` is
+    exactly what will happen (the command line, the file change)."""
+
+    name: ClassVar[str] = "agent:approval"
+    run_id: str
+    call_id: str
+    tool: str
+    args: dict[str, Any]
+    risk: str
+    detail: str
+
+    def target(self) -> Target:
+        return Room(agent_room(self.run_id))
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
     RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged, ReviewChanged,
+    AgentEvent, AgentApproval,
 )

@@ -173,3 +173,38 @@ class ChangeSetRow(Owned, Base):
     checkpoint_commit: Mapped[str] = mapped_column(String(64), nullable=False)
     files: Mapped[list[dict[str, object]]] = mapped_column(JSON, nullable=False)
     steps: Mapped[list[dict[str, object]] | None] = mapped_column(JSON, nullable=True)
+
+
+class AgentRunRow(Owned, Base):
+    """One agent run (ai/agent/): its task, mode, model, state and why it ended. Its log is
+    `agent_events`; a run found `running` or `waiting` at start-up was cut off by a restart
+    and is marked `interrupted`."""
+
+    __tablename__ = "agent_runs"
+    __table_args__ = (Index("ix_agent_runs_owner_workspace", "owner_id", "workspace_id",
+                            "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    task: Mapped[str] = mapped_column(Text, nullable=False)
+    mode: Mapped[str] = mapped_column(String(8), nullable=False)
+    model: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    change_set_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    steps: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    input_tokens: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    output_tokens: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+
+
+class AgentEventRow(Base):
+    """One event of a run's append-only log, keyed by (run, seq): the AgentEvent's JSON."""
+
+    __tablename__ = "agent_events"
+
+    run_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("agent_runs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(24), nullable=False)
+    data: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False)

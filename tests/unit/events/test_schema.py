@@ -20,6 +20,7 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
         "run:output": "RunOutput", "run:exit": "RunExit",
         "term:output": "TerminalOutput", "term:exit": "TerminalExit",
         "problems:changed": "ProblemsChanged", "review:changed": "ReviewChanged",
+        "agent:event": "AgentEvent", "agent:approval": "AgentApproval",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:

@@ -6,6 +6,8 @@
  * Socket.IO server → client events: the wire name → its payload.
  */
 export interface ServerEvents {
+  "agent:approval": AgentApproval;
+  "agent:event": AgentEvent;
   "chat:delta": ChatDelta;
   "chat:done": ChatDone;
   "chat:error": ChatError;
@@ -22,6 +24,76 @@ export interface ServerEvents {
   "term:exit": TerminalExit;
   "term:output": TerminalOutput;
 }
+/**
+ * A run waits for the user's decision on one tool call (`agent:decide`): `detail` is
+ * exactly what will happen (the command line, the file change).
+ */
+export interface AgentApproval {
+  args: {
+    [k: string]: unknown;
+  };
+  call_id: string;
+  detail: string;
+  risk: string;
+  run_id: string;
+  tool: string;
+}
+/**
+ * One entry of an agent run's append-only log (actions and observations), in `seq`
+ * order from 1; the same object is stored, streamed, replayed and served by the API. Fields
+ * a type does not use are null:
+ *
+ * - `start`: text (the task), detail (the mode), message (the model, `provider:model`)
+ * - `message`: text (the model's text of one step)
+ * - `tool_call`: call_id, tool, args
+ * - `tool_result`: call_id, tool, ok (false: an error observation), output (what the model
+ *   was shown, capped)
+ * - `approval_request`: call_id, tool, args, risk, detail (exactly what will happen)
+ * - `approval_decision`: call_id, approve, detail (who decided: user, allow-list, trusted)
+ * - `file_change`: call_id, path, change, change_set_id, checkpoint_id, diff (this step's)
+ * - `error`: message
+ * - `finished`: reason (completed, max_steps, max_tokens, loop, cancelled, interrupted,
+ *   `error: …`), usage
+ */
+export interface AgentEvent {
+  approve?: boolean | null;
+  args?: {
+    [k: string]: unknown;
+  } | null;
+  at: string;
+  call_id?: string | null;
+  change?: ("modified" | "created" | "deleted") | null;
+  change_set_id?: string | null;
+  checkpoint_id?: string | null;
+  detail?: string | null;
+  diff?: string | null;
+  message?: string | null;
+  ok?: boolean | null;
+  output?: string | null;
+  path?: string | null;
+  reason?: string | null;
+  risk?: string | null;
+  run_id: string;
+  seq: number;
+  text?: string | null;
+  tool?: string | null;
+  type:
+    | "start"
+    | "message"
+    | "tool_call"
+    | "tool_result"
+    | "approval_request"
+    | "approval_decision"
+    | "file_change"
+    | "error"
+    | "finished";
+  usage?: TokenUsage | null;
+}
+export interface TokenUsage {
+  estimated: boolean;
+  input_tokens: number;
+  output_tokens: number;
+}
 export interface ChatDelta {
   conversation_id: string;
   message_id: string;
@@ -33,11 +105,6 @@ export interface ChatDone {
   message_id: string;
   model: string;
   usage: TokenUsage | null;
-}
-export interface TokenUsage {
-  estimated: boolean;
-  input_tokens: number;
-  output_tokens: number;
 }
 /**
  * The provider failed; nothing of this answer is stored (the client can retry).

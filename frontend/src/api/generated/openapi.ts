@@ -3,6 +3,127 @@
 // it is stale.
 
 export interface paths {
+  "/api/agent/allow-list": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Allow List
+     * @description The commands auto mode runs without asking.
+     */
+    get: operations["allow_list_api_agent_allow_list_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/agent/allow-list/approve": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve Allow List
+     * @description Approves the workspace's `[agent] allowed_commands` exactly as the user saw it.
+     */
+    post: operations["approve_allow_list_api_agent_allow_list_approve_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/agent/mcp": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Mcp Servers
+     * @description The configured MCP servers: state, error, trust and tools.
+     */
+    get: operations["mcp_servers_api_agent_mcp_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/agent/rules": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Rules
+     * @description The rule files (AGENTS.md, .cursor/rules …) a run's system prompt gets, and their cost.
+     */
+    get: operations["rules_api_agent_rules_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/agent/runs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List Runs
+     * @description Newest first: running, waiting for a decision, finished (with the reason) or
+     *     interrupted by a server restart.
+     */
+    get: operations["list_runs_api_agent_runs_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/agent/runs/{run_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get Run
+     * @description The run and its log: every event after `after_seq`, in order.
+     */
+    get: operations["get_run_api_agent_runs__run_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/changesets": {
     parameters: {
       query?: never;
@@ -914,6 +1035,34 @@ export interface components {
       /** Path */
       path: string;
     };
+    /** AllowListApprove */
+    AllowListApprove: {
+      /**
+       * Workspace
+       * @description The workspace list the user saw
+       */
+      workspace: string[][];
+    };
+    /** AllowListOut */
+    AllowListOut: {
+      /** Error */
+      error?: string | null;
+      /**
+       * User
+       * @description agent.allowed_commands of the user's config
+       */
+      user: string[][];
+      /**
+       * Workspace
+       * @description [agent] allowed_commands of the workspace's .pairpad/config.toml
+       */
+      workspace: string[][];
+      /**
+       * Workspace Approved
+       * @description Whether the user approved the workspace's list as it is now (only then does it count)
+       */
+      workspace_approved: boolean;
+    };
     /** ApplyRequest */
     ApplyRequest: {
       /**
@@ -1608,6 +1757,42 @@ export interface components {
       /** Results */
       results: components["schemas"]["Location"][];
     };
+    /** McpServerOut */
+    McpServerOut: {
+      /** Error */
+      error: string | null;
+      /** Name */
+      name: string;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "starting" | "ready" | "failed" | "stopped";
+      /** Tools */
+      tools: components["schemas"]["McpToolOut"][];
+      /**
+       * Transport
+       * @enum {string}
+       */
+      transport: "stdio" | "http";
+      /** Trusted */
+      trusted: boolean;
+    };
+    /** McpStatusOut */
+    McpStatusOut: {
+      /** Servers */
+      servers: components["schemas"]["McpServerOut"][];
+    };
+    /** McpToolOut */
+    McpToolOut: {
+      /** Description */
+      description: string;
+      /**
+       * Name
+       * @description As the model calls it: mcp__<server>__<tool>
+       */
+      name: string;
+    };
     /** ModelEntry */
     ModelEntry: {
       /** Context Window */
@@ -1709,6 +1894,21 @@ export interface components {
     PathResult: {
       /** Path */
       path: string;
+    };
+    /** PendingApproval */
+    PendingApproval: {
+      /** Args */
+      args: {
+        [key: string]: unknown;
+      };
+      /** Call Id */
+      call_id: string;
+      /** Detail */
+      detail: string;
+      /** Risk */
+      risk: string;
+      /** Tool */
+      tool: string;
     };
     /** PreferenceValues */
     PreferenceValues: {
@@ -2061,6 +2261,38 @@ export interface components {
         [key: string]: string | null;
       };
     };
+    /** RuleOut */
+    RuleOut: {
+      /** Globs */
+      globs: string[];
+      /** Path */
+      path: string;
+      /** Tokens */
+      tokens: number;
+    };
+    /** RulesOut */
+    RulesOut: {
+      /** Rules */
+      rules: components["schemas"]["RuleOut"][];
+      /** Total Tokens */
+      total_tokens: number;
+    };
+    /** RunList */
+    RunList: {
+      /** Runs */
+      runs: components["schemas"]["RunSummary"][];
+    };
+    /** RunOut */
+    RunOut: {
+      /**
+       * Events
+       * @description AgentEvent objects, in seq order
+       */
+      events: {
+        [key: string]: unknown;
+      }[];
+      run: components["schemas"]["RunSummary"];
+    };
     /** RunRequest */
     RunRequest: {
       /**
@@ -2110,6 +2342,40 @@ export interface components {
        * @description Output past runtime.output_bytes was dropped; a marker line at the cut says how much.
        */
       truncated: boolean;
+    };
+    /** RunSummary */
+    RunSummary: {
+      /** Change Set Id */
+      change_set_id: string | null;
+      /** Created At */
+      created_at: string;
+      /** Finished At */
+      finished_at: string | null;
+      /** Id */
+      id: string;
+      /**
+       * Mode
+       * @enum {string}
+       */
+      mode: "ask" | "edit" | "auto";
+      /** Model */
+      model: string;
+      pending_approval?: components["schemas"]["PendingApproval"] | null;
+      /** Reason */
+      reason: string | null;
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "running" | "waiting" | "finished" | "interrupted";
+      /** Steps */
+      steps: number;
+      /** Task */
+      task: string;
+      /** Usage */
+      usage: {
+        [key: string]: number;
+      };
     };
     /** RuntimeInfo */
     RuntimeInfo: {
@@ -2476,6 +2742,395 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  allow_list_api_agent_allow_list_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AllowListOut"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  approve_allow_list_api_agent_allow_list_approve_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AllowListApprove"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AllowListOut"];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The workspace's list changed since it was shown */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  mcp_servers_api_agent_mcp_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["McpStatusOut"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  rules_api_agent_rules_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RulesOut"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  list_runs_api_agent_runs_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunList"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  get_run_api_agent_runs__run_id__get: {
+    parameters: {
+      query?: {
+        after_seq?: number;
+      };
+      header?: never;
+      path: {
+        run_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RunOut"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   list_change_sets_api_changesets_get: {
     parameters: {
       query?: {
