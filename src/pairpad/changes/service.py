@@ -344,8 +344,9 @@ class ChangeService:
             for record, k in plan:
                 if k == 0:
                     record.status = "reverted"
-                else:  # the set now ends before step k
-                    await truncate(self._io, record, k, moved.get(record.id, {}))
+                else:  # the set now ends before step k; steps k.. become a reverted set
+                    await self._store.add(await truncate(
+                        self._io, record, k, moved.get(record.id, {}), uuid.uuid4().hex[:16]))
                 await self._store.save(record)
         await self._announce(result.change_set_id)
         return result

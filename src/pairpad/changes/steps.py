@@ -163,18 +163,20 @@ async def _file_and_left(io: ChangeIo, record: ChangeSetRecord,
 
 
 async def _move(io: ChangeIo, record: ChangeSetRecord, file: FileRecord, left: str | None,
-                disk_before: str | None, disk_after: str | None) -> None:
-    """Lays the disk change disk_before -> disk_after onto the set's text of the file."""
+                disk_before: str | None, disk_after: str | None) -> str | None:
+    """Lays the disk change disk_before -> disk_after onto the set's text of the file;
+    returns the set's new text of it."""
     before, old_after = await io.texts(file)
     after = await asyncio.to_thread(rebased, left, disk_before, disk_after)
     if record.file(file.path) is None:
         record.files.append(file)
     if after == before:  # the set no longer changes it (created then deleted, or put back)
         record.files.remove(file)
-        return
+        return after
     file.states = carried_states(before, old_after, file.states, after)
     file.status = _status(before, after)
     file.after = await io.put(after)
+    return after
 
 
 async def extend(io: ChangeIo, record: ChangeSetRecord, done: Written, step: StepRecord) -> None:
@@ -194,14 +196,28 @@ async def extend(io: ChangeIo, record: ChangeSetRecord, done: Written, step: Ste
 
 
 async def truncate(io: ChangeIo, record: ChangeSetRecord, k: int,
-                   moved: dict[str, tuple[str | None, str | None]]) -> None:
-    """Ends the set before step k once a restore took steps k.. out of the files; `moved`:
-    path -> (text before the restore took them out, text after)."""
+                   moved: dict[str, tuple[str | None, str | None]],
+                   split_id: str) -> ChangeSetRecord:
+    """Ends the set before step k once a restore took steps k.. out of the files (`moved`:
+    path -> the text before the restore took them out, and after). Returns a new set, already
+    reverted, holding steps k.. and what they changed: as with a whole set a restore undid,
+    undoing that restore (or restoring an older checkpoint) still finds them."""
+    split_files = []
     for path, (now, result) in moved.items():
         file, left = await _file_and_left(io, record, path)
-        await _move(io, record, file, left, now, result)
+        after = await _move(io, record, file, left, now, result)
+        if after != left:
+            count = len(spans(after, left)) or 1
+            split_files.append(FileRecord(path, _status(after, left), file.encoding,
+                                          await io.put(after), await io.put(left),
+                                          ["accepted"] * count))
+    split = record.steps[k:]
     del record.steps[k:]
     if not record.files:
         record.status = "reverted"
     else:
         settle(record)
+    return ChangeSetRecord(
+        id=split_id, seq=record.seq, created_at=split[0].created_at, source=record.source,
+        title=record.title, status="reverted", checkpoint_id=split[0].checkpoint_id,
+        checkpoint_commit=split[0].commit, files=split_files, steps=split)
