@@ -321,7 +321,7 @@ async def test_a_second_window_replays_the_run_then_follows_it(
             async with asyncio.timeout(10):
                 while not later.of_type(run_id, "finished"):
                     await asyncio.sleep(0.02)
-            assert [e["seq"] for e in later.log(run_id)][0] == 4
+            assert min(e["seq"] for e in later.log(run_id)) == 4
         finally:
             await later.close()
     finally:
@@ -414,3 +414,39 @@ async def test_a_run_survives_a_restart_as_interrupted_history(
         assert [r["id"] for r in listed] == [run_id]
     finally:
         again.stop()
+
+
+async def test_step_and_token_budgets_stop_a_run_with_their_reason(
+        tmp_path: Path, model: ScriptedOpenAI) -> None:
+    (tmp_path / "ws").mkdir()
+    (tmp_path / "ws" / "AGENTS.md").write_text("# Rules\nAlways answer in haiku.\n")
+    server = start_server(tmp_path / "ws", tmp_path / "data", env={
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__KIND": "openai_compat",
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__BASE_URL": model.base_url,
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__MODELS": '["agent-model"]',
+        "PAIRPAD_AI__ROLES__CHAT": "scripted:agent-model",
+        "PAIRPAD_AGENT__MAX_STEPS": "3", "PAIRPAD_AGENT__MAX_TOKENS": "5000",
+    })
+    client = await Client().connect(server)
+    try:
+        model.turns += [call("list_files", glob=f"*.{n}") for n in range(5)]
+        steps = await client.start("List everything")
+        assert (await client.finished(steps))["reason"] == "max_steps"
+        assert len(client.of_type(steps, "tool_call")) == 3
+        heavy = {"prompt_tokens": 4000, "completion_tokens": 500}
+        model.turns[:] = [{**call("list_files", glob=f"*.{n}"), "usage": heavy}
+                          for n in range(3)]
+        tokens = await client.start("List everything again")
+        done = await client.finished(tokens)
+        assert done["reason"] == "max_tokens" and done["usage"]["input_tokens"] == 8000
+        # The workspace's rules went into the system prompt, and the API says what they cost.
+        system = model.chat_bodies()[-1]["messages"][0]
+        assert system["role"] == "system" and "Always answer in haiku." in system["content"]
+        async with httpx.AsyncClient(base_url=server.base_url,
+                                     headers=server.auth_headers) as http:
+            rules = (await http.get("/api/agent/rules")).json()
+        assert [r["path"] for r in rules["rules"]] == ["AGENTS.md"]
+        assert rules["total_tokens"] == rules["rules"][0]["tokens"] > 0
+    finally:
+        await client.close()
+        server.stop()

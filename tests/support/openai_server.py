@@ -101,7 +101,8 @@ class ScriptedOpenAI:
     header_delay: float = 0.0  # seconds before a streamed response starts
     stream_log: StreamLog = field(default_factory=StreamLog)
     # Agent runs: one scripted turn per chat request, in order (then `reply` again). A turn is
-    # {"text": str, "tool_calls": [{"name", "arguments": dict | str, "id"?}]} or a function of
+    # {"text": str, "tool_calls": [{"name", "arguments": dict | str, "id"?}], "usage"?: {
+    # "prompt_tokens", "completion_tokens"}} or a function of
     # the request body returning one (to answer from what the model was sent).
     turns: list[Turn | Callable[[dict[str, Any]], Turn]] = field(default_factory=list)
 
@@ -222,9 +223,9 @@ def _handler(script: ScriptedOpenAI) -> type[BaseHTTPRequestHandler]:
                 events.append({"choices": [{"index": 0, "finish_reason": None, "delta": {
                     "tool_calls": [{"index": index, "function": {"arguments": raw[cut:]}}]}}]})
             finish = "tool_calls" if calls else "stop"
+            usage = turn.get("usage") or {"prompt_tokens": 100, "completion_tokens": 10}
             events.append({"choices": [{"index": 0, "delta": {}, "finish_reason": finish}],
-                           "usage": {"prompt_tokens": 100, "completion_tokens": 10,
-                                     "total_tokens": 110}})
+                           "usage": {**usage, "total_tokens": sum(usage.values())}})
             head = {"id": "chatcmpl-t", "object": "chat.completion.chunk", "created": 0,
                     "model": model}
             lines = [f"data: {json.dumps({**head, **event})}\n\n".encode() for event in events]

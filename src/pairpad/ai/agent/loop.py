@@ -71,9 +71,11 @@ class AgentLoop:
     def __init__(self, *, provider: Provider, model: str, can_call_tools: bool,
                  toolbox: ToolBox, run: RunContext, settings: AgentSettings,
                  system_prompt: str, emit: Emit, ask_user: AskUser,
-                 on_step: Callable[[int, Usage], Awaitable[None]] | None = None) -> None:
+                 on_step: Callable[[int, Usage], Awaitable[None]] | None = None,
+                 label: str | None = None) -> None:
         self.provider = provider
         self.model = model
+        self.label = label or model  # `provider:model`, for messages
         self.can_call_tools = can_call_tools
         self.toolbox = toolbox
         self.run = run
@@ -120,7 +122,7 @@ class AgentLoop:
                     return stop
 
     async def _text_only(self, messages: list[ChatMessage]) -> str:
-        ref = f"{self.model}"
+        ref = self.label
         await self.emit("error", message=(
             f"The model {ref} cannot call tools (its profile says so), so it can neither read "
             "nor change files here: it answers once in text. Pick a tool-calling model in the "

@@ -119,8 +119,8 @@ class AgentService:
             system_prompt=system_prompt(checked, rules_prompt(rules)),
             emit=functools.partial(self._emit, run_id),
             ask_user=lambda prepared: self._ask(active, prepared),
-            on_step=lambda steps, usage: self._progress(active, steps, usage))
-        loop_ref = f"{ref}"
+            on_step=lambda steps, usage: self._progress(active, steps, usage), label=str(ref))
+        loop_ref = str(ref)
 
         async def go() -> None:
             try:
@@ -228,6 +228,9 @@ class AgentService:
         record = await self._record(run_id)
         return RunOut(run=self._summary(record), events=[
             e.payload() for e in await self.events(run_id, after_seq)])
+
+    async def status(self, run_id: str) -> str:
+        return (await self._record(run_id)).status
 
     async def _record(self, run_id: str) -> RunRecord:
         active = self.active.get(run_id)

@@ -71,14 +71,14 @@ def register_agent_handlers(realtime: SocketIOAdapter, agent: AgentService,
         except ValidationError as error:
             return error_ack(validation_detail(error, "agent:join request"), 422)
         try:
-            run = await agent.run(request.run_id, request.after_seq)
+            status = await agent.status(request.run_id)
         except PairpadError as error:
             return error_ack(error.detail, error.status_code)
         await sio.enter_room(sid, agent_room(request.run_id))
         # After joining: what was appended meanwhile comes live (maybe twice; seq dedupes).
         for event in await agent.events(request.run_id, request.after_seq):
             await realtime.send_to(sid, event)
-        return {"ok": True, "status": run.run.status}
+        return {"ok": True, "status": status}
 
     async def decide(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "execute")) is not None:
