@@ -76,7 +76,7 @@ async def env(tmp_path: Path) -> AsyncIterator[Env]:
     changes = ChangeService(files, ChangeSetStore(db, Owner.local(root)),
                             ShadowRepo(tmp_path / "data" / "cp.git"), events=bus)
     yield Env(root, files, changes, db, seen)
-    await db.engine.dispose()
+    await db.dispose()
 
 
 def sub(old: str, new: str) -> Callable[[str], str]:
