@@ -24,6 +24,10 @@ class McpServerSettings(BaseModel):
                                     description="Extra HTTP headers of an HTTP server.")
     trusted: bool = Field(default=False, description="Its tool calls run without asking.")
     enabled: bool = True
+    start_timeout_s: float = Field(default=30.0, gt=0, description="A server not ready (started "
+                                   "and its tools listed) this long after Pairpad starts fails.")
+    call_timeout_s: float = Field(default=120.0, gt=0,
+                                  description="A tool call answered not this long fails.")
 
     @model_validator(mode="after")
     def _one_transport(self) -> McpServerSettings:
