@@ -177,7 +177,8 @@ class ChangeService:
         """Writes one step of an agent run, all or nothing, with a checkpoint before it, into
         the run's change set: a new set (titled `title`) when `change_set_id` is None or
         names a set a restore undid, else that set grows (steps.py). A file that is no longer
-        `base` is a 409; writes that change nothing are skipped (all of them: no checkpoint)."""
+        `base` is a 409; a write of what the file already holds is skipped (all of them: no
+        checkpoint, the set's latest ids)."""
         async with self._lock:
             paths = [w.path for w in writes]
             twice = sorted({p for p in paths if paths.count(p) > 1})
@@ -188,12 +189,12 @@ class ChangeService:
             if record is not None and record.status == "reverted":
                 record = None  # a restore undid the run's changes: later steps start afresh
             reads = {p: await self._io.read(p) for p in paths}
-            for write in writes:
-                if _text(reads[write.path]) != write.base:
+            changed = [Write(w.path, reads[w.path], w.after) for w in writes
+                       if w.after != _text(reads[w.path])]  # else already so: a no-op
+            for write in changed:
+                if write.before_text != next(w.base for w in writes if w.path == write.path):
                     raise Conflict(f"{write.path} changed since the agent read it; read it again",
                                    path=write.path)
-            changed = [Write(w.path, reads[w.path], w.after) for w in writes
-                       if w.after != w.base]
             if not changed:
                 return StepResult(None if record is None else record.id,
                                   None if record is None else record.steps[-1].checkpoint_id, [])

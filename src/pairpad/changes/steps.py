@@ -213,10 +213,10 @@ async def truncate(io: ChangeIo, record: ChangeSetRecord, k: int,
                                           ["accepted"] * count))
     split = record.steps[k:]
     del record.steps[k:]
-    if not record.files:
-        record.status = "reverted"
-    else:
-        settle(record)
+    # Steps ..k-1 are on disk now even if a restore had undone the whole set: that restore
+    # came after step k, so this one took it out too.
+    record.status = "reverted" if not record.files else "pending"
+    settle(record)
     return ChangeSetRecord(
         id=split_id, seq=record.seq, created_at=split[0].created_at, source=record.source,
         title=record.title, status="reverted", checkpoint_id=split[0].checkpoint_id,

@@ -133,7 +133,8 @@ class ChangeSetStore:
         async with self._db.session() as session:
             rows = await session.scalars(
                 select(ChangeSetRow).where(*self._mine(), ChangeSetRow.seq >= since_seq)
-                .order_by(ChangeSetRow.seq.desc()).limit(limit))
+                .order_by(ChangeSetRow.seq.desc(), ChangeSetRow.created_at.desc())
+                .limit(limit))
             return [_record(row) for row in rows]
 
 

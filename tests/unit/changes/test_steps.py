@@ -157,6 +157,11 @@ async def test_a_step_that_changes_nothing_takes_no_checkpoint(env: Env) -> None
     first = await env.step("a.txt", sub("line 3\n", "THREE\n"))
     again = await env.step("a.txt", env.disk(), first.change_set_id)
     assert again == StepResult(first.change_set_id, first.checkpoint_id, [])
+    # What the agent wants is there already: no matter what it read, nothing to do.
+    stale = await env.changes.apply_step(
+        [StepWrite("a.txt", "stale\n", env.disk())], change_set_id=first.change_set_id,
+        title=TASK, step_title="s", actor="agent:run1")
+    assert stale.files == []
     assert len((await env.changes.checkpoints()).checkpoints) == 1
 
 
@@ -314,3 +319,16 @@ async def test_a_set_stored_before_steps_reads_as_one_step(env: Env) -> None:
     assert grown.checkpoint_id is not None
     await env.changes.restore(grown.checkpoint_id)
     assert env.disk() == ORIGINAL.replace("line 3\n", "THREE\n")
+
+
+async def test_restoring_a_step_of_a_run_a_restore_undid_brings_back_the_steps_before_it(
+        env: Env) -> None:
+    first = await env.step("a.txt", sub("line 3\n", "THREE\n"))
+    second = await env.step("a.txt", sub("line 18\n", "EIGHTEEN\n"), first.change_set_id)
+    assert first.checkpoint_id and second.checkpoint_id and first.change_set_id
+    await env.changes.restore(first.checkpoint_id)
+    assert env.disk() == ORIGINAL
+    await env.changes.restore(second.checkpoint_id)
+    assert env.disk() == ORIGINAL.replace("line 3\n", "THREE\n")
+    run = await env.changes.get(first.change_set_id)
+    assert run.status == "pending" and [h.state for h in run.files[0].hunks] == ["pending"]
