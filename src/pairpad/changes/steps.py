@@ -9,7 +9,9 @@ the user accepted that is still there, unchanged, stays accepted; every other hu
 pending (a rejected hunk is already out of the text the step built on, so it is gone).
 
 Restoring step k of a set takes out what steps k.. did, file by file, towards the file as it
-was before the first of them that touched it; the set then ends before step k.
+was before the first of them that touched it (merged with the user's edits); the set then
+ends before step k, and steps k.. become a set of their own, already reverted, so that
+undoing the restore or restoring an older checkpoint still accounts for them.
 """
 
 from __future__ import annotations
