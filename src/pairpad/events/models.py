@@ -346,21 +346,8 @@ class SequencedEvent(ServerEvent):
 
 class AgentEvent(SequencedEvent):
     """One entry of an agent run's append-only log (actions and observations), in `seq`
-    order from 1; the same object is stored, streamed, replayed and served by the API. Fields
-    a type does not use are null:
-
-    - `start`: text (the task), detail (the mode), message (the model, `provider:model`)
-    - `message`: text (the model's text of one step)
-    - `tool_call`: call_id, tool, args
-    - `tool_result`: call_id, tool, ok (false: an error observation), output (what the model
-      was shown, capped)
-    - `approval_request`: call_id, tool, args, risk, detail (exactly what will happen)
-    - `approval_decision`: call_id, approve, detail (who decided: user, allow-list, trusted)
-    - `file_change`: call_id, path, change, change_set_id, checkpoint_id, diff (this step's)
-    - `error`: message
-    - `finished`: reason (completed, max_steps, max_tokens, loop, cancelled, interrupted,
-      `error: …`), usage
-    """
+    order from 1; the same object is stored, streamed, replayed and served by the API.
+    Fields a type does not use are null (docs/agent.md lists which type uses which)."""
 
     name: ClassVar[str] = "agent:event"
     type: AgentEventType

@@ -29,10 +29,15 @@ def _sources() -> str:
 
 
 def _interface_fields(source: str, name: str) -> set[str]:
-    match = re.search(rf"(?:interface {name}\s*|type {name}\s*=\s*)\{{(?P<body>[^}}]*)\}}",
-                      source)
+    match = re.search(rf"(?:interface {name}\s*|type {name}\s*=\s*)\{{", source)
     assert match, f"the front end declares {name}"
-    return _fields(match["body"])
+    depth, body = 1, []
+    for char in source[match.end():]:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            break
+        body.append(char if depth == 1 else "")  # a nested object type's keys are not fields
+    return _fields("".join(body))
 
 
 def _fields(body: str) -> set[str]:
