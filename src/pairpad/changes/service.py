@@ -310,7 +310,9 @@ class ChangeService:
                     first_step_since(record, step.created_at)
                 if k is not None:
                     plan.append((record, k))
-            plan.sort(key=lambda p: (p[0].steps[p[1]].created_at, p[0].seq), reverse=True)
+            # Newest first by each set's last step: a run's later step may build on a set
+            # applied between its steps, so the run's changes come out first.
+            plan.sort(key=lambda p: (p[0].steps[-1].created_at, p[0].seq), reverse=True)
             reads: dict[str, FileContent | None] = {}
             texts: dict[str, str | None] = {}
             moved: dict[str, dict[str, tuple[str | None, str | None]]] = {}

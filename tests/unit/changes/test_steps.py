@@ -332,3 +332,17 @@ async def test_restoring_a_step_of_a_run_a_restore_undid_brings_back_the_steps_b
     assert env.disk() == ORIGINAL.replace("line 3\n", "THREE\n")
     run = await env.changes.get(first.change_set_id)
     assert run.status == "pending" and [h.state for h in run.files[0].hunks] == ["pending"]
+
+
+async def test_a_run_step_building_on_a_chat_change_made_between_steps_comes_out_first(
+        env: Env) -> None:
+    first = await env.step("a.txt", sub("line 3\n", "THREE\n"))
+    chat = await env.changes.apply(ApplyRequest(
+        text="a.txt\n<<<<<<< SEARCH\nline 10\n=======\nCHAT\n>>>>>>> REPLACE\n"),
+        check_etags=False)
+    await env.step("a.txt", sub("CHAT\n", "CHAT, then the agent\n"), first.change_set_id)
+    assert first.checkpoint_id is not None
+    await env.changes.restore(first.checkpoint_id)
+    assert env.disk() == ORIGINAL
+    assert chat.change_set_id is not None
+    assert (await env.changes.get(chat.change_set_id)).status == "reverted"
