@@ -222,7 +222,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def http_server() -> Iterator[str]:
+def http_process() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     process = subprocess.Popen([sys.executable, SERVER, "--http", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -234,10 +234,15 @@ def http_server() -> Iterator[str]:
                 break
             assert time.monotonic() < deadline, "the MCP HTTP server did not listen"
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture
+def http_server(http_process: tuple[str, subprocess.Popen[bytes]]) -> str:
+    return http_process[0]
 
 
 async def test_calls_a_tool_of_a_streamable_http_server(make_hub: Hub, http_server: str) -> None:
@@ -250,9 +255,28 @@ async def test_calls_a_tool_of_a_streamable_http_server(make_hub: Hub, http_serv
     assert web.transport == "http"
     result = await hub.call("mcp__web__add", {"a": 1, "b": 2})
     assert (result.ok, result.text) == (True, "3")
+    sent = await hub.call("mcp__web__header", {"name": "X-Test"})
+    assert (sent.ok, sent.text) == (True, "1")  # the server's configured headers are sent
     status, error = state(hub, "wrong-path")
     assert status == "failed"
     assert error == f"{http_server}/nope answered HTTP 404 (Not Found)"
+
+
+async def test_an_http_server_that_goes_away_fails_the_call_and_is_marked_failed(
+        make_hub: Hub, http_process: tuple[str, subprocess.Popen[bytes]]) -> None:
+    url, process = http_process
+    hub = await make_hub({"web": McpServerSettings(url=f"{url}/mcp")})
+    assert state(hub, "web") == ("ready", None)
+    process.kill()
+    process.wait(10)
+
+    result = await hub.call("mcp__web__echo", {"text": "anyone?"})
+    assert not result.ok
+    assert result.text.startswith("The MCP server 'web' failed during echo: ")
+    assert f"{url}/mcp could not be reached" in result.text
+    assert state(hub, "web")[0] == "failed"
+    again = await hub.call("mcp__web__echo", {"text": "x"})
+    assert not again.ok and "not running (failed)" in again.text
 
 
 async def test_an_http_server_that_is_not_there_fails_readably(make_hub: Hub) -> None:

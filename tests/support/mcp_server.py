@@ -2,8 +2,9 @@
 
 `python tests/support/mcp_server.py` speaks stdio; `--http PORT` serves streamable HTTP on
 127.0.0.1:PORT/mcp. Tools: echo, add, env_keys (the names in its environment, so a test can
-check what the client let through), cwd, grow (adds the tool `shout` and sends
-notifications/tools/list_changed), fail (raises), crash (exits with code 3), sleep.
+check what the client let through), cwd, header (an HTTP request header's value), grow (adds
+the tool `shout` and sends notifications/tools/list_changed), fail (raises), crash (exits with
+code 3), sleep.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def env_keys() -> str:
 def cwd() -> str:
     """The server's working directory."""
     return os.getcwd()
+
+
+@server.tool()
+def header(name: str, ctx: Context) -> str:
+    """The value of an HTTP request header ("" when absent or on stdio)."""
+    return (ctx.headers or {}).get(name.lower(), "")
 
 
 def shout(text: str) -> str:

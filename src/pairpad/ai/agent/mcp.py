@@ -18,11 +18,10 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 import anyio
 import httpx2
@@ -169,6 +168,7 @@ class _Server:
         self._stopping = False
         self._tools_changed = False
         self._watcher: asyncio.Task[None] | None = None
+        self._lost = False  # a call found the connection closed
 
     @property
     def transport(self) -> Literal["stdio", "http"]:
@@ -201,47 +201,46 @@ class _Server:
     # ---- the session's life --------------------------------------------------------------
 
     async def _run(self) -> None:
-        with tempfile.TemporaryFile() as stderr:
-            child: StdioChild | None = None
-            http = _HttpLog()
-            read: ReadStream[SessionMessage | Exception]
-            write: WriteStream[SessionMessage]
-            try:
-                async with contextlib.AsyncExitStack() as stack:
-                    if self.config.command is not None:
-                        child = await stack.enter_async_context(stdio_child(
-                            self.config.command, env=server_env(self.config.env),
-                            cwd=str(self.hub.workspace), stderr=stderr))
-                        read, write = child.read, child.write
-                    else:
-                        assert self.config.url is not None
-                        client = await stack.enter_async_context(http.client(self.config))
-                        read, write = await stack.enter_async_context(
-                            streamable_http_client(self.config.url, http_client=client))
-                    session = await stack.enter_async_context(ClientSession(
-                        read, write, message_handler=self._on_message, client_info=CLIENT_INFO))
-                    with anyio.fail_after(self.config.start_timeout_s):
-                        await session.initialize()
-                        self.tools = await _list_tools(session)
-                    self.session = session
-                    self._set("ready")
-                    await self._serve(session, child)
-                if not self._stopping and child is not None:
-                    # The stack's exit reaped the child: now its exit status is known.
-                    exit_ = describe_exit(child.returncode)
-                    self._fail(f"{_quote(self.config.command or [])} {exit_}{_tail(stderr)}")
-            except OSError as exc:
-                if child is None and self.config.command is not None:
-                    self._fail(_spawn_error(self.config.command, exc, self.hub.workspace))
+        child: StdioChild | None = None
+        http = _HttpLog()
+        read: ReadStream[SessionMessage | Exception]
+        write: WriteStream[SessionMessage]
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                if self.config.command is not None:
+                    child = await stack.enter_async_context(stdio_child(
+                        self.config.command, env=server_env(self.config.env),
+                        cwd=str(self.hub.workspace)))
+                    read, write = child.read, child.write
                 else:
-                    self._fail(self._why(exc, child, http, stderr))
-            except Exception as exc:  # a broken server is a state, not a crash
-                self._fail(self._why(exc, child, http, stderr))
-            finally:
-                self.session = None
-                if self._stopping:
-                    self.error = None
-                    self._set("stopped")
+                    assert self.config.url is not None
+                    client = await stack.enter_async_context(http.client(self.config))
+                    read, write = await stack.enter_async_context(
+                        streamable_http_client(self.config.url, http_client=client))
+                session = await stack.enter_async_context(ClientSession(
+                    read, write, message_handler=self._on_message, client_info=CLIENT_INFO))
+                with anyio.fail_after(self.config.start_timeout_s):
+                    await session.initialize()
+                    self.tools = await _list_tools(session)
+                self.session = session
+                self._set("ready")
+                await self._serve(session, child)
+            if not self._stopping:
+                # The connection is gone; the stack's exit reaped a child, so its exit
+                # status is known now.
+                self._fail(self._gone(child, http))
+        except OSError as exc:
+            if child is None and self.config.command is not None:
+                self._fail(_spawn_error(self.config.command, exc, self.hub.workspace))
+            else:
+                self._fail(self._why(exc, child, http))
+        except Exception as exc:  # a broken server is a state, not a crash
+            self._fail(self._why(exc, child, http))
+        finally:
+            self.session = None
+            if self._stopping:
+                self.error = None
+                self._set("stopped")
 
     async def _serve(self, session: ClientSession, child: StdioChild | None) -> None:
         if child is not None:
@@ -250,7 +249,7 @@ class _Server:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if self._stopping or (child is not None and child.closed.is_set()):
+            if self._stopping or self._lost or (child is not None and child.closed.is_set()):
                 return
             if self._tools_changed:
                 self._tools_changed = False
@@ -308,6 +307,8 @@ class _Server:
                 return McpResult(False, f"The MCP server {self.name!r} refused {tool}: "
                                  f"{exc.message}")
             # It died: its task is about to say how (exit code, stderr); wait a moment for that.
+            self._lost = True
+            self._wake.set()
             if self._task is not None:
                 await asyncio.wait({self._task}, timeout=EXIT_REPORT_S)
             gone = self.error or "the connection closed"
@@ -333,15 +334,22 @@ class _Server:
         self.tools = []
         self._set("failed")
 
-    def _why(self, exc: BaseException, child: StdioChild | None, http: _HttpLog,
-             stderr: IO[bytes]) -> str:
+    def _gone(self, child: StdioChild | None, http: _HttpLog) -> str:
+        if child is not None:
+            return (f"{_quote(self.config.command or [])} {describe_exit(child.returncode)}"
+                    f"{_tail(child)}")
+        why = (f": HTTP {http.status}{http.reason}" if http.status is not None
+               else f": {http.error}" if http.error is not None else "")
+        return f"{self.config.url} closed the connection{why}"
+
+    def _why(self, exc: BaseException, child: StdioChild | None, http: _HttpLog) -> str:
         leaf = _leaf(exc)
         if isinstance(leaf, TimeoutError):  # before the exit status: the timeout killed it
             return (f"not ready within {self.config.start_timeout_s:g} s (start_timeout_s)"
-                    + _tail(stderr))
+                    + _tail(child))
         if child is not None and child.returncode is not None:
             return (f"{_quote(self.config.command or [])} {describe_exit(child.returncode)} "
-                    f"before it was ready{_tail(stderr)}")
+                    f"before it was ready{_tail(child)}")
         if http.status is not None:
             return f"{self.config.url} answered HTTP {http.status}{http.reason}"
         if http.error is not None:
@@ -349,7 +357,7 @@ class _Server:
         text = str(leaf) or type(leaf).__name__
         if isinstance(leaf, MCPError):
             text = leaf.message
-        return f"{text}{_tail(stderr)}"
+        return f"{text}{_tail(child)}"
 
 
 class _HttpLog:
@@ -472,16 +480,9 @@ def _quote(command: list[str]) -> str:
     return repr(command[0]) if command else "the server"
 
 
-def _tail(stderr: IO[bytes]) -> str:
-    try:
-        size = stderr.seek(0, os.SEEK_END)
-        stderr.seek(max(0, size - STDERR_TAIL * 4))
-        text = stderr.read().decode("utf-8", errors="replace").strip()
-    except (OSError, ValueError):
-        return ""
-    if not text:
-        return ""
-    return f"; its stderr ends: {text[-STDERR_TAIL:]}"
+def _tail(child: StdioChild | None) -> str:
+    text = child.stderr_tail(STDERR_TAIL) if child is not None else ""
+    return f"; its stderr ends: {text}" if text else ""
 
 
 def _leaf(exc: BaseException) -> BaseException:

@@ -4,8 +4,9 @@ a line on its stdin/stdout.
 Our own rather than the SDK's `stdio_client` because the hub must say why a server died
 ("exited with code 2", "killed by SIGKILL", its last stderr lines), which needs the process,
 and must start it with exactly the environment it is given (the SDK merges some of Pairpad's
-own variables in). Shutdown follows the MCP spec: close stdin, wait, SIGTERM the process
-group, wait, SIGKILL.
+own variables in). Only the end of its stderr is kept (in memory), so a chatty server cannot
+fill a disk. Shutdown follows the MCP spec: close stdin, wait, SIGTERM the process group,
+wait, SIGKILL.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import IO
 
 import anyio
 import mcp_types
@@ -25,6 +26,7 @@ from mcp.shared.message import SessionMessage
 
 EXIT_GRACE_S = 2.0  # after stdin closes, before SIGTERM; and again before SIGKILL
 MAX_LINE = 64 * 1024 * 1024  # one message; a server writing more without a newline is broken
+STDERR_KEEP = 4096  # bytes of the end of its stderr, for the error of a server that died
 
 
 @dataclass
@@ -35,17 +37,23 @@ class StdioChild:
     read: MemoryObjectReceiveStream[SessionMessage | Exception]
     write: MemoryObjectSendStream[SessionMessage]
     closed: anyio.Event = field(default_factory=anyio.Event)  # its stdout ended
+    stderr: bytearray = field(default_factory=bytearray)  # the last STDERR_KEEP bytes
+    stderr_done: anyio.Event = field(default_factory=anyio.Event)
 
     @property
     def returncode(self) -> int | None:
         return self.process.returncode
 
+    def stderr_tail(self, chars: int) -> str:
+        text = self.stderr.decode("utf-8", errors="replace").strip()
+        return text[-chars:]
+
 
 @contextlib.asynccontextmanager
-async def stdio_child(argv: list[str], *, env: dict[str, str], cwd: str,
-                      stderr: IO[bytes]) -> AsyncIterator[StdioChild]:
+async def stdio_child(argv: list[str], *, env: dict[str, str],
+                      cwd: str) -> AsyncIterator[StdioChild]:
     """Starts `argv` (OSError when it cannot: not found, not executable) and stops it on exit."""
-    process = await anyio.open_process(argv, env=env, cwd=cwd, stderr=stderr,
+    process = await anyio.open_process(argv, env=env, cwd=cwd, stderr=subprocess.PIPE,
                                        start_new_session=True)  # a group: kill its children too
     read_send, read = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     write, write_recv = anyio.create_memory_object_stream[SessionMessage](0)
@@ -73,6 +81,17 @@ async def stdio_child(argv: list[str], *, env: dict[str, str], cwd: str,
         finally:
             child.closed.set()
 
+    async def pump_err() -> None:
+        assert process.stderr is not None
+        try:
+            async for chunk in process.stderr:
+                child.stderr.extend(chunk)
+                del child.stderr[:-STDERR_KEEP]
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
+            pass
+        finally:
+            child.stderr_done.set()
+
     async def pump_in() -> None:
         assert process.stdin is not None
         try:
@@ -87,6 +106,7 @@ async def stdio_child(argv: list[str], *, env: dict[str, str], cwd: str,
 
     async with anyio.create_task_group() as group:
         group.start_soon(pump_out)
+        group.start_soon(pump_err)
         group.start_soon(pump_in)
         try:
             yield child
@@ -94,6 +114,12 @@ async def stdio_child(argv: list[str], *, env: dict[str, str], cwd: str,
             with anyio.CancelScope(shield=True):
                 await write.aclose()
                 await _stop(process)
+                # Its last words, unless a grandchild still holds the pipe open.
+                with anyio.move_on_after(1.0):
+                    await child.stderr_done.wait()
+                with anyio.move_on_after(EXIT_GRACE_S), contextlib.suppress(
+                        OSError, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    await process.aclose()  # closes the pipes; bounded, as above
             group.cancel_scope.cancel()
 
 
@@ -114,9 +140,6 @@ async def _stop(process: Process) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, sig)
     await _exited(process, EXIT_GRACE_S)
-    with anyio.move_on_after(EXIT_GRACE_S), contextlib.suppress(
-            OSError, anyio.BrokenResourceError, anyio.ClosedResourceError):
-        await process.aclose()  # closes the pipes; bounded: a grandchild may hold them
 
 
 async def _exited(process: Process, grace: float) -> bool:
