@@ -16,11 +16,12 @@ export function Sources() {
   });
   const servers = mcp.data?.servers ?? [];
   const ruleList = rules.data?.rules ?? [];
+  const count = (n: number, one: string) => (n === 0 ? `no ${one}s` : `${n} ${one}${n === 1 ? "" : "s"}`);
   const summary = [
     rules.data
-      ? `${ruleList.length} rule file${ruleList.length === 1 ? "" : "s"} (${formatTokens(rules.data.total_tokens)} tokens)`
+      ? `${count(ruleList.length, "rule")}${ruleList.length ? ` (${formatTokens(rules.data.total_tokens)} tokens)` : ""}`
       : "",
-    mcp.data ? `${servers.length} MCP server${servers.length === 1 ? "" : "s"}` : "",
+    mcp.data ? count(servers.length, "MCP server") : "",
   ]
     .filter(Boolean)
     .join(" · ");
@@ -42,7 +43,8 @@ export function Sources() {
         {rules.error && <p className="agent-error-text">Could not load the rules: {rules.error.message}</p>}
         {rules.data && ruleList.length === 0 && (
           <p className="agent-dim">
-            None. Add AGENTS.md or files under .pairpad/rules/ to give the agent standing instructions.
+            None. AGENTS.md, CLAUDE.md, .cursorrules, .cursor/rules/*.mdc, .github/copilot-instructions.md and
+            .pairpad/rules/*.md give the agent standing instructions.
           </p>
         )}
         <ul>
@@ -71,7 +73,7 @@ export function Sources() {
               {s.error && <div className="agent-error-text">{s.error}</div>}
               {s.tools.length > 0 && (
                 <div className="agent-dim" title={s.tools.map((t) => `${t.name}: ${t.description}`).join("\n")}>
-                  tools: {s.tools.map((t) => t.name).join(", ")}
+                  tools: {s.tools.map((t) => t.name.replace(`mcp__${s.name}__`, "")).join(", ")}
                 </div>
               )}
             </li>

@@ -14,6 +14,7 @@ export function TaskForm() {
   const live = useAgent((s) => isLive(s.run?.status));
   const focusTick = useAgent((s) => s.focusTick);
   const connected = useConnection((s) => s.status === "connected");
+  const everConnected = useConnection((s) => s.everConnected);
   const { refs, defaultRef, error } = useModelChoices();
   const box = useRef<HTMLTextAreaElement>(null);
 
@@ -38,7 +39,9 @@ export function TaskForm() {
         aria-label="Task"
         rows={3}
         value={draft}
-        placeholder={connected ? "Describe the task (Ctrl+Enter to run)" : "Reconnecting…"}
+        placeholder={
+          connected ? "Describe the task (Ctrl+Enter to run)" : everConnected ? "Reconnecting…" : "Connecting…"
+        }
         onChange={(e) => useAgent.setState({ draft: e.target.value })}
         onKeyDown={(e) => {
           if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {

@@ -16,7 +16,8 @@ function Toggle({ open, onClick, label }: { open: boolean; onClick: () => void; 
   );
 }
 
-function FileChangeView({ change }: { change: FileChange }) {
+/** `named`: the card already shows the path (the tool's own argument): not repeated. */
+function FileChangeView({ change, named }: { change: FileChange; named: boolean }) {
   const [open, setOpen] = useState(true);
   const stat = diffStat(change.diff);
   return (
@@ -29,7 +30,7 @@ function FileChangeView({ change }: { change: FileChange }) {
         />
         <span className={`agent-change-kind ${change.change}`}>{change.change}</span>
         <span className="agent-change-path" title={change.path}>
-          {change.path}
+          {named ? "" : change.path}
         </span>
         <span className="agent-stat">
           <span className="add">+{stat.added}</span> <span className="del">−{stat.removed}</span>
@@ -97,7 +98,7 @@ function ToolCard({ item, finished }: { item: ToolItem; finished: boolean }) {
         </div>
       )}
       {item.changes.map((c) => (
-        <FileChangeView key={c.seq} change={c} />
+        <FileChangeView key={c.seq} change={c} named={item.args.path === c.path} />
       ))}
       {item.result && (
         <div className={`agent-result ${item.result.ok ? "ok" : "error"}`} data-testid="agent-result">
