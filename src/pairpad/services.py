@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pairpad.ai.agent.allow_list import AllowList
+from pairpad.ai.agent.mcp import McpHub
+from pairpad.ai.agent.models import McpStatusOut
 from pairpad.ai.agent.service import AgentService
 from pairpad.ai.agent.store import RunLog, RunStore
 from pairpad.ai.agent.tools import ToolBox, ToolDeps
@@ -181,25 +183,30 @@ def build_services(settings: Settings, token: str) -> Services:
     services.components.append(services.runs)
     # Stopping kills every terminal's shell (term:exit reason "server stopping").
     services.components.append(services.terminals)
-    services.agent = _build_agent(services, owner)
+    # MCP servers start in the background (the app never waits for a slow one).
+    mcp = McpHub(settings.agent.mcp, settings.workspace)
+    services.components.append(mcp)
+    services.agent = _build_agent(services, owner, mcp)
     # After the runs: at start it marks runs a previous server left going as interrupted;
     # stopping ends the live ones (interrupted) before the sandbox and the AI layer stop.
     services.components.append(services.agent)
     return services
 
 
-def _build_agent(services: Services, owner: Owner) -> AgentService:
+def _build_agent(services: Services, owner: Owner, mcp: McpHub) -> AgentService:
     """Agent runs: tools over the same services as the editor (visibility, search, the
     change service's review and checkpoints, the sandbox), logs in the database."""
     settings = services.settings
     toolbox = ToolBox(ToolDeps(
         files=services.files, visibility=services.visibility, search=services.search,
         finder=services.finder, context=services.context, changes=services.changes,
-        sandbox=services.runs.sandbox))
+        sandbox=services.runs.sandbox, mcp=mcp))
     return AgentService(
         root=settings.workspace, store=RunStore(services.db, owner), log=RunLog(services.db),
         bus=services.events, registry=services.ai.registry, toolbox=toolbox,
         settings=settings.agent,
         allow_list=AllowList(settings.workspace, settings.agent.allowed_commands,
                              TaskApprovals(services.db, owner)),
-        visibility=services.visibility)
+        visibility=services.visibility,
+        mcp_status=lambda: McpStatusOut.model_validate(
+            {"servers": [server.as_dict() for server in mcp.status()]}))

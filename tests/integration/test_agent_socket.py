@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ def _server(root: Path, model: ScriptedOpenAI) -> RunningServer:
 
 @pytest.fixture(scope="module")
 def server(root: Path, model: ScriptedOpenAI) -> Iterator[RunningServer]:
-    (root / "ws").mkdir()
+    (root / "ws").mkdir(exist_ok=True)
     running = _server(root, model)
     yield running
     running.stop()
@@ -65,6 +66,7 @@ def server(root: Path, model: ScriptedOpenAI) -> Iterator[RunningServer]:
 @pytest.fixture(autouse=True)
 def workspace(root: Path, model: ScriptedOpenAI) -> Path:
     ws = root / "ws"
+    ws.mkdir(exist_ok=True)
     (ws / "calc.py").write_text(CALC)
     (ws / "test_calc.py").write_text(TEST_CALC)
     (ws / ".env").write_text(f"API_KEY={SECRET}\n")
@@ -447,6 +449,52 @@ async def test_step_and_token_budgets_stop_a_run_with_their_reason(
             rules = (await http.get("/api/agent/rules")).json()
         assert [r["path"] for r in rules["rules"]] == ["AGENTS.md"]
         assert rules["total_tokens"] == rules["rules"][0]["tokens"] > 0
+    finally:
+        await client.close()
+        server.stop()
+
+
+async def test_mcp_tools_join_the_agent_and_ask_unless_trusted(
+        tmp_path: Path, model: ScriptedOpenAI) -> None:
+    (tmp_path / "ws").mkdir()
+    script = str(Path(__file__).parents[1] / "support" / "mcp_server.py")
+    server = start_server(tmp_path / "ws", tmp_path / "data", env={
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__KIND": "openai_compat",
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__BASE_URL": model.base_url,
+        "PAIRPAD_AI__PROVIDERS__SCRIPTED__MODELS": '["agent-model"]',
+        "PAIRPAD_AI__ROLES__CHAT": "scripted:agent-model",
+        "PAIRPAD_AGENT__MCP__HELPER__COMMAND": json.dumps([sys.executable, script]),
+        "PAIRPAD_AGENT__MCP__CALC__COMMAND": json.dumps([sys.executable, script]),
+        "PAIRPAD_AGENT__MCP__CALC__TRUSTED": "true",
+    })
+    client = await Client().connect(server)
+    try:
+        async with httpx.AsyncClient(base_url=server.base_url,
+                                     headers=server.auth_headers) as http:
+            async with asyncio.timeout(60):
+                while True:
+                    servers = (await http.get("/api/agent/mcp")).json()["servers"]
+                    if all(s["state"] != "starting" for s in servers):
+                        break
+                    await asyncio.sleep(0.2)
+        assert {(s["name"], s["state"], s["trusted"]) for s in servers} == {
+            ("helper", "ready", False), ("calc", "ready", True)}, servers
+        assert "mcp__helper__echo" in {t["qualified"] for s in servers for t in s["tools"]}
+        model.turns += [call("mcp__helper__echo", text="hello over MCP"),
+                        call("mcp__calc__add", a=2, b=3), said("Done.")]
+        run_id = await client.start("Use the MCP tools")
+        approval = await client.approval(run_id)
+        assert approval["tool"] == "mcp__helper__echo" and approval["risk"] == "mcp"
+        await client.call("agent:decide", {"run_id": run_id, "call_id": approval["call_id"],
+                                           "approve": True})
+        assert (await client.finished(run_id))["reason"] == "completed"
+        results = [(r["tool"], r["ok"], r["output"]) for r in client.of_type(run_id,
+                                                                             "tool_result")]
+        assert results == [("mcp__helper__echo", True, "hello over MCP"),
+                           ("mcp__calc__add", True, "5")], results
+        assert len(client.of_type(run_id, "approval_request")) == 1  # calc is trusted
+        offered = {t["function"]["name"] for t in model.chat_bodies()[-1]["tools"]}
+        assert {"mcp__helper__echo", "mcp__calc__add", "read_file"} <= offered
     finally:
         await client.close()
         server.stop()

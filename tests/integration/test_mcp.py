@@ -61,7 +61,8 @@ async def test_lists_and_calls_the_tools_of_a_stdio_server(make_hub: Hub) -> Non
     assert add.input_schema["properties"].keys() == {"a", "b"}
     [status] = hub.status()
     assert status.as_dict()["transport"] == "stdio"
-    assert {"name": "echo", "description": "Returns the text."} in status.as_dict()["tools"]
+    assert {"name": "echo", "qualified": "mcp__test__echo",
+            "description": "Returns the text."} in status.as_dict()["tools"]
 
     result = await hub.call("mcp__test__add", {"a": 2, "b": 40})
     assert (result.ok, result.text) == (True, "42")

@@ -57,7 +57,7 @@ async def reject(change_set_id: str, body: ReviewRequest,
 
 @router.get("/api/checkpoints", dependencies=[authorized("read", "files")])
 async def list_checkpoints(services: ServicesDep) -> CheckpointList:
-    """One before every change set, newest first."""
+    """One before every change set and before every step of an agent run, newest first."""
     return await services.changes.checkpoints()
 
 

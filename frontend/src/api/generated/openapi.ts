@@ -233,7 +233,7 @@ export interface paths {
     };
     /**
      * List Checkpoints
-     * @description One before every change set, newest first.
+     * @description One before every change set and before every step of an agent run, newest first.
      */
     get: operations["list_checkpoints_api_checkpoints_get"];
     put?: never;
@@ -1789,9 +1789,14 @@ export interface components {
       description: string;
       /**
        * Name
-       * @description As the model calls it: mcp__<server>__<tool>
+       * @description The server's name for it
        */
       name: string;
+      /**
+       * Qualified
+       * @description As the model calls it: mcp__<server>__<tool>
+       */
+      qualified: string;
     };
     /** ModelEntry */
     ModelEntry: {

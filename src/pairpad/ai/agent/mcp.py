@@ -84,7 +84,8 @@ class McpServerStatus:
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "transport": self.transport, "state": self.state,
                 "error": self.error, "trusted": self.trusted,
-                "tools": [{"name": t.name, "description": t.description} for t in self.tools]}
+                "tools": [{"name": t.name, "qualified": qualified_name(self.name, t.name),
+                           "description": t.description} for t in self.tools]}
 
 
 class McpHub:

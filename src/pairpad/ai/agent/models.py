@@ -71,7 +71,8 @@ class AllowListApprove(BaseModel):
 
 
 class McpToolOut(BaseModel):
-    name: str = Field(description="As the model calls it: mcp__<server>__<tool>")
+    name: str = Field(description="The server's name for it")
+    qualified: str = Field(description="As the model calls it: mcp__<server>__<tool>")
     description: str
 
 

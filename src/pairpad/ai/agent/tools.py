@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from pairpad.ai.agent import policy
+from pairpad.ai.agent.mcp import McpResult
 from pairpad.ai.agent.tool_specs import (
     ARGS,
     DeleteFile,
@@ -47,12 +48,6 @@ MAX_MATCHES = 200
 READ_LINES = 2000
 
 
-@dataclass(frozen=True)
-class McpCallResult:
-    ok: bool
-    text: str
-
-
 class McpTools(Protocol):
     """What the agent needs of the MCP hub (ai/agent/mcp.py)."""
 
@@ -61,7 +56,7 @@ class McpTools(Protocol):
         ...
 
     async def call_tool(self, qualified: str, args: dict[str, Any],
-                        cancel: asyncio.Event | None) -> McpCallResult: ...
+                        cancel: asyncio.Event | None) -> McpResult: ...
 
 
 @dataclass
