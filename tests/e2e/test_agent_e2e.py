@@ -221,3 +221,45 @@ def test_an_edit_run_with_an_approved_command_then_review_and_restore(
     assert disk(ide, "shop/inventory.py") == INVENTORY_PY
     ide.screenshot("agent-restored")
 
+
+
+DENY_TURNS: list[Any] = [
+    {"text": "Publishing first.",
+     "tool_calls": [{"name": "run_command", "arguments": {"argv": ["git", "push", "--force"]}}]},
+    {"text": "Then checking python.",
+     "tool_calls": [{"name": "run_command", "arguments": {"argv": ["python", "-c", "print(1)"]}}]},
+]
+
+
+def test_a_denied_command_is_an_error_the_model_sees_and_cancel_ends_the_run(
+        ide: IDE, model_server: ScriptedOpenAI) -> None:
+    model_server.turns[:] = list(DENY_TURNS)
+    view = agent_view(ide)
+    box = view.get_by_role("textbox", name="Task")
+    box.fill("Push the branch.")
+    view.get_by_role("button", name="Run", exact=True).click()
+
+    approval = view.get_by_test_id("agent-approval")
+    expect(approval.get_by_test_id("agent-approval-detail")).to_have_text(
+        "git push --force", timeout=30_000)
+    approval.get_by_role("button", name="Deny").click()
+
+    # The denial is the call's (error) result, and the model goes on to its next call.
+    pushed = view.locator('[data-testid="agent-tool"]').first
+    expect(pushed).to_have_attribute("data-state", "error")
+    expect(pushed).to_contain_text("Denied by you")
+    expect(pushed.get_by_test_id("agent-result")).to_contain_text("Error")
+    expect(approval.get_by_test_id("agent-approval-detail")).to_have_text(
+        "python -c 'print(1)'", timeout=30_000)
+    assert "denied" in tool_messages(model_server.chat_bodies()[-1])[-1]
+
+    # Cancel while it waits: the approval goes, the run says why it ended.
+    view.get_by_role("button", name="Cancel").click()
+    finished = view.get_by_test_id("agent-finished")
+    expect(finished).to_have_attribute("data-reason", "cancelled")
+    expect(finished).to_contain_text("Cancelled: the run was stopped on request.")
+    expect(approval).to_have_count(0)
+    expect(view.get_by_test_id("agent-tool").nth(1)).to_contain_text("Not decided: the run ended")
+    expect(view.get_by_test_id("agent-status")).to_have_text("cancelled")
+    expect(view.get_by_role("button", name="Run", exact=True)).to_be_visible()
+    ide.screenshot("agent-cancelled")

@@ -9,7 +9,7 @@ import { RunList } from "./RunList";
 import { Sources } from "./Sources";
 import { TaskForm } from "./TaskForm";
 import { buildTimeline, changeSetOf, pendingApprovals } from "./timeline";
-import { Timeline } from "./Timeline";
+import { Timeline } from "./RunTimeline";
 import "./agent.css";
 
 function RunHeader() {

@@ -51,10 +51,13 @@ function FileChangeView({ change, named }: { change: FileChange; named: boolean 
   );
 }
 
-function approvalLine(item: ToolItem): { text: string; tone: string } | null {
+function approvalLine(item: ToolItem, finished: boolean): { text: string; tone: string } | null {
   const a = item.approval;
   if (!a) return null;
-  if (!a.decision) return { text: "Waiting for your approval", tone: "warn" };
+  if (!a.decision)
+    return finished
+      ? { text: "Not decided: the run ended", tone: "" }
+      : { text: "Waiting for your approval", tone: "warn" };
   const who = a.decision.by === "user" ? "by you" : a.decision.by ? `(${a.decision.by})` : "";
   return a.decision.approve
     ? { text: `Approved ${who}`.trim(), tone: "ok" }
@@ -65,12 +68,12 @@ function ToolCard({ item, finished }: { item: ToolItem; finished: boolean }) {
   const [showArgs, setShowArgs] = useState(false);
   const [showResult, setShowResult] = useState(false);
   const summary = summarizeArgs(item.tool, item.args);
-  const approval = approvalLine(item);
+  const approval = approvalLine(item, finished);
   const state = item.result
     ? item.result.ok
       ? "ok"
       : "error"
-    : item.approval && !item.approval.decision
+    : item.approval && !item.approval.decision && !finished
       ? "waiting"
       : finished
         ? "stopped"
