@@ -1,17 +1,24 @@
 // The agent's server side: REST for runs, rules and MCP servers; Socket.IO for start, join,
 // decide and cancel (each answered by an ack object, `{error, status}` when refused).
-import { api } from "../api/http";
+import { call, type Schema } from "../api/schema";
 import { getSocket } from "../api/socket";
-import type { Ack, AgentMode, AgentRules, AgentRunDetail, AgentRunSummary, McpServer } from "./types";
+import type { Ack, AgentEvent, AgentMode, AgentRunDetail, AgentRunSummary } from "./types";
 
-const enc = encodeURIComponent;
+/** The summary's open `usage` object, read as the two counts the server puts in it. */
+export function readSummary(raw: Schema<"RunSummary">): AgentRunSummary {
+  const { input_tokens = 0, output_tokens = 0 } = raw.usage;
+  return { ...raw, usage: { input_tokens, output_tokens } };
+}
 
 export const agentApi = {
-  runs: () => api<{ runs: AgentRunSummary[] }>("/api/agent/runs"),
+  runs: () => call("get", "/api/agent/runs").then((r) => r.runs.map(readSummary)),
   run: (id: string, afterSeq = 0) =>
-    api<AgentRunDetail>(`/api/agent/runs/${enc(id)}`, { query: { after_seq: afterSeq } }),
-  rules: () => api<AgentRules>("/api/agent/rules"),
-  mcp: () => api<{ servers: McpServer[] }>("/api/agent/mcp"),
+    call("get", "/api/agent/runs/{run_id}", { params: { run_id: id }, query: { after_seq: afterSeq } }).then(
+      // The log's open objects are the AgentEvents the server stored and streamed.
+      (r): AgentRunDetail => ({ run: readSummary(r.run), events: r.events as unknown as AgentEvent[] }),
+    ),
+  rules: () => call("get", "/api/agent/rules"),
+  mcp: () => call("get", "/api/agent/mcp"),
 };
 
 export const ACK_TIMEOUT_MS = 30_000;

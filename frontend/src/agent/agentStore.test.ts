@@ -222,7 +222,9 @@ describe("following a run", () => {
   it("marks the run finished from its finished event", async () => {
     runs.r1 = { run: summary(), events: [ev(1, "start")] };
     await openRun("r1");
-    onAgentEvent(ev(2, "finished", { reason: "max_steps", usage: { input_tokens: 5, output_tokens: 1 } }));
+    onAgentEvent(
+      ev(2, "finished", { reason: "max_steps", usage: { input_tokens: 5, output_tokens: 1, estimated: false } }),
+    );
     const run = useAgent.getState().run;
     expect(run?.status).toBe("finished");
     expect(run?.reason).toBe("max_steps");

@@ -351,8 +351,7 @@ export async function decide(callId: string, approve: boolean): Promise<void> {
 
 export async function refreshRuns(): Promise<void> {
   try {
-    const { runs } = await agentApi.runs();
-    set({ runs, runsError: null });
+    set({ runs: await agentApi.runs(), runsError: null });
   } catch (err) {
     set({ runsError: errorMessage(err) });
   }

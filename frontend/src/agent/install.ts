@@ -28,14 +28,8 @@ export function installAgent(wb: WorkbenchRegistry): void {
     component: AgentPanel,
     titled: true,
   });
-  // TODO(api-types): typed `wb.socketHandler` once the generated events include the agent's.
-  const socketHandler = wb.socketHandler.bind(wb) as unknown as (
-    id: string,
-    event: string,
-    handler: (payload: never) => void,
-  ) => void;
-  socketHandler("agent.event", "agent:event", onAgentEvent);
-  socketHandler("agent.approval", "agent:approval", onAgentApproval);
+  wb.socketHandler("agent.event", "agent:event", onAgentEvent);
+  wb.socketHandler("agent.approval", "agent:approval", onAgentApproval);
   wb.activation({ id: "agent.restore", run: restoreRun });
   wb.resync({ id: "agent.rejoin", run: rejoinRun });
   wb.command({ id: "workbench.view.agent", category: "View", title: "Show Agent", run: show });

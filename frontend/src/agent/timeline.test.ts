@@ -104,7 +104,10 @@ describe("buildTimeline", () => {
       ev(10, "approval_decision", { call_id: "c3", approve: false, detail: "user" }),
       ev(11, "tool_result", { call_id: "c3", tool: "run_command", ok: false, output: "denied by the user" }),
       ev(12, "error", { message: "provider timed out" }),
-      ev(13, "finished", { reason: "error: provider timed out", usage: { input_tokens: 10, output_tokens: 2 } }),
+      ev(13, "finished", {
+        reason: "error: provider timed out",
+        usage: { input_tokens: 10, output_tokens: 2, estimated: false },
+      }),
     ]);
     const cmd = items.find((i): i is ToolItem => i.kind === "tool" && i.callId === "c3");
     expect(cmd?.approval?.decision).toEqual({ approve: false, by: "user" });
