@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 STATIC := src/pairpad/static/index.html
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json
+LSP_TOOLS := tools/lsp/node_modules/.package-lock.json
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig*.json frontend/package.json -type f 2>/dev/null)
 DEMO := .demo-workspace
 CHROMIUM := /usr/bin/chromium
@@ -14,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 
 all: setup
 
-setup: $(INSTALLED) $(STATIC)
+setup: $(INSTALLED) $(STATIC) $(LSP_TOOLS)
 
 # The Python side installs from requirements.lock (hashes checked), so a fresh clone gets the
 # versions the tests passed with; `make lock` refreshes it on purpose. llama-cpp-python is not
@@ -53,6 +54,12 @@ $(FRONTEND_DEPS): frontend/package-lock.json
 
 $(STATIC): $(FRONTEND_DEPS) $(FRONTEND_SOURCES)
 	cd frontend && npm run build
+
+# The language servers that come from npm (typescript-language-server and its typescript),
+# pinned by tools/lsp/package-lock.json; runtime/lsp finds them in tools/lsp/node_modules/.bin.
+$(LSP_TOOLS): tools/lsp/package-lock.json
+	cd tools/lsp && npm ci --no-audit --no-fund
+	touch $@
 
 # Debian's bubblewrap: the sandbox of AI-issued commands and tasks (runtime/sandbox.py);
 # `make run` needs it as much as the tests.
