@@ -2,6 +2,8 @@
 // (files and folders) through /api/search/files.
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { searchApi } from "../api/endpoints";
+import { highlightPath } from "../ui/fuzzy";
+import { Marked } from "../ui/Marked";
 
 const MENTION = /(^|\s)@([\w./-]*)$/;
 
@@ -114,7 +116,7 @@ export function MentionInput({
                 pick(path);
               }}
             >
-              @{path}
+              @<MentionLabel query={query} path={path} />
             </li>
           ))}
         </ul>
@@ -134,5 +136,20 @@ export function MentionInput({
         }}
       />
     </div>
+  );
+}
+
+/** The path with the query's matched characters marked (a folder keeps its trailing "/"). */
+function MentionLabel({ query, path }: { query: string; path: string }) {
+  const folder = path.endsWith("/");
+  const bare = folder ? path.slice(0, -1) : path;
+  const marks = highlightPath(query, bare);
+  const slash = bare.lastIndexOf("/");
+  const indices = [...marks.dir, ...marks.name.map((i) => i + slash + 1)];
+  return (
+    <>
+      <Marked text={bare} indices={indices} />
+      {folder ? "/" : ""}
+    </>
   );
 }

@@ -8,7 +8,8 @@ import { FileIcon } from "../ui/fileIcons";
 import { useLayout } from "../stores/layout";
 import { basename, dirname } from "../util/paths";
 import { commandLabel, getCommands, useCommandRegistry, type Command } from "../workbench/commands";
-import { fuzzyFilter, fuzzyMatch, highlightSegments } from "./fuzzy";
+import { fuzzyFilter, highlightPath } from "../ui/fuzzy";
+import { Marked } from "../ui/Marked";
 import { formatKeybinding } from "../ui/keybindings";
 import { loadRecent } from "../stores/recent";
 import { notifyError } from "../stores/notifications";
@@ -18,6 +19,7 @@ interface Item {
   primary: string;
   primaryIndices: number[];
   secondary?: string;
+  secondaryIndices?: number[];
   icon?: React.ReactNode;
   keys?: string;
   run: () => void;
@@ -98,13 +100,13 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
     }
     const paths = fileQuery ? fileResults : loadRecent();
     return paths.map((path) => {
-      const name = basename(path);
-      const match = fileQuery ? fuzzyMatch(fileQuery, name) : null;
+      const marks = highlightPath(fileQuery, path);
       return {
         key: path,
-        primary: name,
-        primaryIndices: match?.indices ?? [],
+        primary: basename(path),
+        primaryIndices: marks.name,
         secondary: dirname(path),
+        secondaryIndices: marks.dir,
         icon: <FileIcon path={path} />,
         run: () => openFile(path),
       };
@@ -175,11 +177,13 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
             >
               {item.icon}
               <span className="primary">
-                {highlightSegments(item.primary, item.primaryIndices).map((s, j) =>
-                  s.match ? <mark key={j}>{s.text}</mark> : <span key={j}>{s.text}</span>,
-                )}
+                <Marked text={item.primary} indices={item.primaryIndices} />
               </span>
-              {item.secondary !== undefined && <span className="secondary">{item.secondary}</span>}
+              {item.secondary !== undefined && (
+                <span className="secondary">
+                  <Marked text={item.secondary} indices={item.secondaryIndices ?? []} />
+                </span>
+              )}
               {item.keys && (
                 <span className="keys">
                   {item.keys.split("+").map((k, j) => (

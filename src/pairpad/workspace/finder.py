@@ -27,6 +27,11 @@ log = structlog.get_logger("pairpad.finder")
 SCORE_CUTOFF = 50.0
 NAME_BONUS = 5.0  # a file-name match outranks an equal whole-path match
 PREFIX_BONUS = 5.0  # …and a file name starting with the query ranks higher still
+# Fuzzy scores cap at 100, so an exact name would tie with any name merely containing the
+# query ("app.py" vs "myapp.py" both score 100): exact names and stems get their own tiers.
+STEM_BONUS = 15.0  # "app" names app.py (not apply.py)
+EXACT_BONUS = 30.0  # "app.py" names app.py, "src/app.py" names that path (any case)
+EXACT_CASE_BONUS = 1.0  # …and "App.tsx" prefers App.tsx to app.tsx
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,11 @@ class FileIndex:
             index = candidates[i]
             bonus = NAME_BONUS + (PREFIX_BONUS if self.names[index].startswith(needle) else 0.0)
             scores[index] = max(scores.get(index, 0.0), score + bonus)
+        wanted = query.strip()
+        for index in candidates:
+            tier = _exact_tier(self.paths[index], wanted)
+            if tier:
+                scores[index] = scores.get(index, 0.0) + tier
         # Ties: the shorter (shallower) path first, then alphabetical.
         best = heapq.nsmallest(
             limit, scores.items(), key=lambda item: (-item[1], len(self.paths[item[0]]), item[0])
@@ -88,6 +98,20 @@ class FileIndex:
             if selected:
                 return sorted(selected)
         return []
+
+
+def _exact_tier(path: str, query: str) -> float:
+    """The bonus for a path the query names exactly: its file name (or trailing path), or its
+    name without the extension; 0 for anything else."""
+    if not query:
+        return 0.0
+    folded, wanted = path.casefold(), query.casefold()
+    if folded == wanted or folded.endswith("/" + wanted):
+        case = path == query or path.endswith("/" + query)
+        return EXACT_BONUS + (EXACT_CASE_BONUS if case else 0.0)
+    name = folded.rsplit("/", 1)[-1]
+    stem = name.split(".", 1)[0] if not name.startswith(".") else name
+    return STEM_BONUS if stem and stem == wanted else 0.0
 
 
 def _scores(needle: str, choices: list[str]) -> list[tuple[int, float]]:

@@ -126,3 +126,19 @@ def test_rank_needs_each_word_as_a_subsequence_in_any_order() -> None:
     assert [m.path for m in index.rank("rndr", 10)] == ["lib/render_view.ts"]  # subsequence
     assert [m.path for m in index.rank("rendxr", 10)] == ["lib/render_view.ts"]  # one typo
     assert index.rank("qqqq", 10) == []
+
+
+def test_rank_puts_an_exact_file_name_first() -> None:
+    paths = ["apps/x.py", "myapp.py", "web/mapp.py", "apps/app_py.txt", "lib/deep/app.py",
+             "src/apply.py", "tests/test_app.py", "App.tsx", "app.tsx"]
+    index = FileIndex.build(paths)
+    ranked = [m.path for m in index.rank("app.py", 10)]
+    assert ranked[0] == "lib/deep/app.py"
+    assert ranked.index("myapp.py") > 0 and ranked.index("apps/x.py") > 0
+    # The name without its extension beats a name that merely starts with the query.
+    ranked = [m.path for m in index.rank("app", 10)]
+    assert ranked.index("lib/deep/app.py") < ranked.index("src/apply.py")
+    # A trailing path names that file; the exact case wins a case-insensitive tie.
+    assert index.rank("deep/app.py", 1)[0].path == "lib/deep/app.py"
+    assert [m.path for m in index.rank("App.tsx", 2)] == ["App.tsx", "app.tsx"]
+    assert [m.path for m in index.rank("app.tsx", 2)] == ["app.tsx", "App.tsx"]

@@ -1,5 +1,5 @@
-// Client-side fuzzy matching: the server ranks files; this marks which characters matched
-// and filters/ranks commands in the palette.
+// Client-side fuzzy matching: the server ranks files; this marks which characters matched (quick
+// open, @-mentions) and filters/ranks commands in the palette.
 
 export interface FuzzyMatch {
   score: number;
@@ -72,4 +72,63 @@ export function fuzzyFilter<T>(query: string, items: T[], text: (item: T) => str
   });
   if (query.trim()) out.sort((a, b) => b.match.score - a.match.score || a.order - b.order);
   return out.map(({ item, match }) => ({ item, match }));
+}
+
+export interface PathHighlight {
+  /** Matched character indices in the file name. */
+  name: number[];
+  /** Matched character indices in the directory (the path before the last "/"). */
+  dir: number[];
+}
+
+/**
+ * Which characters of `path` to highlight for a file query, as quick open shows them: a
+ * contiguous occurrence in the file name first (so "app" marks "app" in "myapp.py", not
+ * scattered letters), then a fuzzy match in the name, then over the whole path (a query with
+ * a "/" or words spread over folders), split into the name's and the directory's indices.
+ */
+export function highlightPath(query: string, path: string): PathHighlight {
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  const q = query.replace(/\s+/g, "").toLowerCase();
+  if (!q) return { name: [], dir: [] };
+  const at = contiguous(q, name);
+  if (at >= 0) return { name: range(at, q.length), dir: [] };
+  if (!q.includes("/")) {
+    const inName = fuzzyMatch(q, name);
+    if (inName) return { name: inName.indices, dir: [] };
+  }
+  const whole = contiguous(q, path);
+  const indices = whole >= 0 ? range(whole, q.length) : (matchWords(query, path) ?? []);
+  return {
+    name: indices.filter((i) => i > slash).map((i) => i - slash - 1),
+    dir: indices.filter((i) => i < slash),
+  };
+}
+
+/** The best start of `q` in `text` (case-insensitive): a word start, else the last one. */
+function contiguous(q: string, text: string): number {
+  const t = text.toLowerCase();
+  let best = -1;
+  for (let at = t.indexOf(q); at >= 0; at = t.indexOf(q, at + 1)) {
+    if (at === 0 || /[\\/_\-. ]/.test(text[at - 1])) return at;
+    best = at;
+  }
+  return best;
+}
+
+/** Each space-separated word fuzzily in the path (in any order), their indices merged. */
+function matchWords(query: string, path: string): number[] | null {
+  const out = new Set<number>();
+  for (const word of query.trim().split(/\s+/)) {
+    const at = contiguous(word.toLowerCase(), path);
+    const indices = at >= 0 ? range(at, word.length) : fuzzyMatch(word, path)?.indices;
+    if (!indices) return null;
+    indices.forEach((i) => out.add(i));
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+function range(start: number, length: number): number[] {
+  return Array.from({ length }, (_, i) => start + i);
 }
