@@ -33,6 +33,7 @@ INVENTORY_AFTER = INVENTORY_PY.replace(
 TASK = "Raise the VAT rate to 25 % and document the inventory's items; check python works."
 COMMAND = ["python", "-c", "print(42)"]
 RULES = "# Rules\n\nAlways keep VAT rates as module constants.\n"
+ALLOW = '[agent]\nallowed_commands = [["python", "-c", "*"]]\n'
 MCP_SERVER = str(Path(__file__).parents[1] / "support" / "mcp_server.py")
 FINAL = "Done: VAT is 25 % now, the inventory is documented and the command printed 42."
 
@@ -76,6 +77,8 @@ def model_server() -> Iterator[ScriptedOpenAI]:
 def server(e2e_workspace: Path, tmp_path: Path, model_server: ScriptedOpenAI
            ) -> Iterator[RunningServer]:
     (e2e_workspace / "AGENTS.md").write_text(RULES)
+    (e2e_workspace / ".pairpad").mkdir()
+    (e2e_workspace / ".pairpad/config.toml").write_text(ALLOW)
     running = start_server(e2e_workspace, tmp_path / "data", env={
         # A real MCP server (stdio) and one whose program does not exist.
         "PAIRPAD_AGENT__MCP__TOOLS__COMMAND": json.dumps([sys.executable, MCP_SERVER]),
@@ -118,6 +121,10 @@ def test_an_edit_run_with_an_approved_command_then_review_and_restore(
     broken = sources.get_by_test_id("agent-mcp-server").filter(has_text="broken")
     expect(broken).to_contain_text("failed")
     expect(broken.locator(".agent-error-text")).to_contain_text("pairpad-no-such-mcp-server")
+    # The workspace's allow-list is shown, not in effect until approved.
+    allow = sources.get_by_test_id("agent-allow-list")
+    expect(allow).to_contain_text("python -c *")
+    expect(allow).to_contain_text("not in effect until you approve it")
     ide.screenshot("agent-sources")
     sources.locator("summary").click()
 
@@ -263,3 +270,37 @@ def test_a_denied_command_is_an_error_the_model_sees_and_cancel_ends_the_run(
     expect(view.get_by_test_id("agent-status")).to_have_text("cancelled")
     expect(view.get_by_role("button", name="Run", exact=True)).to_be_visible()
     ide.screenshot("agent-cancelled")
+
+
+def test_auto_mode_runs_a_command_of_the_approved_allow_list_unasked(
+        ide: IDE, model_server: ScriptedOpenAI) -> None:
+    model_server.turns[:] = [
+        {"text": "Checking.",
+         "tool_calls": [{"name": "run_command",
+                         "arguments": {"argv": ["python", "-c", "print(7)"]}}]},
+        {"text": "It printed 7."},
+    ]
+    page = ide.page
+    view = agent_view(ide)
+    sources = view.locator(".agent-sources")
+    sources.locator("summary").click()
+    allow = sources.get_by_test_id("agent-allow-list")
+    allow.get_by_role("button", name="Approve the workspace's list…").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("python -c *")
+    dialog.get_by_role("button", name="Approve").click()
+    expect(allow).not_to_contain_text("not in effect")
+    sources.locator("summary").click()
+
+    view.get_by_role("radio", name="Auto").click()
+    expect(view).to_contain_text("runs allow-listed commands without asking")
+    view.get_by_role("textbox", name="Task").fill("Check python.")
+    view.get_by_role("button", name="Run", exact=True).click()
+
+    finished = view.get_by_test_id("agent-finished")
+    expect(finished).to_have_attribute("data-reason", "completed", timeout=30_000)
+    command = view.locator('[data-testid="agent-tool"][data-tool="run_command"]')
+    expect(command).to_have_attribute("data-state", "ok")
+    expect(command.get_by_test_id("agent-result")).to_contain_text("python -c 'print(7)'")
+    expect(view.get_by_test_id("agent-approval")).to_have_count(0)
+    ide.screenshot("agent-auto")

@@ -1,7 +1,9 @@
 // What the agent is given besides the task: rule files loaded into its prompt (with their token
 // cost) and the MCP servers whose tools it may call (state, error, tools). Collapsed by default.
 import { useQuery } from "@tanstack/react-query";
-import { agentApi } from "./agentApi";
+import { queryClient } from "../stores/queryClient";
+import { agentApi, ALLOW_LIST_KEY } from "./agentApi";
+import { AllowList } from "./AllowList";
 import { formatTokens } from "./describe";
 
 const STATE_TONE: Record<string, string> = { ready: "ok", starting: "info", failed: "error", stopped: "warn" };
@@ -32,6 +34,7 @@ export function Sources() {
         if (e.currentTarget.open) {
           void rules.refetch();
           void mcp.refetch();
+          void queryClient.invalidateQueries({ queryKey: ALLOW_LIST_KEY });
         }
       }}
     >
@@ -79,6 +82,7 @@ export function Sources() {
             </li>
           ))}
         </ul>
+        <AllowList />
       </div>
     </details>
   );

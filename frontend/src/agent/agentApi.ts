@@ -10,6 +10,8 @@ export function readSummary(raw: Schema<"RunSummary">): AgentRunSummary {
   return { ...raw, usage: { input_tokens, output_tokens } };
 }
 
+export const ALLOW_LIST_KEY = ["agent", "allow-list"] as const;
+
 export const agentApi = {
   runs: () => call("get", "/api/agent/runs").then((r) => r.runs.map(readSummary)),
   run: (id: string, afterSeq = 0) =>
@@ -19,6 +21,10 @@ export const agentApi = {
     ),
   rules: () => call("get", "/api/agent/rules"),
   mcp: () => call("get", "/api/agent/mcp"),
+  allowList: () => call("get", "/api/agent/allow-list"),
+  /** Approves the workspace's list exactly as the user saw it (409 when it changed since). */
+  approveWorkspaceList: (workspace: string[][]) =>
+    call("post", "/api/agent/allow-list/approve", { body: { workspace } }),
 };
 
 export const ACK_TIMEOUT_MS = 30_000;
