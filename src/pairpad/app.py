@@ -26,6 +26,7 @@ from pairpad.api import complete as complete_api
 from pairpad.api import context as context_api
 from pairpad.api import edits as edits_api
 from pairpad.api import files as files_api
+from pairpad.api import git as git_api
 from pairpad.api import health
 from pairpad.api import index as index_api
 from pairpad.api import models as models_api
@@ -128,6 +129,7 @@ def create_app(settings: Settings) -> PairpadApp:
             edits_api,  # the edit engine, change review and checkpoints
             changesets_api,
             agent_api,  # agent runs' history, rules, MCP servers, allow-list
+            git_api,  # source control
         ],
     )
     # Socket.IO's client → server events, beside the routers (server → client: the bus).

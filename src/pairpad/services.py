@@ -37,6 +37,7 @@ from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
 from pairpad.workspace.files import FileService
 from pairpad.workspace.finder import FileFinder
+from pairpad.workspace.git_service import GitService
 from pairpad.workspace.protected import scan as scan_protected
 from pairpad.workspace.search import SearchService
 from pairpad.workspace.temps import TempSweeper
@@ -73,6 +74,8 @@ class Services:
     terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
     changes: ChangeService  # AI edits: preview, apply as a reviewed change set, checkpoints
     agent: AgentService = field(init=False)  # agent runs: tools, approvals, logs (set below)
+    # Source control: git through argv and a timeout; working-tree writes via `files`.
+    git: GitService = field(init=False)
     components: list[Component] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -157,6 +160,7 @@ def build_services(settings: Settings, token: str) -> Services:
     services.tasks = TaskService(
         settings.workspace, services.runs, TaskApprovals(db, owner), ProblemBoard(events),
         shown=lambda rel: not (visibility.is_hidden(rel) or visibility.is_secret_target(rel)))
+    services.git = GitService(files, events)
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
     # and the watcher's `external` ones alike; no route invalidates anything.

@@ -18,6 +18,8 @@ Actions by resource (the route table is in docs/security.md):
 - `runtime`: read (which sandbox is active, its limits), execute (run a command in the
   sandbox: `POST /api/run`, `run:start|cancel`)
 - `terminal`: execute (the user's own, unsandboxed shell: every `term:*` socket event)
+- `git`: read (status, diffs, a file at HEAD or in the index, branches), write (stage,
+  unstage, discard, commit, switch or create a branch, init, pull, push)
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pairpad.auth.identity import Identity, LocalTokenIdentityProvider
 
 Action = Literal["read", "write", "execute", "admin"]
 Resource = Literal["files", "search", "codebase", "chat", "models", "settings", "workspace",
-                   "runtime", "terminal", "agent"]
+                   "runtime", "terminal", "agent", "git"]
 
 
 class Policy(Protocol):

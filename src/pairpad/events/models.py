@@ -83,6 +83,15 @@ class FsChanged(ServerEvent):
     changes: list[FsChangeEntry]
 
 
+class GitChanged(ServerEvent):
+    """The repository changed through Pairpad (stage, unstage, commit, discard, a branch
+    switch, init, pull): source-control views fetch the status again. `reason` names the
+    operation."""
+
+    name: ClassVar[str] = "git:changed"
+    reason: str
+
+
 class IndexProgress(ServerEvent):
     """The codebase index is being built or updated."""
 
@@ -392,7 +401,7 @@ class AgentApproval(ServerEvent):
 
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
-    FsChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
+    FsChanged, GitChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
     RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged, ReviewChanged,
     AgentEvent, AgentApproval,

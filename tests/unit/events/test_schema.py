@@ -13,7 +13,8 @@ from pairpad.events.schema import events_schema
 def test_the_schema_names_every_event_and_describes_its_payload() -> None:
     schema = events_schema()
     assert schema["events"] == {
-        "fs:changed": "FsChanged", "index:progress": "IndexProgress",
+        "fs:changed": "FsChanged", "git:changed": "GitChanged",
+        "index:progress": "IndexProgress",
         "chat:started": "ChatStarted", "chat:delta": "ChatDelta", "chat:done": "ChatDone",
         "chat:error": "ChatError", "inline_edit:delta": "InlineEditDelta",
         "inline_edit:done": "InlineEditDone", "inline_edit:error": "InlineEditError",
