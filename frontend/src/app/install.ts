@@ -6,6 +6,7 @@ import { installCompletion } from "../completion/install";
 import { installEditor } from "../editor/install";
 import { installExplorer } from "../explorer/install";
 import { installInlineEdit } from "../inlineEdit/install";
+import { installLsp } from "../lsp/install";
 import { installPalette } from "../palette/install";
 import { installProblems } from "../problems/install";
 import { installReview } from "../review/install";
@@ -28,6 +29,7 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installPalette,
   installSymbols,
   installCompletion,
+  installLsp,
   installSettings,
   installTerminal,
   installProblems,

@@ -55,6 +55,14 @@ export function getModel(path: string): monaco.editor.ITextModel | undefined {
   return models.get(path);
 }
 
+const saveListeners = new Set<(path: string) => void>();
+
+/** Calls `listener` with a path after each save of it succeeded (language servers re-lint). */
+export function onDidSaveBuffer(listener: (path: string) => void): () => void {
+  saveListeners.add(listener);
+  return () => saveListeners.delete(listener);
+}
+
 export function getBuffer(path: string): BufferState | undefined {
   return useBuffers.getState().buffers[path];
 }
@@ -258,6 +266,7 @@ export async function saveBuffer(path: string, options: SaveOptions = {}): Promi
     savedVersions.set(path, version);
     const dirty = isDirty(path, model);
     patch(path, { saving: false, etag: result.etag, dirty, conflict: null });
+    for (const listener of saveListeners) listener(path);
     if (!dirty) await hotExit?.discard(path);
     return true;
   } catch (err) {

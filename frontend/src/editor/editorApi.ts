@@ -2,11 +2,13 @@
 // palette, symbols, settings, later the agent) import. Keep it small and stable.
 import { activeTab, useTabs } from "../stores/tabs";
 import {
+  checkDisk,
   ensureBuffer,
   getBuffer,
   getHotExit,
   getModel,
   modelUri,
+  onDidSaveBuffer,
   renameBuffer,
   useBuffers,
   whileSettling,
@@ -23,7 +25,23 @@ import { monaco } from "./monacoSetup";
 import { isSameOrDescendant, rebasePath } from "../util/paths";
 
 /** Monaco itself (workers and themes set up), for language providers and the colorizer. */
-export { monaco, modelUri, ensureBuffer, closeFileTabs, whileSettling, type OpenFileOptions };
+export { monaco, modelUri, ensureBuffer, closeFileTabs, whileSettling, onDidSaveBuffer, type OpenFileOptions };
+
+/** Re-reads open files after something else changed them on disk (an applied rename), without
+ * waiting for the watcher: clean buffers follow the disk, dirty ones get the conflict bar. */
+export async function refreshFromDisk(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((path) => checkDisk(path)));
+}
+
+/** Whether a file's buffer is loaded and has unsaved edits (not reactive). */
+export function hasUnsavedEdits(path: string): boolean {
+  return getBuffer(path)?.dirty ?? false;
+}
+
+/** The text model of a loaded file, if a buffer holds it (not reactive). */
+export function loadedModel(path: string): monaco.editor.ITextModel | undefined {
+  return getModel(path);
+}
 
 export interface ActiveFile {
   path: string;

@@ -1,8 +1,10 @@
 // The problems feature's contributions: the Problems view of the bottom panel (with its count),
 // the server's problem sources as Monaco markers, and the listener that keeps them current.
+import { getSocket } from "../api/socket";
 import { notifyError } from "../stores/notifications";
 import { useLayout } from "../stores/layout";
 import type { WorkbenchRegistry } from "../workbench/registry";
+import { fromLspDiagnostics, type LspDiagnosticsEvent } from "./lspDiagnostics";
 import { startMarkerSync } from "./markers";
 import { problemsApi } from "./problemsApi";
 import { ProblemsBadge, ProblemsPanel } from "./ProblemsPanel";
@@ -19,6 +21,19 @@ function loadProblems(): void {
   );
 }
 
+/** The language servers' diagnostics: one file's list per event; a crashed server's are stale. */
+function listenToLanguageServers(): void {
+  const socket = getSocket();
+  socket.on("lsp:diagnostics", (event: LspDiagnosticsEvent) =>
+    useProblems.getState().setLspDiagnostics(event.server, event.path, fromLspDiagnostics(event)),
+  );
+  socket.on("lsp:status", ({ servers }: { servers: { name: string; state: string }[] }) => {
+    for (const server of servers) {
+      if (server.state !== "ready" && server.state !== "starting") useProblems.getState().clearLspServer(server.name);
+    }
+  });
+}
+
 export function installProblems(wb: WorkbenchRegistry): void {
   wb.panelView({ id: PROBLEMS_VIEW, title: "Problems", order: 10, component: ProblemsPanel, badge: ProblemsBadge });
   wb.socketHandler("problems.changed", "problems:changed", ({ source, problems }) =>
@@ -27,6 +42,7 @@ export function installProblems(wb: WorkbenchRegistry): void {
   wb.activation({
     id: "problems.start",
     run: () => {
+      listenToLanguageServers();
       startMarkerSync();
       loadProblems();
     },

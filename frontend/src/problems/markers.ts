@@ -1,8 +1,9 @@
 // Keeps Monaco's markers and the problems store in step, both ways: a server source's problems
 // become markers (owner = the source, e.g. `task:test`) on the models of their files, also
-// models opened later; Monaco's other markers (its JSON and TypeScript workers) are read
+// models opened later, and so do the language servers' diagnostics (owner `lsp:<server>`); Monaco's other markers (its JSON and TypeScript workers) are read
 // back into the store so the panel lists everything the editor underlines.
 import { modelUri, monaco } from "../editor/editorApi";
+import { lspOwner } from "./lspDiagnostics";
 import { byPath, fromModelMarker, toMarkerData, type LineBounds, type ModelMarker } from "./markerData";
 import type { Problem, ProblemItem } from "./model";
 import { useProblems } from "./problemsStore";
@@ -49,6 +50,28 @@ export function applySourceMarkers(source: string, problems: readonly Problem[])
   }
 }
 
+/** Sets one server's markers of one file, if the file has a model (models opened later get them on creation). */
+function applyLspFile(server: string, path: string, problems: readonly Problem[]): void {
+  const owner = lspOwner(server);
+  owned.add(owner);
+  const model = monaco.editor.getModel(modelUri(path));
+  if (model) setFileMarkers(model, owner, problems);
+}
+
+type LspState = Record<string, Record<string, Problem[]>>;
+
+/** Applies what changed between two states of the language servers' diagnostics. */
+function applyLspChanges(before: LspState, after: LspState): void {
+  for (const server of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = before[server] ?? {};
+    const now = after[server] ?? {};
+    if (was === now) continue;
+    for (const path of new Set([...Object.keys(was), ...Object.keys(now)])) {
+      if (was[path] !== now[path]) applyLspFile(server, path, now[path] ?? []);
+    }
+  }
+}
+
 function readEditorMarkers(): void {
   const items = monaco.editor
     .getModelMarkers({})
@@ -66,7 +89,14 @@ export function startMarkerSync(): void {
   started = true;
   let previous = useProblems.getState().sources;
   for (const [source, problems] of Object.entries(previous)) applySourceMarkers(source, problems);
+  let previousLsp = useProblems.getState().lsp;
+  applyLspChanges({}, previousLsp);
   useProblems.subscribe((state) => {
+    if (state.lsp !== previousLsp) {
+      const before = previousLsp;
+      previousLsp = state.lsp;
+      applyLspChanges(before, state.lsp);
+    }
     if (state.sources === previous) return;
     const before = previous;
     previous = state.sources;
@@ -80,6 +110,10 @@ export function startMarkerSync(): void {
     for (const [source, problems] of Object.entries(useProblems.getState().sources)) {
       const mine = problems.filter((p) => p.path === path);
       if (mine.length) setFileMarkers(model, source, mine);
+    }
+    for (const [server, files] of Object.entries(useProblems.getState().lsp)) {
+      const mine = files[path];
+      if (mine?.length) setFileMarkers(model, lspOwner(server), mine);
     }
   });
   let pending = false;

@@ -30,9 +30,12 @@ describe("groupProblems", () => {
     expect(groups[0]).toMatchObject({ errors: 2, warnings: 1 });
   });
 
-  it("shows a problem an owner reported twice once, but the same spot from two owners twice", () => {
-    const groups = groupProblems([item({}), item({}), item({}, "task:lint")]);
-    expect(groups[0].items).toHaveLength(2);
+  it("shows the same problem once, whoever reported it; a different message at the spot is another row", () => {
+    const groups = groupProblems([item({}), item({}), item({}, "lsp:ruff"), item({ message: "other" }, "task:lint")]);
+    expect(groups[0].items.map((i) => [i.owner, i.message])).toEqual([
+      ["task:test", "boom"],
+      ["task:lint", "other"],
+    ]);
   });
 
   it("filters on every word of the filter, in message, path, tool and code", () => {

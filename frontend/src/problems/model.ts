@@ -53,6 +53,24 @@ export function fromTaskProblem(owner: string, p: Problem): ProblemItem {
   };
 }
 
+/**
+ * One list from every owner: the server's sources (owner = the source), the language servers'
+ * diagnostics (owner `lsp:<server>`) and Monaco's own markers (owner = the marker's owner).
+ */
+export function mergeProblems(
+  sources: Record<string, readonly Problem[]>,
+  lsp: Record<string, Record<string, readonly Problem[]>>,
+  editorMarkers: readonly ProblemItem[],
+): ProblemItem[] {
+  return [
+    ...Object.entries(sources).flatMap(([owner, list]) => list.map((p) => fromTaskProblem(owner, p))),
+    ...Object.entries(lsp).flatMap(([server, files]) =>
+      Object.values(files).flatMap((list) => list.map((p) => fromTaskProblem(`lsp:${server}`, p))),
+    ),
+    ...editorMarkers,
+  ];
+}
+
 export function countProblems(items: readonly ProblemItem[]): Counts {
   const counts = { errors: 0, warnings: 0, infos: 0 };
   for (const item of items) {
@@ -73,13 +91,14 @@ export function matchesFilter(item: ProblemItem, filter: string): boolean {
 
 /**
  * Groups by file: files with errors first, then by path; within a file by position, then by
- * severity. The same problem from one owner (a tool that prints it twice) shows once.
+ * severity. The same problem reported twice shows once, whoever reported it: a tool that
+ * prints it twice, or ruff both as a task and as a language server (the first owner's row stays).
  */
 export function groupProblems(items: readonly ProblemItem[], filter = ""): FileProblems[] {
   const byPath = new Map<string, Map<string, ProblemItem>>();
   for (const item of items) {
     if (!matchesFilter(item, filter)) continue;
-    const key = `${item.owner}\0${item.line}\0${item.column}\0${item.severity}\0${item.code ?? ""}\0${item.message}`;
+    const key = `${item.line}\0${item.column}\0${item.severity}\0${item.code ?? ""}\0${item.message}`;
     let file = byPath.get(item.path);
     if (!file) byPath.set(item.path, (file = new Map<string, ProblemItem>()));
     if (!file.has(key)) file.set(key, item);

@@ -1,5 +1,6 @@
 // The problems every owner reports: the server's sources (a task's parsed output, replaced
-// whole by `problems:changed`) and the markers Monaco's own workers set (JSON syntax errors).
+// whole by `problems:changed`), the language servers' diagnostics and the markers Monaco's own
+// workers set (JSON syntax errors).
 import { create } from "zustand";
 import type { Problem, ProblemItem } from "./model";
 
@@ -8,7 +9,12 @@ interface ProblemsState {
   sources: Record<string, Problem[]>;
   /** Monaco's markers of workspace files that no server source owns. */
   editorMarkers: ProblemItem[];
+  /** The language servers' diagnostics: server → path → problems (`lsp:diagnostics`, one file at a time). */
+  lsp: Record<string, Record<string, Problem[]>>;
   filter: string;
+  setLspDiagnostics: (server: string, path: string, problems: Problem[]) => void;
+  /** Drops a server's diagnostics (it crashed or stopped: they are stale). */
+  clearLspServer: (server: string) => void;
   setSource: (source: string, problems: Problem[]) => void;
   setSources: (sources: Record<string, Problem[]>) => void;
   setEditorMarkers: (items: ProblemItem[]) => void;
@@ -18,7 +24,23 @@ interface ProblemsState {
 export const useProblems = create<ProblemsState>((set) => ({
   sources: {},
   editorMarkers: [],
+  lsp: {},
   filter: "",
+  setLspDiagnostics: (server, path, problems) =>
+    set((s) => {
+      const files = { ...(s.lsp[server] ?? {}) };
+      if (problems.length) files[path] = problems;
+      else if (path in files) delete files[path];
+      else return s;
+      return { lsp: { ...s.lsp, [server]: files } };
+    }),
+  clearLspServer: (server) =>
+    set((s) => {
+      if (!(server in s.lsp)) return s;
+      const lsp = { ...s.lsp };
+      delete lsp[server];
+      return { lsp };
+    }),
   setSource: (source, problems) =>
     set((s) => {
       const sources = { ...s.sources };

@@ -1,6 +1,8 @@
 // Monaco language features backed by the tag index: outline (Ctrl+Shift+O), go to definition
-// (F12) and find references (Shift+F12) across files. Registered once for every language.
+// (F12) and find references (Shift+F12) across files. Registered once for every language; where
+// a language server of the file's language runs, it answers navigation instead (lsp/).
 import { ensureBuffer, modelUri, monaco, openFile } from "../editor/editorApi";
+import { hasLiveServer } from "../stores/languageServers";
 import { pathOfUri, nameRange, toDocumentSymbol } from "./convert";
 import { symbolsApi, type SymbolLocation } from "./symbolsApi";
 
@@ -22,6 +24,7 @@ export function registerSymbolProviders(): void {
   });
   monaco.languages.registerDefinitionProvider("*", {
     provideDefinition: async (model, position) => {
+      if (hasLiveServer(model.getLanguageId())) return [];
       const word = model.getWordAtPosition(position);
       const path = pathOfUri(model.uri);
       if (!word || !path) return [];
@@ -30,6 +33,7 @@ export function registerSymbolProviders(): void {
   });
   monaco.languages.registerReferenceProvider("*", {
     provideReferences: async (model, position, context) => {
+      if (hasLiveServer(model.getLanguageId())) return [];
       const word = model.getWordAtPosition(position);
       if (!word) return [];
       const found = await symbolsApi.references(word.word);

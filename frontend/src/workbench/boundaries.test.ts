@@ -25,6 +25,7 @@ export const FEATURES = [
   "tasks",
   "review",
   "agent",
+  "lsp",
 ];
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi", "review/reviewApi"];
