@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.support.openai_server import ScriptedOpenAI, scripted_openai
 from tests.support.server import RunningServer, start_server
@@ -97,10 +97,12 @@ def disk(ide: IDE, path: str) -> str:
     return (ide.workspace / path).read_text()
 
 
-def agent_view(ide: IDE) -> Locator:
-    page = ide.page
-    page.get_by_role("button", name="Agent (Ctrl+I)").click()
+def agent_view(ide: IDE, page: Page | None = None) -> Locator:
+    """The Agent view, shown from the activity bar unless it already is (the layout is kept)."""
+    page = page or ide.page
     view = page.get_by_role("region", name="Agent")
+    if not view.is_visible():
+        page.get_by_role("button", name="Agent (Ctrl+I)").click()
     expect(view).to_be_visible()
     return view
 
@@ -241,15 +243,31 @@ DENY_TURNS: list[Any] = [
 def test_a_denied_command_is_an_error_the_model_sees_and_cancel_ends_the_run(
         ide: IDE, model_server: ScriptedOpenAI) -> None:
     model_server.turns[:] = list(DENY_TURNS)
+    page = ide.page
     view = agent_view(ide)
     box = view.get_by_role("textbox", name="Task")
+    # Agent: New Task (Ctrl+I) puts the cursor in the task box wherever focus was.
+    page.mouse.click(800, 300)  # the editor area
+    expect(box).not_to_be_focused()
+    page.keyboard.press("Control+I")
+    expect(box).to_be_focused()
     box.fill("Push the branch.")
     view.get_by_role("button", name="Run", exact=True).click()
 
     approval = view.get_by_test_id("agent-approval")
     expect(approval.get_by_test_id("agent-approval-detail")).to_have_text(
         "git push --force", timeout=30_000)
-    approval.get_by_role("button", name="Deny").click()
+
+    # A second window follows the run from the runs list and answers for it.
+    other = ide.page.context.new_page()
+    other.goto(ide.server.base_url)
+    other.get_by_role("button", name="Agent (Ctrl+I)").wait_for()
+    other_view = agent_view(ide, other)
+    other_view.get_by_role("button", name="Runs").click()
+    other_view.get_by_test_id("agent-run").filter(has_text="Push the branch.").click()
+    other_approval = other_view.get_by_test_id("agent-approval")
+    expect(other_approval.get_by_test_id("agent-approval-detail")).to_have_text("git push --force")
+    other_approval.get_by_role("button", name="Deny").click()
 
     # The denial is the call's (error) result, and the model goes on to its next call.
     pushed = view.locator('[data-testid="agent-tool"]').first
@@ -270,6 +288,10 @@ def test_a_denied_command_is_an_error_the_model_sees_and_cancel_ends_the_run(
     expect(view.get_by_test_id("agent-status")).to_have_text("cancelled")
     expect(view.get_by_role("button", name="Run", exact=True)).to_be_visible()
     ide.screenshot("agent-cancelled")
+    # The other window saw it end too.
+    expect(other_view.get_by_test_id("agent-finished")).to_have_attribute(
+        "data-reason", "cancelled")
+    other.close()
 
 
 def test_auto_mode_runs_a_command_of_the_approved_allow_list_unasked(
