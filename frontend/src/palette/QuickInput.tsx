@@ -7,10 +7,11 @@ import { openFile, revealInActiveEditor } from "../editor/editorApi";
 import { FileIcon } from "../ui/fileIcons";
 import { useLayout } from "../stores/layout";
 import { basename, dirname } from "../util/paths";
-import { commandLabel, getCommands, useCommandRegistry, type Command } from "../workbench/commands";
+import { getCommands, useCommandRegistry } from "../workbench/commands";
 import { fuzzyFilter, highlightPath } from "../ui/fuzzy";
 import { Marked } from "../ui/Marked";
-import { formatKeybinding } from "../ui/keybindings";
+import { editorActions, targetEditor } from "./editorActions";
+import { keyChords, mergeCommands, type PaletteCommand } from "./merge";
 import { loadRecent } from "../stores/recent";
 import { notifyError } from "../stores/notifications";
 
@@ -42,6 +43,8 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
   const previousFocus = useRef<Element | null>(document.activeElement);
   const close = useLayout((s) => s.closeQuickInput);
   const registered = useCommandRegistry((s) => s.commands);
+  // The actions of the editor the user was in, read once: the palette has the focus now.
+  const [actions] = useState(() => editorActions(targetEditor(document.activeElement)));
 
   const isCommands = value.startsWith(">");
   const gotoLine = useMemo(() => /^:(\d+)(?::(\d+))?$/.exec(value.trim()), [value]);
@@ -82,7 +85,8 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
 
   const items: Item[] = useMemo(() => {
     if (isCommands) {
-      return fuzzyFilter(value.slice(1), getCommands(registered), commandLabel).map(({ item, match }) =>
+      const commands = mergeCommands(getCommands(registered), actions);
+      return fuzzyFilter(value.slice(1), commands, (c) => c.label).map(({ item, match }) =>
         commandItem(item, match.indices),
       );
     }
@@ -111,7 +115,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
         run: () => openFile(path),
       };
     });
-  }, [value, isCommands, gotoLine, fileQuery, fileResults, registered]);
+  }, [value, isCommands, gotoLine, fileQuery, fileResults, registered, actions]);
 
   useEffect(() => setSelected(0), [items.length, value]);
   useEffect(() => {
@@ -184,13 +188,7 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
                   <Marked text={item.secondary} indices={item.secondaryIndices ?? []} />
                 </span>
               )}
-              {item.keys && (
-                <span className="keys">
-                  {item.keys.split("+").map((k, j) => (
-                    <kbd key={j}>{k}</kbd>
-                  ))}
-                </span>
-              )}
+              {item.keys && <Keys label={item.keys} />}
             </li>
           ))}
         </ul>
@@ -199,13 +197,28 @@ function QuickInputWidget({ initialValue }: { initialValue: string }) {
   );
 }
 
-function commandItem(command: Command, indices: number[]): Item {
+function commandItem(command: PaletteCommand, indices: number[]): Item {
   return {
     key: command.id,
-    primary: commandLabel(command),
+    primary: command.label,
     primaryIndices: indices,
-    keys: command.keybinding ? formatKeybinding(command.keybinding) : undefined,
+    keys: command.keyLabel,
     run: () =>
-      void Promise.resolve(command.run()).catch((err) => notifyError(`Command "${command.title}" failed`, err)),
+      void Promise.resolve(command.run()).catch((err) => notifyError(`Command "${command.label}" failed`, err)),
   };
+}
+
+/** A key label drawn as keys: "Ctrl+K Ctrl+C" is two chords. */
+export function Keys({ label }: { label: string }) {
+  return (
+    <span className="keys" aria-label={label}>
+      {keyChords(label).map((chord, i) => (
+        <span key={i} className="chord">
+          {chord.map((k, j) => (
+            <kbd key={j}>{k}</kbd>
+          ))}
+        </span>
+      ))}
+    </span>
+  );
 }

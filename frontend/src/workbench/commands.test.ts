@@ -32,4 +32,19 @@ describe("command registry", () => {
     off();
     offHidden();
   });
+
+  it("finds a command by any of its keybindings", () => {
+    const off = registerCommand({
+      id: "k.palette",
+      title: "Show All Commands",
+      keybinding: "Mod+Shift+P",
+      altKeybindings: ["F1"],
+      run: () => undefined,
+    });
+    const f1 = { key: "F1", code: "F1", ctrlKey: false, metaKey: false, shiftKey: false, altKey: false };
+    expect(commandForEvent(f1, false)?.id).toBe("k.palette");
+    const shiftP = { key: "P", code: "KeyP", ctrlKey: true, metaKey: false, shiftKey: true, altKey: false };
+    expect(commandForEvent(shiftP, false)?.id).toBe("k.palette");
+    off();
+  });
 });

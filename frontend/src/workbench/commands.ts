@@ -11,6 +11,8 @@ export interface Command {
   category?: string;
   /** e.g. "Mod+Shift+P"; Mod is Cmd on macOS, Ctrl elsewhere. */
   keybinding?: string;
+  /** More keys that run it (F1 for the palette); the palette shows only `keybinding`. */
+  altKeybindings?: string[];
   /** Hidden from the palette and keys when it returns false. */
   when?: () => boolean;
   run: () => void | Promise<void>;
@@ -52,5 +54,7 @@ export async function executeCommand(id: string): Promise<void> {
 
 /** The command bound to this key event, if any. */
 export function commandForEvent(event: KeyEventLike, mac?: boolean): Command | undefined {
-  return getCommands().find((c) => c.keybinding && matchesKeybinding(event, c.keybinding, mac));
+  return getCommands().find((c) =>
+    [c.keybinding, ...(c.altKeybindings ?? [])].some((k) => k && matchesKeybinding(event, k, mac)),
+  );
 }
