@@ -39,7 +39,7 @@ from pairpad.ai.agent.store import RunLog, RunRecord, RunStore
 from pairpad.ai.agent.tools import Prepared, RunContext, ToolBox
 from pairpad.ai.providers.base import ProviderError, estimate_tokens
 from pairpad.ai.providers.registry import ProviderRegistry
-from pairpad.errors import BadRequest, NotFound, Unprocessable
+from pairpad.errors import BadRequest, Conflict, NotFound, Unprocessable
 from pairpad.events.bus import Publish
 from pairpad.events.log import SequencedStream
 from pairpad.events.models import AgentApproval, AgentEvent
@@ -48,6 +48,7 @@ from pairpad.workspace.visibility import VisibilityPolicy
 log = structlog.get_logger("pairpad.ai.agent")
 
 MAX_TASK_CHARS = 100_000
+MAX_ACTIVE_RUNS = 8  # each holds a model stream and maybe a sandboxed command
 STOP_WAIT_S = 10.0
 
 Hook = Callable[[str], Awaitable[None]]
@@ -90,6 +91,9 @@ class AgentService:
         if mode not in policy.MODES:
             raise Unprocessable(f"mode must be one of {', '.join(policy.MODES)}; got {mode!r}")
         checked: policy.Mode = mode
+        if len(self.active) >= MAX_ACTIVE_RUNS:
+            raise Conflict(f"{MAX_ACTIVE_RUNS} agent runs are going already; wait for one to "
+                           "finish or cancel one")
         try:
             provider, ref = self.registry.resolve("chat", model)
         except ProviderError as error:
