@@ -3,10 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { filesApi, workspaceApi } from "../api/endpoints";
-import { errorMessage } from "../api/http";
+import { ApiError, errorMessage } from "../api/http";
 import type { TreeEntry } from "../api/types";
 import { openEditor, useIsDirty } from "../editor/editorApi";
 import { ChevronDown, ChevronRight, CollapseIcon, NewFileIcon, NewFolderIcon, RefreshIcon } from "../ui/icons";
+import { useDecoration } from "../stores/decorations";
 import { dirname, isSameOrDescendant } from "../util/paths";
 import { startCreate, useExplorer } from "./explorerStore";
 import { ContextMenu } from "./ContextMenu";
@@ -123,6 +124,11 @@ export function Explorer() {
 function DirChildren({ dir, depth }: { dir: string; depth: number }) {
   const query = useQuery({ queryKey: treeKey(dir), queryFn: () => filesApi.tree(dir), staleTime: 10_000 });
   const edit = useExplorer((s) => s.edit);
+  const gone = query.isError && query.error instanceof ApiError && query.error.status === 404 && dir !== "";
+  useEffect(() => {
+    // A remembered folder deleted while Pairpad was closed: forget it rather than show an error.
+    if (gone) useExplorer.getState().collapse(dir);
+  }, [gone, dir]);
   if (query.isPending) return depth === 0 ? <div className="tree-empty">Loading…</div> : null;
   if (query.isError) {
     return (
@@ -148,9 +154,18 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
   const expanded = useExplorer((s) => s.expanded.has(entry.path));
   const selected = useExplorer((s) => s.selected === entry.path);
   const renaming = useExplorer((s) => s.edit?.mode === "rename" && s.edit.path === entry.path);
+  const revealing = useExplorer((s) => s.revealing === entry.path);
   const dirty = useIsDirty(entry.path);
+  const decoration = useDecoration(entry.path);
+  const deco = decoration && decoration.kind !== "ignored" ? ` deco-${decoration.kind}` : "";
   const [dropTarget, setDropTarget] = useState(false);
+  const rowRef = useRef<HTMLDivElement>(null);
   const { toggle, select } = useExplorer.getState();
+  useEffect(() => {
+    if (!revealing) return;
+    rowRef.current?.scrollIntoView({ block: "nearest" });
+    useExplorer.getState().revealed();
+  }, [revealing]);
 
   if (renaming) return <InlineInput depth={depth} initial={entry.name} isDir={isDir} />;
 
@@ -160,6 +175,7 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
   return (
     <>
       <div
+        ref={rowRef}
         role="treeitem"
         aria-level={depth + 1}
         aria-expanded={isDir ? expanded : undefined}
@@ -216,7 +232,12 @@ function TreeNode({ entry, depth }: { entry: TreeEntry; depth: number }) {
           {isDir ? expanded ? <ChevronDown size={14} /> : <ChevronRight size={14} /> : null}
         </span>
         {isDir ? <FolderIcon open={expanded} /> : <FileIcon path={entry.path} />}
-        <span className={`name${dirty ? " dirty" : ""}`}>{entry.name}</span>
+        <span className={`name${dirty ? " dirty" : ""}${deco}`}>{entry.name}</span>
+        {decoration?.letter && (
+          <span className={`deco-letter${deco}`} title={decoration.tooltip}>
+            {decoration.letter}
+          </span>
+        )}
         {entry.type === "symlink" && <span className="visually-hidden"> (symbolic link)</span>}
       </div>
       {isDir && expanded && (

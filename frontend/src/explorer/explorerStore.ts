@@ -1,6 +1,7 @@
-// Explorer UI state: which folders are expanded, the selected row, inline create/rename.
+// Explorer UI state: which folders are expanded (kept across reloads), the selected row, the row
+// to scroll to, inline create/rename.
 import { create } from "zustand";
-import { dirname, rebasePath, isSameOrDescendant } from "../util/paths";
+import { ancestors, dirname, rebasePath, isSameOrDescendant } from "../util/paths";
 
 export type EditMode = "newFile" | "newFolder" | "rename";
 
@@ -23,6 +24,8 @@ export interface ContextMenuState {
 interface ExplorerState {
   expanded: Set<string>;
   selected: string | null;
+  /** A row to scroll into view once it renders (the active tab's file). */
+  revealing: string | null;
   edit: InlineEdit | null;
   menu: ContextMenuState | null;
   toggle: (dir: string) => void;
@@ -30,6 +33,9 @@ interface ExplorerState {
   collapse: (dir: string) => void;
   collapseAll: () => void;
   select: (path: string | null) => void;
+  /** Expands the file's folders, selects it and scrolls to it. */
+  reveal: (path: string) => void;
+  revealed: () => void;
   startEdit: (edit: InlineEdit) => void;
   setEditError: (error: string | undefined) => void;
   endEdit: () => void;
@@ -39,9 +45,21 @@ interface ExplorerState {
   removed: (path: string) => void;
 }
 
+const STORAGE_KEY = "pairpad.explorer.expanded";
+
+function loadExpanded(): Set<string> {
+  try {
+    const saved: unknown = JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? "[]");
+    return new Set(Array.isArray(saved) ? saved.filter((p): p is string => typeof p === "string") : []);
+  } catch {
+    return new Set();
+  }
+}
+
 export const useExplorer = create<ExplorerState>((set) => ({
-  expanded: new Set<string>(),
+  expanded: loadExpanded(),
   selected: null,
+  revealing: null,
   edit: null,
   menu: null,
   toggle: (dir) =>
@@ -61,6 +79,16 @@ export const useExplorer = create<ExplorerState>((set) => ({
     }),
   collapseAll: () => set({ expanded: new Set() }),
   select: (path) => set({ selected: path }),
+  reveal: (path) =>
+    set((s) => {
+      const dirs = ancestors(path).filter((d) => d && !s.expanded.has(d));
+      return {
+        expanded: dirs.length ? new Set([...s.expanded, ...dirs]) : s.expanded,
+        selected: path,
+        revealing: path,
+      };
+    }),
+  revealed: () => set({ revealing: null }),
   startEdit: (edit) => set({ edit, menu: null }),
   setEditError: (error) => set((s) => (s.edit ? { edit: { ...s.edit, error } } : s)),
   endEdit: () => set({ edit: null }),
@@ -77,6 +105,17 @@ export const useExplorer = create<ExplorerState>((set) => ({
       selected: s.selected && isSameOrDescendant(s.selected, path) ? null : s.selected,
     })),
 }));
+
+let lastSaved: Set<string> | null = null;
+useExplorer.subscribe((s) => {
+  if (s.expanded === lastSaved) return;
+  lastSaved = s.expanded;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify([...s.expanded]));
+  } catch {
+    // Storage may be unavailable (private mode); folders then start collapsed.
+  }
+});
 
 /** The folder a new entry goes into, given the current selection. */
 function targetDirForSelection(selected: string | null, selectedIsDir: boolean): string {

@@ -1,11 +1,12 @@
 // The explorer feature's contributions: its side view, file commands, and the live file events
 // and reconnects that refresh the tree.
 import { useLayout } from "../stores/layout";
+import { activeTab, useTabs } from "../stores/tabs";
 import { FilesIcon } from "../ui/icons";
 import { dirname } from "../util/paths";
 import type { WorkbenchRegistry } from "../workbench/registry";
 import { Explorer } from "./Explorer";
-import { startCreate } from "./explorerStore";
+import { startCreate, useExplorer } from "./explorerStore";
 import { refreshAll, refreshDir } from "./fileOps";
 
 const VIEW = "explorer";
@@ -51,4 +52,20 @@ export function installExplorer(wb: WorkbenchRegistry): void {
     for (const d of dirs) void refreshDir(d);
   });
   wb.resync({ id: "explorer.refresh", run: () => void refreshAll() });
+  // The explorer follows the active tab: its file's folders open and its row is selected.
+  wb.activation({
+    id: "explorer.followActiveTab",
+    run: () => {
+      let last: string | null = null;
+      const follow = () => {
+        const { tab } = activeTab(useTabs.getState());
+        const path = tab && wb.tabKindOf(tab.kind)?.fileBacked ? tab.path : null;
+        if (path === last) return;
+        last = path;
+        if (path) useExplorer.getState().reveal(path);
+      };
+      useTabs.subscribe(follow);
+      follow();
+    },
+  });
 }
