@@ -8,8 +8,7 @@ import { getModel, useBuffers } from "./buffers";
 import { registerGroupEditor, takeReveal } from "./editorRegistry";
 import { editorOptions } from "./editorOptions";
 import { monaco } from "./monacoSetup";
-
-const viewStates = new Map<string, monaco.editor.ICodeEditorViewState | null>();
+import { viewStates } from "./viewStates";
 
 export function CodeEditor({ groupId, path }: { groupId: string; path: string }) {
   const hostRef = useRef<HTMLDivElement>(null);
@@ -41,7 +40,17 @@ export function CodeEditor({ groupId, path }: { groupId: string; path: string })
       if (!pos || !model) return;
       useStatus.getState().setCursor(pos.lineNumber, pos.column, sel ? model.getValueInRange(sel).length : 0);
     };
+    // Remembered as it changes (not only on a tab switch), so a reload puts cursor and scroll back.
+    const remember = () => {
+      const path = currentPath.current;
+      // setModel fires these events before currentPath names the new model: skip those.
+      if (path && editor.getModel() && editor.getModel() === getModel(path)) {
+        viewStates.set(`${groupId}:${path}`, editor.saveViewState());
+      }
+    };
     const subs = [
+      editor.onDidChangeCursorSelection(remember),
+      editor.onDidScrollChange(remember),
       editor.onDidChangeCursorSelection(updateStatus),
       editor.onDidFocusEditorText(() => {
         useTabs.getState().focusGroup(groupId);
@@ -49,7 +58,7 @@ export function CodeEditor({ groupId, path }: { groupId: string; path: string })
       }),
     ];
     return () => {
-      if (currentPath.current) viewStates.set(`${groupId}:${currentPath.current}`, editor.saveViewState());
+      remember();
       subs.forEach((d) => d.dispose());
       unregister();
       editor.dispose();
