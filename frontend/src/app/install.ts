@@ -10,6 +10,7 @@ import { installLsp } from "../lsp/install";
 import { installPalette } from "../palette/install";
 import { installProblems } from "../problems/install";
 import { installReview } from "../review/install";
+import { installScm } from "../scm/install";
 import { installSearch } from "../search/install";
 import { installSettings } from "../settings/install";
 import { useLayout } from "../stores/layout";
@@ -17,7 +18,7 @@ import { installSymbols } from "../symbols/install";
 import { installTasks } from "../tasks/install";
 import { installTerminal } from "../terminal/install";
 import { workbench, type WorkbenchRegistry } from "../workbench/registry";
-import { BranchItem, ConnectionItem } from "./coreStatusItems";
+import { ConnectionItem } from "./coreStatusItems";
 
 /** Each feature's install, in the order their socket handlers run for one event. */
 export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
@@ -36,11 +37,12 @@ export const FEATURES: ((wb: WorkbenchRegistry) => void)[] = [
   installTasks,
   installReview,
   installAgent,
+  installScm,
 ];
 
 function installCore(wb: WorkbenchRegistry): void {
   const layout = () => useLayout.getState();
-  wb.statusBarItem({ id: "workbench.branch", alignment: "left", order: 10, component: BranchItem });
+  // The branch (order 10) is source control's (scm/install.ts): a click switches branches.
   wb.statusBarItem({ id: "workbench.connection", alignment: "left", order: 20, component: ConnectionItem });
   wb.command({
     id: "workbench.action.toggleSidebarVisibility",

@@ -1,5 +1,6 @@
 // The tab bar of a group: each tab labelled by its kind's descriptor (workbench registry).
 import { useEffect, useRef } from "react";
+import { useDecoration } from "../stores/decorations";
 import type { EditorGroup, Tab } from "../stores/tabs";
 import { useTabs } from "../stores/tabs";
 import { CloseIcon, SplitIcon } from "../ui/icons";
@@ -73,6 +74,9 @@ function TabItem({
   // each TabItem always calls the same hook.
   const useInfo = descriptor?.useInfo ?? unknownKind;
   const { title, icon, tooltip, path, dirty = false, deleted = false } = useInfo(tab);
+  // Source control's colour and letter (M, U …) on file tabs, as in the explorer.
+  const decoration = useDecoration(tab.kind === FILE_TAB ? path : undefined);
+  const deco = decoration && decoration.kind !== "ignored" && decoration.letter ? decoration : undefined;
   const active = group.activeTabId === tab.id;
   const activate = () => {
     useTabs.getState().activate(group.id, tab.id);
@@ -118,8 +122,13 @@ function TabItem({
       }}
     >
       {icon}
-      <span className="label">{title}</span>
+      <span className={`label${deco ? ` deco-${deco.kind}` : ""}`}>{title}</span>
       {description && <span className="desc">{description}</span>}
+      {deco && (
+        <span className={`tab-deco deco-${deco.kind}`} title={deco.tooltip}>
+          {deco.letter}
+        </span>
+      )}
       <button
         type="button"
         className="tab-close"

@@ -25,6 +25,7 @@ export const FEATURES = [
   "tasks",
   "review",
   "agent",
+  "scm",
   "lsp",
 ];
 /** Modules of a feature other features may import: its public API. */
