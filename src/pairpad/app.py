@@ -29,6 +29,7 @@ from pairpad.api import files as files_api
 from pairpad.api import git as git_api
 from pairpad.api import health
 from pairpad.api import index as index_api
+from pairpad.api import lsp as lsp_api
 from pairpad.api import models as models_api
 from pairpad.api import problems as problems_api
 from pairpad.api import run as run_api
@@ -48,6 +49,7 @@ from pairpad.realtime.handlers.agent import register_agent_handlers
 from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
+from pairpad.realtime.handlers.lsp import register_lsp_handlers
 from pairpad.realtime.handlers.run import register_run_handlers
 from pairpad.realtime.handlers.tasks import register_task_handlers
 from pairpad.realtime.handlers.terminal import register_terminal_handlers
@@ -129,6 +131,7 @@ def create_app(settings: Settings) -> PairpadApp:
             edits_api,  # the edit engine, change review and checkpoints
             changesets_api,
             agent_api,  # agent runs' history, rules, MCP servers, allow-list
+            lsp_api,  # language servers' state, applying their workspace edits
             git_api,  # source control
         ],
     )
@@ -140,6 +143,7 @@ def create_app(settings: Settings) -> PairpadApp:
     register_task_handlers(services.realtime, services.tasks, services.authorizer)
     register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
     register_agent_handlers(services.realtime, services.agent, services.authorizer)
+    register_lsp_handlers(services.realtime, services.lsp, services.authorizer)
     _mount_static(api)
     return PairpadApp(settings, services, api)
 

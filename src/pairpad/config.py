@@ -18,6 +18,7 @@ from pairpad.ai.agent.settings import AgentSettings
 from pairpad.ai.provider_config import AISettings
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
+from pairpad.runtime.lsp.settings import LspSettings
 from pairpad.runtime.settings import RuntimeSettings, TerminalSettings
 
 MiB = 1024 * 1024
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)  # the command sandbox
     terminal: TerminalSettings = Field(default_factory=TerminalSettings)  # integrated terminal
     agent: AgentSettings = Field(default_factory=AgentSettings)  # agent runs, MCP servers
+    lsp: LspSettings = Field(default_factory=LspSettings)  # language servers (user config only)
 
     @field_validator("workspace", "data_dir")
     @classmethod

@@ -27,6 +27,7 @@ from pairpad.editor_preferences import PreferencesService
 from pairpad.events.bus import EventBus
 from pairpad.events.models import FsChanged, IndexProgress
 from pairpad.realtime.socketio_adapter import SocketIOAdapter
+from pairpad.runtime.lsp.manager import LspManager
 from pairpad.runtime.problem_board import ProblemBoard
 from pairpad.runtime.runs import RunService
 from pairpad.runtime.sandbox import Sandbox
@@ -41,6 +42,7 @@ from pairpad.workspace.git_service import GitService
 from pairpad.workspace.protected import scan as scan_protected
 from pairpad.workspace.search import SearchService
 from pairpad.workspace.temps import TempSweeper
+from pairpad.workspace.text_edits import apply_workspace_edit
 from pairpad.workspace.visibility import VisibilityPolicy
 from pairpad.workspace.watcher import Watcher, publish_changes
 
@@ -74,6 +76,7 @@ class Services:
     terminals: TerminalService  # the user's own shells in PTYs (not sandboxed)
     changes: ChangeService  # AI edits: preview, apply as a reviewed change set, checkpoints
     agent: AgentService = field(init=False)  # agent runs: tools, approvals, logs (set below)
+    lsp: LspManager = field(init=False)  # language servers, started per language (set below)
     # Source control: git through argv and a timeout; working-tree writes via `files`.
     git: GitService = field(init=False)
     components: list[Component] = field(default_factory=list)
@@ -194,7 +197,20 @@ def build_services(settings: Settings, token: str) -> Services:
     # After the runs: at start it marks runs a previous server left going as interrupted;
     # stopping ends the live ones (interrupted) before the sandbox and the AI layer stop.
     services.components.append(services.agent)
+    services.lsp = _build_lsp(settings, files, events)
+    services.components.append(services.lsp)  # stopping shuts the language servers down
     return services
+
+
+def _build_lsp(settings: Settings, files: FileService, events: EventBus) -> LspManager:
+    """Language servers; the edits they ask to apply (a command's workspace/applyEdit) go
+    through the file service, as the user's, all or nothing."""
+
+    async def apply_edit(changes: dict[str, list[dict[str, object]]], _label: str | None) -> None:
+        await apply_workspace_edit(files, changes)
+
+    return LspManager(settings.lsp, settings.workspace, settings.runtime_dir / "lsp", events,
+                      apply_edit)
 
 
 def _build_agent(services: Services, owner: Owner, mcp: McpHub) -> AgentService:

@@ -399,10 +399,63 @@ class AgentApproval(ServerEvent):
         return Room(agent_room(self.run_id))
 
 
+# --- language servers (runtime/lsp/) ---------------------------------------------------------
+
+
+class LspDiagnostic(BaseModel):
+    """One diagnostic as the language server sent it: LSP's 0-based, UTF-16 `range`
+    (`{start: {line, character}, end}`), severity 1 error … 4 hint."""
+
+    range: dict[str, Any]
+    severity: int | None = None
+    message: str
+    source: str | None = None
+    code: str | int | None = None
+
+
+class LspDiagnostics(ServerEvent):
+    """A language server replaced its diagnostics of one file (`path` workspace-relative);
+    an empty list clears them."""
+
+    name: ClassVar[str] = "lsp:diagnostics"
+    path: str
+    server: str
+    diagnostics: list[LspDiagnostic]
+
+
+LspState = Literal["not_started", "starting", "ready", "crashed", "failed"]
+
+
+class LspServerStatus(BaseModel):
+    """A configured language server: `detail` says why it crashed or failed (exit status and
+    its last stderr lines, or the program that was not found)."""
+
+    name: str
+    languages: list[str]
+    state: LspState
+    detail: str | None = None
+
+
+class LspStatus(ServerEvent):
+    """The state of every configured language server, whenever one changes."""
+
+    name: ClassVar[str] = "lsp:status"
+    servers: list[LspServerStatus]
+
+
+class LspEdit(ServerEvent):
+    """A language server's workspace/applyEdit was applied (a server command's edit), for
+    information: `edit` is `{changes: {path: [TextEdit]}}`."""
+
+    name: ClassVar[str] = "lsp:edit"
+    edit: dict[str, Any]
+    label: str | None = None
+
+
 # Every server → client event, for the schema export and the contract test.
 SERVER_EVENTS: tuple[type[ServerEvent], ...] = (
     FsChanged, GitChanged, IndexProgress, ChatStarted, ChatDelta, ChatDone, ChatError,
     InlineEditDelta, InlineEditDone, InlineEditError,
     RunOutput, RunExit, TerminalOutput, TerminalExit, ProblemsChanged, ReviewChanged,
-    AgentEvent, AgentApproval,
+    AgentEvent, AgentApproval, LspDiagnostics, LspStatus, LspEdit,
 )

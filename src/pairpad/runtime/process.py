@@ -113,11 +113,14 @@ class ManagedProcess:
     last lines are kept for diagnosis. Spawn once; a restart is a new ManagedProcess."""
 
     def __init__(self, name: str, argv: list[str], log_path: Path,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None, *, pipes: bool = False,
+                 cwd: Path | None = None) -> None:
         self.name = name
         self.argv = argv
         self.log_path = log_path
         self._env = env
+        self._pipes = pipes  # stdin/stdout as pipes (a stdio protocol); stderr still logged
+        self._cwd = cwd
         self._popen: subprocess.Popen[bytes] | None = None
         self.started_at: float | None = None
 
@@ -125,11 +128,18 @@ class ManagedProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log_file:
             self._popen = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                env=self._env, start_new_session=True,
+                self.argv, stdin=subprocess.PIPE if self._pipes else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if self._pipes else log_file,
+                stderr=log_file if self._pipes else subprocess.STDOUT,
+                env=self._env, cwd=self._cwd, start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         self.started_at = time.monotonic()
+
+    @property
+    def popen(self) -> subprocess.Popen[bytes] | None:
+        """The child, for its stdin/stdout pipes when spawned with `pipes=True`."""
+        return self._popen
 
     @property
     def pid(self) -> int | None:

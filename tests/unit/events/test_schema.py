@@ -22,6 +22,7 @@ def test_the_schema_names_every_event_and_describes_its_payload() -> None:
         "term:output": "TerminalOutput", "term:exit": "TerminalExit",
         "problems:changed": "ProblemsChanged", "review:changed": "ReviewChanged",
         "agent:event": "AgentEvent", "agent:approval": "AgentApproval",
+        "lsp:diagnostics": "LspDiagnostics", "lsp:status": "LspStatus", "lsp:edit": "LspEdit",
     }
     defs = schema["$defs"]
     for kind in SERVER_EVENTS:
