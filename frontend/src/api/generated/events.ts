@@ -18,6 +18,9 @@ export interface ServerEvents {
   "inline_edit:delta": InlineEditDelta;
   "inline_edit:done": InlineEditDone;
   "inline_edit:error": InlineEditError;
+  "lsp:diagnostics": LspDiagnostics;
+  "lsp:edit": LspEdit;
+  "lsp:status": LspStatus;
   "problems:changed": ProblemsChanged;
   "review:changed": ReviewChanged;
   "run:exit": RunExit;
@@ -188,6 +191,54 @@ export interface InlineEditDone {
 export interface InlineEditError {
   detail: string;
   edit_id: string;
+}
+/**
+ * A language server replaced its diagnostics of one file (`path` workspace-relative);
+ * an empty list clears them.
+ */
+export interface LspDiagnostics {
+  diagnostics: LspDiagnostic[];
+  path: string;
+  server: string;
+}
+/**
+ * One diagnostic as the language server sent it: LSP's 0-based, UTF-16 `range`
+ * (`{start: {line, character}, end}`), severity 1 error … 4 hint.
+ */
+export interface LspDiagnostic {
+  code?: string | number | null;
+  message: string;
+  range: {
+    [k: string]: unknown;
+  };
+  severity?: number | null;
+  source?: string | null;
+}
+/**
+ * A language server's workspace/applyEdit was applied (a server command's edit), for
+ * information: `edit` is `{changes: {path: [TextEdit]}}`.
+ */
+export interface LspEdit {
+  edit: {
+    [k: string]: unknown;
+  };
+  label?: string | null;
+}
+/**
+ * The state of every configured language server, whenever one changes.
+ */
+export interface LspStatus {
+  servers: LspServerStatus[];
+}
+/**
+ * A configured language server: `detail` says why it crashed or failed (exit status and
+ * its last stderr lines, or the program that was not found).
+ */
+export interface LspServerStatus {
+  detail?: string | null;
+  languages: string[];
+  name: string;
+  state: "not_started" | "starting" | "ready" | "crashed" | "failed";
 }
 /**
  * A source's problems were replaced (a task ran again, or its problems were cleared):

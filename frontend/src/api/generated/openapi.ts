@@ -906,6 +906,48 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/lsp/apply-edit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Apply Edit
+     * @description Apply a WorkspaceEdit's text edits to every file or to none (a failed write puts back
+     *     the files already written).
+     */
+    post: operations["apply_edit_api_lsp_apply_edit_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/lsp/status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Lsp Status
+     * @description Every configured language server: not_started, starting, ready, crashed (restarting)
+     *     or failed, with why.
+     */
+    get: operations["lsp_status_api_lsp_status_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/models": {
     parameters: {
       query?: never;
@@ -1338,6 +1380,24 @@ export interface components {
        * @description Whether the user approved the workspace's list as it is now (only then does it count)
        */
       workspace_approved: boolean;
+    };
+    /** ApplyEditRequest */
+    ApplyEditRequest: {
+      edit: components["schemas"]["WorkspaceEditIn"];
+      /** Label */
+      label?: string | null;
+      /**
+       * Versions
+       * @description Path -> the etag the edit was computed against (409 when the file on disk is another one).
+       */
+      versions?: {
+        [key: string]: string;
+      } | null;
+    };
+    /** ApplyEditResponse */
+    ApplyEditResponse: {
+      /** Files */
+      files: components["schemas"]["EditedFile"][];
     };
     /** ApplyRequest */
     ApplyRequest: {
@@ -1903,6 +1963,13 @@ export interface components {
       /** Title */
       title: string;
     };
+    /** EditedFile */
+    EditedFile: {
+      /** Etag */
+      etag: string;
+      /** Path */
+      path: string;
+    };
     /** EditErrorOut */
     EditErrorOut: {
       /**
@@ -2222,6 +2289,29 @@ export interface components {
     Locations: {
       /** Results */
       results: components["schemas"]["Location"][];
+    };
+    /**
+     * LspServerStatus
+     * @description A configured language server: `detail` says why it crashed or failed (exit status and
+     *     its last stderr lines, or the program that was not found).
+     */
+    LspServerStatus: {
+      /** Detail */
+      detail?: string | null;
+      /** Languages */
+      languages: string[];
+      /** Name */
+      name: string;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "not_started" | "starting" | "ready" | "crashed" | "failed";
+    };
+    /** LspStatusOut */
+    LspStatusOut: {
+      /** Servers */
+      servers: components["schemas"]["LspServerStatus"][];
     };
     /** McpServerOut */
     McpServerOut: {
@@ -3198,6 +3288,18 @@ export interface components {
        * @enum {string}
        */
       state: "starting" | "running" | "restarting" | "stopped";
+    };
+    /** WorkspaceEditIn */
+    WorkspaceEditIn: {
+      /**
+       * Changes
+       * @description Workspace path -> LSP TextEdits ({range, newText}; UTF-16 positions).
+       */
+      changes: {
+        [key: string]: {
+          [key: string]: unknown;
+        }[];
+      };
     };
     /** WorkspaceInfo */
     WorkspaceInfo: {
@@ -7346,6 +7448,158 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["IndexStatus"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  apply_edit_api_lsp_apply_edit_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ApplyEditRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ApplyEditResponse"];
+        };
+      };
+      /** @description The body is not JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A path outside the workspace or inside .git */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A file of the edit does not exist */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A file changed on disk (or is not at the given version) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Invalid parameters or body; `detail` names each problem */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  lsp_status_api_lsp_status_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["LspStatusOut"];
         };
       };
       /** @description Not authenticated */
