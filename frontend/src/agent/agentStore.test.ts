@@ -232,6 +232,29 @@ describe("following a run", () => {
   });
 });
 
+describe("a restarted server", () => {
+  it("shows a run it left going as interrupted, from the finished event a rejoin replays", async () => {
+    runs.r1 = { run: summary({ status: "waiting" }), events: [ev(1, "start")] };
+    await openRun("r1");
+    store.rejoinRun();
+    await flush();
+    expect(emitted.at(-1)).toEqual({ event: "agent:join", body: { run_id: "r1", after_seq: 1 } });
+    onAgentEvent(ev(2, "finished", { reason: "interrupted" }));
+    expect(useAgent.getState().run?.status).toBe("interrupted");
+    expect(useAgent.getState().run?.reason).toBe("interrupted");
+  });
+
+  it("keeps the status the server says for a run that is over", async () => {
+    runs.r1 = {
+      run: summary({ status: "interrupted", reason: "interrupted" }),
+      events: [ev(1, "start"), ev(2, "finished", { reason: "interrupted" })],
+    };
+    await openRun("r1");
+    expect(useAgent.getState().run?.status).toBe("interrupted");
+    expect(emitted).toEqual([]);
+  });
+});
+
 describe("approvals", () => {
   const request = ev(3, "approval_request", {
     call_id: "c1",

@@ -116,10 +116,10 @@ const approvalOf = (run: AgentRunSummary): AgentApproval[] =>
 /** The summary as the log says it is now (status and usage are known from `finished` before a GET). */
 function withFinished(run: AgentRunSummary | null, events: AgentEvent[]): AgentRunSummary | null {
   const done = finishedEvent(events);
-  if (!run || !done || run.status === "finished") return run;
+  if (!run || !done || !isLive(run.status)) return run;
   return {
     ...run,
-    status: "finished",
+    status: done.reason === "interrupted" ? "interrupted" : "finished",
     reason: done.reason ?? null,
     usage: done.usage ?? run.usage,
     pending_approval: null,
