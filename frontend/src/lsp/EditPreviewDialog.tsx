@@ -44,7 +44,11 @@ export function EditPreviewDialog() {
                 <FileIcon path={file.path} />
                 <span className="name">{basename(file.path)}</span>
                 <span className="dir">{dirname(file.path)}</span>
-                {file.unsaved && <span className="tag" title="Applied to the unsaved editor, not to disk">unsaved</span>}
+                {file.unsaved && (
+                  <span className="tag" title="Applied to the unsaved editor, not to disk">
+                    unsaved
+                  </span>
+                )}
                 <span className="count">{file.edits}</span>
               </header>
               {file.error ? (

@@ -86,7 +86,10 @@ describe("text edits", () => {
 describe("WorkspaceEdit -> per-file edits", () => {
   const edit = {
     changes: {
-      "pkg/util.py": [{ range: r(3, 4, 3, 7), newText: "total" }, { range: r(0, 4, 0, 7), newText: "total" }],
+      "pkg/util.py": [
+        { range: r(3, 4, 3, 7), newText: "total" },
+        { range: r(0, 4, 0, 7), newText: "total" },
+      ],
       "main.py": [{ range: r(1, 0, 1, 3), newText: "total" }],
       "empty.py": [],
     },

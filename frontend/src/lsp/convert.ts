@@ -48,7 +48,12 @@ export function toMonacoPosition(p: LspPosition, lines?: LineSource): MonacoPosi
 export function toMonacoRange(r: LspRange, lines?: LineSource): MonacoRange {
   const start = toMonacoPosition(r.start, lines);
   const end = toMonacoPosition(r.end, lines);
-  return { startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column };
+  return {
+    startLineNumber: start.lineNumber,
+    startColumn: start.column,
+    endLineNumber: end.lineNumber,
+    endColumn: end.column,
+  };
 }
 
 /** A string's lines (LSP counts \r\n, \n and \r as line ends) as a LineSource. */

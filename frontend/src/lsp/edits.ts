@@ -2,14 +2,10 @@
 // are edited in their buffer (undoable, the user saves as usual — their text is what the server
 // answered about); every other file through `POST /api/lsp/apply-edit` (the file service, all
 // or nothing), after which the open editors re-read the disk.
-import { api } from "../api/http";
+import { call } from "../api/schema";
 import { hasUnsavedEdits, loadedModel, monaco, refreshFromDisk } from "../editor/editorApi";
 import { splitByBuffer, toMonacoRange, workspaceEditFiles } from "./convert";
 import type { TextEdit, WorkspaceEdit } from "./protocol";
-
-export interface ApplyEditResponse {
-  files: { path: string; etag: string }[];
-}
 
 /** Text edits as one undoable Monaco edit of a model. */
 export function applyToModel(model: monaco.editor.ITextModel, edits: readonly TextEdit[]): void {
@@ -29,7 +25,7 @@ export async function applyWorkspaceEdit(edit: WorkspaceEdit, label: string): Pr
   const { inBuffers, onDisk } = splitByBuffer(files, hasUnsavedEdits);
   if (onDisk.length) {
     const changes = Object.fromEntries(onDisk.map((f) => [f.path, f.edits]));
-    await api<ApplyEditResponse>("/api/lsp/apply-edit", { method: "POST", body: { edit: { changes }, label } });
+    await call("post", "/api/lsp/apply-edit", { body: { edit: { changes }, label } });
     await refreshFromDisk(onDisk.map((f) => f.path).filter((p) => loadedModel(p)));
   }
   for (const file of inBuffers) {

@@ -1,15 +1,15 @@
 // The language server feature's contributions: document sync of open files, the Monaco
 // providers for each served language, the rename preview, the status bar item and the
 // server events (state, diagnostics kept for code actions).
-import { api } from "../api/http";
-import { getSocket } from "../api/socket";
-import { onDidSaveBuffer } from "../editor/editorApi";
+import { call } from "../api/schema";
+import { loadedModel, onDidSaveBuffer, refreshFromDisk } from "../editor/editorApi";
+import { notifyInfo } from "../stores/notifications";
 import { servedLanguages, useLanguageServers, type ServerStatus } from "../stores/languageServers";
 import type { WorkbenchRegistry } from "../workbench/registry";
 import { forgetServer, recordDiagnostics } from "./diagnosticsStore";
 import { EditPreviewDialog } from "./EditPreviewDialog";
 import { LspStatusItem } from "./LspStatusItem";
-import type { DiagnosticsEvent } from "./protocol";
+import type { DiagnosticsEvent, WorkspaceEdit } from "./protocol";
 import { registerApplyCommand, registerLanguage } from "./providers";
 import { didSave, onLanguageServed, openServed, reopenAll, startSync } from "./sync";
 import "./lsp.css";
@@ -23,22 +23,39 @@ function applyStatus(servers: ServerStatus[]): void {
 }
 
 function loadStatus(): void {
-  api<{ servers: ServerStatus[] }>("/api/lsp/status").then(
+  call("get", "/api/lsp/status").then(
     (r) => applyStatus(r.servers),
     (err) => console.warn("Could not read the language servers' status:", err),
   );
+}
+
+/**
+ * A server applied an edit itself (a code action's command: ruff's fix all): the files changed
+ * on disk through the file service; show them in the open editors now and say what happened.
+ */
+async function onServerEdit(edit: WorkspaceEdit, label: string | null | undefined): Promise<void> {
+  const paths = Object.keys(edit.changes ?? {});
+  await refreshFromDisk(paths.filter((p) => loadedModel(p)));
+  const files = paths.length === 1 ? paths[0] : `${paths.length} files`;
+  notifyInfo(`${label || "A language server's edit"}: changed ${files}`);
 }
 
 export function installLsp(wb: WorkbenchRegistry): void {
   wb.monacoProvider({ id: "lsp.providers", register: registerApplyCommand });
   wb.host({ id: "lsp.editPreview", component: EditPreviewDialog });
   wb.statusBarItem({ id: "lsp.status", alignment: "right", order: 15, component: LspStatusItem });
+  wb.socketHandler("lsp.status", "lsp:status", (payload) => applyStatus(payload.servers));
+  wb.socketHandler("lsp.diagnostics", "lsp:diagnostics", (payload) =>
+    recordDiagnostics(payload as unknown as DiagnosticsEvent),
+  );
+  wb.socketHandler(
+    "lsp.edit",
+    "lsp:edit",
+    (payload) => void onServerEdit(payload.edit as WorkspaceEdit, payload.label),
+  );
   wb.activation({
     id: "lsp.start",
     run: () => {
-      const socket = getSocket();
-      socket.on("lsp:status", (payload: { servers: ServerStatus[] }) => applyStatus(payload.servers));
-      socket.on("lsp:diagnostics", (payload: DiagnosticsEvent) => recordDiagnostics(payload));
       onLanguageServed(registerLanguage);
       onDidSaveBuffer(didSave);
       startSync();

@@ -88,6 +88,7 @@ export interface Command {
   title: string;
   command: string;
   arguments?: unknown[];
+  pairpadServer?: string;
 }
 
 export interface CodeAction {
@@ -99,6 +100,8 @@ export interface CodeAction {
   edit?: WorkspaceEdit;
   command?: Command;
   data?: unknown;
+  /** Which server offered it (the backend merges every server's actions and routes by this). */
+  pairpadServer?: string;
 }
 
 export type { ServerState, ServerStatus } from "../stores/languageServers";

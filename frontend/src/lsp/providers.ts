@@ -128,7 +128,8 @@ async function resolveRenameLocation(
     return { range: new monaco.Range(1, 1, 1, 1), text: "", rejectReason: "This element cannot be renamed." };
   }
   if ("defaultBehavior" in result) {
-    if (!wordLocation) return { range: new monaco.Range(1, 1, 1, 1), text: "", rejectReason: "Nothing to rename here." };
+    if (!wordLocation)
+      return { range: new monaco.Range(1, 1, 1, 1), text: "", rejectReason: "Nothing to rename here." };
     return wordLocation;
   }
   if ("placeholder" in result) {
@@ -244,7 +245,8 @@ async function provideCodeActions(
 export async function applyCodeAction(path: string, item: CodeAction | Command): Promise<void> {
   try {
     if (isCommand(item)) {
-      await lspRequest(path, "workspace/executeCommand", { command: item.command, arguments: item.arguments ?? [] });
+      // Sent back as given: `pairpadServer` routes it to the server that offered it.
+      await lspRequest(path, "workspace/executeCommand", item);
       return;
     }
     let action = item;
@@ -254,10 +256,7 @@ export async function applyCodeAction(path: string, item: CodeAction | Command):
     }
     if (action.edit) await applyWorkspaceEdit(action.edit, action.title);
     if (action.command) {
-      await lspRequest(path, "workspace/executeCommand", {
-        command: action.command.command,
-        arguments: action.command.arguments ?? [],
-      });
+      await lspRequest(path, "workspace/executeCommand", { ...action.command, pairpadServer: action.pairpadServer });
     }
   } catch (err) {
     notifyError(`Could not apply '${item.title}'`, err);
@@ -331,7 +330,11 @@ export function registerLanguage(language: string): void {
   L.registerDocumentHighlightProvider(language, {
     provideDocumentHighlights: (model, position) =>
       quietly(async () => {
-        const found = await request<DocumentHighlight[]>(model, "textDocument/documentHighlight", positionParams(position));
+        const found = await request<DocumentHighlight[]>(
+          model,
+          "textDocument/documentHighlight",
+          positionParams(position),
+        );
         return (found ?? []).map((h) => ({
           range: range(model, h.range),
           kind: (h.kind ?? 1) - 1, // Monaco: 0 text, 1 read, 2 write

@@ -1,6 +1,5 @@
 // The problems feature's contributions: the Problems view of the bottom panel (with its count),
 // the server's problem sources as Monaco markers, and the listener that keeps them current.
-import { getSocket } from "../api/socket";
 import { notifyError } from "../stores/notifications";
 import { useLayout } from "../stores/layout";
 import type { WorkbenchRegistry } from "../workbench/registry";
@@ -21,28 +20,24 @@ function loadProblems(): void {
   );
 }
 
-/** The language servers' diagnostics: one file's list per event; a crashed server's are stale. */
-function listenToLanguageServers(): void {
-  const socket = getSocket();
-  socket.on("lsp:diagnostics", (event: LspDiagnosticsEvent) =>
-    useProblems.getState().setLspDiagnostics(event.server, event.path, fromLspDiagnostics(event)),
-  );
-  socket.on("lsp:status", ({ servers }: { servers: { name: string; state: string }[] }) => {
-    for (const server of servers) {
-      if (server.state !== "ready" && server.state !== "starting") useProblems.getState().clearLspServer(server.name);
-    }
-  });
-}
-
 export function installProblems(wb: WorkbenchRegistry): void {
   wb.panelView({ id: PROBLEMS_VIEW, title: "Problems", order: 10, component: ProblemsPanel, badge: ProblemsBadge });
   wb.socketHandler("problems.changed", "problems:changed", ({ source, problems }) =>
     useProblems.getState().setSource(source, problems),
   );
+  // The language servers' diagnostics: one file's list per event; a crashed server's are stale.
+  wb.socketHandler("problems.lspDiagnostics", "lsp:diagnostics", (event) => {
+    const problems = fromLspDiagnostics(event as LspDiagnosticsEvent);
+    useProblems.getState().setLspDiagnostics(event.server, event.path, problems);
+  });
+  wb.socketHandler("problems.lspStatus", "lsp:status", ({ servers }) => {
+    for (const server of servers) {
+      if (server.state !== "ready" && server.state !== "starting") useProblems.getState().clearLspServer(server.name);
+    }
+  });
   wb.activation({
     id: "problems.start",
     run: () => {
-      listenToLanguageServers();
       startMarkerSync();
       loadProblems();
     },

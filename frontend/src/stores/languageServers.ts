@@ -2,15 +2,11 @@
 // and which servers serve which Monaco language. A base store because two features read it:
 // lsp/ (providers, status bar) and symbols/ (the tag index answers only where no server does).
 import { create } from "zustand";
+import type { ServerEvents } from "../api/schema";
 
-export type ServerState = "not_started" | "starting" | "ready" | "crashed" | "failed";
-
-export interface ServerStatus {
-  name: string;
-  languages: string[];
-  state: ServerState;
-  detail?: string | null;
-}
+/** A configured server as `lsp:status` reports it; `detail` says why it crashed or failed. */
+export type ServerStatus = ServerEvents["lsp:status"]["servers"][number];
+export type ServerState = ServerStatus["state"];
 
 interface LanguageServersState {
   /** Null until the first status arrived (then the served languages are known). */
