@@ -203,6 +203,7 @@ def test_an_edit_run_with_an_approved_command_then_review_and_restore(
     run = view.get_by_test_id("agent-run").first
     expect(run).to_contain_text(TASK)
     expect(run).to_contain_text("completed")
+    ide.screenshot("agent-runs")
     run.click()
     expect(view.get_by_test_id("agent-finished")).to_have_attribute("data-reason", "completed")
 

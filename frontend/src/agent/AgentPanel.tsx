@@ -48,7 +48,7 @@ function RunView() {
   const events = useAgent((s) => s.events);
   const loading = useAgent((s) => s.loading);
   const starting = useAgent((s) => s.starting);
-  const live = useAgent((s) => isLive(s.run?.status));
+  const status = useAgent((s) => s.run?.status);
   const items = useMemo(() => buildTimeline(events), [events]);
   const changeSet = useAgent((s) => s.run?.change_set_id) ?? changeSetOf(events);
   const list = useRef<HTMLDivElement>(null);
@@ -82,9 +82,9 @@ function RunView() {
       {currentId && <RunHeader />}
       {(loading || starting) && <p className="agent-dim agent-pad">{starting ? "Starting…" : "Loading the run…"}</p>}
       <Timeline items={items} changeSetId={changeSet} />
-      {live && (
+      {isLive(status) && (
         <p className="agent-dim agent-pad agent-working" data-testid="agent-working">
-          Working…
+          {status === "waiting" ? "Waiting for your decision below…" : "Working…"}
         </p>
       )}
     </div>

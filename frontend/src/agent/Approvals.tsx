@@ -15,7 +15,7 @@ function ApprovalCard({ approval }: { approval: AgentApproval }) {
   const busy = deciding !== null;
   const what = RISK[approval.risk] ?? `use ${toolLabel(approval.tool)}`;
   return (
-    <div className="agent-approval" role="alertdialog" aria-label="Approval needed" data-testid="agent-approval">
+    <div className="agent-approval" role="group" aria-label="Approval needed" data-testid="agent-approval">
       <div className="agent-approval-title">The agent wants to {what}:</div>
       <pre className="agent-approval-detail" data-testid="agent-approval-detail">
         {approval.detail || summarizeArgs(approval.tool, approval.args)}
