@@ -57,3 +57,17 @@ export async function lspRequest<T>(path: string, method: string, params: object
   const answer = await emitWithAck<RequestAnswer<T>>("lsp:request", { path, method, params });
   return answer.result;
 }
+
+/**
+ * What to tell the user about a failed request: the server's reason said plainly. 501: no
+ * server of the language can do it (its message names the language and the method); 503: the
+ * server that could is not running (why: crashed with its exit status, or not found).
+ */
+export function describeFailure(err: unknown, what: string): string {
+  if (err instanceof LspError) {
+    if (err.status === 501) return err.message.endsWith(".") ? err.message : `${err.message}.`;
+    if (err.status === 503) return `${what}: the language server is not running (${err.message})`;
+    return `${what} failed: ${err.message}`;
+  }
+  return `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
+}

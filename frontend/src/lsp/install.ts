@@ -53,6 +53,8 @@ export function installLsp(wb: WorkbenchRegistry): void {
     "lsp:edit",
     (payload) => void onServerEdit(payload.edit as WorkspaceEdit, payload.label),
   );
+  // Files loaded before the socket first connected could not be opened then.
+  wb.socketHandler("lsp.connect", "connect", () => openServed());
   wb.activation({
     id: "lsp.start",
     run: () => {

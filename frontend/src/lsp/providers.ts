@@ -5,13 +5,13 @@
 import { ensureBuffer, modelUri, monaco } from "../editor/editorApi";
 import { notifyError } from "../stores/notifications";
 import { hasLiveServer } from "../stores/languageServers";
-import { LspError, lspRequest } from "./client";
+import { describeFailure, LspError, lspRequest } from "./client";
 import { isWorkspacePath, toLspPosition, toLspRange, toMonacoRange, type LineSource } from "./convert";
 import { diagnosticsAt } from "./diagnosticsStore";
 import { applyWorkspaceEdit } from "./edits";
 import { confirmEdit, previewFiles } from "./editPreview";
 import { documentation, hoverContents } from "./markdown";
-import { describeFailure, showEditorMessage } from "./messages";
+import { showEditorMessage } from "./messages";
 import type {
   CodeAction,
   Command,
