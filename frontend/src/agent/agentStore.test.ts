@@ -45,6 +45,8 @@ vi.mock("../api/http", async (importOriginal) => {
 const store = await import("./agentStore");
 const { decide, onAgentApproval, onAgentEvent, openRun, restoreRun, startRun, syncRun, useAgent } = store;
 const { pendingApprovals } = await import("./timeline");
+const { useNotifications } = await import("../stores/notifications");
+const { useLayout } = await import("../stores/layout");
 
 const ev = (seq: number, type: AgentEvent["type"], fields: Partial<AgentEvent> = {}): AgentEvent => ({
   run_id: "r1",
@@ -289,6 +291,23 @@ describe("approvals", () => {
     onAgentEvent(ev(4, "approval_decision", { call_id: "c1", approve: true, detail: "user" }));
     expect(useAgent.getState().run?.status).toBe("running");
     expect(pending()).toEqual([]);
+  });
+
+  it("notifies when the Agent view is hidden or shows another run, not when it shows this one", () => {
+    const approval = { run_id: "r1", call_id: "c1", tool: "run_command", args: {}, risk: "command", detail: "make" };
+    const warnings = () => useNotifications.getState().items.filter((n) => n.severity === "warning");
+    useNotifications.setState({ items: [] });
+    useLayout.setState({ sideView: store.AGENT_VIEW, sideVisible: true });
+    onAgentApproval(approval);
+    expect(warnings()).toEqual([]);
+    useLayout.setState({ sideView: "explorer" });
+    onAgentApproval({ ...approval, call_id: "c2", detail: "make test" });
+    expect(warnings().map((n) => n.message)).toEqual([
+      "The agent is waiting for your approval (Agent view): make test",
+    ]);
+    onAgentApproval({ ...approval, run_id: "r2", call_id: "c3", detail: "make lint" });
+    expect(warnings().at(-1)?.message).toBe("An agent run is waiting for your approval (Agent → Runs): make lint");
+    expect(pending().map((a) => a.call_id)).toEqual(["c1", "c2"]);
   });
 
   it("keeps the approval and says why when it was no longer pending", async () => {

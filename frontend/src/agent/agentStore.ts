@@ -155,7 +155,14 @@ export function onAgentEvent(event: AgentEvent): void {
 }
 
 export function onAgentApproval(approval: AgentApproval): void {
-  if (approval.run_id !== get().currentId) return;
+  if (approval.run_id !== get().currentId) {
+    // A run this window started or followed before showing another one: still say it waits.
+    useNotifications
+      .getState()
+      .push("warning", `An agent run is waiting for your approval (Agent → Runs): ${approval.detail}`);
+    void refreshRuns();
+    return;
+  }
   set((s) => ({
     approvals: [...s.approvals.filter((a) => a.call_id !== approval.call_id), approval],
     run: s.run && isLive(s.run.status) ? { ...s.run, status: "waiting" } : s.run,
