@@ -82,13 +82,15 @@ export function CodeEditor({ groupId, path }: { groupId: string; path: string })
     const state = viewStates.get(`${groupId}:${path}`);
     if (state) editor.restoreViewState(state);
     const reveal = takeReveal(groupId, path);
-    if (reveal) revealPosition(editor, reveal.line, reveal.column);
+    if (reveal) revealPosition(editor, reveal.line, reveal.column, reveal.endColumn);
     if (useTabs.getState().activeGroupId === groupId) {
       const active = document.activeElement;
       // Take focus unless the user is working in another control (e.g. the explorer preview).
       if (!active || active === document.body || hostRef.current?.contains(active) || reveal) editor.focus();
       const pos = editor.getPosition();
-      if (pos) useStatus.getState().setCursor(pos.lineNumber, pos.column, 0);
+      const sel = editor.getSelection();
+      // A reveal may select (a search match): the status bar counts it.
+      if (pos) useStatus.getState().setCursor(pos.lineNumber, pos.column, sel ? model.getValueInRange(sel).length : 0);
     }
   }, [groupId, path, ready]);
 

@@ -24,6 +24,8 @@ export interface OpenFileOptions {
   preview?: boolean;
   line?: number;
   column?: number;
+  /** With `line` and `column`: select up to this column (a search match). */
+  endColumn?: number;
   groupId?: string;
   focus?: boolean;
 }
@@ -36,21 +38,28 @@ export function openFile(path: string, options: OpenFileOptions = {}): void {
   // A new preview replaces the old one: free the buffer nobody shows any more.
   releaseUnused([...before]);
   const groupId = useTabs.getState().activeGroupId;
-  if (options.line) requestReveal(groupId, path, options.line, options.column ?? 1);
+  if (options.line) requestReveal(groupId, path, options.line, options.column ?? 1, options.endColumn);
   void ensureBuffer(path).then(() => {
     // If the editor already shows this file, the mount effect will not run again: reveal now.
     const editor = getGroupEditor(groupId);
     const model = getModel(path);
     if (editor && model && editor.getModel() === model) {
       const reveal = takeReveal(groupId, path);
-      if (reveal) revealPosition(editor, reveal.line, reveal.column);
+      if (reveal) revealPosition(editor, reveal.line, reveal.column, reveal.endColumn);
       if (options.focus !== false) editor.focus();
     }
   });
 }
 
-export function revealPosition(editor: import("monaco-editor").editor.ICodeEditor, line: number, column: number): void {
-  editor.setPosition({ lineNumber: line, column });
+export function revealPosition(
+  editor: import("monaco-editor").editor.ICodeEditor,
+  line: number,
+  column: number,
+  endColumn?: number,
+): void {
+  if (endColumn && endColumn > column) {
+    editor.setSelection({ startLineNumber: line, startColumn: column, endLineNumber: line, endColumn });
+  } else editor.setPosition({ lineNumber: line, column });
   editor.revealLineInCenter(line);
 }
 

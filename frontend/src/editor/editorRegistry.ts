@@ -24,13 +24,20 @@ export function getGroupEditor(groupId: string): monaco.editor.ICodeEditor | und
 }
 
 /** Where to put the cursor once a file's editor shows it (open at line from search/quick open). */
-const pendingReveal = new Map<string, { line: number; column: number }>();
-
-export function requestReveal(groupId: string, path: string, line: number, column = 1): void {
-  pendingReveal.set(`${groupId}:${path}`, { line, column });
+export interface Reveal {
+  line: number;
+  column: number;
+  /** Selects from `column` to here on the line (a search match). */
+  endColumn?: number;
 }
 
-export function takeReveal(groupId: string, path: string): { line: number; column: number } | undefined {
+const pendingReveal = new Map<string, Reveal>();
+
+export function requestReveal(groupId: string, path: string, line: number, column = 1, endColumn?: number): void {
+  pendingReveal.set(`${groupId}:${path}`, { line, column, endColumn });
+}
+
+export function takeReveal(groupId: string, path: string): Reveal | undefined {
   const key = `${groupId}:${path}`;
   const value = pendingReveal.get(key);
   pendingReveal.delete(key);
