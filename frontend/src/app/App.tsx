@@ -49,6 +49,20 @@ function Workbench() {
   const panelVisible = useLayout((s) => s.panelVisible);
   const panelHeight = useLayout((s) => s.panelHeight);
   const setPanelHeight = useLayout((s) => s.setPanelHeight);
+  const secondarySide = useLayout((s) => s.secondarySide);
+  const secondaryVisible = useLayout((s) => s.secondaryVisible);
+  const secondaryWidth = useLayout((s) => s.secondaryWidth);
+  const setSecondaryWidth = useLayout((s) => s.setSecondaryWidth);
+  // The secondary side bar (chat) stays mounted while hidden, so a draft survives hiding it.
+  const secondarySash = secondaryVisible && (
+    <Sash
+      orientation="vertical"
+      size={secondaryWidth}
+      onResize={setSecondaryWidth}
+      direction={secondarySide === "right" ? -1 : 1}
+      label="Resize secondary bar"
+    />
+  );
   return (
     <div className="main-row">
       <ActivityBar />
@@ -56,6 +70,12 @@ function Workbench() {
         <>
           <SidePanel />
           <Sash orientation="vertical" size={sideWidth} onResize={setSideWidth} label="Resize side bar" />
+        </>
+      )}
+      {secondarySide === "left" && (
+        <>
+          <SidePanel location="secondary" />
+          {secondarySash}
         </>
       )}
       <div className="editor-column">
@@ -73,6 +93,12 @@ function Workbench() {
           </>
         )}
       </div>
+      {secondarySide === "right" && (
+        <>
+          {secondarySash}
+          <SidePanel location="secondary" />
+        </>
+      )}
     </div>
   );
 }

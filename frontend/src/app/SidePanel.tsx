@@ -1,13 +1,25 @@
-// The primary side bar: every contributed view, the selected one shown.
+// A side bar: the primary one (explorer, search, …) or the secondary one (chat), each with its
+// contributed views, the selected one shown.
 import { useLayout } from "../stores/layout";
-import { useContributions } from "../workbench/registry";
+import { CloseIcon, PanelSideIcon } from "../ui/icons";
+import { useContributions, type SideViewDescriptor } from "../workbench/registry";
 
-export function SidePanel() {
-  const views = useContributions("sideViews");
-  const view = useLayout((s) => s.sideView);
-  const width = useLayout((s) => s.sideWidth);
+const locationOf = (v: SideViewDescriptor) => v.location ?? "primary";
+
+export function SidePanel({ location = "primary" }: { location?: "primary" | "secondary" }) {
+  const views = useContributions("sideViews").filter((v) => locationOf(v) === location);
+  const secondary = location === "secondary";
+  const view = useLayout((s) => (secondary ? s.secondaryView : s.sideView));
+  const width = useLayout((s) => (secondary ? s.secondaryWidth : s.sideWidth));
+  const side = useLayout((s) => s.secondarySide);
+  const hidden = useLayout((s) => secondary && !s.secondaryVisible);
   return (
-    <aside className="side-panel" style={{ width }} aria-label="Side bar">
+    <aside
+      className={secondary ? `side-panel secondary ${side}` : "side-panel"}
+      style={{ width }}
+      hidden={hidden}
+      aria-label={secondary ? "Secondary bar" : "Side bar"}
+    >
       {/* Views stay mounted so the search query and tree state survive switching. */}
       {views.map(({ id, title, titled, component: View }) =>
         titled ? (
@@ -18,6 +30,7 @@ export function SidePanel() {
           >
             <div className="view-header">
               <span className="title">{title}</span>
+              {secondary && <SecondaryActions />}
             </div>
             <div className="view-body">
               <View />
@@ -30,5 +43,34 @@ export function SidePanel() {
         ),
       )}
     </aside>
+  );
+}
+
+/** Move the secondary side bar to the other side of the editor; hide it. */
+function SecondaryActions() {
+  const side = useLayout((s) => s.secondarySide);
+  const other = side === "right" ? "left" : "right";
+  const move = `Move Secondary Side Bar ${other === "left" ? "Left" : "Right"}`;
+  return (
+    <div className="view-actions">
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={move}
+        title={move}
+        onClick={() => useLayout.getState().moveSecondary(other)}
+      >
+        <PanelSideIcon side={other} />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Hide Secondary Side Bar"
+        title="Hide Secondary Side Bar"
+        onClick={() => useLayout.getState().toggleSecondary()}
+      >
+        <CloseIcon />
+      </button>
+    </div>
   );
 }

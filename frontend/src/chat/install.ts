@@ -1,4 +1,5 @@
-// The chat feature's contributions: the Chat side view, the chat commands and its socket handlers.
+// The chat feature's contributions: the Chat view in the secondary side bar (so the explorer and
+// chat show together), the commands that show and move that bar, the chat commands and socket handlers.
 import { useLayout } from "../stores/layout";
 import { ChatIcon } from "../ui/icons";
 import { executeCommand } from "../workbench/commands";
@@ -17,9 +18,11 @@ import {
 const VIEW = "chat";
 
 export function installChat(wb: WorkbenchRegistry): void {
-  const show = () => useLayout.getState().showSideView(VIEW);
+  const layout = () => useLayout.getState();
+  const show = () => layout().showSecondaryView(VIEW);
   wb.sideView({
     id: VIEW,
+    location: "secondary",
     title: "Chat",
     order: 30,
     keybinding: "Mod+Alt+I",
@@ -33,6 +36,27 @@ export function installChat(wb: WorkbenchRegistry): void {
   wb.socketHandler("chat.error", "chat:error", onChatError);
   wb.resync({ id: "chat.rejoin", run: rejoinConversation });
   wb.command({ id: "workbench.view.chat", category: "View", title: "Show Chat", keybinding: "Mod+Alt+I", run: show });
+  wb.command({
+    id: "workbench.action.toggleAuxiliaryBar",
+    category: "View",
+    title: "Toggle Secondary Side Bar",
+    keybinding: "Mod+Alt+B",
+    run: () => layout().toggleSecondary(),
+  });
+  wb.command({
+    id: "workbench.action.moveAuxiliaryBarLeft",
+    category: "View",
+    title: "Move Secondary Side Bar Left",
+    when: () => layout().secondarySide === "right",
+    run: () => layout().moveSecondary("left"),
+  });
+  wb.command({
+    id: "workbench.action.moveAuxiliaryBarRight",
+    category: "View",
+    title: "Move Secondary Side Bar Right",
+    when: () => layout().secondarySide === "left",
+    run: () => layout().moveSecondary("right"),
+  });
   wb.command({
     id: "chat.new",
     category: "Chat",

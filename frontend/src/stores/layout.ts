@@ -4,11 +4,18 @@ import { create } from "zustand";
 /** The id of a side view a feature contributed (workbench/registry.ts): "explorer", "search", "chat", … */
 export type SideView = string;
 export type QuickInputMode = "files" | "commands" | null;
+/** Where the secondary side bar (chat) sits: right of the editor (default) or left of it. */
+export type SecondarySide = "left" | "right";
 
 interface LayoutState {
   sideView: SideView;
   sideVisible: boolean;
   sideWidth: number;
+  /** The secondary side bar: views contributed with `location: "secondary"` (chat). */
+  secondaryView: SideView;
+  secondaryVisible: boolean;
+  secondaryWidth: number;
+  secondarySide: SecondarySide;
   panelVisible: boolean;
   panelHeight: number;
   /** The id of the bottom panel's shown view (a contributed panel view: "problems", "terminal", …). */
@@ -19,6 +26,11 @@ interface LayoutState {
   toggleSideView: (view: SideView) => void;
   toggleSide: () => void;
   setSideWidth: (width: number) => void;
+  showSecondaryView: (view: SideView) => void;
+  toggleSecondaryView: (view: SideView) => void;
+  toggleSecondary: () => void;
+  setSecondaryWidth: (width: number) => void;
+  moveSecondary: (side: SecondarySide) => void;
   togglePanel: () => void;
   /** Shows the panel with one of its views. */
   showPanelView: (view: string) => void;
@@ -29,7 +41,20 @@ interface LayoutState {
 
 const STORAGE_KEY = "pairpad.layout";
 
-type Persisted = Partial<Pick<LayoutState, "sideWidth" | "sideVisible" | "panelHeight" | "sideView" | "panelView">>;
+type Persisted = Partial<
+  Pick<
+    LayoutState,
+    | "sideWidth"
+    | "sideVisible"
+    | "panelHeight"
+    | "sideView"
+    | "panelView"
+    | "secondaryView"
+    | "secondaryVisible"
+    | "secondaryWidth"
+    | "secondarySide"
+  >
+>;
 
 function loadPersisted(): Persisted {
   try {
@@ -46,6 +71,10 @@ export const useLayout = create<LayoutState>((set, get) => ({
   sideView: "explorer",
   sideVisible: true,
   sideWidth: 260,
+  secondaryView: "chat",
+  secondaryVisible: false,
+  secondaryWidth: 360,
+  secondarySide: "right",
   panelVisible: false,
   panelHeight: 200,
   panelView: "problems",
@@ -60,6 +89,15 @@ export const useLayout = create<LayoutState>((set, get) => ({
   },
   toggleSide: () => set((s) => ({ sideVisible: !s.sideVisible })),
   setSideWidth: (width) => set({ sideWidth: clampSideWidth(width) }),
+  showSecondaryView: (view) => set({ secondaryView: view, secondaryVisible: true }),
+  toggleSecondaryView: (view) => {
+    const s = get();
+    if (s.secondaryVisible && s.secondaryView === view) set({ secondaryVisible: false });
+    else set({ secondaryView: view, secondaryVisible: true });
+  },
+  toggleSecondary: () => set((s) => ({ secondaryVisible: !s.secondaryVisible })),
+  setSecondaryWidth: (width) => set({ secondaryWidth: clampSideWidth(width) }),
+  moveSecondary: (side) => set({ secondarySide: side, secondaryVisible: true }),
   togglePanel: () => set((s) => ({ panelVisible: !s.panelVisible })),
   showPanelView: (view) => set({ panelView: view, panelVisible: true }),
   setPanelHeight: (height) => set({ panelHeight: clampPanelHeight(height) }),
@@ -77,6 +115,10 @@ useLayout.subscribe((s) => {
         panelHeight: s.panelHeight,
         sideView: s.sideView,
         panelView: s.panelView,
+        secondaryView: s.secondaryView,
+        secondaryVisible: s.secondaryVisible,
+        secondaryWidth: s.secondaryWidth,
+        secondarySide: s.secondarySide,
       }),
     );
   } catch {

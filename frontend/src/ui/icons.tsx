@@ -147,3 +147,10 @@ export const ReplaceAllIcon = (p: IconProps) => (
     <path d="M3 4h7M3 8h10M3 12h5" />
   </Svg>
 );
+/** A window with a bar on one side (move a side bar there). */
+export const PanelSideIcon = ({ side, ...p }: IconProps & { side: "left" | "right" }) => (
+  <Svg {...p}>
+    <rect x="1.5" y="2.5" width="13" height="11" rx="1" />
+    <path d={side === "left" ? "M6 2.5v11" : "M10 2.5v11"} />
+  </Svg>
+);

@@ -24,9 +24,11 @@ export interface PanelViewDescriptor {
   keepAlive?: boolean;
 }
 
-/** A view of the primary side bar, with its button on the activity bar. */
+/** A view of a side bar, with its button on the activity bar. */
 export interface SideViewDescriptor {
   id: string;
+  /** "secondary": the side bar opposite the explorer (chat), so both show together. Default primary. */
+  location?: "primary" | "secondary";
   title: string;
   /** The activity bar's glyph (drawn at 24px). */
   icon: ComponentType<IconProps>;
