@@ -117,10 +117,10 @@ def test_an_edit_run_with_an_approved_command_then_review_and_restore(
     sources = view.locator(".agent-sources")
     sources.locator("summary").click()
     expect(sources.locator("li", has_text="AGENTS.md")).to_contain_text("tokens")
-    server = sources.get_by_test_id("agent-mcp-server").filter(has_text="tools")
+    server = sources.locator('[data-testid="agent-mcp-server"][data-server="tools"]')
     expect(server).to_contain_text("ready", timeout=30_000)
     expect(server).to_contain_text("echo")
-    broken = sources.get_by_test_id("agent-mcp-server").filter(has_text="broken")
+    broken = sources.locator('[data-testid="agent-mcp-server"][data-server="broken"]')
     expect(broken).to_contain_text("failed")
     expect(broken.locator(".agent-error-text")).to_contain_text("pairpad-no-such-mcp-server")
     # The workspace's allow-list is shown, not in effect until approved.

@@ -65,7 +65,7 @@ export function Sources() {
         )}
         <ul>
           {servers.map((s) => (
-            <li key={s.name} data-testid="agent-mcp-server">
+            <li key={s.name} data-testid="agent-mcp-server" data-server={s.name}>
               <strong>{s.name}</strong>{" "}
               <span className={`agent-status ${STATE_TONE[s.state] ?? "info"}`}>{s.state}</span>
               <span className="agent-dim">
