@@ -51,7 +51,7 @@ class Client(RecordingClient):
                 await asyncio.sleep(0.05)
 
     def states(self, server: str) -> list[str]:
-        found = []
+        found: list[str] = []
         for name, data in self.events:
             if name == "lsp:status":
                 state = next(s["state"] for s in data["servers"] if s["name"] == server)
