@@ -209,8 +209,10 @@ def _build_lsp(settings: Settings, files: FileService, events: EventBus) -> LspM
     async def apply_edit(changes: dict[str, list[dict[str, object]]], _label: str | None) -> None:
         await apply_workspace_edit(files, changes)
 
-    return LspManager(settings.lsp, settings.workspace, settings.runtime_dir / "lsp", events,
-                      apply_edit)
+    lsp = LspManager(settings.lsp, settings.workspace, settings.runtime_dir / "lsp", events,
+                     apply_edit)
+    events.subscribe(lsp.on_fs_changed, FsChanged)  # type: ignore[arg-type]
+    return lsp
 
 
 def _build_agent(services: Services, owner: Owner, mcp: McpHub) -> AgentService:

@@ -244,3 +244,19 @@ async def test_apply_edit_refuses_a_stale_version_and_writes_nothing(
     assert stale.status_code == 409, stale.text
     assert outside.status_code == 403, outside.text
     assert {path: (workspace / path).read_text() for path in PYTHON} == before
+
+
+async def test_a_change_on_disk_to_a_module_not_open_reaches_the_type_checker(
+        client: Client, server: RunningServer, workspace: Path) -> None:
+    await client.open(workspace, "pkg/app.py")
+    await client.diagnostics("pkg/app.py", "basedpyright", "is not assignable")
+    before = len(client.events)
+    async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:
+        current = (await http.get("/api/files/content",
+                                  params={"path": "pkg/models.py"})).json()
+        saved = await http.put("/api/files/content", params={"path": "pkg/models.py"}, json={
+            "content": current["content"].replace("greet", "hello"), "etag": current["etag"]})
+        assert saved.status_code == 200, saved.text
+    # app.py (open, unchanged) is checked again against the new models.py.
+    await client.diagnostics("pkg/app.py", "basedpyright", '"greet" is unknown import symbol',
+                             since=before)

@@ -22,7 +22,14 @@ import structlog
 
 from pairpad.errors import NotFound, PairpadError, Unavailable, Unprocessable, UpstreamTimeout
 from pairpad.events.bus import Publish
-from pairpad.events.models import LspDiagnostic, LspDiagnostics, LspEdit, LspServerStatus, LspStatus
+from pairpad.events.models import (
+    FsChanged,
+    LspDiagnostic,
+    LspDiagnostics,
+    LspEdit,
+    LspServerStatus,
+    LspStatus,
+)
 from pairpad.runtime.lsp.capabilities import METHODS
 from pairpad.runtime.lsp.jsonrpc import ConnectionClosed, ResponseError
 from pairpad.runtime.lsp.settings import LspSettings
@@ -41,6 +48,7 @@ EXTENSIONS = {".py": "python", ".pyi": "python", ".ts": "typescript", ".mts": "t
 # user of ruff expects); otherwise the configured order.
 PREFERRED_FIRST = {"textDocument/formatting": "ruff", "textDocument/rangeFormatting": "ruff"}
 SERVER_TAG = "pairpadServer"  # on each merged code action: which server made it
+MAX_WATCHED_EVENTS = 2000  # a checkout of thousands of files: servers rescan anyway
 
 
 class NoServer(PairpadError):
@@ -247,6 +255,25 @@ class LspManager:
         for path, document in list(self.documents.items()):
             if document.language in server.settings.languages:
                 await self._send_open(server, path, self.uris.to_uri(path))
+
+    async def on_fs_changed(self, event: FsChanged) -> None:
+        """Files changed on disk (a rename applied, a save, another program): the servers
+        hear of those not open in the editor (open ones are synced by lsp:change), so their
+        view of the other modules stays current."""
+        kinds = {"added": 1, "modified": 2, "deleted": 3}
+        changes = []
+        for change in event.changes[:MAX_WATCHED_EVENTS]:
+            if change.path in self.documents:
+                continue
+            with contextlib.suppress(PairpadError):
+                changes.append({"uri": self.uris.to_uri(change.path),
+                                "type": kinds[change.type]})
+        if not changes:
+            return
+        for server in self.servers.values():
+            if server.ready.is_set() and server.client is not None:
+                await self._notify(server, "workspace/didChangeWatchedFiles",
+                                   {"changes": changes})
 
     async def _publish_status(self) -> None:
         await self._events.publish(LspStatus(servers=self.status()))
