@@ -37,6 +37,8 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
   const [hunks, setHunks] = useState<GitHunk[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The diff editor waits for the first texts (an empty base would flash as "all added").
+  const [loaded, setLoaded] = useState(false);
 
   useEffect(() => {
     if (!staged) void ensureBuffer(path);
@@ -78,6 +80,7 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
           stagedSide.setValue(other);
         setHunks(diff.hunks);
         setError(null);
+        setLoaded(true);
       } catch (err) {
         if (!cancelled) setError(errorMessage(err));
       }
@@ -128,7 +131,7 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
       </div>
       <div className="editor-host">
         {error && <div className="editor-message">{error}</div>}
-        {original && modified && (
+        {loaded && original && modified && (
           <DiffEditor
             original={original}
             modified={modified}
@@ -144,6 +147,7 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
                   <button
                     type="button"
                     className="btn scm-small"
+                    aria-label={`Unstage change ${ordinal}`}
                     disabled={busy}
                     onClick={() => void act(hunk, "unstage")}
                   >
@@ -154,6 +158,7 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
                     <button
                       type="button"
                       className="btn primary scm-small"
+                      aria-label={`Stage change ${ordinal}`}
                       disabled={busy || dirty}
                       onClick={() => void act(hunk, "stage")}
                     >
@@ -162,6 +167,7 @@ export function ScmDiffTab({ path, staged }: { path: string; staged: boolean }) 
                     <button
                       type="button"
                       className="btn scm-small"
+                      aria-label={`Discard change ${ordinal}`}
                       disabled={busy || dirty}
                       onClick={() => void act(hunk, "discard")}
                     >
@@ -241,7 +247,7 @@ function DiffEditor({ original, modified, readOnly, hunks, path, render }: DiffE
 
   return (
     <>
-      <div ref={hostRef} className="monaco" data-testid="scm-diff" data-path={path} />
+      <div ref={hostRef} className="monaco scm-diff" data-testid="scm-diff" data-path={path} />
       {zones.map(({ hunk, node }, i) =>
         createPortal(render(hunk, i + 1), node, `${hunk.old_start}:${hunk.new_start}:${i}`),
       )}

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { openEditor } from "../editor/editorApi";
 import { FileIcon } from "../ui/fileIcons";
-import { ChevronDown, ChevronRight, RefreshIcon } from "../ui/icons";
+import { ChevronDown, ChevronRight, FilesIcon, RefreshIcon } from "../ui/icons";
 import { basename, dirname } from "../util/paths";
 import { groupsOf, statusLabel, type GroupId, type ScmGroup } from "./groups";
 import { openChangeDiff } from "./openDiff";
@@ -194,7 +194,7 @@ function ChangeRow({ change, group }: { change: GitChange; group: GroupId }) {
       <span className="scm-actions" onClick={(e) => e.stopPropagation()}>
         <ActionButton
           label={`Open File ${name}`}
-          glyph="⎘"
+          glyph={<FilesIcon size={14} />}
           onClick={() => openEditor(change.path, { preview: false })}
         />
         {group === "staged" ? (
@@ -225,7 +225,7 @@ function ChangeRow({ change, group }: { change: GitChange; group: GroupId }) {
   );
 }
 
-function ActionButton(props: { label: string; glyph: string; disabled?: boolean; onClick: () => void }) {
+function ActionButton(props: { label: string; glyph: React.ReactNode; disabled?: boolean; onClick: () => void }) {
   return (
     <button
       type="button"

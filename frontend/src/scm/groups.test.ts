@@ -5,6 +5,9 @@ import type { GitStatus } from "./scmApi";
 const status: GitStatus = {
   repository: true,
   branch: "main",
+  detached: false,
+  ahead: 0,
+  behind: 0,
   staged: [
     { path: "src/a.py", status: "M" },
     { path: "new.py", status: "A" },

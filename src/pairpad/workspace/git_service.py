@@ -70,7 +70,10 @@ class GitService:
             return GitStatus(repository=False)
         args = ["status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all",
                 "--ignored=matching" if ignored else "--ignored=no", "--", "."]
-        result = await self.git.run(*args)
+        try:
+            result = await self.git.run(*args)
+        except NotARepository:  # .git removed between the two commands
+            return GitStatus(repository=False)
         return parse_status(result.stdout, prefix)
 
     async def file_at(self, raw: str, ref: Ref) -> FileAtRef:
