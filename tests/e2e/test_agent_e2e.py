@@ -221,12 +221,16 @@ def test_an_edit_run_with_an_approved_command_then_review_and_restore(
     assert disk(ide, "shop/orders.py") == ORDERS_AFTER
     ide.screenshot("agent-review-decided")
 
-    # Restore the checkpoint taken before the run's first edit: the accepted change goes too.
+    # Restore checkpoint on the run's first edit: that step and the later one are undone (the
+    # accepted change goes too); the review lists the same checkpoint.
     checkpoints = page.get_by_role("region", name="Checkpoints")
-    first_step = checkpoints.locator(".review-checkpoint").last
-    expect(first_step).to_contain_text("edit_file shop/orders.py")
-    first_step.get_by_role("button").click()
-    page.get_by_role("alertdialog").get_by_role("button", name="Restore").click()
+    expect(checkpoints.locator(".review-checkpoint").last).to_contain_text(
+        "edit_file shop/orders.py")
+    first_edit = view.locator('[data-testid="agent-tool"][data-tool="edit_file"]').first
+    first_edit.get_by_role("button", name="Restore checkpoint").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("edit_file shop/orders.py")
+    dialog.get_by_role("button", name="Restore").click()
     ide.wait_until(lambda: disk(ide, "shop/orders.py") == ORDERS_PY, "the checkpoint restored")
     assert disk(ide, "shop/inventory.py") == INVENTORY_PY
     ide.screenshot("agent-restored")

@@ -6,6 +6,7 @@ import { ChevronDown, ChevronRight } from "../ui/icons";
 import { DiffBlock } from "./DiffBlock";
 import { describeReason, diffStat, summarizeArgs, toolLabel, usageText } from "./describe";
 import { Markdown } from "./Markdown";
+import { restoreStep } from "./restoreStep";
 import type { FileChange, TimelineItem, ToolItem } from "./timeline";
 
 function Toggle({ open, onClick, label }: { open: boolean; onClick: () => void; label: string }) {
@@ -79,6 +80,7 @@ function ToolCard({ item, finished }: { item: ToolItem; finished: boolean }) {
         ? "stopped"
         : "running";
   const firstLine = item.result?.output.split("\n", 1)[0] ?? "";
+  const checkpoint = item.changes.find((c) => c.checkpointId)?.checkpointId;
   return (
     <div className={`agent-tool ${state}`} data-testid="agent-tool" data-tool={item.tool} data-state={state}>
       <div className="agent-tool-head">
@@ -103,6 +105,18 @@ function ToolCard({ item, finished }: { item: ToolItem; finished: boolean }) {
       {item.changes.map((c) => (
         <FileChangeView key={c.seq} change={c} named={item.args.path === c.path} />
       ))}
+      {checkpoint && (
+        <div className="agent-step-actions">
+          <button
+            type="button"
+            className="agent-link"
+            title="Undo this step and every later one: the files go back to how they were before it (your own edits are kept; asks first)"
+            onClick={() => void restoreStep(checkpoint)}
+          >
+            Restore checkpoint
+          </button>
+        </div>
+      )}
       {item.result && (
         <div className={`agent-result ${item.result.ok ? "ok" : "error"}`} data-testid="agent-result">
           <div className="agent-result-head">
