@@ -114,10 +114,22 @@ def test_the_status_bar_branch_creates_and_switches_branches(ide: IDE) -> None:
     page.keyboard.press("Enter")
     expect(branch).to_have_text("feature/vat")
     assert git(ide.workspace, "branch", "--show-current").strip() == "feature/vat"
+    # A commit on the branch changes README.md; the open editor follows the switch back.
+    root = ide.workspace
+    (root / "README.md").write_text("# Shop on feature/vat\n")
+    git(root, "add", "README.md")
+    git(root, "-c", "user.name=E2E", "-c", "user.email=e2e@pairpad.invalid",
+        "commit", "-qm", "Branch readme")
+    ide.open_file("README.md")
+    expect(page.locator(".editor-group.focused .monaco-editor .view-lines")).to_contain_text(
+        "feature/vat")
     branch.click()
     page.get_by_test_id("branch-picker").locator('[data-branch="main"]').click()
     expect(branch).to_have_text("main")
-    assert git(ide.workspace, "branch", "--show-current").strip() == "main"
+    assert git(root, "branch", "--show-current").strip() == "main"
+    expect(page.locator(".editor-group.focused .monaco-editor .view-lines")).to_contain_text(
+        "A tiny shop")
+    assert "feature/vat" not in ide.editor_text()
 
 
 def test_a_folder_without_git_offers_to_initialise_one(ide: IDE) -> None:
