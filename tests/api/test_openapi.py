@@ -52,6 +52,7 @@ STATE_DEPENDENT: dict[str, tuple[set[int], str]] = {
     "POST /api/edits/apply": ({400, 422}, "the text must parse and its blocks match the files"),
     "POST /api/changesets/{change_set_id}/accept": ({400}, "a hunk needs its file's path"),
     "POST /api/changesets/{change_set_id}/reject": ({400}, "a hunk needs its file's path"),
+    "POST /api/lsp/apply-edit": ({400, 422}, "paths must name files; edits may not overlap"),
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 # Operations that ask the model: the run's model cannot start (no model file), so their

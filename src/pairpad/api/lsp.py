@@ -5,10 +5,8 @@ file service, all or nothing). Everything else is Socket.IO's `lsp:*` (realtime/
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pairpad.api.authz import authorized
 from pairpad.api.deps import ServicesDep
@@ -23,9 +21,27 @@ class LspStatusOut(BaseModel):
     servers: list[LspServerStatus]
 
 
+class Position(BaseModel):
+    line: int = Field(ge=0, description="0-based line.")
+    character: int = Field(ge=0, description="0-based, in UTF-16 code units (LSP's).")
+
+
+class Range(BaseModel):
+    start: Position
+    end: Position
+
+
+class TextEdit(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    range: Range
+    new_text: str = Field(alias="newText")
+
+
 class WorkspaceEditIn(BaseModel):
-    changes: dict[str, list[dict[str, Any]]] = Field(
-        description="Workspace path -> LSP TextEdits ({range, newText}; UTF-16 positions).")
+    changes: dict[str, list[TextEdit]] = Field(
+        min_length=1, description="Workspace path -> LSP TextEdits (all against the file as "
+        "it is on disk; they may not overlap).")
 
 
 class ApplyEditRequest(BaseModel):
@@ -55,14 +71,16 @@ async def lsp_status(services: ServicesDep) -> LspStatusOut:
 @router.post("/api/lsp/apply-edit", dependencies=[authorized("write", "files")],
              responses=errors({
                  403: "A path outside the workspace or inside .git",
+                 400: "A path names a folder",
                  404: "A file of the edit does not exist",
                  409: "A file changed on disk (or is not at the given version)",
-                 422: "A bad TextEdit (position, overlapping edits)",
+                 422: "Overlapping TextEdits, or a malformed edit",
              }))
 async def apply_edit(body: ApplyEditRequest, services: ServicesDep) -> ApplyEditResponse:
     """Apply a WorkspaceEdit's text edits to every file or to none (a failed write puts back
     the files already written)."""
-    saved = await apply_workspace_edit(services.files, body.edit.changes, body.versions,
-                                       actor=USER_ACTOR)
+    changes = {path: [edit.model_dump(by_alias=True) for edit in edits]
+               for path, edits in body.edit.changes.items()}
+    saved = await apply_workspace_edit(services.files, changes, body.versions, actor=USER_ACTOR)
     return ApplyEditResponse(files=[EditedFile(path=file.path, etag=file.etag)
                                     for file in saved])

@@ -2476,6 +2476,19 @@ export interface components {
       /** Tool */
       tool: string;
     };
+    /** Position */
+    Position: {
+      /**
+       * Character
+       * @description 0-based, in UTF-16 code units (LSP's).
+       */
+      character: number;
+      /**
+       * Line
+       * @description 0-based line.
+       */
+      line: number;
+    };
     /** PreferenceValues */
     PreferenceValues: {
       /** Values */
@@ -2715,6 +2728,11 @@ export interface components {
        * @default 120
        */
       timeout: number;
+    };
+    /** Range */
+    Range: {
+      end: components["schemas"]["Position"];
+      start: components["schemas"]["Position"];
     };
     /** RebuildStarted */
     RebuildStarted: {
@@ -3231,6 +3249,12 @@ export interface components {
       /** Ok */
       ok: boolean;
     };
+    /** TextEdit */
+    TextEdit: {
+      /** Newtext */
+      newText: string;
+      range: components["schemas"]["Range"];
+    };
     /** TreeEntry */
     TreeEntry: {
       /** Ignored */
@@ -3293,12 +3317,10 @@ export interface components {
     WorkspaceEditIn: {
       /**
        * Changes
-       * @description Workspace path -> LSP TextEdits ({range, newText}; UTF-16 positions).
+       * @description Workspace path -> LSP TextEdits (all against the file as it is on disk; they may not overlap).
        */
       changes: {
-        [key: string]: {
-          [key: string]: unknown;
-        }[];
+        [key: string]: components["schemas"]["TextEdit"][];
       };
     };
     /** WorkspaceInfo */
@@ -7510,7 +7532,7 @@ export interface operations {
           "application/json": components["schemas"]["ApplyEditResponse"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names a folder */
       400: {
         headers: {
           [name: string]: unknown;
