@@ -71,11 +71,13 @@ class Supervisor:
             self._task = asyncio.get_running_loop().create_task(self._supervise())
 
     async def wait_ready(self, within: float) -> bool:
-        """True when ready within `within` seconds; False when it failed, crashed or is slow."""
-        if self.state in ("failed",):
-            return False
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.ready.wait(), within)
+        """True when ready within `within` seconds; False when it failed (at once) or did
+        not get ready in time (slow, or crashing)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while not self.ready.is_set() and self.state != "failed" and loop.time() < deadline:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.ready.wait(), min(0.1, deadline - loop.time()))
         return self.ready.is_set()
 
     async def stop(self) -> None:
@@ -86,6 +88,8 @@ class Supervisor:
                 await self._task
         if self.client is not None:
             await self.client.stop()
+        self.ready.clear()
+        self.state, self.detail = "not_started", None  # not published: the server is stopping
 
     async def _set(self, state: LspState, detail: str | None = None) -> None:
         self.state, self.detail = state, detail
