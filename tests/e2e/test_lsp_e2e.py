@@ -8,6 +8,7 @@ own JSON syntax error is listed too. The status bar shows the servers' state.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ FILES = {
         "label: str = double(21)\n"
     ),
     "config.json": '{\n  "a": 1\n  "b": 2\n}\n',
+    "unused.py": "import os\n\n\ndef one() -> int:\n    return 1\n",
 }
 FORMATTED = "x = [1, 2, 3]\n\n\ndef total(a, b):\n    return a + b\n"
 
@@ -215,3 +217,27 @@ def test_problems_lists_type_error_and_json_error(ide: IDE) -> None:
     page.keyboard.insert_text("label: str = str(double(21))")
     expect(row).to_have_count(0, timeout=SERVER_TIMEOUT_MS)
     assert ide.workspace.joinpath("typed.py").read_text() == FILES["typed.py"]
+
+
+def test_quick_fix_removes_an_unused_import(ide: IDE) -> None:
+    page = ide.page
+    ide.open_file("unused.py")
+    wait_python_servers(ide)
+    # ruff's F401 arrives as a diagnostic (and a squiggle) first.
+    run_command(ide, "View: Show Problems")
+    expect(problem_rows(ide, "unused.py").filter(has_text="F401")).to_be_visible(
+        timeout=SERVER_TIMEOUT_MS)
+    click_word(ide, "os")
+    # As a user pauses on the squiggle: the lightbulb's request runs, Ctrl+. reuses it.
+    expect(page.locator(f"{EDITOR} .lightBulbWidget")).to_be_visible(timeout=SERVER_TIMEOUT_MS)
+    page.keyboard.press("Control+.")
+    # The preferred fix comes first, selected: Enter applies it.
+    selected = page.locator(".action-widget .monaco-list-row.focused")
+    expect(selected).to_contain_text("Remove unused import", timeout=SERVER_TIMEOUT_MS)
+    shot(ide, "lsp-quick-fix")
+    page.keyboard.press("Enter")
+    unused = ide.workspace / "unused.py"
+    ide.wait_until(lambda: "import os" not in unused.read_text(), "the fix on disk")
+    ide.wait_until(lambda: "import os" not in ide.editor_text(), "the editor showing the fix")
+    expect(problem_rows(ide, "unused.py").filter(has_text="F401")).to_have_count(
+        0, timeout=SERVER_TIMEOUT_MS)

@@ -55,7 +55,9 @@ async function quietly<T>(work: () => Promise<T>, fallback: T): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!(err instanceof LspError)) console.warn("language feature failed:", err);
+    // Expected while a server starts or when none can: visible to developers, not in the way.
+    if (err instanceof LspError) console.debug(`language feature: ${err.status} ${err.message}`);
+    else console.warn("language feature failed:", err);
     return fallback;
   }
 }
@@ -209,6 +211,32 @@ function toMarker(model: monaco.editor.ITextModel, d: Diagnostic): monaco.editor
   };
 }
 
+type CodeActionItems = (CodeAction | Command)[] | null;
+
+/** The last few code action requests by what they asked: the lightbulb's automatic request
+ * and Ctrl+. at the same spot of the same text share one answer. Monaco replaces a pending
+ * Ctrl+. with its own automatic request 250 ms after the cursor or the markers move, so the
+ * menu must not wait for a second round trip to the servers. */
+const recentCodeActions = new Map<string, Promise<CodeActionItems>>();
+const RECENT_CODE_ACTIONS = 8;
+
+function codeActionsOnce(
+  model: monaco.editor.ITextModel,
+  params: { range: LspRange; context: { diagnostics: Diagnostic[]; only?: string[] } },
+): Promise<CodeActionItems> {
+  const { range: r, context } = params;
+  const key = JSON.stringify([model.uri.toString(), model.getVersionId(), r, context.only, context.diagnostics]);
+  let answer = recentCodeActions.get(key);
+  if (!answer) {
+    answer = quietly(() => request<(CodeAction | Command)[]>(model, "textDocument/codeAction", params), null);
+    recentCodeActions.set(key, answer);
+    if (recentCodeActions.size > RECENT_CODE_ACTIONS) {
+      recentCodeActions.delete(recentCodeActions.keys().next().value as string);
+    }
+  }
+  return answer;
+}
+
 async function provideCodeActions(
   model: monaco.editor.ITextModel,
   selection: monaco.Range,
@@ -225,7 +253,7 @@ async function provideCodeActions(
       triggerKind: context.trigger === monaco.languages.CodeActionTriggerType.Invoke ? 1 : 2,
     },
   };
-  const items = await quietly(() => request<(CodeAction | Command)[]>(model, "textDocument/codeAction", params), null);
+  const items = await codeActionsOnce(model, params);
   const actions = (items ?? []).map((item): monaco.languages.CodeAction => {
     const command = { id: APPLY_CODE_ACTION, title: item.title, arguments: [path, item] };
     if (isCommand(item)) return { title: item.title, command };

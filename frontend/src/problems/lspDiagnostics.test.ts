@@ -51,6 +51,9 @@ describe("language server diagnostics", () => {
     const before = useProblems.getState().lsp;
     useProblems.getState().setLspDiagnostics("ruff", "never.py", []);
     expect(useProblems.getState().lsp).toBe(before);
+    // An unchanged list again changes nothing (no marker churn).
+    useProblems.getState().setLspDiagnostics("ruff", "b.py", [{ ...p, path: "b.py" }]);
+    expect(useProblems.getState().lsp).toBe(before);
     useProblems.getState().clearLspServer("ruff");
     expect(Object.keys(useProblems.getState().lsp)).toEqual(["basedpyright"]);
   });

@@ -21,6 +21,10 @@ interface ProblemsState {
   setFilter: (filter: string) => void;
 }
 
+function sameProblems(a: readonly Problem[] | undefined, b: readonly Problem[]): boolean {
+  return !!a && a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
 export const useProblems = create<ProblemsState>((set) => ({
   sources: {},
   editorMarkers: [],
@@ -29,6 +33,9 @@ export const useProblems = create<ProblemsState>((set) => ({
   setLspDiagnostics: (server, path, problems) =>
     set((s) => {
       const files = { ...(s.lsp[server] ?? {}) };
+      // Servers re-publish unchanged lists (basedpyright after every request): setting the
+      // same markers again would cancel a code action menu the user just asked for.
+      if (problems.length && sameProblems(files[path], problems)) return s;
       if (problems.length) files[path] = problems;
       else if (path in files) delete files[path];
       else return s;
