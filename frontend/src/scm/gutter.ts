@@ -76,7 +76,7 @@ class Attached {
       return;
     }
     this.base = splitLines(head);
-    this.changes = lineChanges(this.base, model.getLinesContent());
+    this.changes = lineChanges(this.base, splitLines(model.getValue()));
     this.decorations.set(this.changes.map((c) => this.decoration(c)));
     if (this.peek) {
       const still = this.changes.find((c) => c.oldStart === this.peek!.change.oldStart && c.kind !== "added");
