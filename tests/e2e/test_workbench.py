@@ -293,7 +293,8 @@ def test_drag_and_drop_moves_a_file_into_a_folder(ide: IDE) -> None:
     assert not (ide.workspace / "notes.txt").exists()
     tree = page.get_by_role("tree", name="Files")
     expect(tree.locator('[data-path="notes.txt"]')).to_have_count(0)
-    ide.tree_item("web").click()
+    # The explorer follows the open tab to the file's new folder.
+    expect(ide.tree_item("web")).to_have_attribute("aria-expanded", "true")
     expect(tree.locator('[data-path="web/notes.txt"]')).to_be_visible()
     # The open tab follows the file.
     expect(ide.tab("web/notes.txt")).to_have_count(1)

@@ -53,7 +53,7 @@ function Workbench() {
   const secondaryVisible = useLayout((s) => s.secondaryVisible);
   const secondaryWidth = useLayout((s) => s.secondaryWidth);
   const setSecondaryWidth = useLayout((s) => s.setSecondaryWidth);
-  // The secondary side bar (chat) stays mounted while hidden, so a draft survives hiding it.
+  // The secondary side bar (chat) is mounted only while shown (the chat's draft lives in its store).
   const secondarySash = secondaryVisible && (
     <Sash
       orientation="vertical"
@@ -72,7 +72,7 @@ function Workbench() {
           <Sash orientation="vertical" size={sideWidth} onResize={setSideWidth} label="Resize side bar" />
         </>
       )}
-      {secondarySide === "left" && (
+      {secondaryVisible && secondarySide === "left" && (
         <>
           <SidePanel location="secondary" />
           {secondarySash}
@@ -93,7 +93,7 @@ function Workbench() {
           </>
         )}
       </div>
-      {secondarySide === "right" && (
+      {secondaryVisible && secondarySide === "right" && (
         <>
           {secondarySash}
           <SidePanel location="secondary" />

@@ -51,7 +51,8 @@ describe("the secondary side bar", () => {
     expect(secondary.className).toBe("side-panel secondary right");
     fireEvent.click(screen.getByLabelText("Move Secondary Side Bar Left"));
     expect(useLayout.getState().secondarySide).toBe("left");
-    expect(JSON.parse(localStorage.getItem("pairpad.layout")!).secondarySide).toBe("left"); // remembered
+    const saved = JSON.parse(localStorage.getItem("pairpad.layout")!) as { secondarySide: string };
+    expect(saved.secondarySide).toBe("left"); // remembered
     fireEvent.click(screen.getByLabelText("Hide Secondary Side Bar"));
     expect(useLayout.getState().secondaryVisible).toBe(false);
     expect(useLayout.getState().sideVisible).toBe(true);
