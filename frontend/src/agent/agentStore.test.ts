@@ -297,10 +297,10 @@ describe("approvals", () => {
     const approval = { run_id: "r1", call_id: "c1", tool: "run_command", args: {}, risk: "command", detail: "make" };
     const warnings = () => useNotifications.getState().items.filter((n) => n.severity === "warning");
     useNotifications.setState({ items: [] });
-    useLayout.setState({ sideView: store.AGENT_VIEW, sideVisible: true });
+    useLayout.setState({ secondaryView: store.AGENT_VIEW, secondaryVisible: true });
     onAgentApproval(approval);
     expect(warnings()).toEqual([]);
-    useLayout.setState({ sideView: "explorer" });
+    useLayout.setState({ secondaryView: "chat" });
     onAgentApproval({ ...approval, call_id: "c2", detail: "make test" });
     expect(warnings().map((n) => n.message)).toEqual([
       "The agent is waiting for your approval (Agent view): make test",

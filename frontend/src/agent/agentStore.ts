@@ -168,7 +168,7 @@ export function onAgentApproval(approval: AgentApproval): void {
     run: s.run && isLive(s.run.status) ? { ...s.run, status: "waiting" } : s.run,
   }));
   const layout = useLayout.getState();
-  if (!layout.sideVisible || layout.sideView !== AGENT_VIEW) {
+  if (!layout.secondaryVisible || layout.secondaryView !== AGENT_VIEW) {
     useNotifications
       .getState()
       .push("warning", `The agent is waiting for your approval (Agent view): ${approval.detail}`);

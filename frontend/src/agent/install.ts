@@ -18,9 +18,11 @@ import {
 export const NEW_TASK_KEY = "Mod+I";
 
 export function installAgent(wb: WorkbenchRegistry): void {
-  const show = () => useLayout.getState().showSideView(AGENT_VIEW);
+  const show = () => useLayout.getState().showSecondaryView(AGENT_VIEW);
+  // Beside the chat in the secondary side bar: the explorer and the editor stay in view.
   wb.sideView({
     id: AGENT_VIEW,
+    location: "secondary",
     title: "Agent",
     order: 35,
     keybinding: NEW_TASK_KEY,
