@@ -260,3 +260,26 @@ async def test_a_change_on_disk_to_a_module_not_open_reaches_the_type_checker(
     # app.py (open, unchanged) is checked again against the new models.py.
     await client.diagnostics("pkg/app.py", "basedpyright", '"greet" is unknown import symbol',
                              since=before)
+
+
+async def test_opening_a_file_again_gives_the_server_the_new_text(
+        client: Client, workspace: Path) -> None:
+    """A reload (or a second window) opens the file again from version 1: the server must
+    check that text, not keep the first one."""
+    await client.open(workspace, "pkg/app.py")
+    await client.diagnostics("pkg/app.py", "basedpyright", "is not assignable")
+    before = len(client.events)
+    fixed = (workspace / "pkg/app.py").read_text().replace("count: int", "count: str") \
+        .replace("-> int", "-> str")
+    ack = await client.call("lsp:open", {"path": "pkg/app.py", "language": "python",
+                                         "text": fixed, "version": 1})
+    assert ack["ok"] is True
+    async with asyncio.timeout(60):
+        while True:
+            latest = [data for name, data in client.events[before:]
+                      if name == "lsp:diagnostics" and data["path"] == "pkg/app.py"
+                      and data["server"] == "basedpyright"]
+            if latest and not any("assignable" in item["message"]
+                                  for item in latest[-1]["diagnostics"]):
+                break
+            await asyncio.sleep(0.05)

@@ -102,7 +102,12 @@ class LspManager:
         servers = self.serving(language)
         for server in servers:
             server.ensure_started()
-            if server.ready.is_set():
+            if server.ready.is_set() and server.client is not None:
+                if server.client.opened.pop(uri, None) is not None:
+                    # Opened again (a reload, another window): the server takes the text
+                    # and version anew rather than a change it may see as older.
+                    await self._notify(server, "textDocument/didClose",
+                                       {"textDocument": {"uri": uri}})
                 await self._send_open(server, path, uri)
         return [server.name for server in servers]
 
