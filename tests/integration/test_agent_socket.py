@@ -230,6 +230,9 @@ async def test_auto_mode_runs_allowed_commands_but_control_files_still_ask(
     first = client.of_type(run_id, "tool_result")[0]
     assert first["ok"] is True and "42" in first["output"]  # ran unasked: on the allow-list
     assert len(client.of_type(run_id, "approval_request")) == 1
+    unasked = client.of_type(run_id, "approval_decision")[0]
+    assert (unasked["call_id"], unasked["approve"], unasked["detail"]) == (
+        first["call_id"], True, "allow-list")  # why it ran without asking
 
 
 async def test_a_secret_file_never_reaches_the_model(client: Client, model: ScriptedOpenAI,

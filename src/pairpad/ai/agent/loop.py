@@ -194,6 +194,9 @@ class AgentLoop:
         if prepared.error is not None:
             await self._observe(call, messages, Outcome(False, prepared.error))
             return None
+        if prepared.decision.reason in ("allow-list", "trusted"):  # said, though not asked
+            await self.emit("approval_decision", call_id=call.id, approve=True,
+                            detail=prepared.decision.reason)
         if prepared.decision.verdict == "ask" and prepared.already is None:
             if digest in self._approved:
                 await self.emit("approval_decision", call_id=call.id, approve=True,
