@@ -8,7 +8,6 @@ own JSON syntax error is listed too. The status bar shows the servers' state.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -100,8 +99,8 @@ def wait_python_servers(ide: IDE) -> None:
     expect(status).to_have_attribute("data-state", "ready", timeout=SERVER_TIMEOUT_MS)
 
 
-def click_word(ide: IDE, word: str) -> None:
-    """Puts the cursor inside the first occurrence of `word` in the focused editor."""
+def word_point(ide: IDE, word: str) -> tuple[float, float]:
+    """Where the first occurrence of `word` in the focused editor is drawn (its 2nd character)."""
     point = ide.page.evaluate(
         """([selector, word]) => {
           const editor = document.querySelector(selector);
@@ -122,7 +121,13 @@ def click_word(ide: IDE, word: str) -> None:
         [EDITOR, word],
     )
     assert point, f"{word!r} is not shown in the editor"
-    ide.page.mouse.click(point[0], point[1])
+    return point[0], point[1]
+
+
+def click_word(ide: IDE, word: str) -> None:
+    """Puts the cursor inside the first occurrence of `word` in the focused editor."""
+    x, y = word_point(ide, word)
+    ide.page.mouse.click(x, y)
 
 
 def problem_rows(ide: IDE, path: str) -> Locator:
@@ -137,6 +142,15 @@ def test_rename_across_files_through_a_preview(ide: IDE) -> None:
     ide.open_file("geo/shapes.py")
     wait_python_servers(ide)
     shot(ide, "lsp-status-ready")
+    # Hover: basedpyright's signature of the function.
+    point = word_point(ide, "area_of")
+    page.mouse.move(point[0], point[1])
+    # Overflow widgets (the hover) are drawn outside the editor's element.
+    hover = page.locator(".monaco-hover-content").filter(has_text="def area_of").first
+    expect(hover).to_be_visible(timeout=SERVER_TIMEOUT_MS)
+    expect(hover).to_contain_text("width: int")
+    shot(ide, "lsp-hover")
+    page.keyboard.press("Escape")
     click_word(ide, "area_of")
     page.keyboard.press("F2")
     rename_input = page.locator(f"{EDITOR} .rename-box input")
@@ -160,7 +174,8 @@ def test_rename_across_files_through_a_preview(ide: IDE) -> None:
 
     shapes = ide.workspace / "geo" / "shapes.py"
     report_py = ide.workspace / "geo" / "report.py"
-    ide.wait_until(lambda: "surface" in report_py.read_text(), "the rename on disk")
+    ide.wait_until(lambda: "surface" in report_py.read_text() and "surface" in shapes.read_text(),
+                   "the rename on disk")
     assert shapes.read_text() == (
         "def surface(width: int, height: int) -> int:\n    return width * height\n"
     )

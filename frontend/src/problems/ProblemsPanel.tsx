@@ -97,7 +97,8 @@ function ProblemRow({ item }: { item: ProblemItem }) {
       onClick={() => openFile(item.path, item.line, item.column)}
     >
       <SeverityIcon severity={item.severity} />
-      <span className="message">{item.message}</span>
+      {/* A language server's message may go on over lines (ruff's "help: …"): the row shows the first, the tooltip all. */}
+      <span className="message">{item.message.split("\n", 1)[0]}</span>
       <span className="tool">{toolLabel(item)}</span>
       <span className="where">{where}</span>
     </button>
