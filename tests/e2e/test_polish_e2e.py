@@ -196,7 +196,7 @@ def test_chat_shows_beside_the_explorer_and_moves_sides(ide: IDE) -> None:
     chat = page.get_by_role("complementary", name="Secondary bar")
     editor = page.locator(".editor-column")
     expect(chat).to_be_visible()
-    expect(chat.locator(".view-header .title")).to_have_text("Chat")
+    expect(chat.locator(".view-header .title:visible")).to_have_text("Chat")
     expect(page.get_by_role("textbox", name="Ask about your code")).to_be_visible()
     expect(explorer).to_be_visible()
     expect(ide.tree_item("orders.py")).to_be_visible()
