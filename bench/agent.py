@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import machine
-
 from tests.integration.test_agent_socket import Client
 from tests.support.openai_server import scripted_openai
 from tests.support.server import start_server
+
+from _common import machine
 
 
 async def agent_run(base: str, token: str, steps: int, script: Any, server: Any) -> float:
