@@ -50,6 +50,7 @@ FILES = {
     ),
     "config.json": '{\n  "a": 1\n  "b": 2\n}\n',
     "unused.py": "import os\n\n\ndef one() -> int:\n    return 1\n",
+    "notes.md": "# Notes\n\n*  a   list\n",
 }
 FORMATTED = "x = [1, 2, 3]\n\n\ndef total(a, b):\n    return a + b\n"
 
@@ -200,6 +201,15 @@ def test_format_document_with_ruff(ide: IDE) -> None:
     page.keyboard.press("Control+s")
     messy = ide.workspace / "messy.py"
     ide.wait_until(lambda: messy.read_text() == FORMATTED, "the formatted file on disk")
+
+    # Markdown has no formatter: the editor says so instead of doing nothing.
+    ide.open_file("notes.md")
+    ide.focus_editor_end()
+    page.keyboard.press("Shift+Alt+F")
+    message = page.locator(".monaco-editor-overlaymessage")
+    expect(message).to_contain_text("No formatter for markdown")
+    shot(ide, "lsp-no-formatter")
+    assert (ide.workspace / "notes.md").read_text() == FILES["notes.md"]
 
 
 def test_problems_lists_type_error_and_json_error(ide: IDE) -> None:

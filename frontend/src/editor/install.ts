@@ -16,6 +16,26 @@ function runEditorAction(actionId: string): void {
   void editor.getAction(actionId)?.run();
 }
 
+/** Format Document, or a message at the cursor saying why it cannot (never silently nothing). */
+function formatDocument(): void {
+  const editor = getActiveCodeEditor();
+  const action = editor?.getAction("editor.action.formatDocument");
+  if (!editor || !action) return;
+  if (action.isSupported()) {
+    editor.focus();
+    void action.run();
+    return;
+  }
+  const language = editor.getModel()?.getLanguageId() ?? "this file";
+  const position = editor.getPosition();
+  const messages = editor.getContribution("editor.contrib.messageController") as {
+    showMessage(message: string, position: { lineNumber: number; column: number }): void;
+  } | null;
+  const text = `No formatter for ${language}: no language server that formats it is configured ([lsp] settings).`;
+  editor.focus();
+  if (messages && position) messages.showMessage(text, position);
+}
+
 export function installEditor(wb: WorkbenchRegistry): void {
   for (const kind of editorTabKinds) wb.tabKind(kind);
 
@@ -75,7 +95,7 @@ export function installEditor(wb: WorkbenchRegistry): void {
     category: "Edit",
     title: "Format Document",
     keybinding: "Shift+Alt+F",
-    run: () => runEditorAction("editor.action.formatDocument"),
+    run: formatDocument,
   });
   wb.command({
     id: "editor.action.toggleWordWrap",
