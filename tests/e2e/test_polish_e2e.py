@@ -67,7 +67,11 @@ def test_f1_and_ctrl_shift_p_open_one_palette_with_monaco_actions(ide: IDE) -> N
     box = page.get_by_role("combobox", name="Command")
     box.fill(">format document")
     # Ours and Monaco's "Format Document" are one entry.
-    expect(palette.get_by_role("option").filter(has_text=re.compile(r"^Format Document|: Format Document"))).to_have_count(1)
+    expect(
+        palette.get_by_role("option").filter(
+            has_text=re.compile(r"^Format Document|: Format Document")
+        )
+    ).to_have_count(1)
     box.fill(">toggle line comment")
     comment = palette.get_by_role("option").filter(has_text="Toggle Line Comment")
     expect(comment).to_have_count(1)
@@ -76,7 +80,9 @@ def test_f1_and_ctrl_shift_p_open_one_palette_with_monaco_actions(ide: IDE) -> N
     page.keyboard.press("Enter")
     expect(palette).to_be_hidden()
     # It ran on the editor the user was in: the first line is commented out.
-    expect(page.locator(f"{EDITOR} .view-line").first).to_contain_text("# from dataclasses import dataclass")
+    expect(page.locator(f"{EDITOR} .view-line").first).to_contain_text(
+        "# from dataclasses import dataclass"
+    )
     expect(ide.tab("shop/orders.py")).to_have_class(re.compile(r"\bdirty\b"))
 
 
@@ -97,7 +103,9 @@ def test_keyboard_shortcuts_list_ours_and_monacos(ide: IDE) -> None:
     search.fill("f1")
     expect(rows.filter(has_text="Show All Commands")).to_have_count(1)
     search.fill("go to file")
-    expect(rows.filter(has_text="Go to File").locator(".keys")).to_have_attribute("aria-label", "Ctrl+P")
+    expect(rows.filter(has_text="Go to File").locator(".keys")).to_have_attribute(
+        "aria-label", "Ctrl+P"
+    )
     search.fill("")
     assert rows.count() > 100  # Monaco's whole keymap, cursor moves included
     ide.screenshot("polish-keyboard-shortcuts")
@@ -107,7 +115,9 @@ def test_keyboard_shortcuts_list_ours_and_monacos(ide: IDE) -> None:
 
 def test_explorer_follows_the_tab_and_a_reload_keeps_folders_and_positions(ide: IDE) -> None:
     page = ide.page
-    (ide.workspace / "web" / "long.ts").write_text("".join(f"export const v{i} = {i};\n" for i in range(1, 301)))
+    (ide.workspace / "web" / "long.ts").write_text(
+        "".join(f"export const v{i} = {i};\n" for i in range(1, 301))
+    )
     expect(ide.tree_item("web")).to_have_attribute("aria-expanded", "false")
     options = quick_open(ide, "long.ts")
     expect(options.first.locator(".primary")).to_have_text("long.ts", timeout=10_000)
@@ -121,7 +131,9 @@ def test_explorer_follows_the_tab_and_a_reload_keeps_folders_and_positions(ide: 
     page.keyboard.press("Enter")
     position = page.get_by_test_id("status-position")
     expect(position).to_have_text("Ln 250, Col 14")
-    expect(page.locator(f"{EDITOR} .view-line", has_text="export const v250 = 250;")).to_be_visible()
+    expect(
+        page.locator(f"{EDITOR} .view-line", has_text="export const v250 = 250;")
+    ).to_be_visible()
     # Another tab: the explorer follows it.
     options = quick_open(ide, "cart.ts")
     expect(options.first.locator(".primary")).to_have_text("cart.ts")
@@ -140,7 +152,9 @@ def test_explorer_follows_the_tab_and_a_reload_keeps_folders_and_positions(ide: 
     expect(ide.tree_item("web")).to_have_attribute("aria-expanded", "true")
     expect(ide.tree_item("long.ts")).to_have_attribute("aria-selected", "true")
     expect(position).to_have_text("Ln 250, Col 14")
-    expect(page.locator(f"{EDITOR} .view-line", has_text="export const v250 = 250;")).to_be_visible()
+    expect(
+        page.locator(f"{EDITOR} .view-line", has_text="export const v250 = 250;")
+    ).to_be_visible()
     expect(page.locator(f"{EDITOR} .view-line", has_text="export const v1 = 1;")).to_have_count(0)
     ide.screenshot("polish-reload-restores-position")
 
@@ -177,12 +191,16 @@ def test_search_exclude_replace_preview_and_a_file_changed_since(ide: IDE) -> No
     page.get_by_role("button", name="Replace All").click()
     outcome = page.locator(".replace-outcome")
     expect(outcome).to_contain_text("Replaced 1 occurrence in 1 file.")
-    expect(outcome.locator('[data-path="shop/tax.py"]')).to_contain_text("line 1 changed since the search")
+    expect(outcome.locator('[data-path="shop/tax.py"]')).to_contain_text(
+        "line 1 changed since the search"
+    )
     ide.screenshot("polish-replace-outcome")
     orders = (ide.workspace / "shop" / "orders.py").read_text()
     assert "TAX_RATE = 0.2" in orders
     assert "(1 + VAT_RATE)" in orders
-    assert (ide.workspace / "shop" / "tax.py").read_text() == "from shop.orders import VAT_RATE  # pinned\n"
+    assert (
+        ide.workspace / "shop" / "tax.py"
+    ).read_text() == "from shop.orders import VAT_RATE  # pinned\n"
     assert (ide.workspace / "shop" / "legacy.py").read_text() == "OLD_VAT_RATE = VAT_RATE\n"
     # The open (clean) editor follows the file on disk.
     expect(page.locator(f"{EDITOR} .view-line", has_text="TAX_RATE = 0.2")).to_be_visible()
