@@ -16,7 +16,13 @@ describe("language server diagnostics", () => {
       path: "pkg/a.py",
       server: "basedpyright",
       diagnostics: [
-        { range: range(2, 4, 9), severity: 1, message: 'Type "str" is not assignable', source: "basedpyright", code: "reportAssignmentType" },
+        {
+          range: range(2, 4, 9),
+          severity: 1,
+          message: 'Type "str" is not assignable',
+          source: "basedpyright",
+          code: "reportAssignmentType",
+        },
         { range: range(0, 7, 9), severity: 2, message: "`os` imported but unused", source: "Ruff", code: "F401" },
         { range: range(5, 0, 3), severity: 4, message: "x is not accessed" },
         { range: range(6, 0, 1), message: "no severity", code: 7 },
@@ -41,7 +47,11 @@ describe("language server diagnostics", () => {
 
   it("the store keeps each server's list per file; an empty list clears the file; a crash clears the server", () => {
     const store = useProblems.getState();
-    const [p] = fromLspDiagnostics({ path: "a.py", server: "ruff", diagnostics: [{ range: range(0, 0, 1), message: "m" }] });
+    const [p] = fromLspDiagnostics({
+      path: "a.py",
+      server: "ruff",
+      diagnostics: [{ range: range(0, 0, 1), message: "m" }],
+    });
     store.setLspDiagnostics("ruff", "a.py", [p]);
     store.setLspDiagnostics("ruff", "b.py", [{ ...p, path: "b.py" }]);
     store.setLspDiagnostics("basedpyright", "a.py", [{ ...p, message: "other" }]);
@@ -62,7 +72,9 @@ describe("language server diagnostics", () => {
     const [fromServer] = fromLspDiagnostics({
       path: "a.py",
       server: "ruff",
-      diagnostics: [{ range: range(0, 7, 9), severity: 2, message: "`os` imported but unused", code: "F401", source: "Ruff" }],
+      diagnostics: [
+        { range: range(0, 7, 9), severity: 2, message: "`os` imported but unused", code: "F401", source: "Ruff" },
+      ],
     });
     const fromTask = { ...fromServer, end_line: null, end_column: null, tool: "ruff" };
     const jsonMarker = {
