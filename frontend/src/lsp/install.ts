@@ -4,20 +4,26 @@
 import { call } from "../api/schema";
 import { loadedModel, onDidSaveBuffer, refreshFromDisk } from "../editor/editorApi";
 import { notifyInfo } from "../stores/notifications";
-import { servedLanguages, useLanguageServers, type ServerStatus } from "../stores/languageServers";
+import { servedLanguages, serversFor, useLanguageServers, type ServerStatus } from "../stores/languageServers";
 import type { WorkbenchRegistry } from "../workbench/registry";
 import { forgetServer, recordDiagnostics } from "./diagnosticsStore";
 import { EditPreviewDialog } from "./EditPreviewDialog";
 import { LspStatusItem } from "./LspStatusItem";
 import type { DiagnosticsEvent, WorkspaceEdit } from "./protocol";
-import { registerApplyCommand, registerLanguage } from "./providers";
+import { registerApplyCommand, registerLanguage, setBuiltinTypescript } from "./providers";
 import { didSave, onLanguageServed, openServed, reopenAll, startSync } from "./sync";
 import "./lsp.css";
 
 function applyStatus(servers: ServerStatus[]): void {
   const before = useLanguageServers.getState().servers;
   useLanguageServers.getState().setServers(servers);
-  for (const language of servedLanguages(servers)) registerLanguage(language);
+  for (const language of servedLanguages(servers)) {
+    registerLanguage(language);
+    setBuiltinTypescript(
+      language,
+      serversFor(servers, language).some((s) => s.state !== "failed"),
+    );
+  }
   for (const server of servers) if (server.state === "crashed" || server.state === "failed") forgetServer(server.name);
   if (before === null) openServed();
 }

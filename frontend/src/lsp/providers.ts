@@ -385,7 +385,6 @@ export function registerLanguage(language: string): void {
     { provideCodeActions },
     { providedCodeActionKinds: ["quickfix", "source.organizeImports", "source.fixAll", "refactor", "source"] },
   );
-  if (language === "typescript" || language === "javascript") keepOnlyServerFeatures(language);
 }
 
 let commandRegistered = false;
@@ -404,24 +403,32 @@ export function registerApplyCommand(): void {
  * file and would double every hover, reference and (wrong: "cannot find module") diagnostic.
  * Keep only its completions.
  */
-function keepOnlyServerFeatures(language: "typescript" | "javascript"): void {
+const builtinOn = new Map<string, boolean>();
+
+/** `serverUsable`: a server of the language runs or may (not one that failed to start, whose
+ * program is missing): then the built-in worker keeps only completions; otherwise it does all. */
+export function setBuiltinTypescript(language: string, serverUsable: boolean): void {
+  if (language !== "typescript" && language !== "javascript") return;
+  const on = !serverUsable;
+  if (builtinOn.get(language) === on) return;
+  builtinOn.set(language, on);
   const defaults =
     language === "typescript"
       ? monaco.languages.typescript.typescriptDefaults
       : monaco.languages.typescript.javascriptDefaults;
   defaults.setModeConfiguration({
     completionItems: true,
-    hovers: false,
+    hovers: on,
     documentSymbols: true,
-    definitions: false,
-    references: false,
-    documentHighlights: false,
-    rename: false,
-    diagnostics: false,
-    documentRangeFormattingEdits: false,
-    signatureHelp: false,
-    onTypeFormattingEdits: false,
-    codeActions: false,
-    inlayHints: false,
+    definitions: on,
+    references: on,
+    documentHighlights: on,
+    rename: on,
+    diagnostics: on,
+    documentRangeFormattingEdits: on,
+    signatureHelp: on,
+    onTypeFormattingEdits: on,
+    codeActions: on,
+    inlayHints: on,
   });
 }
