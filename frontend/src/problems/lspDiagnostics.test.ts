@@ -73,10 +73,23 @@ describe("language server diagnostics", () => {
       path: "a.py",
       server: "ruff",
       diagnostics: [
-        { range: range(0, 7, 9), severity: 2, message: "`os` imported but unused", code: "F401", source: "Ruff" },
+        {
+          range: range(0, 7, 9),
+          severity: 2,
+          message: "`os` imported but unused\n\nhelp: Remove unused import: `os`",
+          code: "F401",
+          source: "Ruff",
+        },
       ],
     });
-    const fromTask = { ...fromServer, end_line: null, end_column: null, tool: "ruff" };
+    // ruff's command line (the lint task) prints no "help:" line: still the same problem.
+    const fromTask = {
+      ...fromServer,
+      message: "`os` imported but unused",
+      end_line: null,
+      end_column: null,
+      tool: "ruff",
+    };
     const jsonMarker = {
       path: "conf.json",
       line: 2,

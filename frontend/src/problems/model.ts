@@ -98,7 +98,8 @@ export function groupProblems(items: readonly ProblemItem[], filter = ""): FileP
   const byPath = new Map<string, Map<string, ProblemItem>>();
   for (const item of items) {
     if (!matchesFilter(item, filter)) continue;
-    const key = `${item.line}\0${item.column}\0${item.severity}\0${item.code ?? ""}\0${item.message}`;
+    // By the message's first line: ruff's server adds a "help:" line its command-line output lacks.
+    const key = `${item.line}\0${item.column}\0${item.severity}\0${item.code ?? ""}\0${item.message.split("\n", 1)[0]}`;
     let file = byPath.get(item.path);
     if (!file) byPath.set(item.path, (file = new Map<string, ProblemItem>()));
     if (!file.has(key)) file.set(key, item);
