@@ -1,8 +1,9 @@
 """Language servers in the real UI (issue 15), driven in Chromium against the real
-basedpyright and ruff servers: F2 renames a function across two Python files through a
-preview (both files change on disk), Format Document formats a badly formatted file (ruff),
-the Problems panel lists basedpyright's type error and a click jumps to its line, and Monaco's
-own JSON syntax error is listed too. The status bar shows the servers' state.
+basedpyright, ruff and typescript-language-server: F2 renames a function across two Python
+files and across two TypeScript files through a preview (both files change on disk), Format
+Document formats a badly formatted file (ruff), the Problems panel lists basedpyright's type
+error and a click jumps to its line, and Monaco's own JSON syntax error is listed too. The
+status bar shows the servers' state.
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ FILES = {
     "config.json": '{\n  "a": 1\n  "b": 2\n}\n',
     "unused.py": "import os\n\n\ndef one() -> int:\n    return 1\n",
     "notes.md": "# Notes\n\n*  a   list\n",
+    "tsconfig.json": '{ "compilerOptions": { "strict": true, "noEmit": true } }\n',
+    "web/shapes.ts": (
+        "export function areaOf(width: number, height: number): number {\n"
+        "  return width * height;\n"
+        "}\n"
+    ),
+    "web/summary.ts": (
+        'import { areaOf } from "./shapes";\n'
+        "\n"
+        "export function describe(w: number, h: number): string {\n"
+        "  return `area ${areaOf(w, h)}`;\n"
+        "}\n"
+    ),
 }
 FORMATTED = "x = [1, 2, 3]\n\n\ndef total(a, b):\n    return a + b\n"
 
@@ -187,6 +201,41 @@ def test_rename_across_files_through_a_preview(ide: IDE) -> None:
     ide.tab("geo/report.py").click()
     ide.wait_until(lambda: "import surface" in ide.editor_text(), "the other editor renamed")
     shot(ide, "lsp-rename-applied")
+
+
+def test_rename_across_typescript_files(ide: IDE) -> None:
+    page = ide.page
+    ide.open_file("web/summary.ts")
+    ide.open_file("web/shapes.ts")
+    status = page.get_by_test_id("status-lsp")
+    expect(status).to_contain_text("typescript", timeout=SERVER_TIMEOUT_MS)
+    expect(status).to_have_attribute("data-state", "ready", timeout=SERVER_TIMEOUT_MS)
+    click_word(ide, "areaOf")
+    page.keyboard.press("F2")
+    rename_input = page.locator(f"{EDITOR} .rename-box input")
+    expect(rename_input).to_be_visible(timeout=SERVER_TIMEOUT_MS)
+    expect(rename_input).to_have_value("areaOf")
+    rename_input.fill("surface")
+    page.keyboard.press("Enter")
+
+    preview = page.get_by_test_id("edit-preview")
+    expect(preview).to_be_visible(timeout=SERVER_TIMEOUT_MS)
+    expect(preview.locator(".edit-preview-file")).to_have_count(2)
+    summary = preview.locator('[data-path="web/summary.ts"]')
+    expect(summary.locator(".edit-preview-line")).to_have_count(2)
+    shot(ide, "lsp-rename-typescript-preview")
+    preview.get_by_role("button", name="Apply").click()
+    expect(preview).to_have_count(0)
+
+    shapes = ide.workspace / "web" / "shapes.ts"
+    summary_ts = ide.workspace / "web" / "summary.ts"
+    ide.wait_until(lambda: "surface" in summary_ts.read_text() and
+                   "surface" in shapes.read_text(), "the rename on disk")
+    assert shapes.read_text() == FILES["web/shapes.ts"].replace("areaOf", "surface")
+    assert summary_ts.read_text() == FILES["web/summary.ts"].replace("areaOf", "surface")
+    ide.wait_until(lambda: "function surface(" in ide.editor_text(),
+                   "the editor showing the rename")
+    expect(ide.tab("web/shapes.ts")).not_to_have_class("dirty")
 
 
 def test_format_document_with_ruff(ide: IDE) -> None:

@@ -1,7 +1,8 @@
 """Language servers end to end: a real `pairpad open`, a real Socket.IO client, and the real
 basedpyright, ruff and typescript-language-server (installed by `make setup`) on the fixture
 project tests/fixtures/lsp_project (a type error in pkg/app.py, an unused import in
-pkg/models.py, an unformatted pkg/messy.py, a type error in web/main.ts)."""
+pkg/models.py, an unformatted pkg/messy.py, a type error in web/main.ts, web/report.ts using
+main.ts's `double` with an unused import, an unformatted web/messy.ts)."""
 
 from __future__ import annotations
 
@@ -175,6 +176,99 @@ async def test_typescript_diagnostics_and_hover(client: Client, workspace: Path)
     hover = await client.request("web/main.ts", "textDocument/hover",
                                  position={"line": 0, "character": 18})
     assert "function double(value: number): number" in hover["result"]["contents"]["value"]
+
+
+
+TYPESCRIPT = ("web/main.ts", "web/report.ts")
+UNUSED_TS = "'result' is declared but its value is never read"
+
+
+async def test_typescript_definition_and_rename_across_files(
+        client: Client, server: RunningServer, workspace: Path) -> None:
+    for path in TYPESCRIPT:
+        await client.open(workspace, path, "typescript")
+    # `double` in `return double(double(value))` of report.ts -> its declaration in main.ts
+    definition = await client.request("web/report.ts", "textDocument/definition",
+                                      position={"line": 3, "character": 10})
+    assert definition["server"] == "typescript"
+    [location] = definition["result"]
+    assert location.get("uri", location.get("targetUri")) == "web/main.ts", location
+    target = location.get("range", location.get("targetSelectionRange"))
+    assert target["start"] == {"line": 0, "character": 16}
+
+    answer = await client.request("web/main.ts", "textDocument/rename",
+                                  position={"line": 0, "character": 18}, newName="twice")
+    edit = answer["result"]
+    assert set(edit["changes"]) == set(TYPESCRIPT), edit
+    response = await apply_edit(server, edit)
+    assert response.status_code == 200, response.text
+    main, report = ((workspace / path).read_text() for path in TYPESCRIPT)
+    assert "double" not in main + report
+    assert "export function twice(value: number)" in main
+    assert "export const result = twice(count);" in main
+    assert 'import { twice, result } from "./main";' in report
+    assert "return twice(twice(value));" in report
+
+
+async def test_typescript_format_document_changes_the_file(
+        client: Client, server: RunningServer, workspace: Path) -> None:
+    await client.open(workspace, "web/messy.ts", "typescript")
+    answer = await client.request("web/messy.ts", "textDocument/formatting",
+                                  options={"tabSize": 2, "insertSpaces": True})
+    assert answer["server"] == "typescript"
+    response = await apply_edit(server, {"changes": {"web/messy.ts": answer["result"]}})
+    assert response.status_code == 200, response.text
+    assert (workspace / "web/messy.ts").read_text() == (
+        "export function add(a: number, b: number): number {\n  return a + b\n}\n")
+
+
+async def test_a_typescript_quick_fix_removes_the_unused_import(
+        client: Client, server: RunningServer, workspace: Path) -> None:
+    await client.open(workspace, "web/report.ts", "typescript")
+    unused = await client.diagnostics("web/report.ts", "typescript", UNUSED_TS)
+    # As the editor sends it back from its marker.
+    where = {"start": unused["range"]["start"], "end": unused["range"]["end"]}
+    marker = {"range": where, "message": unused["message"], "severity": unused["severity"],
+              "code": unused["code"], "source": unused["source"]}
+    answer = await client.request("web/report.ts", "textDocument/codeAction", range=where,
+                                  context={"diagnostics": [marker], "only": ["quickfix"]})
+    assert answer["server"] == "typescript"
+    fixes = [action for action in answer["result"]
+             if "Remove unused declaration" in action["title"]]
+    assert fixes, [action["title"] for action in answer["result"]]
+    fix = fixes[0]
+    response = await apply_edit(server, fix["edit"])
+    assert response.status_code == 200, response.text
+    # The editor then runs the action's command (typescript's follow-up, nothing to do here).
+    if "command" in fix:
+        ran = await client.request("web/report.ts", "workspace/executeCommand",
+                                   **fix["command"])
+        assert "error" not in ran, ran
+    text = (workspace / "web/report.ts").read_text()
+    assert text.startswith('import { double } from "./main";\n'), text
+    assert "return double(double(value));" in text
+
+
+async def test_a_typescript_source_action_removes_unused_imports(
+        client: Client, server: RunningServer, workspace: Path) -> None:
+    """What Monaco's "Source Action..." asks for. (typescript-language-server's "Organize
+    Imports" only sorts and combines: it offers nothing for an unused import.)"""
+    await client.open(workspace, "web/report.ts", "typescript")
+    # Its source actions are computed from the file's diagnostics: empty until they exist.
+    await client.diagnostics("web/report.ts", "typescript", UNUSED_TS)
+    start = {"line": 0, "character": 0}
+    answer = await client.request("web/report.ts", "textDocument/codeAction",
+                                  range={"start": start, "end": start},
+                                  context={"diagnostics": [], "only": ["source"]})
+    assert answer["server"] == "typescript"
+    actions = {action["title"]: action for action in answer["result"]}
+    remove = actions.get("Remove Unused Imports")
+    assert remove is not None, list(actions)
+    assert remove["kind"] == "source.removeUnusedImports.ts"
+    response = await apply_edit(server, remove["edit"])
+    assert response.status_code == 200, response.text
+    text = (workspace / "web/report.ts").read_text()
+    assert text.startswith('import { double } from "./main";\n'), text
 
 
 def _child_pid(parent: int, word: str) -> int:
