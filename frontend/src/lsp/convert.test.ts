@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyTextEdits,
+  changesNothing,
   isWorkspacePath,
   linesOf,
   offsetAt,
@@ -145,4 +146,18 @@ it("hover contents of every LSP shape become markdown", () => {
     { value: "doc" },
   ]);
   expect(hoverContents(null)).toEqual([]);
+});
+
+describe("changesNothing", () => {
+  const edit = { changes: { "a.ts": [{ range: r(0, 0, 0, 1), newText: "" }] } };
+  it("an action without an edit, a command or data to resolve changes nothing", () => {
+    expect(changesNothing({ title: "Add all missing imports", kind: "source.addMissingImports.ts" })).toBe(true);
+    expect(changesNothing({ title: "Fix all", edit: { changes: { "a.ts": [] } } })).toBe(true);
+    expect(changesNothing({ title: "Fix all", edit: { changes: {} } })).toBe(true);
+  });
+  it("an edit, a command or resolvable data is something to do", () => {
+    expect(changesNothing({ title: "Remove Unused Imports", edit })).toBe(false);
+    expect(changesNothing({ title: "Fix all", command: { title: "", command: "ruff.applyAutofix" } })).toBe(false);
+    expect(changesNothing({ title: "Fix", data: { id: 1 } })).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@
 // code units (a JavaScript string's indices): so a column is the character + 1, no re-counting
 // of surrogate pairs. What needs care is clamping: servers send positions past a line's end or
 // one line past the last (a range "to the end of the file").
-import type { LspPosition, LspRange, TextEdit, WorkspaceEdit } from "./protocol";
+import type { CodeAction, LspPosition, LspRange, TextEdit, WorkspaceEdit } from "./protocol";
 
 export interface MonacoPosition {
   lineNumber: number;
@@ -109,6 +109,13 @@ export function workspaceEditFiles(edit: WorkspaceEdit | null | undefined): File
       edits: [...edits].sort((a, b) => comparePositions(a.range.start, b.range.start)),
     }))
     .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** A code action that would change nothing: no edit (or an empty one), no command, nothing to
+ * resolve. typescript-language-server lists its source actions ("Add all missing imports",
+ * "Remove all unused code") even when the file has nothing for them, or before its diagnostics. */
+export function changesNothing(action: CodeAction): boolean {
+  return workspaceEditFiles(action.edit).length === 0 && !action.command && action.data === undefined;
 }
 
 /** The files of an edit split by where they are applied: buffers with unsaved edits, or the disk. */

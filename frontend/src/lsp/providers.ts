@@ -6,7 +6,7 @@ import { ensureBuffer, modelUri, monaco } from "../editor/editorApi";
 import { notifyError } from "../stores/notifications";
 import { hasLiveServer } from "../stores/languageServers";
 import { describeFailure, LspError, lspRequest } from "./client";
-import { isWorkspacePath, toLspPosition, toLspRange, toMonacoRange, type LineSource } from "./convert";
+import { changesNothing, isWorkspacePath, toLspPosition, toLspRange, toMonacoRange, type LineSource } from "./convert";
 import { diagnosticsAt } from "./diagnosticsStore";
 import { applyWorkspaceEdit } from "./edits";
 import { confirmEdit, previewFiles } from "./editPreview";
@@ -212,6 +212,7 @@ function toMarker(model: monaco.editor.ITextModel, d: Diagnostic): monaco.editor
 }
 
 type CodeActionItems = (CodeAction | Command)[] | null;
+const NOTHING_TO_CHANGE = "Nothing to change in this file";
 
 /** The last few code action requests by what they asked: the lightbulb's automatic request
  * and Ctrl+. at the same spot of the same text share one answer. Monaco replaces a pending
@@ -257,11 +258,13 @@ async function provideCodeActions(
   const actions = (items ?? []).map((item): monaco.languages.CodeAction => {
     const command = { id: APPLY_CODE_ACTION, title: item.title, arguments: [path, item] };
     if (isCommand(item)) return { title: item.title, command };
+    // Listed greyed with why, rather than a choice that silently does nothing.
+    const disabled = item.disabled?.reason ?? (changesNothing(item) ? NOTHING_TO_CHANGE : undefined);
     return {
       title: item.title,
       kind: item.kind,
       isPreferred: item.isPreferred,
-      ...(item.disabled ? { disabled: item.disabled.reason } : {}),
+      ...(disabled ? { disabled } : {}),
       diagnostics: (item.diagnostics ?? []).map((d) => toMarker(model, d)),
       command,
     };
