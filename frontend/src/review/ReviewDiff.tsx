@@ -6,7 +6,7 @@ import { createPortal } from "react-dom";
 import { monaco } from "../editor/editorApi";
 import { useSettings } from "../stores/settings";
 import { trackShownDiff } from "./shownDiff";
-import { hunkLabel, hunkStat, zoneAfterLine } from "./hunks";
+import { hunkLabel, hunkRevealRange, hunkStat, zoneAfterLine } from "./hunks";
 import type { ChangeSetFile, Hunk } from "./types";
 
 const ZONE_HEIGHT = 30;
@@ -34,7 +34,7 @@ export function ReviewDiff({ setId, file, busy, onHunk }: Props) {
   const hunks = file.hunks;
   const settings = useSettings();
   const fontSize = settings["editor.fontSize"];
-  const initial = useRef({ path: file.path, before: file.before, after: file.after, setId });
+  const initial = useRef({ path: file.path, before: file.before, after: file.after, setId, hunks: file.hunks });
 
   useEffect(() => {
     const { path, before, after } = initial.current;
@@ -54,9 +54,21 @@ export function ReviewDiff({ setId, file, busy, onHunk }: Props) {
       scrollBeyondLastLine: false,
     });
     diff.setModel({ original, modified });
+    // Opened at the file's first pending change (else its first), not at line 1: in a long
+    // file the change is otherwise off screen. Once the diff is computed, as its alignment
+    // moves lines.
+    const { hunks: atOpen } = initial.current;
+    const first = atOpen.find((h) => h.state === "pending") ?? atOpen[0];
+    const revealFirst = diff.onDidUpdateDiff(() => {
+      revealFirst.dispose();
+      if (!first) return;
+      const { start, end } = hunkRevealRange(first);
+      diff.getModifiedEditor().revealLinesInCenterIfOutsideViewport(start, end);
+    });
     const untrack = trackShownDiff(diff);
     setEditor(diff);
     return () => {
+      revealFirst.dispose();
       untrack();
       setEditor(null);
       diff.setModel(null);
