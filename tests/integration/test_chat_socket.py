@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from pathlib import Path
 from typing import Any
 
@@ -305,11 +305,20 @@ def cli_in_process(cwd: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
     return code, err.getvalue()
 
 
-def wait_until_streaming(server: RunningServer) -> None:
+def conversation_ids(server: RunningServer) -> set[str]:
+    with httpx.Client(base_url=server.base_url, headers=server.auth_headers) as http:
+        return {c["id"] for c in http.get("/api/conversations").json()["conversations"]}
+
+
+def wait_until_streaming(server: RunningServer, besides: Set[str] = frozenset()) -> None:
+    """Until a conversation not in `besides` streams (an earlier one may still be streaming:
+    the hung provider never ends it, though its CLI gave up)."""
     with httpx.Client(base_url=server.base_url, headers=server.auth_headers) as http:
         deadline = time.monotonic() + 60  # a hang guard, not a measurement
         while time.monotonic() < deadline:
             for item in http.get("/api/conversations").json()["conversations"]:
+                if item["id"] in besides:
+                    continue
                 if http.get(f"/api/conversations/{item['id']}").json()["streaming"]:
                     return
             time.sleep(0.1)
@@ -343,10 +352,11 @@ def test_cli_chat_gives_up_on_silence_and_on_a_lost_server(
         assert code == 3 and "no answer from the server for 1s" in err, err
         # The server goes away mid-answer: a clear error and exit 3, not a hang.
         result: list[tuple[int, str]] = []
+        earlier = conversation_ids(running)
         waiting = threading.Thread(target=lambda: result.append(cli_in_process(
             tmp_path / "ws", tmp_path / "data", monkeypatch, 600)), daemon=True)
         waiting.start()
-        wait_until_streaming(running)  # the CLI is connected and waiting for the answer
+        wait_until_streaming(running, earlier)  # this CLI is connected, waiting for the answer
         assert waiting.is_alive()
         running.stop()
         waiting.join(timeout=30)  # a hang guard: the CLI returns on the disconnect
