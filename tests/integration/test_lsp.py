@@ -131,6 +131,22 @@ async def test_rename_changes_every_reference_across_files(
     assert "def welcome(name: str)" in models and "return welcome(name).upper()" in models
 
 
+async def test_rename_still_reaches_other_files_after_a_reload_and_after_close_and_reopen(
+        client: Client, workspace: Path) -> None:
+    """Found trying a real project: after its file was closed and opened again (a reload
+    re-opens every tab), basedpyright renamed in that one file only."""
+    for path in PYTHON:
+        await client.open(workspace, path)
+    await client.open(workspace, "pkg/models.py")  # a reload: opened again while open
+    rename = {"position": {"line": 3, "character": 5}, "newName": "welcome"}
+    answer = await client.request("pkg/models.py", "textDocument/rename", **rename)
+    assert set(answer["result"]["changes"]) == {"pkg/app.py", "pkg/models.py"}, answer
+    assert (await client.call("lsp:close", {"path": "pkg/models.py"})).get("ok") is True
+    await client.open(workspace, "pkg/models.py")  # the tab closed, then opened again
+    answer = await client.request("pkg/models.py", "textDocument/rename", **rename)
+    assert set(answer["result"]["changes"]) == {"pkg/app.py", "pkg/models.py"}, answer
+
+
 async def test_formatting_through_ruff_changes_the_file(
         client: Client, server: RunningServer, workspace: Path) -> None:
     await client.open(workspace, "pkg/messy.py")
@@ -340,9 +356,13 @@ async def test_apply_edit_refuses_a_stale_version_and_writes_nothing(
     assert {path: (workspace / path).read_text() for path in PYTHON} == before
 
 
+@pytest.mark.parametrize("closed_in_editor", [False, True])
 async def test_a_change_on_disk_to_a_module_not_open_reaches_the_type_checker(
-        client: Client, server: RunningServer, workspace: Path) -> None:
+        client: Client, server: RunningServer, workspace: Path, closed_in_editor: bool) -> None:
     await client.open(workspace, "pkg/app.py")
+    if closed_in_editor:  # basedpyright keeps it open with the disk's text: it must follow
+        await client.open(workspace, "pkg/models.py")
+        assert (await client.call("lsp:close", {"path": "pkg/models.py"})).get("ok") is True
     await client.diagnostics("pkg/app.py", "basedpyright", "is not assignable")
     before = len(client.events)
     async with httpx.AsyncClient(base_url=server.base_url, headers=server.auth_headers) as http:

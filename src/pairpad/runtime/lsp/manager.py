@@ -73,6 +73,10 @@ class LspManager:
         # The servers' own diagnostics by (path, server): a code action request gets them
         # back whole (ruff's quick fixes live in `data`, which the editor never sees).
         self._diagnostics: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # (server, uri) the editor closed but a pyright server keeps open, with the disk's text:
+        # basedpyright 1.40 takes a file opened again after a close for a library file, and a
+        # rename from it changed that one file only (found trying a real project).
+        self._held: dict[tuple[str, str], str] = {}
         delays = tuple(settings.restart_delays)
         self.servers: dict[str, Supervisor] = {
             name: Supervisor(name, server, root, log_dir, delays, settings.start_timeout,
@@ -103,12 +107,13 @@ class LspManager:
         for server in servers:
             server.ensure_started()
             if server.ready.is_set() and server.client is not None:
-                if server.client.opened.pop(uri, None) is not None:
-                    # Opened again (a reload, another window): the server takes the text
-                    # and version anew rather than a change it may see as older.
-                    await self._notify(server, "textDocument/didClose",
-                                       {"textDocument": {"uri": uri}})
-                await self._send_open(server, path, uri)
+                self._held.pop((server.name, uri), None)  # the editor has it again
+                if uri in server.client.opened:
+                    # Opened again (a reload, another window): the new text as a change,
+                    # never a close and reopen (see `close`).
+                    await self._send_change(server, uri, version, text)
+                else:
+                    await self._send_open(server, path, uri)
         return [server.name for server in servers]
 
     async def change(self, path: str, version: int, text: str) -> None:
@@ -120,10 +125,42 @@ class LspManager:
             if uri not in server.client.opened:
                 await self._send_open(server, path, uri)
                 continue
-            server.client.opened[uri] = version
-            await self._notify(server, "textDocument/didChange", {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"text": text}]})
+            await self._send_change(server, uri, version, text)
+
+    def _disk_text(self, path: str) -> str | None:
+        try:
+            return (self.uris.root / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+
+    async def _refresh_held(self, path: str) -> None:
+        """A file the editor closed but a server holds open: it gets the disk's text (or is
+        closed there when it is gone)."""
+        held = [(name, uri) for (name, uri), held_path in self._held.items() if held_path == path]
+        if not held:
+            return
+        disk = await asyncio.to_thread(self._disk_text, path)
+        for name, uri in held:
+            server = self.servers[name]
+            if server.client is None or uri not in server.client.opened:
+                self._held.pop((name, uri), None)
+            elif disk is None:
+                self._held.pop((name, uri), None)
+                server.client.opened.pop(uri, None)
+                await self._notify(server, "textDocument/didClose", {"textDocument": {"uri": uri}})
+            else:
+                await self._send_change(server, uri, 0, disk)
+
+    async def _send_change(self, server: Supervisor, uri: str, version: int,
+                           text: str) -> None:
+        """Full text, with a version above the last one the server saw (a reopened editor
+        counts from 1 again; servers drop a change older than what they have)."""
+        client = server.client
+        assert client is not None
+        sent = max(version, client.opened.get(uri, 0) + 1)
+        client.opened[uri] = sent
+        await self._notify(server, "textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": sent}, "contentChanges": [{"text": text}]})
 
     async def save(self, path: str) -> None:
         document = self._document(path)
@@ -137,10 +174,18 @@ class LspManager:
         if document is None:
             return
         uri = self.uris.to_uri(path)
+        disk = await asyncio.to_thread(self._disk_text, path)
         for server in self._ready(document.language):
             assert server.client is not None
-            if server.client.opened.pop(uri, None) is not None:
-                await self._notify(server, "textDocument/didClose", {"textDocument": {"uri": uri}})
+            if uri not in server.client.opened:
+                continue
+            if _forgets_user_files_on_close(server) and disk is not None:
+                self._held[(server.name, uri)] = path
+                if disk != document.text:
+                    await self._send_change(server, uri, 0, disk)
+                continue
+            server.client.opened.pop(uri, None)
+            await self._notify(server, "textDocument/didClose", {"textDocument": {"uri": uri}})
 
     # ---- requests -----------------------------------------------------------------------------
 
@@ -257,6 +302,8 @@ class LspManager:
 
     async def _reopen(self, server: Supervisor) -> None:
         """A (re)started server gets every open document of its languages."""
+        for key in [k for k in self._held if k[0] == server.name]:
+            del self._held[key]
         for path, document in list(self.documents.items()):
             if document.language in server.settings.languages:
                 await self._send_open(server, path, self.uris.to_uri(path))
@@ -270,6 +317,7 @@ class LspManager:
         for change in event.changes[:MAX_WATCHED_EVENTS]:
             if change.path in self.documents:
                 continue
+            await self._refresh_held(change.path)
             with contextlib.suppress(PairpadError):
                 changes.append({"uri": self.uris.to_uri(change.path),
                                 "type": kinds[change.type]})
@@ -294,6 +342,7 @@ class LspManager:
         await self._notify(server, "textDocument/didOpen", {"textDocument": {
             "uri": uri, "languageId": document.language, "version": document.version,
             "text": document.text}})
+
 
     async def _notify(self, server: Supervisor, method: str, params: Any) -> None:
         if server.client is None:
@@ -322,3 +371,8 @@ def _diagnostic_key(item: dict[str, Any]) -> str:
     """What identifies a diagnostic the editor sends back: where, what and whose."""
     return json.dumps([item.get("range"), item.get("message"), item.get("code")],
                       sort_keys=True)
+
+
+def _forgets_user_files_on_close(server: Supervisor) -> bool:
+    program = Path(server.settings.command[0]).name if server.settings.command else ""
+    return "pyright" in program
