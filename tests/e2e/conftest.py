@@ -81,11 +81,17 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def make_workspace(root: Path) -> Path:
-    for rel, text in FILES.items():
+def make_workspace(root: Path, files: dict[str, str] | None = None) -> Path:
+    """`files` (default: the shop project) written under `root`, committed on `main`."""
+    for rel, text in (FILES if files is None else files).items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    return commit_all(root)
+
+
+def commit_all(root: Path) -> Path:
+    """`root` as a git repository on `main` with everything in one first commit."""
     git = ["git", "-c", "user.name=Pairpad Tests", "-c", "user.email=tests@pairpad.invalid"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)

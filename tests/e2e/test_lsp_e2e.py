@@ -9,7 +9,6 @@ status bar shows the servers' state.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from playwright.sync_api import Locator, expect
 
 from tests.support.server import RunningServer, start_server
 
-from .conftest import IDE
+from .conftest import IDE, make_workspace
 
 pytestmark = pytest.mark.e2e
 
@@ -71,16 +70,7 @@ FORMATTED = "x = [1, 2, 3]\n\n\ndef total(a, b):\n    return a + b\n"
 
 @pytest.fixture
 def e2e_workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "geo-project"
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    git = ["git", "-c", "user.name=Pairpad Tests", "-c", "user.email=tests@pairpad.invalid"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "Initial"], cwd=root, check=True)
-    return root
+    return make_workspace(tmp_path / "geo-project", FILES)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from playwright.sync_api import Locator, expect
 from tests.support.server import RunningServer, start_server
 from tests.support.toolchain import READONLY_PATHS_ENV
 
-from .conftest import IDE
+from .conftest import IDE, commit_all
 
 pytestmark = pytest.mark.e2e
 
@@ -42,11 +41,7 @@ def e2e_workspace(tmp_path: Path) -> Path:
     (root / ".pairpad").mkdir()
     (root / ".pairpad" / "config.toml").write_text(CONFIG_TASK)
     (root / "settings.json").write_text('{\n  "a": 1\n  "b": 2\n}\n')
-    git = ["git", "-c", "user.name=Pairpad Tests", "-c", "user.email=tests@pairpad.invalid"]
-    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
-    subprocess.run([*git, "commit", "-qm", "Initial"], cwd=root, check=True)
-    return root
+    return commit_all(root)
 
 
 @pytest.fixture
