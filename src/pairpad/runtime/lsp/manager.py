@@ -55,6 +55,12 @@ class NoServer(PairpadError):
     status_code = 501
 
 
+# Requests whose answer spans the workspace: asked only once the server has checked the file.
+WHOLE_PROGRAM = frozenset({"textDocument/references", "textDocument/rename",
+                           "textDocument/implementation"})
+CHECKED_WAIT_S = 15.0
+
+
 @dataclass
 class Document:
     language: str
@@ -206,8 +212,20 @@ class LspManager:
         if method == "textDocument/codeAction" and len(servers) > 1:
             return await self._merged_code_actions(servers, params)
         server = servers[0]
+        if method in WHOLE_PROGRAM:
+            await self._checked(path, server)
         result = await self._ask(server, method, params)
         return self.uris.result_to_editor(result), server.name
+
+    async def _checked(self, path: str, server: Supervisor) -> None:
+        """Until the server published its first diagnostics of the file (at most
+        CHECKED_WAIT_S): asked before, basedpyright searched the open files only and a
+        Shift+F12 right after opening a file missed every other file's uses."""
+        deadline = asyncio.get_running_loop().time() + CHECKED_WAIT_S
+        while (path, server.name) not in self._diagnostics and path in self.documents:
+            if asyncio.get_running_loop().time() >= deadline:
+                return
+            await asyncio.sleep(0.05)
 
     async def _capable(self, language: str, method: str, params: Any,
                        tag: Any) -> list[Supervisor]:
