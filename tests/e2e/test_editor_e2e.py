@@ -141,8 +141,10 @@ def test_language_workers_load_under_the_csp(ide: IDE) -> None:
     expect(language).to_have_text("TypeScript")
     ide.focus_editor_end()
     page.keyboard.type('const wrong: number = "not a number";\n')
-    # The type error can only come from the TypeScript worker.
-    expect(squiggles.first).to_be_attached()
+    # The type error comes from typescript-language-server (while it runs, the TypeScript
+    # worker keeps only completions; it takes the diagnostics back if the server fails), so
+    # allow for the server's start.
+    expect(squiggles.first).to_be_attached(timeout=30_000)
     ide.screenshot("typescript-worker")
 
     ide.open_file("web/data.json")
