@@ -17,6 +17,9 @@ CredentialKind = Literal["bearer", "cookie", "socket-auth"]
 class Identity:
     user_id: str
     via: CredentialKind
+    # Team mode: the user's role in the team owning the workspace asked for (auth/roles.py);
+    # None outside a workspace and in local mode.
+    role: str | None = None
 
 
 NOT_AUTHENTICATED = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from pairpad.storage import team_tables as _team_tables  # noqa: F401  (registers its tables)
 from pairpad.storage.tables import Base
 
 connection: Connection | None = context.config.attributes.get("connection")
