@@ -1,5 +1,8 @@
 // Same-origin JSON fetch wrapper: sends the XSRF double-submit header on state-changing
 // requests and turns `{"detail": ...}` error bodies into ApiError so the UI can show them.
+// In team mode it also prefixes the workspace's base path (`/w/{id}`, api/base.ts) and renews
+// an expired session once (POST /api/auth/refresh) before giving up and going to /signin.
+import { isTeamWorkspace, signInUrl, withBase, workspaceBase } from "./base";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -59,9 +62,16 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null>;
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Team mode: when the session cannot be renewed, go to /signin (the default). False: just
+   * throw the 401 (a page that works signed out too, e.g. an invitation).
+   */
+  authRedirect?: boolean;
 }
 
-export function buildUrl(path: string, query?: RequestOptions["query"]): string {
+/** `path` with the workspace base (`/w/{id}` in team mode, "" otherwise) and the query string. */
+export function buildUrl(path: string, query?: RequestOptions["query"], base = ""): string {
+  path = withBase(path, base);
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -72,18 +82,76 @@ export function buildUrl(path: string, query?: RequestOptions["query"]): string 
   return qs ? `${path}?${qs}` : path;
 }
 
-export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => string | null = (n) => readCookie(n)) {
-  return async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const method = (options.method ?? "GET").toUpperCase();
+/** Where a renewed session comes from (team mode; the server's own path, never a workspace's). */
+export const REFRESH_PATH = "/api/auth/refresh";
+
+// Routes whose 401 means "wrong credentials", not "session expired": never refreshed.
+const NO_REFRESH = /^\/api\/auth\/(login|register|refresh|mfa\/verify|password\/(forgot|reset)|verify-email|config|passkeys\/login\/)/;
+
+/**
+ * Renews the browser session (`POST /api/auth/refresh {cookie: true}`: the refresh cookie is
+ * rotated, a new access cookie set). One refresh in flight at a time: every caller that hits a
+ * 401 meanwhile waits for the same answer, so a rotated refresh token is never sent twice.
+ */
+export function createSessionRefresher(
+  fetchImpl: FetchLike,
+  getCookie: (name: string) => string | null = (n) => readCookie(n),
+): () => Promise<boolean> {
+  let inFlight: Promise<boolean> | null = null;
+  const refreshOnce = async (): Promise<boolean> => {
+    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
+    const xsrf = getCookie("_xsrf");
+    if (xsrf) headers["X-XSRF-Token"] = xsrf;
+    try {
+      const response = await fetchImpl(REFRESH_PATH, {
+        method: "POST",
+        headers,
+        credentials: "same-origin",
+        body: JSON.stringify({ cookie: true }),
+      });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  };
+  return () => {
+    inFlight ??= refreshOnce().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  };
+}
+
+/** Leaves for the sign-in page, coming back here afterwards. */
+export function goToSignIn(): void {
+  globalThis.location?.assign(signInUrl());
+}
+
+export interface ApiConfig {
+  /** Prefix of API paths ("" or `/w/{id}`); a function is asked on every request. */
+  base?: string | (() => string);
+  /** Team mode: renews the session on a 401 (true: renewed, the request is retried once). */
+  refresh?: () => Promise<boolean>;
+  /** Team mode: the session is gone for good (default: go to /signin?next=…). */
+  onSessionExpired?: () => void;
+}
+
+export function createApi(
+  fetchImpl: FetchLike,
+  getCookie: (name: string) => string | null = (n) => readCookie(n),
+  config: ApiConfig = {},
+) {
+  const baseOf = typeof config.base === "function" ? config.base : () => (config.base as string | undefined) ?? "";
+
+  async function send(path: string, method: string, options: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
     if (!SAFE_METHODS.has(method)) {
       const xsrf = getCookie("_xsrf");
       if (xsrf) headers["X-XSRF-Token"] = xsrf;
     }
-    let response: Response;
     try {
-      response = await fetchImpl(buildUrl(path, options.query), {
+      return await fetchImpl(buildUrl(path, options.query, baseOf()), {
         method,
         headers,
         credentials: "same-origin",
@@ -93,6 +161,19 @@ export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => str
     } catch (err) {
       if (err instanceof DOMException && err.name === "AbortError") throw err;
       throw new ApiError(0, "Cannot reach the Pairpad server (network error).", null);
+    }
+  }
+
+  return async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const method = (options.method ?? "GET").toUpperCase();
+    let response = await send(path, method, options);
+    if (response.status === 401) {
+      if (config.refresh && !NO_REFRESH.test(path)) {
+        if (await config.refresh()) response = await send(path, method, options);
+        if (response.status === 401 && options.authRedirect !== false) (config.onSessionExpired ?? goToSignIn)();
+      } else if (!config.refresh) {
+        onUnauthorized?.();
+      }
     }
     const text = await response.text();
     let body: unknown = null;
@@ -104,7 +185,6 @@ export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => str
       }
     }
     if (!response.ok) {
-      if (response.status === 401) onUnauthorized?.();
       const raw = body && typeof body === "object" && "detail" in body ? body.detail : undefined;
       const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
       throw new ApiError(response.status, detailToText(raw, typeof body === "string" && body ? body : fallback), body);
@@ -113,7 +193,17 @@ export function createApi(fetchImpl: FetchLike, getCookie: (name: string) => str
   };
 }
 
-export const api = createApi((input, init) => fetch(input, init));
+const browserFetch: FetchLike = (input, init) => fetch(input, init);
+
+/** Shared by the API wrapper and the socket: one refresh in flight for the whole page. */
+export const refreshSession = createSessionRefresher(browserFetch);
+
+/** The workbench's API: local mode as ever; in a team workspace `/w/{id}/api/...` with session renewal. */
+export const api = createApi(
+  browserFetch,
+  undefined,
+  isTeamWorkspace() ? { base: () => workspaceBase(), refresh: refreshSession } : {},
+);
 
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.detail;

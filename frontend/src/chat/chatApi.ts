@@ -1,5 +1,6 @@
 // REST side of chat: conversations and the context preview (models: settings/models/).
 // Streaming is Socket.IO (see chatStore.ts).
+import { withBase } from "../api/base";
 import { call, type Schema, type ServerEvents } from "../api/schema";
 
 /**
@@ -55,7 +56,7 @@ export const chatApi = {
   rename: (id: string, title: string) =>
     call("patch", "/api/conversations/{conversation_id}", { ...conversation(id), body: { title } }),
   remove: (id: string) => call("delete", "/api/conversations/{conversation_id}", conversation(id)),
-  exportUrl: (id: string) => `/api/conversations/${enc(id)}/export`,
+  exportUrl: (id: string) => withBase(`/api/conversations/${enc(id)}/export`),
   preview: (body: ChatRequest, signal?: AbortSignal): Promise<ContextPreview> =>
     call("post", "/api/chat/context", { body, signal }),
 };
