@@ -26,8 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pairpad.storage.tables import Base
 
-_USER_FK = ForeignKey("users.id", ondelete="CASCADE")
-_TEAM_FK = ForeignKey("teams.id", ondelete="CASCADE")
+
+# A ForeignKey object belongs to one column: each column gets its own.
+def _user_fk() -> ForeignKey:
+    return ForeignKey("users.id", ondelete="CASCADE")
+
+
+def _team_fk() -> ForeignKey:
+    return ForeignKey("teams.id", ondelete="CASCADE")
 
 
 def _now_column() -> Mapped[datetime]:
@@ -60,7 +66,7 @@ class RecoveryCodeRow(Base):
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), nullable=False, index=True)
     code_hash: Mapped[str] = mapped_column(String(128), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
@@ -72,7 +78,7 @@ class RefreshTokenRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     family_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), nullable=False, index=True)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)  # SHA-256
     created_at: Mapped[datetime] = _now_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -88,7 +94,7 @@ class EmailTokenRow(Base):
     __tablename__ = "email_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), nullable=False, index=True)
     purpose: Mapped[str] = mapped_column(String(16), nullable=False)  # verify | reset
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[datetime] = _now_column()
@@ -100,7 +106,7 @@ class WebAuthnCredentialRow(Base):
     __tablename__ = "webauthn_credentials"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), nullable=False, index=True)
     credential_id: Mapped[str] = mapped_column(String(1024), nullable=False, unique=True)  # b64url
     public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     sign_count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
@@ -118,7 +124,7 @@ class AuthChallengeRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the state / handle
     purpose: Mapped[str] = mapped_column(String(32), nullable=False)
-    user_id: Mapped[str | None] = mapped_column(String(32), _USER_FK, nullable=True)
+    user_id: Mapped[str | None] = mapped_column(String(32), _user_fk(), nullable=True)
     data: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False, default=dict)
     created_at: Mapped[datetime] = _now_column()
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -129,7 +135,7 @@ class OAuthIdentityRow(Base):
     __table_args__ = (UniqueConstraint("provider", "subject", name="uq_oauth_provider_subject"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, nullable=False, index=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), nullable=False, index=True)
     provider: Mapped[str] = mapped_column(String(64), nullable=False)
     subject: Mapped[str] = mapped_column(String(255), nullable=False)
     email: Mapped[str] = mapped_column(String(320), nullable=False, default="")
@@ -148,8 +154,8 @@ class TeamRow(Base):
 class TeamMemberRow(Base):
     __tablename__ = "team_members"
 
-    team_id: Mapped[str] = mapped_column(String(32), _TEAM_FK, primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(32), _USER_FK, primary_key=True, index=True)
+    team_id: Mapped[str] = mapped_column(String(32), _team_fk(), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), _user_fk(), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(16), nullable=False)  # owner|admin|member|viewer
     created_at: Mapped[datetime] = _now_column()
 
@@ -158,7 +164,7 @@ class TeamInvitationRow(Base):
     __tablename__ = "team_invitations"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), _TEAM_FK, nullable=False, index=True)
+    team_id: Mapped[str] = mapped_column(String(32), _team_fk(), nullable=False, index=True)
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)  # None: anyone with the link
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
@@ -176,7 +182,7 @@ class TeamWorkspaceRow(Base):
     __table_args__ = (UniqueConstraint("team_id", "name", name="uq_team_workspace_name"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), _TEAM_FK, nullable=False, index=True)
+    team_id: Mapped[str] = mapped_column(String(32), _team_fk(), nullable=False, index=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     folder: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
     created_at: Mapped[datetime] = _now_column()
