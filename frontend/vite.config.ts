@@ -17,6 +17,14 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     // No modulepreload polyfill: it would be an inline script, which the CSP forbids.
     modulePreload: { polyfill: false },
+    // Two pages: the workbench (index.html: local mode's `/`, team mode's `/w/{id}/`) and team
+    // mode's sign-in/account/team pages (team.html), so the local UI loads none of the team code.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL("index.html", import.meta.url)),
+        team: fileURLToPath(new URL("team.html", import.meta.url)),
+      },
+    },
   },
   worker: { format: "es" },
   server: {

@@ -8,13 +8,16 @@ export class ApiError extends Error {
   readonly status: number;
   readonly detail: string;
   readonly body: unknown;
+  /** Seconds to wait (a 429's or 503's Retry-After header), when the server said. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, detail: string, body: unknown) {
+  constructor(status: number, detail: string, body: unknown, retryAfter: number | null = null) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.detail = detail;
     this.body = body;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -187,7 +190,13 @@ export function createApi(
     if (!response.ok) {
       const raw = body && typeof body === "object" && "detail" in body ? body.detail : undefined;
       const fallback = `${method} ${path} failed: ${response.status} ${response.statusText}`.trim();
-      throw new ApiError(response.status, detailToText(raw, typeof body === "string" && body ? body : fallback), body);
+      const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+      throw new ApiError(
+        response.status,
+        detailToText(raw, typeof body === "string" && body ? body : fallback),
+        body,
+        Number.isFinite(retryAfter) ? retryAfter : null,
+      );
     }
     return body as T;
   };

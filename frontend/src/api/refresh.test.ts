@@ -99,3 +99,18 @@ describe("team session renewal", () => {
     setUnauthorizedHandler(null);
   });
 });
+
+describe("rate limits", () => {
+  it("keeps a 429's Retry-After seconds", async () => {
+    const api = createApi(
+      async () =>
+        new Response(JSON.stringify({ detail: "Too many attempts." }), { status: 429, headers: { "Retry-After": "30" } }),
+      () => null,
+    );
+    await expect(api("/api/auth/login", { method: "POST", body: {} })).rejects.toMatchObject({
+      status: 429,
+      detail: "Too many attempts.",
+      retryAfter: 30,
+    });
+  });
+});
