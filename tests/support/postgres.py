@@ -60,7 +60,7 @@ def postgres_available() -> bool:
     async def probe() -> bool:
         try:
             await _execute("SELECT 1")
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+        except (TimeoutError, OSError, asyncpg.PostgresError):
             return False
         return True
 
