@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pairpad import __version__
+from pairpad.cli_admin import add_admin_parser, run_admin
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     open_cmd.add_argument("--no-browser", action="store_true", help="Do not open a browser.")
     open_cmd.add_argument("--token", default=None, help="Access token (env PAIRPAD_TOKEN).")
+
+    add_admin_parser(commands)
 
     commands.add_parser("version", help="Print the version.")
 
@@ -52,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "open":
         return _open(args)
+    if args.command == "admin":
+        return run_admin(args)
     if args.command in ("chat", "models"):
         return _ai_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
