@@ -21,11 +21,12 @@ from argon2 import PasswordHasher
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
+from structlog.testing import capture_logs
 
 from pairpad.accounts import passwords
 from pairpad.accounts.clock import utcnow
 from pairpad.accounts.cookies import ACCESS_COOKIE, REFRESH_COOKIE
-from pairpad.accounts.mailer import RecordingMailer
+from pairpad.accounts.mailer import LogMailer, RecordingMailer
 from pairpad.accounts.server_secrets import JWT_SIGNING_KEY
 from pairpad.accounts.service import AccountService
 from pairpad.accounts.settings import TeamSettings
@@ -653,3 +654,21 @@ async def test_admin_helpers(env: Env) -> None:
     await env.accounts.reset_password_admin(root, NEW_PASSWORD)
     assert (await env.login(root, NEW_PASSWORD)).status_code == 200
     assert (await env.login(root, PASSWORD)).status_code == 401
+
+
+async def test_tokens_only_in_the_mail_log(env: Env) -> None:
+    """The default mailer's log line is the only place a token is written."""
+    mailer = LogMailer()
+    env.accounts.mailer = mailer
+    with capture_logs() as logs:
+        tokens = await env.signed_up()
+        await env.http.post("/api/auth/password/forgot", json={"email": env.email})
+        refreshed = (await refresh(env, tokens["refresh_token"])).json()
+    mails = [entry for entry in logs if entry["event"] == "mail"]
+    assert len(mails) == 2 and "#token=" in mails[1]["body"]
+    others = repr([entry for entry in logs if entry["event"] != "mail"])
+    for secret in (*tokens.values(), *refreshed.values()):
+        if isinstance(secret, str) and len(secret) > 20:
+            assert secret not in others
+    for mail in mails:
+        assert mail["body"].split("#token=", 1)[1] not in others
