@@ -75,8 +75,8 @@ def validate_preferences(values: dict[str, object]) -> dict[str, object]:
 
 
 class PreferencesService:
-    """User-wide preferences (`workspace_id` ''). Rows are keyed by `key` alone until team mode
-    keys them by owner too; until then they are written with the owner, not read by it."""
+    """User-wide preferences of one owner: rows (owner_id, workspace_id '', key), revision
+    0010_owner_keys. Another owner's rows are never read or written here."""
 
     def __init__(self, db: Database, owner: Owner) -> None:
         self._db = db
@@ -85,7 +85,10 @@ class PreferencesService:
     async def get_all(self) -> dict[str, object]:
         values = {key: default for key, (_kind, default) in PREFERENCES.items()}
         async with self._db.session() as session:
-            for row in (await session.scalars(select(UserSetting))).all():
+            rows = await session.scalars(select(UserSetting).where(
+                UserSetting.owner_id == self._owner.owner_id,
+                UserSetting.workspace_id == NO_WORKSPACE))
+            for row in rows.all():
                 if row.key in values:
                     values[row.key] = row.value
         return values
@@ -94,6 +97,7 @@ class PreferencesService:
         clean = validate_preferences(changes)
         async with self._db.session() as session:
             for key, value in clean.items():
+                # merge() finds the row by its whole key: this owner's, never another's.
                 await session.merge(UserSetting(key=key, value=value,
                                                 owner_id=self._owner.owner_id,
                                                 workspace_id=NO_WORKSPACE))

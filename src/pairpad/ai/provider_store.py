@@ -1,5 +1,9 @@
 """Effective AI configuration: TOML/env settings, overridden by what the user set in the UI
-(SQLite, keys Fernet-encrypted). Keys are resolved here and handed only to providers."""
+(the database, keys Fernet-encrypted). Keys are resolved here and handed only to providers.
+
+UI rows belong to one owner (user-wide: `workspace_id` ''); their primary keys include the
+owner (revision 0010_owner_keys), and every read and write here filters by it, so one team
+never sees or overwrites another's provider or key."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pairpad.ai.profiles import ModelProfiles
 from pairpad.ai.provider_config import (
@@ -32,6 +37,9 @@ _ENV_PROVIDERS: dict[str, tuple[ProviderKind, str]] = {
     "openai": ("openai_compat", "OPENAI_API_KEY"),
     "anthropic": ("anthropic", "ANTHROPIC_API_KEY"),
 }
+
+ENV_KEYS_REFUSED = ("api_key_env is not allowed here: paste the key (team mode never sends the "
+                    "server's environment variables to a provider)")
 
 
 class ProviderUpdate(BaseModel):
@@ -57,25 +65,46 @@ class AISettingsService:
         registry: ProviderRegistry,
         owner: Owner,
         env: Mapping[str, str] | None = None,
+        *,
+        allow_env_keys: bool = True,
     ) -> None:
-        # User-wide rows (`workspace_id` ''), written with the owner; keyed by name/role alone
-        # until team mode keys them by owner too (docs/architecture.md, storage).
+        """`allow_env_keys` False (team mode): no key ever comes from the server's
+        environment — no env-only providers, no `api_key_env`, no conventional env var."""
         self._owner = owner
         self._settings = settings
         self._db = db
         self._box = box
         self.registry = registry
-        self._env = env if env is not None else os.environ
+        # Without env keys the environment is simply never looked at (an empty one).
+        self._env: Mapping[str, str] = {} if not allow_env_keys else (
+            env if env is not None else os.environ)
+        self._allow_env_keys = allow_env_keys
         self.problems: list[str] = []
+
+    def _providers(self) -> list[Any]:
+        """This owner's user-wide provider rows."""
+        return [AIProviderRow.owner_id == self._owner.owner_id,
+                AIProviderRow.workspace_id == NO_WORKSPACE]
+
+    def _roles(self) -> list[Any]:
+        return [AIRoleRow.owner_id == self._owner.owner_id, AIRoleRow.workspace_id == NO_WORKSPACE]
+
+    async def _provider_row(self, session: AsyncSession, name: str) -> AIProviderRow | None:
+        return await session.get(AIProviderRow, (self._owner.owner_id, NO_WORKSPACE, name))
 
     async def load(self) -> None:
         """Recompute the effective configuration and hand it to the registry."""
         async with self._db.session() as session:
-            rows = list((await session.scalars(select(AIProviderRow))).all())
-            role_rows = list((await session.scalars(select(AIRoleRow))).all())
+            rows = list((await session.scalars(select(AIProviderRow).where(
+                *self._providers()))).all())
+            role_rows = list((await session.scalars(select(AIRoleRow).where(
+                *self._roles()))).all())
         problems: list[str] = []
         specs = self._base_specs()
         for row in rows:
+            if row.api_key_env and not self._allow_env_keys:
+                problems.append(f"Stored provider '{row.name}' is ignored: {ENV_KEYS_REFUSED}")
+                continue
             try:
                 specs[row.name] = self._spec_from_row(row)
             except ValidationError as error:
@@ -120,7 +149,7 @@ class AISettingsService:
               origin: Any) -> ProviderSpec:
         env_name = config.key_env_name()
         setting = f"ai.providers.{name}.api_key"
-        if env_name:
+        if env_name and self._allow_env_keys:
             setting += f" or the env var {env_name}"
         source: KeySource = "none"
         key: str | None = None
@@ -132,9 +161,11 @@ class AISettingsService:
             key, source = self._env[env_name], "env"
         return ProviderSpec(name, config, key, source, setting, origin)
 
-    @staticmethod
-    def _validate(name: str, update: ProviderUpdate) -> tuple[ProviderConfig, dict[str, object]]:
+    def _validate(self, name: str,
+                  update: ProviderUpdate) -> tuple[ProviderConfig, dict[str, object]]:
         """The name and config checked exactly as TOML would be (saving and testing share it)."""
+        if update.api_key_env and not self._allow_env_keys:
+            raise Unprocessable(ENV_KEYS_REFUSED)
         if not name or ":" in name or len(name) > 64 or name == LOCAL_PROVIDER:
             raise Unprocessable(f"Invalid provider name {name!r}: 1-64 characters, no ':', not "
                                 f"'{LOCAL_PROVIDER}'")
@@ -160,7 +191,7 @@ class AISettingsService:
             stored = update.api_key
         elif update.api_key is None:
             async with self._db.session() as session:
-                row = await session.get(AIProviderRow, name)
+                row = await self._provider_row(session, name)
             if row is not None and row.api_key_encrypted:
                 stored = self._box.decrypt(row.api_key_encrypted)
         return self._spec(name, config, stored, "user")
@@ -168,7 +199,7 @@ class AISettingsService:
     async def upsert_provider(self, name: str, update: ProviderUpdate) -> None:
         _config, options = self._validate(name, update)
         async with self._db.session() as session:
-            row = await session.get(AIProviderRow, name)
+            row = await self._provider_row(session, name)
             if row is None:
                 row = AIProviderRow(name=name, kind=update.kind, owner_id=self._owner.owner_id,
                                     workspace_id=NO_WORKSPACE)
@@ -185,7 +216,7 @@ class AISettingsService:
 
     async def delete_provider(self, name: str) -> None:
         async with self._db.session() as session:
-            row = await session.get(AIProviderRow, name)
+            row = await self._provider_row(session, name)
             if row is None:
                 raise NotFound(f"No provider '{name}' was set in the UI (TOML ones are edited "
                                "in config.toml)")
@@ -217,7 +248,8 @@ class AISettingsService:
         async with self._db.session() as session:
             for role, chosen in clean.items():
                 if chosen is None:
-                    await session.execute(delete(AIRoleRow).where(AIRoleRow.role == role))
+                    await session.execute(delete(AIRoleRow).where(AIRoleRow.role == role,
+                                                                  *self._roles()))
                 else:
                     await session.merge(AIRoleRow(role=role, model_ref=str(chosen),
                                                   owner_id=self._owner.owner_id,

@@ -56,12 +56,18 @@ class AIServices:
 def build_ai(
     settings: AISettings, data_dir: Path, db: Database, files: FileReader, events: Publish,
     local_server: LocalModelServer | None = None, *, secrets: SecretCheck, owner: Owner,
+    secret_box: SecretBox | None = None, allow_env_keys: bool = True,
 ) -> AIServices:
     """`secrets`: the workspace's visibility policy; no secret file reaches a model.
-    `owner`: whose rows the stores read and write (storage/owner.py)."""
+    `owner`: whose rows the stores read and write (storage/owner.py).
+    `secret_box`: encrypts the stored API keys (default: the data dir's key file); the team
+    server hands every workspace of a team the same box. `allow_env_keys` False (team mode):
+    no provider key ever comes from the server's environment variables."""
     server = local_server or LocalModelServer(settings.local, data_dir / "logs")
     registry = ProviderRegistry(server)
-    config = AISettingsService(settings, db, SecretBox(data_dir), registry, owner)
+    box = secret_box if secret_box is not None else SecretBox(data_dir)
+    config = AISettingsService(settings, db, box, registry, owner,
+                               allow_env_keys=allow_env_keys)
     conversations = ConversationStore(db, owner)
     sources: list[ContextSource] = [RequestSource(files, secrets), MentionSource(files, secrets)]
     chat = ChatService(conversations, registry, settings, sources, events)

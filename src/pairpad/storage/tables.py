@@ -29,7 +29,9 @@ class Base(DeclarativeBase):
 class Owned:
     """Rows that belong to a user in a workspace (revision 0003_owner_columns; ids from
     storage/owner.py). `workspace_id` '' means no particular workspace (user-wide settings,
-    conversations stored before 0003)."""
+    conversations stored before 0003). Rows keyed by a name (settings, providers, roles, task
+    approvals) have the owner and workspace in their primary key (revision 0010_owner_keys):
+    many owners share a team-mode database."""
 
     owner_id: Mapped[str] = mapped_column(String(64), nullable=False, server_default="local")
     workspace_id: Mapped[str] = mapped_column(String(64), nullable=False, server_default="")
@@ -39,8 +41,9 @@ class UserSetting(Owned, Base):
     """One editor/UI preference (`editor.fontSize` → 14)."""
 
     __tablename__ = "user_settings"
+    __table_args__ = (PrimaryKeyConstraint("owner_id", "workspace_id", "key"),)  # 0010
 
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), nullable=False)
     value: Mapped[object] = mapped_column(JSON, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -54,8 +57,9 @@ class AIProviderRow(Owned, Base):
     """A provider added or edited in the UI; overrides the TOML/env one of the same name."""
 
     __tablename__ = "ai_providers"
+    __table_args__ = (PrimaryKeyConstraint("owner_id", "workspace_id", "name"),)  # 0010
 
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
     base_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
     api_key_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
@@ -70,8 +74,9 @@ class AIRoleRow(Owned, Base):
     """A role -> "provider:model" assignment made in the UI."""
 
     __tablename__ = "ai_roles"
+    __table_args__ = (PrimaryKeyConstraint("owner_id", "workspace_id", "role"),)  # 0010
 
-    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
     model_ref: Mapped[str] = mapped_column(String(512), nullable=False)
 
 

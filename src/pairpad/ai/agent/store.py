@@ -86,7 +86,8 @@ class RunStore:
             ids = list(await session.scalars(select(AgentRunRow.id).where(
                 *self._mine(), AgentRunRow.status.in_(ACTIVE))))
             if ids:
-                await session.execute(update(AgentRunRow).where(AgentRunRow.id.in_(ids)).values(
+                await session.execute(update(AgentRunRow).where(
+                    AgentRunRow.id.in_(ids), *self._mine()).values(
                     status="interrupted", reason="interrupted", finished_at=datetime.now(UTC)))
             return ids
 

@@ -129,6 +129,10 @@ class CompletionStats:
         self._lock = asyncio.Lock()
         self._flusher: asyncio.Task[None] | None = None
 
+    def _mine(self) -> list[Any]:
+        return [CompletionEventRow.owner_id == self.owner.owner_id,
+                CompletionEventRow.workspace_id == self.owner.workspace_id]
+
     def record(self, event: CompletionEvent) -> None:
         """Queue an event; written by the background flush (never awaited by a completion)."""
         self._pending[event.id] = event
@@ -163,8 +167,10 @@ class CompletionStats:
                 self._pending[event_id] = apply_feedback(pending, outcome, accepted_chars)
                 return
             async with self.db.session() as session:
-                row = await session.get(CompletionEventRow, event_id)
-                if row is None or row.owner_id != self.owner.owner_id:
+                # Another owner's or workspace's event is unknown here, like a made-up id.
+                row = await session.scalar(select(CompletionEventRow).where(
+                    CompletionEventRow.id == event_id, *self._mine()))
+                if row is None:
                     raise NotFound(f"Unknown completion id {event_id!r}: feedback names the "
                                    "`id` of an answer of POST /api/complete")
                 updated = apply_feedback(_event(row), outcome, accepted_chars)
@@ -174,9 +180,7 @@ class CompletionStats:
         await self.flush()
         async with self.db.session() as session:
             rows = (await session.scalars(
-                select(CompletionEventRow)
-                .where(CompletionEventRow.owner_id == self.owner.owner_id,
-                       CompletionEventRow.workspace_id == self.owner.workspace_id)
+                select(CompletionEventRow).where(*self._mine())
                 .order_by(CompletionEventRow.created_at.desc())
                 .limit(STATS_WINDOW))).all()
         return [_event(row) for row in rows]
