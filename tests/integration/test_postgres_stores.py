@@ -22,7 +22,7 @@ from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.secrets import SecretBox
 from pairpad.changes.store import ChangeSetRecord, ChangeSetStore, FileRecord, StepRecord
 from pairpad.editor_preferences import PreferencesService
-from pairpad.errors import NotFound
+from pairpad.errors import NotFound, Unprocessable
 from pairpad.events.models import AgentEvent
 from pairpad.runtime.task_approvals import TaskApprovals
 from pairpad.storage.db import Database, alembic_config
@@ -299,3 +299,32 @@ async def test_text_with_nul_characters_is_stored(db: Database) -> None:
     await runs.add(RunRecord("r\x00", "task\x00", "auto", "m", "running", None,
                              datetime.now(UTC), None, None, 0, 0, 0))
     assert [r.task for r in await runs.listed()] == [f"task{replaced}"]
+
+
+async def test_the_longest_accepted_values_fit_their_columns(db: Database,
+                                                             tmp_path: Path) -> None:
+    """PostgreSQL enforces column sizes (SQLite does not): what validation accepts fits, and
+    a longer model reference or base URL is refused on both, not a 500 on one."""
+    registry = ProviderRegistry(LocalModelServer(LocalModelSettings(), tmp_path / "logs"))
+    service = AISettingsService(AISettings(), db, SecretBox(tmp_path / "keys"), registry,
+                                OWNER, env={})
+    await service.load()
+    longest_url = "http://127.0.0.1:9/" + "u" * (2048 - len("http://127.0.0.1:9/"))
+    await service.upsert_provider("lab", ProviderUpdate(kind="openai_compat",
+                                                        base_url=longest_url))
+    with pytest.raises(Unprocessable, match="2048"):
+        await service.upsert_provider("lab", ProviderUpdate(kind="openai_compat",
+                                                            base_url=longest_url + "u"))
+    longest_ref = "lab:" + "m" * (200 - len("lab:"))
+    await service.set_roles({"chat": longest_ref})
+    assert str(service.roles()["chat"]) == longest_ref
+    with pytest.raises(Unprocessable, match="at most 200"):
+        await service.set_roles({"chat": longest_ref + "m"})
+    runs = RunStore(db, OWNER)
+    await runs.add(RunRecord("r1", "t", "auto", longest_ref, "running", None,
+                             datetime.now(UTC), None, None, 0, 0, 0))
+    [run] = await runs.listed()
+    assert run.model == longest_ref
+    conversations = ConversationStore(db, OWNER)
+    message = await conversations.add_message(None, "assistant", "x", model=longest_ref)
+    assert message.model == longest_ref

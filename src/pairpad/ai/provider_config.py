@@ -40,6 +40,7 @@ ROLE_NAMES: tuple[RoleName, ...] = ("chat", "autocomplete", "edit", "apply", "em
 LOCAL_PROVIDER = "local"
 LOCAL_MODEL_ID = "smollm2-135m-instruct"
 
+MAX_BASE_URL = 2048  # ai_providers.base_url
 # Where each kind is usually found; used when `base_url` is left out.
 DEFAULT_BASE_URLS: dict[ProviderKind, str] = {
     "openai_compat": "https://api.openai.com/v1",
@@ -75,6 +76,8 @@ class ProviderConfig(BaseModel):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("base_url must start with http:// or https://")
+        if len(value) > MAX_BASE_URL:  # its column's size (PostgreSQL enforces it)
+            raise ValueError(f"base_url is longer than {MAX_BASE_URL} characters")
         return value.rstrip("/")
 
     def effective_base_url(self) -> str:

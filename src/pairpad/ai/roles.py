@@ -16,8 +16,16 @@ class ModelRef:
         return f"{self.provider}:{self.model}"
 
 
+# A reference is stored whole (agent_runs.model is the smallest column: 200 characters);
+# PostgreSQL enforces column sizes where SQLite does not, so longer ones are refused here.
+MAX_MODEL_REF = 200
+
+
 def parse_model_ref(value: str, *, setting: str = "ai.roles") -> ModelRef:
     """`"ollama:qwen2.5-coder:7b"` -> provider "ollama", model "qwen2.5-coder:7b"."""
+    if len(value.strip()) > MAX_MODEL_REF:
+        raise ValueError(f"{setting}: a model reference has at most {MAX_MODEL_REF} "
+                         "characters")
     provider, sep, model = value.strip().partition(":")
     if not sep or not provider or not model:
         raise ValueError(f"{setting}: {value!r} must look like 'provider:model'")
