@@ -99,6 +99,13 @@ def create_app(settings: Settings) -> PairpadApp:
             await services.stop()
             log.info("stopped")
 
+    api = build_workspace_api(services, lifespan)
+    return PairpadApp(settings, services, api)
+
+
+def build_workspace_api(services: Services, lifespan: Any = None) -> FastAPI:
+    """One workspace's API, Socket.IO handlers and UI: the whole of local mode, and each
+    team workspace's app under `/w/{id}` in team mode (pairpad.team)."""
     api = FastAPI(
         title="Pairpad",
         version=__version__,
@@ -110,7 +117,7 @@ def create_app(settings: Settings) -> PairpadApp:
         redoc_url=None,
     )
     api.state.services = services
-    _install_error_handlers(api)
+    install_error_handlers(api)
     _add_routes(
         api,
         [
@@ -145,7 +152,7 @@ def create_app(settings: Settings) -> PairpadApp:
     register_agent_handlers(services.realtime, services.agent, services.authorizer)
     register_lsp_handlers(services.realtime, services.lsp, services.authorizer)
     _mount_static(api)
-    return PairpadApp(settings, services, api)
+    return api
 
 
 # Matched first: what the editor asks most (a file per tab switch, the tree per folder
@@ -174,7 +181,7 @@ def _path_of(route: BaseRoute) -> str:
     return str(getattr(route, "path", ""))
 
 
-def _install_error_handlers(api: FastAPI) -> None:
+def install_error_handlers(api: FastAPI) -> None:
     install_openapi(api)  # the document describes these handlers' `{"detail": "…"}` bodies
 
     @api.exception_handler(PairpadError)

@@ -1,4 +1,4 @@
-"""`pairpad open|version` (chat, models, serve, bench land with their issues)."""
+"""`pairpad open|serve|chat|models|version` (and `admin`)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd.add_argument("--no-browser", action="store_true", help="Do not open a browser.")
     open_cmd.add_argument("--token", default=None, help="Access token (env PAIRPAD_TOKEN).")
 
+    serve_cmd = commands.add_parser(
+        "serve", help="Serve teams from a database (team mode: accounts, roles, workspaces).")
+    serve_cmd.add_argument("--database-url", default=os.environ.get("PAIRPAD_DATABASE_URL"),
+                           help="postgresql+asyncpg://… (or sqlite+aiosqlite:///…); env "
+                           "PAIRPAD_DATABASE_URL.")
+    serve_cmd.add_argument("--redis-url", default=os.environ.get("PAIRPAD_REDIS_URL"),
+                           help="redis://… (env PAIRPAD_REDIS_URL).")
+    serve_cmd.add_argument("--workspaces", type=Path, default=None,
+                           help="Folder holding the team workspaces (env PAIRPAD_WORKSPACES).")
+    serve_cmd.add_argument("--host", default=None, help="Bind address (default 127.0.0.1).")
+    serve_cmd.add_argument("--port", type=int, default=None, help="Port; 0 picks a free one.")
+    serve_cmd.add_argument("--public-url", default=None,
+                           help="The URL browsers use (https://… for Secure cookies, passkeys "
+                           "and OAuth redirects); default http://HOST:PORT/.")
+    serve_cmd.add_argument("--data-dir", type=Path, default=None,
+                           help="Indexes and checkpoints of the workspaces (default: the "
+                           "user data dir).")
+
     add_admin_parser(commands)
 
     commands.add_parser("version", help="Print the version.")
@@ -55,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "open":
         return _open(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "admin":
         return run_admin(args)
     if args.command in ("chat", "models"):
@@ -95,6 +115,40 @@ def _open(args: argparse.Namespace) -> int:
             asyncio.run(serve(settings, announce=lambda line: print(line, flush=True)))
     finally:
         stop_logging()  # the last lines (shutdown, a crash's traceback) reach stderr
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pairpad.accounts.oauth_config import OAuthConfigError, providers_from_env
+    from pairpad.accounts.settings import TeamSettings
+    from pairpad.config import Settings
+    from pairpad.server import serve_team
+    from pairpad.telemetry.logging import configure_logging, stop_logging
+
+    workspaces = args.workspaces or os.environ.get("PAIRPAD_WORKSPACES")
+    if not args.database_url or not workspaces:
+        print("pairpad serve: --database-url and --workspaces are required "
+              "(or PAIRPAD_DATABASE_URL and PAIRPAD_WORKSPACES)", file=sys.stderr)
+        return 2
+    overrides: dict[str, object] = {"open_browser": False}
+    for key in ("host", "port", "data_dir"):
+        if getattr(args, key) is not None:
+            overrides[key] = getattr(args, key)
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+        team = TeamSettings(database_url=args.database_url, redis_url=args.redis_url,
+                            workspaces_dir=Path(workspaces).expanduser().resolve(),
+                            public_url=args.public_url, oauth=providers_from_env(os.environ))
+    except (ValidationError, OAuthConfigError) as error:
+        print(f"pairpad: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_json)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve_team(settings, team, announce=lambda line: print(line, flush=True)))
+    finally:
+        stop_logging()
     return 0
 
 

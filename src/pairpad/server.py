@@ -16,6 +16,7 @@ from typing import Any
 
 import uvicorn
 
+from pairpad.accounts.settings import TeamSettings
 from pairpad.app import PairpadApp, create_app
 from pairpad.auth.local_token import load_or_create_token
 from pairpad.config import Settings
@@ -113,3 +114,35 @@ async def _announce_when_started(
     announce(f"Pairpad is running at {url}")
     if settings.open_browser:
         await asyncio.to_thread(webbrowser.open, url)
+
+
+async def serve_team(settings: Settings, team_settings: TeamSettings,
+                     announce: Callable[[str], None] = print) -> None:
+    """`pairpad serve`: the team app on `settings.host:port` (0: a free port)."""
+    sock = bind_socket(settings.host, settings.port)
+    port = sock.getsockname()[1]
+    shown = "127.0.0.1" if settings.host in {"0.0.0.0", ""} else settings.host
+    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+    if team_settings.public_url is None:
+        team_settings = team_settings.model_copy(update={"public_url": url})
+    from pairpad.team.app import create_team_app  # local mode never loads team mode
+
+    app = create_team_app(settings, team_settings)
+    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options(settings.header_timeout)))
+
+    async def announce_when_started() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.02)
+        gc.freeze()
+        announce(f"Pairpad is running at {url}")
+
+    announcer = asyncio.create_task(announce_when_started())
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        announcer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await announcer
+        sock.close()

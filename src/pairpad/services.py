@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from pairpad.ai.agent.allow_list import AllowList
@@ -14,6 +15,7 @@ from pairpad.ai.agent.tools import ToolBox, ToolDeps
 from pairpad.ai.completion.service import CompletionService
 from pairpad.ai.completion.stats import CompletionStats
 from pairpad.ai.embedding import embed_target
+from pairpad.ai.secrets import SecretBox
 from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
 from pairpad.auth.authorizer import Authorizer, Policy
@@ -80,26 +82,46 @@ class Services:
     # Source control: git through argv and a timeout; working-tree writes via `files`.
     git: GitService = field(init=False)
     components: list[Component] = field(default_factory=list)
+    owns_db: bool = True  # local mode: its own SQLite file; team mode shares the team's database
 
     async def start(self) -> None:
-        await self.db.migrate()
+        if self.owns_db:
+            await self.db.migrate()
         for component in self.components:
             await component.start()
 
     async def stop(self) -> None:
         for component in reversed(self.components):
             await component.stop()
-        await self.db.dispose()
+        if self.owns_db:
+            await self.db.dispose()
 
 
-def build_services(settings: Settings, token: str) -> Services:
+@dataclass(frozen=True)
+class Hosting:
+    """How one workspace is hosted: local mode builds its own parts; a team server
+    (pairpad.team) hands in the shared ones."""
+
+    db: Database  # the team's database (migrated and disposed by the team server)
+    owner: Owner  # whose rows: the team (`team:{id}`) in this workspace
+    authorizer: Policy  # the role policy (auth/roles.py)
+    realtime: SocketIOAdapter  # bound to the workspace's Socket.IO namespace
+    siblings_root: Path  # the other workspaces under it are hidden from sandboxed commands
+    hidden: tuple[Path, ...] = ()  # also hidden from them: the server's data (all workspaces')
+    secret_box: SecretBox | None = None  # encrypts the stored API keys of every workspace
+
+
+def build_services(settings: Settings, token: str, hosting: Hosting | None = None) -> Services:
     """Construct everything without side effects; `start()` does the I/O."""
     identities = LocalTokenIdentityProvider(token)
-    db = Database.for_sqlite_file(settings.database_path)
-    # Whose rows the stores read and write: the local user; team mode passes the signed-in one.
-    owner = Owner.local(settings.workspace)
+    if hosting is None:
+        db = Database.for_sqlite_file(settings.database_path)
+        # Whose rows the stores read and write: the local user.
+        owner = Owner.local(settings.workspace)
+        realtime = SocketIOAdapter(identities)
+    else:
+        db, owner, realtime = hosting.db, hosting.owner, hosting.realtime
     events = EventBus()
-    realtime = SocketIOAdapter(identities)
     realtime.attach(events)
     # One visibility policy (hidden / ignored / secret) for every reader of the workspace.
     visibility = VisibilityPolicy(settings.workspace, settings.secret_patterns)
@@ -114,12 +136,15 @@ def build_services(settings: Settings, token: str) -> Services:
     )
     # Chat reads files through the workspace FileService (confinement, size limits).
     # Secret files (the policy) are refused on every path to a model.
+    # Team mode: one key box for the server's stored API keys, and no key ever taken from
+    # the server's environment (a team admin must not get the operator's keys).
     ai = build_ai(settings.ai, settings.data_dir, db, files, events, secrets=visibility,
-                  owner=owner)
+                  owner=owner, secret_box=None if hosting is None else hosting.secret_box,
+                  allow_env_keys=hosting is None)
     services = Services(
         settings=settings,
         identities=identities,
-        authorizer=Authorizer(),
+        authorizer=Authorizer() if hosting is None else hosting.authorizer,
         db=db,
         events=events,
         realtime=realtime,
@@ -147,7 +172,9 @@ def build_services(settings: Settings, token: str) -> Services:
         runs=RunService(
             Sandbox(settings.workspace, settings.runtime,
                     protected=lambda limit: scan_protected(visibility, limit),
-                    hidden=[settings.data_dir, user_config_file().parent]),
+                    hidden=[settings.data_dir, user_config_file().parent,
+                            *(() if hosting is None else hosting.hidden)],
+                    siblings_root=None if hosting is None else hosting.siblings_root),
             events),
         terminals=TerminalService(settings.terminal, settings.workspace, events),
         tasks=None,  # type: ignore[arg-type]  # set below: it needs `runs`
@@ -160,6 +187,7 @@ def build_services(settings: Settings, token: str) -> Services:
     )
     # Tasks run through `runs`; config tasks need the user's approval (their database);
     # problems at secret or hidden paths are never shown.
+    services.owns_db = hosting is None
     services.tasks = TaskService(
         settings.workspace, services.runs, TaskApprovals(db, owner), ProblemBoard(events),
         shown=lambda rel: not (visibility.is_hidden(rel) or visibility.is_secret_target(rel)))

@@ -65,23 +65,19 @@ def start_server(
     # use it, and on 2 cores a model loading beside them skews their timing.
     full_env = {**inherited, "PAIRPAD_DATA_DIR": str(data_dir),
                 "PAIRPAD_AI__LOCAL__PRELOAD": "false", **(env or {})}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pairpad",
-            "open",
-            str(workspace),
-            "--no-browser",
-            "--port",
-            "0",
-            *extra_args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=full_env,
-    )
+    argv = [sys.executable, "-m", "pairpad", "open", str(workspace), "--no-browser",
+            "--port", "0", *extra_args]
+    process, match, output, readers = launch(argv, full_env, URL_LINE, timeout)
+    return RunningServer(process, match.group(1), match.group(2), output, readers)
+
+
+def launch(
+    argv: list[str], env: dict[str, str], url_line: re.Pattern[str], timeout: float
+) -> tuple[subprocess.Popen[str], re.Match[str], list[str], list[threading.Thread]]:
+    """Start a `pairpad` server command; wait for the stdout line matching `url_line`."""
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
+    name = " ".join(argv[2:4])
     lines: queue.Queue[str | None] = queue.Queue()
     output: list[str] = []
 
@@ -108,13 +104,13 @@ def start_server(
             line = lines.get(timeout=timeout)
         except queue.Empty:
             RunningServer(process, "", "", output, readers).stop(signal.SIGKILL)
-            raise RuntimeError("pairpad open printed no URL in time:\n" + "".join(output)) from None
+            raise RuntimeError(f"{name} printed no URL in time:\n" + "".join(output)) from None
         if line is None:
             process.wait(timeout=10)
             RunningServer(process, "", "", output, readers).stop()
             raise RuntimeError(
-                f"pairpad open exited with {process.returncode}:\n" + "".join(output)
+                f"{name} exited with {process.returncode}:\n" + "".join(output)
             )
-        match = URL_LINE.match(line.strip())
+        match = url_line.match(line.strip())
         if match:
-            return RunningServer(process, match.group(1), match.group(2), output, readers)
+            return process, match, output, readers

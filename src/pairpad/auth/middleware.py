@@ -38,7 +38,7 @@ _XSRF_HEADER = XSRF_HEADER.encode()
 _MAX_REMEMBERED_HOSTS = 16
 
 
-class _RequestHeaders:
+class RequestHeaders:
     """The headers the guard needs, from one pass over the raw list (latin-1, as HTTP is)."""
 
     __slots__ = (
@@ -99,7 +99,7 @@ class LocalSecurityMiddleware:
         # cycling through ports cannot grow it.
         self._allowed_host_headers: set[str] = set()
 
-    def _host_allowed(self, headers: _RequestHeaders) -> bool:
+    def _host_allowed(self, headers: RequestHeaders) -> bool:
         if headers.hosts != 1 or headers.host is None:
             return False
         if headers.host in self._allowed_host_headers:
@@ -115,18 +115,18 @@ class LocalSecurityMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["type"] == "http":
-            send = _with_security_headers(send)
-        headers = _RequestHeaders(scope["headers"])
+            send = with_security_headers(send)
+        headers = RequestHeaders(scope["headers"])
         path: str = scope["path"]
         method: str = scope.get("method", "GET")
 
         if not self._host_allowed(headers):
-            await _deny(
+            await deny(
                 scope, send, 403, "Host not allowed: this server only answers on localhost."
             )
             return
-        if not _origin_ok(headers.origin, headers.host or ""):
-            await _deny(scope, send, 403, "Cross-origin request refused.")
+        if not origin_ok(headers.origin, headers.host or ""):
+            await deny(scope, send, 403, "Cross-origin request refused.")
             return
         if scope["type"] == "http" and method == "GET" and not path.startswith("/api/"):
             query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
@@ -148,27 +148,16 @@ class LocalSecurityMiddleware:
         if isinstance(result, Refused):
             await _refuse(scope, send, result)
             return
-        if result.via == "cookie" and method not in SAFE_METHODS and not _xsrf_ok(headers):
-            await _deny(scope, send, 403, "Missing or wrong X-XSRF-Token header.")
+        if result.via == "cookie" and method not in SAFE_METHODS and not xsrf_ok(headers):
+            await deny(scope, send, 403, "Missing or wrong X-XSRF-Token header.")
             return
         scope.setdefault("state", {})["identity"] = result
         await self._call_app(scope, receive, send, headers)
 
     async def _call_app(
-        self, scope: Scope, receive: Receive, send: Send, headers: _RequestHeaders
+        self, scope: Scope, receive: Receive, send: Send, headers: RequestHeaders
     ) -> None:
-        if scope["type"] != "http" or (headers.content_length is None and not headers.chunked):
-            await self.app(scope, receive, send)
-            return
-        await call_with_body_limit(
-            self.app,
-            scope,
-            receive,
-            send,
-            limit=self.max_body_size,
-            content_length=headers.declared_length(),
-            chunked=headers.chunked,
-        )
+        await call_with_limit(self.app, scope, receive, send, headers, self.max_body_size)
 
     async def _login_with_token(
         self, scope: Scope, send: Send, token: str, query: list[tuple[str, str]]
@@ -199,6 +188,20 @@ class LocalSecurityMiddleware:
         await send({"type": "http.response.body", "body": b""})
 
 
+async def call_with_limit(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, headers: RequestHeaders,
+    limit: int,
+) -> None:
+    """`app`, reading at most `limit` bytes of the request's body (413 beyond)."""
+    if scope["type"] != "http" or (headers.content_length is None and not headers.chunked):
+        await app(scope, receive, send)
+        return
+    await call_with_body_limit(
+        app, scope, receive, send, limit=limit, content_length=headers.declared_length(),
+        chunked=headers.chunked,
+    )
+
+
 def _server_port(scope: Scope) -> int | None:
     server = scope.get("server")
     return server[1] if server else None
@@ -209,14 +212,14 @@ def _client(scope: Scope) -> str:
     return str(client[0]) if client else "unknown"
 
 
-def _origin_ok(origin: str | None, host: str) -> bool:
+def origin_ok(origin: str | None, host: str) -> bool:
     """A browser sends Origin on cross-site requests; it must name this very host."""
     if origin is None:
         return True
     return urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _xsrf_ok(headers: _RequestHeaders) -> bool:
+def xsrf_ok(headers: RequestHeaders) -> bool:
     cookie_value = parse_cookies(headers.cookie).get(XSRF_COOKIE)
     return cookie_value is not None and tokens_match(headers.xsrf, cookie_value)
 
@@ -246,10 +249,10 @@ def identity_from_environ_or_token(
 
 async def _refuse(scope: Scope, send: Send, refused: Refused) -> None:
     extra = [] if refused.retry_after is None else [(b"retry-after", b"%d" % refused.retry_after)]
-    await _deny(scope, send, refused.status, refused.detail, extra)
+    await deny(scope, send, refused.status, refused.detail, extra)
 
 
-async def _deny(
+async def deny(
     scope: Scope,
     send: Send,
     status: int,
@@ -278,7 +281,7 @@ async def _deny(
 _SECURITY_HEADER_NAMES = frozenset(name for name, _value in SECURITY_HEADERS)
 
 
-def _with_security_headers(send: Send) -> Send:
+def with_security_headers(send: Send) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", ()))

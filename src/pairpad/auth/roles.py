@@ -6,7 +6,8 @@ owning it, set by the team app's dispatcher):
 - viewer: read only, on every resource but the terminal;
 - member: read/write/execute on files, search, codebase, chat, settings, runtime, agent, git
   and workspace; models read only;
-- admin, owner: the member's rights plus admin on models (providers, API keys, roles).
+- admin, owner: the member's rights plus admin on models (providers, API keys, roles) and
+  on the agent (approving the workspace's allow-list of commands).
 
 The integrated terminal is an unsandboxed shell on the server: refused to every role in team
 mode. A role this module does not know (or None) may do nothing. Team management (members,
@@ -38,7 +39,8 @@ def _grant(actions: tuple[Action, ...], resources: frozenset[Resource]) -> Grant
 
 _VIEWER = _grant(("read",), _ALL_RESOURCES - _NEVER)
 _MEMBER = _VIEWER | _grant(("read", "write", "execute"), _MEMBER_RESOURCES)
-_ADMIN = _MEMBER | _grant(("admin",), frozenset({"models"}))
+# Admins also approve a workspace's agent allow-list (its commands still run sandboxed).
+_ADMIN = _MEMBER | _grant(("admin",), frozenset({"models", "agent"}))
 
 GRANTS: dict[str, Grant] = {"owner": _ADMIN, "admin": _ADMIN, "member": _MEMBER,
                             "viewer": _VIEWER}

@@ -224,8 +224,11 @@ class Sandbox:
         protected: Callable[[int], Protected] | None = None,
         hidden: Sequence[Path] = (),
         python: str = sys.executable,
+        siblings_root: Path | None = None,
     ) -> None:
         self.workspace = Path(os.path.realpath(workspace))
+        # Team mode: the folder holding every team's workspaces; a command sees only its own.
+        self._siblings_root = Path(os.path.realpath(siblings_root)) if siblings_root else None
         self.settings = settings
         self._protected = protected
         home = Path.home()
@@ -267,7 +270,10 @@ class Sandbox:
                     "namespaces; the workspace writable, its control files read-only, its "
                     "secret files hidden, the rest of the system read-only.", abi, processes_by)
             reasons.append(f"bubblewrap: {problem}")
-        if wanted in ("auto", "landlock"):
+        if self._siblings_root is not None:
+            reasons.append("Landlock: not used in team mode (it cannot hide the other "
+                           "workspaces from a command)")
+        elif wanted in ("auto", "landlock"):
             if abi >= 1:
                 network = "TCP denied" if abi >= 4 else "network NOT restricted (ABI < 4)"
                 return SandboxStatus(
@@ -493,7 +499,13 @@ class Sandbox:
             args += ["--ro-bind-try", "/run/systemd/resolve", "/run/systemd/resolve"]
         for path in self.settings.readonly_paths:  # the user's toolchains under /tmp
             args += ["--ro-bind-try", str(path), str(path)]
-        args += ["--dir", SANDBOX_HOME, "--bind", ws, ws]
+        args += ["--dir", SANDBOX_HOME]
+        if self._siblings_root is not None:
+            # An empty tmpfs over the other workspaces, then this one bound back into it.
+            root = str(self._siblings_root)
+            args += ["--tmpfs", root, "--dir", ws, "--bind", ws, ws, "--remount-ro", root]
+        else:
+            args += ["--bind", ws, ws]
         for path in self._hidden:
             args += _mask(path, self.workspace)
         if protected is not None:

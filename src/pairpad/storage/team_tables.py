@@ -165,7 +165,8 @@ class TeamInvitationRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), _team_fk(), nullable=False, index=True)
-    email: Mapped[str | None] = mapped_column(String(320), nullable=True)  # None: anyone with the link
+    # None: anyone with the link may accept it.
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -25,6 +25,8 @@ def expected(role: str | None, action: str, resource: str) -> bool:
         return True
     if role == "viewer":
         return False
+    if resource == "agent" and action == "admin":  # approving the workspace's allow-list
+        return role in ("owner", "admin")
     if resource in MEMBER_WORK:
         return action in ("write", "execute")
     if resource == "models":

@@ -5,6 +5,8 @@ Revision ID: 0009_team_mode
 Revises: 0008_agent_runs
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,17 +16,17 @@ branch_labels = None
 depends_on = None
 
 
-def _now() -> sa.Column[sa.DateTime]:
+def _now() -> sa.Column[datetime]:
     return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False,
                      server_default=sa.func.now())
 
 
-def _user_fk(nullable: bool = False) -> sa.Column[sa.String]:
+def _user_fk(nullable: bool = False) -> sa.Column[str]:
     return sa.Column("user_id", sa.String(32), sa.ForeignKey("users.id", ondelete="CASCADE"),
                      nullable=nullable, index=True)
 
 
-def _team_fk(primary_key: bool = False) -> sa.Column[sa.String]:
+def _team_fk(primary_key: bool = False) -> sa.Column[str]:
     return sa.Column("team_id", sa.String(32), sa.ForeignKey("teams.id", ondelete="CASCADE"),
                      nullable=False, primary_key=primary_key, index=not primary_key)
 

@@ -1,0 +1,118 @@
+"""The team workspaces this instance serves: each one is the local-mode app (services,
+routes, Socket.IO handlers) built on first use, on the team's database, with the role
+policy, in its own Socket.IO namespace; stopped with the server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import socketio
+import structlog
+from fastapi import FastAPI
+
+from pairpad.ai.secrets import SecretBox
+from pairpad.app import build_workspace_api
+from pairpad.auth.identity import LocalTokenIdentityProvider
+from pairpad.auth.local_token import new_token
+from pairpad.auth.roles import RolePolicy
+from pairpad.config import Settings
+from pairpad.realtime.socketio_adapter import Authenticate, NamespacedServer, SocketIOAdapter
+from pairpad.services import Hosting, Services, build_services
+from pairpad.storage.db import Database
+from pairpad.storage.owner import Owner
+
+log = structlog.get_logger("pairpad.team")
+
+
+def namespace_of(workspace_id: str) -> str:
+    return f"/w/{workspace_id}"
+
+
+def team_owner(team_id: str) -> str:
+    """Rows of a team workspace (chats, providers and keys, preferences, agent runs) belong
+    to its team: its members share them; providers and keys are set by its admins."""
+    return f"team:{team_id}"
+
+
+@dataclass
+class HostedWorkspace:
+    id: str
+    team_id: str
+    services: Services
+    api: FastAPI
+
+
+class WorkspaceHost:
+    def __init__(
+        self, *, db: Database, sio: socketio.AsyncServer, data_root: Path,
+        workspaces_root: Path, overrides: dict[str, object],
+        authenticate: Callable[[str], Authenticate],
+    ) -> None:
+        self._db = db
+        self._sio = sio
+        self._data_root = data_root
+        self._workspaces_root = workspaces_root
+        self._overrides = overrides  # settings every workspace shares (from `pairpad serve`)
+        self._authenticate = authenticate
+        self._hosted: dict[str, HostedWorkspace] = {}
+        self._secret_box = SecretBox(data_root)  # one key file for all workspaces' API keys
+        self._building: dict[str, asyncio.Lock] = {}
+
+    def hosted(self, workspace_id: str) -> HostedWorkspace | None:
+        return self._hosted.get(workspace_id)
+
+    async def get(self, workspace_id: str, team_id: str, folder: Path) -> HostedWorkspace:
+        hosted = self._hosted.get(workspace_id)
+        if hosted is not None:
+            return hosted
+        lock = self._building.setdefault(workspace_id, asyncio.Lock())
+        async with lock:
+            hosted = self._hosted.get(workspace_id)
+            if hosted is None:
+                hosted = await self._build(workspace_id, team_id, folder)
+                self._hosted[workspace_id] = hosted
+        return hosted
+
+    async def _build(self, workspace_id: str, team_id: str, folder: Path) -> HostedWorkspace:
+        settings = await asyncio.to_thread(self._settings, folder, workspace_id)
+        namespace = NamespacedServer(self._sio, namespace_of(workspace_id))
+        realtime = SocketIOAdapter(LocalTokenIdentityProvider(new_token()), server=namespace,
+                                   authenticate=self._authenticate(workspace_id))
+        hosting = Hosting(
+            db=self._db, owner=Owner(team_owner(team_id), workspace_id),
+            authorizer=RolePolicy(), realtime=realtime, siblings_root=self._workspaces_root,
+            hidden=(self._data_root,), secret_box=self._secret_box)
+        # The token of local mode authenticates nobody here (the identity provider above is
+        # only the adapter's fallback, never reached with `authenticate` set).
+        services = build_services(settings, new_token(), hosting)
+        api = build_workspace_api(services)
+        await services.start()
+        log.info("workspace started", workspace_id=workspace_id, team_id=team_id)
+        return HostedWorkspace(workspace_id, team_id, services, api)
+
+    def _settings(self, folder: Path, workspace_id: str) -> Settings:
+        values = {
+            **self._overrides,
+            "workspace": folder,
+            "data_dir": self._data_root / "workspaces" / workspace_id,
+            "open_browser": False,
+        }
+        settings = Settings(**values)  # type: ignore[arg-type]
+        # Team mode never runs a command unconfined, whatever a config file says.
+        runtime = settings.runtime.model_copy(update={"allow_unsandboxed": False})
+        # The embedded model's server starts on a workspace's first AI request, not with
+        # every workspace someone opens.
+        local = settings.ai.local.model_copy(update={"preload": False})
+        ai = settings.ai.model_copy(update={"local": local})
+        return settings.model_copy(update={"runtime": runtime, "ai": ai})
+
+    async def stop(self) -> None:
+        hosted, self._hosted = list(self._hosted.values()), {}
+        for workspace in hosted:
+            try:
+                await workspace.services.stop()
+            except Exception:
+                log.exception("workspace stop failed", workspace_id=workspace.id)
