@@ -328,3 +328,19 @@ async def test_the_longest_accepted_values_fit_their_columns(db: Database,
     conversations = ConversationStore(db, OWNER)
     message = await conversations.add_message(None, "assistant", "x", model=longest_ref)
     assert message.model == longest_ref
+
+
+async def test_concurrent_messages_to_one_conversation_take_turns(pg_url: str) -> None:
+    """On PostgreSQL (many users, one database) appends lock the conversation: each gets
+    the next seq instead of colliding on (conversation_id, seq)."""
+    database = Database.for_url(pg_url)
+    try:
+        await database.migrate()
+        store = ConversationStore(database, OWNER)
+        conversation = await store.create("busy")
+        await asyncio.gather(*(store.add_message(conversation.id, "user", f"m{i}")
+                               for i in range(8)))
+        messages = await store.messages(conversation.id)
+        assert sorted(m.content for m in messages) == [f"m{i}" for i in range(8)]
+    finally:
+        await database.dispose()

@@ -101,9 +101,13 @@ class ConversationStore:
                                updated_at=now, owner_id=self._owner.owner_id,
                                workspace_id=self._owner.workspace_id)
 
-    async def _row(self, session: AsyncSession, conversation_id: str) -> ConversationRow:
-        row = await session.scalar(select(ConversationRow).where(
-            ConversationRow.id == conversation_id, self._visible()))
+    async def _row(self, session: AsyncSession, conversation_id: str, *,
+                   lock: bool = False) -> ConversationRow:
+        query = select(ConversationRow).where(
+            ConversationRow.id == conversation_id, self._visible())
+        if lock:  # PostgreSQL: row lock till commit (SQLite has one writer and ignores it)
+            query = query.with_for_update()
+        row = await session.scalar(query)
         if row is None:
             raise NotFound(f"Unknown conversation {conversation_id!r}")
         return row
@@ -176,7 +180,9 @@ class ConversationStore:
                 session.add(conversation)
                 await session.flush()
             else:
-                conversation = await self._row(session, conversation_id)
+                # Locked: concurrent appends to one conversation (team members, two tabs)
+                # take their seq in turn instead of colliding on (conversation_id, seq).
+                conversation = await self._row(session, conversation_id, lock=True)
             seq = await session.scalar(select(func.coalesce(func.max(MessageRow.seq), 0)).where(
                 MessageRow.conversation_id == conversation.id))
             row = MessageRow(id=message_id or new_id(), conversation_id=conversation.id,
