@@ -142,6 +142,10 @@ def _serve(args: argparse.Namespace) -> int:
     except (ValidationError, OAuthConfigError) as error:
         print(f"pairpad: invalid settings:\n{error}", file=sys.stderr)
         return 2
+    problem = _database_url_problem(team.database_url)
+    if problem:
+        print(f"pairpad serve: --database-url: {problem}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.log_json)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -150,6 +154,18 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         stop_logging()
     return 0
+
+
+def _database_url_problem(url: str) -> str | None:
+    from sqlalchemy.exc import ArgumentError
+
+    from pairpad.storage.db import Database
+
+    try:
+        Database.for_url(url)  # no connection yet: only the URL is checked
+    except (ValueError, ArgumentError) as error:
+        return str(error)
+    return None
 
 
 def _ai_command(args: argparse.Namespace) -> int:

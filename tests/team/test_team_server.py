@@ -4,6 +4,9 @@ workspaces under `/w/{id}`, each team's users confined to their own, roles enfor
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -235,3 +238,17 @@ async def test_bad_credentials_and_foreign_origins_are_refused(
         page = await client.get(f"/w/{ws}/", follow_redirects=False)
         assert page.status_code == 303
         assert page.headers["location"] == f"/signin?next=/w/{ws}/"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--workspaces", "/tmp/x"], "--database-url and --workspaces are required"),
+    (["--database-url", "mysql://u@h/db", "--workspaces", "/tmp/x"], "unsupported database"),
+    (["--database-url", "not a url", "--workspaces", "/tmp/x"], "--database-url"),
+])
+def test_serve_refuses_missing_or_unusable_settings_with_exit_2(
+    args: list[str], message: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAIRPAD_")}
+    done = subprocess.run([sys.executable, "-m", "pairpad", "serve", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and message in done.stderr, done.stderr

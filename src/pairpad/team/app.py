@@ -112,7 +112,7 @@ class TeamApp:
 def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
     """`settings`: what every workspace shares (AI, runtime, limits); `team_settings`: the
     deployment (database, workspaces root, public URL, sign-in providers)."""
-    team = build_team_services(settings, team_settings)
+    team = build_team_services(team_settings)
     sio = new_server(namespaces="*")  # any `/w/{id}`: the catch-all connect decides
     host = WorkspaceHost(
         db=team.db, sio=sio, data_root=settings.data_dir,

@@ -9,14 +9,11 @@ from pairpad.accounts.service import AccountService
 from pairpad.accounts.settings import TeamSettings
 from pairpad.accounts.team_services import TeamServices
 from pairpad.accounts.teams import TeamService
-from pairpad.config import Settings
 from pairpad.storage.db import Database
 
 
-def build_team_services(settings: Settings, team_settings: TeamSettings) -> TeamServices:
-    db = Database(team_settings.database_url)
-    if team_settings.database_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+def build_team_services(team_settings: TeamSettings) -> TeamServices:
+    db = Database.for_url(team_settings.database_url)
     return TeamServices(
         settings=team_settings, db=db,
         accounts=AccountService(db, team_settings),
