@@ -1,12 +1,13 @@
 // The signed-in pages' top bar: home, account, sign out.
 import { authApi } from "./api";
 import { useAction } from "./hooks";
+import { loadPage } from "./nav";
 import { Link } from "./ui";
 
 /** POST /api/auth/logout {} (revokes this device's session, clears the cookies), then /signin. */
 async function signOut(): Promise<void> {
   await authApi.logout().catch(() => undefined);
-  location.assign("/signin");
+  loadPage("/signin");
 }
 
 export function Header({ email }: { email?: string }) {

@@ -5,9 +5,12 @@ import { createApi, createSessionRefresher, readCookie, type RequestOptions } fr
 
 const browserFetch = (input: string, init?: RequestInit) => fetch(input, init);
 
+/** Renews the session from the refresh cookie (one renewal in flight at a time). */
+export const refreshSession = createSessionRefresher(browserFetch);
+
 export const request = createApi(browserFetch, (n) => readCookie(n), {
   base: "",
-  refresh: createSessionRefresher(browserFetch),
+  refresh: refreshSession,
 });
 
 const enc = encodeURIComponent;
@@ -47,7 +50,9 @@ export interface Me {
   email_verified: boolean;
   is_admin: boolean;
   totp_enabled: boolean;
-  passkeys: unknown;
+  /** False for an account made through a sign-in provider (no password to confirm). */
+  has_password?: boolean;
+  passkeys: Passkey[];
   teams: TeamRef[];
 }
 export interface Workspace {
@@ -70,6 +75,7 @@ export interface Invitation {
   token?: string;
   expires_at?: string | null;
   created_at?: string | null;
+  status?: "pending" | "accepted" | "expired";
 }
 export interface InvitationInfo {
   team_id?: string;
@@ -93,10 +99,16 @@ export interface Passkey {
   last_used_at?: string | null;
 }
 export interface LinkedIdentity {
-  id?: string | number;
   provider: string;
+  label?: string;
   email?: string | null;
-  subject?: string;
+  created_at?: string | null;
+}
+export interface PendingLink {
+  provider: string;
+  label: string;
+  email: string;
+  expires_at: string;
 }
 export interface TotpSetup {
   secret: string;
@@ -137,8 +149,11 @@ export const authApi = {
   revokeSession: (id: string) => request<unknown>(`/api/auth/sessions/${enc(id)}`, { method: "DELETE" }),
   passkeys: () => request<unknown>("/api/auth/passkeys").then((r) => listOf<Passkey>(r, "passkeys")),
   deletePasskey: (id: string) => request<unknown>(`/api/auth/passkeys/${enc(id)}`, { method: "DELETE" }),
-  identities: () => request<unknown>("/api/auth/oauth/identities").then((r) => listOf<LinkedIdentity>(r, "identities")),
-  confirmLink: (handle: string) => post<unknown>("/api/auth/oauth/link/confirm", { handle }),
+  resendVerification: () => post<unknown>("/api/auth/verify-email/resend", {}),
+  identities: () => request<unknown>("/api/auth/oauth/links").then((r) => listOf<LinkedIdentity>(r, "links")),
+  unlink: (provider: string) => request<unknown>(`/api/auth/oauth/links/${enc(provider)}`, { method: "DELETE" }),
+  pendingLink: (handle: string) => request<PendingLink>("/api/auth/oauth/link", { query: { handle } }),
+  confirmLink: (handle: string) => post<PendingLink>("/api/auth/oauth/link/confirm", { handle }),
 };
 
 export const teamsApi = {
@@ -160,9 +175,9 @@ export const teamsApi = {
     }),
   revokeInvitation: (id: string, invitationId: string) =>
     request<unknown>(`/api/teams/${enc(id)}/invitations/${enc(invitationId)}`, { method: "DELETE" }),
-  invitation: (token: string) => request<InvitationInfo>(`/api/teams/invitations/${enc(token)}`, { authRedirect: false }),
-  accept: (token: string) =>
-    post<{ team_id?: string; id?: string } | null>(`/api/teams/invitations/${enc(token)}/accept`, {}),
+  invitation: (token: string) =>
+    request<InvitationInfo>(`/api/teams/invitations/${enc(token)}`, { authRedirect: false }),
+  accept: (token: string) => post<TeamRef | null>(`/api/teams/invitations/${enc(token)}/accept`, {}),
   workspaces: (id: string) =>
     request<unknown>(`/api/teams/${enc(id)}/workspaces`).then((r) => listOf<Workspace>(r, "workspaces")),
   createWorkspace: (id: string, name: string) => post<Workspace>(`/api/teams/${enc(id)}/workspaces`, { name }),

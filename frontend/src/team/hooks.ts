@@ -8,7 +8,8 @@ export function describeError(err: unknown): string {
     const wait = err.retryAfter != null ? ` Try again in ${formatSeconds(err.retryAfter)}.` : " Try again later.";
     return `${err.detail.replace(/\s*$/, "")}${wait}`;
   }
-  if (err instanceof DOMException && err.name === "NotAllowedError") return "The passkey request was cancelled or timed out.";
+  if (err instanceof DOMException && err.name === "NotAllowedError")
+    return "The passkey request was cancelled or timed out.";
   return errorMessage(err);
 }
 

@@ -22,10 +22,16 @@ export function useLocation(): { pathname: string; search: URLSearchParams } {
   return { pathname: url.pathname, search: url.searchParams };
 }
 
+/** A full page load (after signing in: the cookies changed; a workspace is another page). */
+export function loadPage(url: string, replace = false): void {
+  if (replace) location.replace(url);
+  else location.assign(url);
+}
+
 /** Same-page navigation between team pages; a workspace (`/w/...`) is another page: load it. */
 export function navigate(to: string, replace = false): void {
   if (to.startsWith("/w/") || to.startsWith("/api/")) {
-    location.assign(to);
+    loadPage(to);
     return;
   }
   if (replace) history.replaceState(null, "", to);
@@ -53,4 +59,5 @@ export function safeNext(next: string | null | undefined, origin = "http://pairp
 }
 
 /** `/signin?next=…` (or signup) coming back to `next`. */
-export const withNext = (page: string, next: string) => (next && next !== "/" ? `${page}?next=${encodeURIComponent(next)}` : page);
+export const withNext = (page: string, next: string) =>
+  next && next !== "/" ? `${page}?next=${encodeURIComponent(next)}` : page;

@@ -11,7 +11,11 @@ describe("webauthn JSON", () => {
   });
 
   it("decodes the binary fields of the server's options", () => {
-    const req = toRequestOptions({ challenge: "AAEC", rpId: "localhost", allowCredentials: [{ id: "_w", type: "public-key" }] });
+    const req = toRequestOptions({
+      challenge: "AAEC",
+      rpId: "localhost",
+      allowCredentials: [{ id: "_w", type: "public-key" }],
+    });
     expect(new Uint8Array(req.challenge as ArrayBuffer)).toEqual(new Uint8Array([0, 1, 2]));
     expect(new Uint8Array(req.allowCredentials![0].id as ArrayBuffer)).toEqual(new Uint8Array([255]));
     const create = toCreationOptions({

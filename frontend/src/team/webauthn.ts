@@ -13,7 +13,9 @@ export function base64urlToBuffer(value: string): ArrayBuffer {
 
 export function bufferToBase64url(buffer: ArrayBuffer | ArrayBufferView): string {
   const bytes =
-    buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    buffer instanceof ArrayBuffer
+      ? new Uint8Array(buffer)
+      : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -109,7 +111,9 @@ export function passkeysSupported(): boolean {
 /** Signs with a passkey: the server's request options → the assertion JSON. */
 export async function getAssertion(answer: unknown): Promise<{ credential: Json; extras: Json }> {
   const { options, extras } = splitOptions(answer);
-  const credential = (await navigator.credentials.get({ publicKey: toRequestOptions(options) })) as PublicKeyCredential | null;
+  const credential = (await navigator.credentials.get({
+    publicKey: toRequestOptions(options),
+  })) as PublicKeyCredential | null;
   if (!credential) throw new Error("No passkey was chosen.");
   return { credential: credentialToJson(credential), extras };
 }

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { authApi, request, type Me, type TotpSetup } from "../api";
 import { Header } from "../Header";
+import { loadPage } from "../nav";
 import { describeError, useAction } from "../hooks";
 import { CopyButton, ErrorBox, Field, Loading, Notice, Page, Section } from "../ui";
 import { createCredential, passkeysSupported } from "../webauthn";
@@ -20,7 +21,7 @@ export function Account() {
       {me.data && (
         <>
           <Profile me={me.data} />
-          <ChangePassword />
+          <ChangePassword hasPassword={me.data.has_password !== false} />
           <TwoStep me={me.data} />
           <Passkeys me={me.data} />
           <Sessions />
@@ -54,7 +55,7 @@ function Profile({ me }: { me: Me }) {
   );
 }
 
-function ChangePassword() {
+function ChangePassword({ hasPassword }: { hasPassword: boolean }) {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
@@ -77,15 +78,19 @@ function ChangePassword() {
         }}
       >
         <input type="text" name="username" autoComplete="username" hidden readOnly />
-        <Field
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          testId="password-current"
-        />
+        {hasPassword ? (
+          <Field
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            testId="password-current"
+          />
+        ) : (
+          <p className="team-muted">You sign in through a provider: set a password to sign in with it too.</p>
+        )}
         <Field
           label="New password"
           type="password"
@@ -170,6 +175,7 @@ function TwoStep({ me }: { me: Me }) {
     const answer = await authApi.totpEnable(code.replace(/\s/g, ""));
     setSetup(null);
     setCodes(answer.recovery_codes);
+    await refreshMe(); // "On" underneath the codes already
   });
   const disable = useAction(async () => {
     await authApi.totpDisable({ password: disablePassword || undefined, code: disableCode.trim() || undefined });
@@ -184,13 +190,7 @@ function TwoStep({ me }: { me: Me }) {
   if (codes) {
     return (
       <Section title="Two-step verification" testId="totp">
-        <RecoveryCodes
-          codes={codes}
-          onDone={() => {
-            setCodes(null);
-            void refreshMe();
-          }}
-        />
+        <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />
       </Section>
     );
   }
@@ -318,11 +318,7 @@ function Passkeys({ me }: { me: Me }) {
   const list = useQuery({
     queryKey: ["passkeys"],
     // The dedicated list; `me.passkeys` when the server answers it there instead.
-    queryFn: () =>
-      authApi.passkeys().catch((err: unknown) => {
-        if (Array.isArray(me.passkeys)) return me.passkeys as Awaited<ReturnType<typeof authApi.passkeys>>;
-        throw err;
-      }),
+    queryFn: () => authApi.passkeys().catch(() => me.passkeys),
   });
   const [name, setName] = useState("");
   const add = useAction(async () => {
@@ -394,7 +390,12 @@ function Passkeys({ me }: { me: Me }) {
             void add.run();
           }}
         >
-          <Field label="Passkey name (optional)" value={name} onChange={(e) => setName(e.target.value)} testId="passkey-name" />
+          <Field
+            label="Passkey name (optional)"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            testId="passkey-name"
+          />
           <button type="submit" className="btn" disabled={add.busy} data-testid="passkey-add">
             Add a passkey
           </button>
@@ -412,12 +413,12 @@ function Sessions() {
   const sessions = useQuery({ queryKey: ["sessions"], queryFn: authApi.sessions });
   const revoke = useAction(async (id: string, current: boolean) => {
     await authApi.revokeSession(id);
-    if (current) location.assign("/signin");
+    if (current) loadPage("/signin");
     else await client.invalidateQueries({ queryKey: ["sessions"] });
   });
   const everywhere = useAction(async () => {
     await authApi.logoutAll();
-    location.assign("/signin");
+    loadPage("/signin");
   });
   return (
     <Section title="Sessions" testId="sessions">
@@ -482,7 +483,12 @@ function Sessions() {
 
 function LinkedAccounts() {
   const config = useQuery({ queryKey: ["auth-config"], queryFn: authApi.config });
+  const client = useQueryClient();
   const identities = useQuery({ queryKey: ["identities"], queryFn: authApi.identities, retry: false });
+  const unlink = useAction(async (provider: string) => {
+    await authApi.unlink(provider);
+    await client.invalidateQueries({ queryKey: ["identities"] });
+  });
   const providers = config.data?.oauth ?? [];
   if (providers.length === 0 && !identities.data?.length) return null;
   const label = (name: string) => providers.find((p) => p.name === name)?.label ?? name;
@@ -491,15 +497,27 @@ function LinkedAccounts() {
       {identities.data && identities.data.length > 0 ? (
         <ul className="team-list">
           {identities.data.map((i) => (
-            <li key={`${i.provider}:${i.subject ?? i.id ?? i.email ?? ""}`} data-testid={`linked-${i.provider}`}>
-              {label(i.provider)}
-              {i.email ? ` — ${i.email}` : ""}
+            <li key={i.provider} data-testid={`linked-${i.provider}`} className="team-row">
+              <span>
+                {i.label ?? label(i.provider)}
+                {i.email ? ` — ${i.email}` : ""}
+              </span>
+              <button
+                type="button"
+                className="btn"
+                disabled={unlink.busy}
+                onClick={() => void unlink.run(i.provider)}
+                data-testid={`unlink-${i.provider}`}
+              >
+                Unlink
+              </button>
             </li>
           ))}
         </ul>
       ) : (
         <p className="team-muted">{identities.isPending ? "Loading…" : "No provider linked."}</p>
       )}
+      <ErrorBox error={unlink.error} testId="unlink-error" />
       {providers.length > 0 && (
         <div className="team-row">
           {providers.map((p) => (

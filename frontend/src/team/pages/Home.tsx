@@ -11,15 +11,46 @@ export function Home() {
   const teams = useQuery({ queryKey: ["teams"], queryFn: teamsApi.list });
   return (
     <Page title="Your teams" header={<Header email={me.data?.email} />}>
-      {me.data && !me.data.email_verified && (
-        <Notice testId="unverified">Your email address is not verified yet: check your inbox for the link.</Notice>
-      )}
+      {me.data && !me.data.email_verified && <Unverified />}
       {teams.isPending && <Loading />}
       <ErrorBox error={teams.error ? describeError(teams.error) : null} />
-      {teams.data?.length === 0 && <p className="team-muted">You are not in a team yet: create one, or open an invitation link.</p>}
-      {teams.data?.map((team) => <TeamCard key={team.id} team={team} />)}
+      {teams.data?.length === 0 && (
+        <p className="team-muted">You are not in a team yet: create one, or open an invitation link.</p>
+      )}
+      {teams.data?.map((team) => (
+        <TeamCard key={team.id} team={team} />
+      ))}
       <CreateTeam />
     </Page>
+  );
+}
+
+function Unverified() {
+  const [sent, setSent] = useState(false);
+  const resend = useAction(async () => {
+    await authApi.resendVerification();
+    setSent(true);
+  });
+  return (
+    <>
+      <Notice testId="unverified">
+        Your email address is not verified yet: open the link we emailed you.{" "}
+        {sent ? (
+          "A new link is on its way."
+        ) : (
+          <button
+            type="button"
+            className="team-linkbtn"
+            disabled={resend.busy}
+            onClick={() => void resend.run()}
+            data-testid="verify-resend"
+          >
+            Send a new link
+          </button>
+        )}
+      </Notice>
+      <ErrorBox error={resend.error} />
+    </>
   );
 }
 

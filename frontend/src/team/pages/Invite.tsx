@@ -11,9 +11,8 @@ export function Invite({ token }: { token: string }) {
   // Signed out is a normal state here: no redirect to /signin.
   const me = useQuery({ queryKey: ["me", "optional"], queryFn: () => authApi.me(false), retry: false });
   const accept = useAction(async () => {
-    const answer = await teamsApi.accept(token);
-    const teamId = answer?.team_id ?? invite.data?.team_id ?? invite.data?.team?.id;
-    navigate(teamId ? `/teams/${encodeURIComponent(teamId)}` : "/");
+    await teamsApi.accept(token);
+    navigate("/"); // the home page lists the team's workspaces
   });
   if (invite.isPending || me.isPending) return <Card title="Invitation">{<Loading />}</Card>;
   if (invite.error) {

@@ -10,8 +10,14 @@ import { Card, ErrorBox, Link, Loading, Notice } from "../ui";
 export function LinkAccount() {
   const { search } = useLocation();
   const handle = search.get("handle") ?? "";
-  const provider = search.get("provider");
   const me = useQuery({ queryKey: ["me"], queryFn: () => authApi.me() });
+  // What waits for confirmation (GET /api/auth/oauth/link?handle=): provider and its email.
+  const pending = useQuery({
+    queryKey: ["pending-link", handle],
+    queryFn: () => authApi.pendingLink(handle),
+    enabled: !!handle && !!me.data,
+  });
+  const provider = pending.data?.label ?? pending.data?.provider;
   const [done, setDone] = useState(false);
   const confirm = useAction(async () => {
     await authApi.confirmLink(handle);
@@ -24,7 +30,7 @@ export function LinkAccount() {
       </Card>
     );
   }
-  if (me.isPending) return <Card title="Link a sign-in provider">{<Loading />}</Card>;
+  if (me.isPending || (me.data && pending.isPending)) return <Card title="Link a sign-in provider">{<Loading />}</Card>;
   if (done) {
     return (
       <Card title="Provider linked">
@@ -38,17 +44,19 @@ export function LinkAccount() {
   return (
     <Card title="Link a sign-in provider">
       <ErrorBox error={me.error ? describeError(me.error) : null} />
-      <p data-testid="link-summary">
-        Sign in to {me.data ? <strong>{me.data.email}</strong> : "this account"} with{" "}
-        {provider ? <strong>{provider}</strong> : "the account you just used"} from now on? Only confirm if you started
-        this yourself.
-      </p>
+      <ErrorBox error={pending.error ? describeError(pending.error) : null} testId="link-invalid" />
+      {pending.data && (
+        <p data-testid="link-summary">
+          Sign in to {me.data ? <strong>{me.data.email}</strong> : "this account"} with your <strong>{provider}</strong>{" "}
+          account <strong>{pending.data.email}</strong> from now on? Only confirm if you started this yourself.
+        </p>
+      )}
       <ErrorBox error={confirm.error} testId="link-error" />
       <div className="team-row">
         <button
           type="button"
           className="btn primary"
-          disabled={confirm.busy || !me.data}
+          disabled={confirm.busy || !pending.data}
           onClick={() => void confirm.run()}
           data-testid="link-confirm"
         >

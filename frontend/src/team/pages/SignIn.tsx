@@ -1,9 +1,9 @@
 // Sign in: email + password, OAuth providers, a passkey; then the second factor when asked.
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { authApi, request, type LoginAnswer, type Tokens } from "../api";
+import { useEffect, useState, type FormEvent } from "react";
+import { authApi, refreshSession, request, type LoginAnswer, type Tokens } from "../api";
 import { useAction } from "../hooks";
-import { safeNext, useLocation, withNext } from "../nav";
+import { loadPage, safeNext, useLocation, withNext } from "../nav";
 import { Card, ErrorBox, Field, Link, Notice } from "../ui";
 import { getAssertion, passkeysSupported } from "../webauthn";
 
@@ -14,7 +14,7 @@ interface MfaStep {
 
 /** Signed in (the cookies are set): load the target page (a workspace is another page). */
 function finish(next: string): void {
-  location.assign(next);
+  loadPage(next);
 }
 
 /** Passwordless sign-in, or the passkey as the second factor when `mfaToken` is given. */
@@ -28,12 +28,37 @@ async function passkeySignIn(mfaToken?: string): Promise<Tokens> {
   });
 }
 
+const SILENT_KEY = "pairpad.signin.silentRefresh";
+const SILENT_EVERY_MS = 30_000;
+
+/**
+ * Sent here with a `next` (an expired access cookie on a workspace page load): a still valid
+ * refresh cookie renews the session without asking. At most every 30 s, so a page that keeps
+ * refusing us cannot bounce back and forth.
+ */
+function useSilentRenewal(next: string, enabled: boolean): void {
+  useEffect(() => {
+    if (!enabled || next === "/") return;
+    const last = Number(sessionStorage.getItem(SILENT_KEY) ?? 0);
+    if (Date.now() - last < SILENT_EVERY_MS) return;
+    sessionStorage.setItem(SILENT_KEY, String(Date.now()));
+    void refreshSession().then((ok) => {
+      if (ok) loadPage(next, true);
+    });
+  }, [next, enabled]);
+}
+
 export function SignIn() {
   const { search } = useLocation();
   const next = safeNext(search.get("next"));
   const urlToken = search.get("mfa_token");
-  const [mfa, setMfa] = useState<MfaStep | null>(urlToken ? { token: urlToken, methods: ["totp", "recovery"] } : null);
+  // After OAuth the callback sends the second factor here: ?mfa_token=…&methods=totp,passkey
+  const urlMethods = search.get("methods")?.split(",").filter(Boolean);
+  const [mfa, setMfa] = useState<MfaStep | null>(
+    urlToken ? { token: urlToken, methods: urlMethods?.length ? urlMethods : ["totp", "recovery"] } : null,
+  );
   const config = useQuery({ queryKey: ["auth-config"], queryFn: authApi.config });
+  useSilentRenewal(next, !mfa);
   if (mfa) return <MfaForm step={mfa} next={next} onRestart={() => setMfa(null)} />;
   return <PasswordForm next={next} config={config.data} onMfa={setMfa} oauthError={search.get("error")} />;
 }

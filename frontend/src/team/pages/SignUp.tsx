@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { authApi } from "../api";
 import { useAction } from "../hooks";
-import { safeNext, useLocation, withNext } from "../nav";
+import { loadPage, safeNext, useLocation, withNext } from "../nav";
 import { Card, ErrorBox, Field, Link, Loading, Notice } from "../ui";
 
 export const MIN_PASSWORD = 12;
@@ -21,7 +21,7 @@ export function SignUp() {
     setCreated(true);
     // Straight in when the server lets a new account sign in (else: "check your email").
     const answer = await authApi.login(email.trim(), password).catch(() => null);
-    if (answer && !("mfa_required" in answer)) location.assign(next);
+    if (answer && !("mfa_required" in answer)) loadPage(next);
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { authApi, canManage, ROLES, teamsApi, workspaceUrl, type Role } from "../api";
 import { Header } from "../Header";
+import { loadPage } from "../nav";
 import { describeError, useAction } from "../hooks";
 import { CopyButton, ErrorBox, Field, Loading, Page, Section } from "../ui";
 import { CreateWorkspace } from "./Home";
@@ -31,7 +32,13 @@ function RoleSelect({
       <label htmlFor={id} className="team-sr">
         {label}
       </label>
-      <select id={id} value={value} disabled={disabled} onChange={(e) => onChange(e.target.value as Role)} data-testid={testId}>
+      <select
+        id={id}
+        value={value}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value as Role)}
+        data-testid={testId}
+      >
         {ROLES.filter((r) => allowOwner || r !== "owner" || value === "owner").map((r) => (
           <option key={r} value={r}>
             {r}
@@ -86,7 +93,17 @@ function Workspaces({ teamId, admin }: { teamId: string; admin: boolean }) {
   );
 }
 
-function Members({ teamId, myId, isOwner, admin }: { teamId: string; myId?: string; isOwner: boolean; admin: boolean }) {
+function Members({
+  teamId,
+  myId,
+  isOwner,
+  admin,
+}: {
+  teamId: string;
+  myId?: string;
+  isOwner: boolean;
+  admin: boolean;
+}) {
   const client = useQueryClient();
   const members = useQuery({ queryKey: ["members", teamId], queryFn: () => teamsApi.members(teamId) });
   const reload = () => client.invalidateQueries({ queryKey: ["members", teamId] });
@@ -107,7 +124,7 @@ function Members({ teamId, myId, isOwner, admin }: { teamId: string; myId?: stri
   const remove = useAction(async (userId: string, label: string) => {
     if (!window.confirm(`Remove ${label} from the team?`)) return;
     await teamsApi.removeMember(teamId, userId);
-    if (userId === myId) location.assign("/");
+    if (userId === myId) loadPage("/");
     else await reload();
   });
   return (
@@ -192,7 +209,13 @@ function Members({ teamId, myId, isOwner, admin }: { teamId: string; myId?: stri
             onChange={(e) => setEmail(e.target.value)}
             testId="member-email"
           />
-          <RoleSelect value={role} onChange={setRole} allowOwner={isOwner} label="Role of the new member" testId="member-role" />
+          <RoleSelect
+            value={role}
+            onChange={setRole}
+            allowOwner={isOwner}
+            label="Role of the new member"
+            testId="member-role"
+          />
           <button type="submit" className="btn primary" disabled={add.busy} data-testid="member-add">
             Add
           </button>
@@ -205,7 +228,11 @@ function Members({ teamId, myId, isOwner, admin }: { teamId: string; myId?: stri
 
 function Invitations({ teamId, isOwner }: { teamId: string; isOwner: boolean }) {
   const client = useQueryClient();
-  const list = useQuery({ queryKey: ["invitations", teamId], queryFn: () => teamsApi.invitations(teamId), retry: false });
+  const list = useQuery({
+    queryKey: ["invitations", teamId],
+    queryFn: () => teamsApi.invitations(teamId),
+    retry: false,
+  });
   const reload = () => client.invalidateQueries({ queryKey: ["invitations", teamId] });
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
@@ -237,7 +264,13 @@ function Invitations({ teamId, isOwner }: { teamId: string; isOwner: boolean }) 
           onChange={(e) => setEmail(e.target.value)}
           testId="invite-email"
         />
-        <RoleSelect value={role} onChange={setRole} allowOwner={isOwner} label="Role given by the invitation" testId="invite-role" />
+        <RoleSelect
+          value={role}
+          onChange={setRole}
+          allowOwner={isOwner}
+          label="Role given by the invitation"
+          testId="invite-role"
+        />
         <button type="submit" className="btn primary" disabled={create.busy} data-testid="invite-create">
           Create link
         </button>
@@ -258,6 +291,7 @@ function Invitations({ teamId, isOwner }: { teamId: string; isOwner: boolean }) 
             <tr>
               <th scope="col">For</th>
               <th scope="col">Role</th>
+              <th scope="col">Status</th>
               <th scope="col">Expires</th>
               <th scope="col">
                 <span className="team-sr">Actions</span>
@@ -269,18 +303,23 @@ function Invitations({ teamId, isOwner }: { teamId: string; isOwner: boolean }) 
               <tr key={inv.id} data-testid={`invitation-${inv.id}`}>
                 <td>{inv.email || "Anyone with the link"}</td>
                 <td>{inv.role}</td>
+                <td>{inv.status ?? "pending"}</td>
                 <td>{inv.expires_at ? new Date(inv.expires_at).toLocaleString() : "—"}</td>
                 <td className="team-row">
-                  {inv.url && <CopyButton text={absolute(inv.url)} label="Copy link" testId={`invite-copy-${inv.id}`} />}
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={revoke.busy}
-                    onClick={() => void revoke.run(inv.id)}
-                    data-testid={`invite-revoke-${inv.id}`}
-                  >
-                    Revoke
-                  </button>
+                  {inv.url && (
+                    <CopyButton text={absolute(inv.url)} label="Copy link" testId={`invite-copy-${inv.id}`} />
+                  )}
+                  {(inv.status ?? "pending") === "pending" && (
+                    <button
+                      type="button"
+                      className="btn"
+                      disabled={revoke.busy}
+                      onClick={() => void revoke.run(inv.id)}
+                      data-testid={`invite-revoke-${inv.id}`}
+                    >
+                      Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
