@@ -22,7 +22,7 @@ from pairpad.accounts.oauth import STATE_TTL_S, OAuthService, PendingLink
 from pairpad.accounts.settings import TeamSettings
 from pairpad.accounts.team_services import team_services
 from pairpad.api.openapi import errors
-from pairpad.api.signin_common import client_ip, mfa_step, user_agent
+from pairpad.api.signin_common import client_ip, user_agent
 from pairpad.api.team_deps import signed_in
 from pairpad.auth.identity import Identity
 
@@ -163,7 +163,7 @@ async def callback(provider: ProviderName, request: Request, oauth: OAuth) -> Re
             _keep_browser_key(response, key)  # the confirmation must come from this browser
         return response
     assert outcome.user_id is not None
-    step = await mfa_step(services.accounts, outcome.user_id)
+    step = await services.accounts.mfa_challenge(outcome.user_id)
     if step is not None:
         query = {"mfa_token": step.mfa_token, "methods": ",".join(step.methods),
                  "next": outcome.next_path}

@@ -7,11 +7,10 @@ from __future__ import annotations
 from fastapi import Request, Response
 
 from pairpad.accounts.cookies import set_session_cookies
-from pairpad.accounts.second_factor import second_step as mfa_step
 from pairpad.accounts.service import TokenPair
 from pairpad.api.auth import TokenAnswer as SignedIn
 
-__all__ = ["SignedIn", "client_ip", "mfa_step", "signed_in_answer", "user_agent"]
+__all__ = ["SignedIn", "client_ip", "signed_in_answer", "user_agent"]
 
 
 def user_agent(request: Request) -> str:
