@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     )
 
     workspace: Path = Field(default_factory=Path.cwd, description="Folder served to the editor.")
+    workspace_name: str | None = Field(
+        default=None, description="Name the UI shows instead of the folder's (team mode).")
     host: str = "127.0.0.1"
     # A stable default keeps the browser origin (and with it the unsaved buffers kept in
     # IndexedDB) the same across restarts; a busy port still falls back to a free one.

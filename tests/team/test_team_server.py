@@ -59,6 +59,8 @@ async def test_a_member_edits_files_of_the_team_workspace_on_disk(
         assert saved.status_code == 201, saved.text
         tree = await client.get(f"/w/{ws}/api/files/tree")
         assert [entry["name"] for entry in tree.json()["entries"]] == ["hello.py"]
+        info = (await client.get(f"/w/{ws}/api/workspace")).json()
+        assert info["name"] == info["root"] == "app"  # its name; the server's path stays hidden
         page = await client.get(f"/w/{ws}", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"] == f"/w/{ws}/"
     written = list(team_server.workspaces.glob("*/hello.py"))

@@ -26,6 +26,9 @@ class WorkspaceInfo(BaseModel):
 async def workspace_info(services: ServicesDep) -> WorkspaceInfo:
     root = services.settings.workspace
     branch = await asyncio.to_thread(current_branch, root)
+    # A team workspace shows its name, never the server's folder path.
+    shown = services.settings.workspace_name
     return WorkspaceInfo(
-        name=root.name, root=str(root), branch=branch, watcher=services.watcher.status()
+        name=shown or root.name, root=shown or str(root), branch=branch,
+        watcher=services.watcher.status()
     )

@@ -100,7 +100,7 @@ class TeamApp:
             if workspace is None:
                 await _json(send, 404, NO_WORKSPACE)
                 return
-            hosted = await self.host.get(workspace_id, workspace.team_id, workspace.folder)
+            hosted = await self.host.get(workspace)
         inner = dict(scope)
         inner["state"] = {**state, "identity": replace(identity, role=role)}
         inner["root_path"] = scope.get("root_path", "") + f"/w/{workspace_id}"

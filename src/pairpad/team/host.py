@@ -13,6 +13,7 @@ import socketio
 import structlog
 from fastapi import FastAPI
 
+from pairpad.accounts.teams import TeamWorkspace
 from pairpad.ai.secrets import SecretBox
 from pairpad.app import build_workspace_api
 from pairpad.auth.identity import LocalTokenIdentityProvider
@@ -64,7 +65,8 @@ class WorkspaceHost:
     def hosted(self, workspace_id: str) -> HostedWorkspace | None:
         return self._hosted.get(workspace_id)
 
-    async def get(self, workspace_id: str, team_id: str, folder: Path) -> HostedWorkspace:
+    async def get(self, workspace: TeamWorkspace) -> HostedWorkspace:
+        workspace_id = workspace.id
         hosted = self._hosted.get(workspace_id)
         if hosted is not None:
             return hosted
@@ -72,12 +74,13 @@ class WorkspaceHost:
         async with lock:
             hosted = self._hosted.get(workspace_id)
             if hosted is None:
-                hosted = await self._build(workspace_id, team_id, folder)
+                hosted = await self._build(workspace)
                 self._hosted[workspace_id] = hosted
         return hosted
 
-    async def _build(self, workspace_id: str, team_id: str, folder: Path) -> HostedWorkspace:
-        settings = await asyncio.to_thread(self._settings, folder, workspace_id)
+    async def _build(self, workspace: TeamWorkspace) -> HostedWorkspace:
+        workspace_id, team_id = workspace.id, workspace.team_id
+        settings = await asyncio.to_thread(self._settings, workspace)
         namespace = NamespacedServer(self._sio, namespace_of(workspace_id))
         realtime = SocketIOAdapter(LocalTokenIdentityProvider(new_token()), server=namespace,
                                    authenticate=self._authenticate(workspace_id))
@@ -93,11 +96,12 @@ class WorkspaceHost:
         log.info("workspace started", workspace_id=workspace_id, team_id=team_id)
         return HostedWorkspace(workspace_id, team_id, services, api)
 
-    def _settings(self, folder: Path, workspace_id: str) -> Settings:
+    def _settings(self, workspace: TeamWorkspace) -> Settings:
         values = {
             **self._overrides,
-            "workspace": folder,
-            "data_dir": self._data_root / "workspaces" / workspace_id,
+            "workspace": workspace.folder,
+            "workspace_name": workspace.name,
+            "data_dir": self._data_root / "workspaces" / workspace.id,
             "open_browser": False,
         }
         settings = Settings(**values)  # type: ignore[arg-type]

@@ -71,7 +71,7 @@ def install_namespace_dispatch(sio: socketio.AsyncServer, team: TeamServices,
         workspace = await team.teams.workspace(workspace_id)
         if workspace is None:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized")
-        hosted = await host.get(workspace_id, workspace.team_id, workspace.folder)
+        hosted = await host.get(workspace)
         await hosted.services.realtime.connect(sid, environ, auth)
 
     sio.on("connect", connect_any, namespace="*")
