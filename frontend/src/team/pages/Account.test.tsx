@@ -18,7 +18,10 @@ const ME = {
   teams: [],
 };
 const CODES = Array.from({ length: 10 }, (_, i) => `code-${i}`);
-const SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>';
+// segno's inline SVG has no namespace: an <img> needs one to draw it.
+const SVG = '<svg width="10" height="10" class="segno"><rect width="10" height="10"/></svg>';
+const SVG_NS =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" class="segno"><rect width="10" height="10"/></svg>';
 
 let calls: { url: string; method: string; body: unknown }[];
 let me: typeof ME;
@@ -71,7 +74,7 @@ describe("account page: two-step enrolment", () => {
     );
     fireEvent.click(await screen.findByTestId("totp-setup"));
     const qr = await screen.findByTestId<HTMLImageElement>("totp-qr");
-    expect(qr.getAttribute("src")).toBe(`data:image/svg+xml;base64,${btoa(SVG)}`);
+    expect(qr.getAttribute("src")).toBe(`data:image/svg+xml;base64,${btoa(SVG_NS)}`);
     expect(qr.alt).toMatch(/QR code/);
     expect(screen.getByTestId("totp-secret").textContent).toBe("JBSWY3DPEHPK3PXP");
     expect(screen.getByLabelText("6-digit code from the app")).toBe(screen.getByTestId("totp-code"));

@@ -151,8 +151,12 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
-/** The segno SVG as an <img> (a data: URL: no markup from the server enters the page). */
+/**
+ * The segno SVG as an <img> (a data: URL: no markup from the server enters the page). An SVG
+ * image needs the SVG namespace, which an SVG written for inline use may leave out.
+ */
 function qrDataUrl(svg: string): string {
+  if (!/<svg\b[^>]*\bxmlns=/.test(svg)) svg = svg.replace(/<svg\b/, '<svg xmlns="http://www.w3.org/2000/svg"');
   const bytes = new TextEncoder().encode(svg);
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
