@@ -89,7 +89,8 @@ export function buildUrl(path: string, query?: RequestOptions["query"], base = "
 export const REFRESH_PATH = "/api/auth/refresh";
 
 // Routes whose 401 means "wrong credentials", not "session expired": never refreshed.
-const NO_REFRESH = /^\/api\/auth\/(login|register|refresh|mfa\/verify|password\/(forgot|reset)|verify-email|config|passkeys\/login\/)/;
+const NO_REFRESH =
+  /^\/api\/auth\/(login|register|refresh|mfa\/verify|password\/(forgot|reset)|verify-email|config|passkeys\/login\/)/;
 
 /**
  * Renews the browser session (`POST /api/auth/refresh {cookie: true}`: the refresh cookie is

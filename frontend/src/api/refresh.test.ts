@@ -23,7 +23,11 @@ describe("team session renewal", () => {
     const expired = vi.fn();
     const api = createApi(server.fetch, () => "x1", { base: "/w/ws", refresh, onSessionExpired: expired });
     await expect(api("/api/git/status")).resolves.toMatchObject({ ok: true });
-    expect(server.calls.map((c) => c[0])).toEqual(["/w/ws/api/git/status", "/api/auth/refresh", "/w/ws/api/git/status"]);
+    expect(server.calls.map((c) => c[0])).toEqual([
+      "/w/ws/api/git/status",
+      "/api/auth/refresh",
+      "/w/ws/api/git/status",
+    ]);
     const refreshInit = server.calls[1][1]!;
     expect(refreshInit.method).toBe("POST");
     expect(refreshInit.body).toBe('{"cookie":true}');
@@ -104,7 +108,10 @@ describe("rate limits", () => {
   it("keeps a 429's Retry-After seconds", async () => {
     const api = createApi(
       async () =>
-        new Response(JSON.stringify({ detail: "Too many attempts." }), { status: 429, headers: { "Retry-After": "30" } }),
+        new Response(JSON.stringify({ detail: "Too many attempts." }), {
+          status: 429,
+          headers: { "Retry-After": "30" },
+        }),
       () => null,
     );
     await expect(api("/api/auth/login", { method: "POST", body: {} })).rejects.toMatchObject({

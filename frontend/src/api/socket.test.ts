@@ -6,7 +6,13 @@ const fake = vi.hoisted(() => {
   const made: { args: unknown[]; handlers: Map<string, Handler>; connect: ReturnType<typeof vi.fn> }[] = [];
   const io = vi.fn((...args: unknown[]) => {
     const handlers = new Map<string, Handler>();
-    const sock = { args, handlers, connect: vi.fn(), disconnect: vi.fn(), on: (ev: string, h: Handler) => handlers.set(ev, h) };
+    const sock = {
+      args,
+      handlers,
+      connect: vi.fn(),
+      disconnect: vi.fn(),
+      on: (ev: string, h: Handler) => handlers.set(ev, h),
+    };
     made.push(sock);
     return sock;
   });
