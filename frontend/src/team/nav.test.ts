@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeNext, withNext } from "./nav";
+import { linkToken, safeNext, withNext } from "./nav";
 
 describe("sign-in next= target", () => {
   it("keeps same-site paths", () => {
@@ -27,5 +27,14 @@ describe("sign-in next= target", () => {
   it("builds sign-in links", () => {
     expect(withNext("/signin", "/invite/t")).toBe("/signin?next=%2Finvite%2Ft");
     expect(withNext("/signin", "/")).toBe("/signin");
+  });
+});
+
+describe("linkToken", () => {
+  it("reads the emailed link's token from the fragment, else the query", () => {
+    expect(linkToken(new URLSearchParams(""), "#token=abc")).toBe("abc");
+    expect(linkToken(new URLSearchParams("token=q"), "")).toBe("q");
+    expect(linkToken(new URLSearchParams("token=q"), "#token=f")).toBe("f");
+    expect(linkToken(new URLSearchParams(""), "")).toBeNull();
   });
 });

@@ -61,3 +61,9 @@ export function safeNext(next: string | null | undefined, origin = "http://pairp
 /** `/signin?next=…` (or signup) coming back to `next`. */
 export const withNext = (page: string, next: string) =>
   next && next !== "/" ? `${page}?next=${encodeURIComponent(next)}` : page;
+
+/** The token of an emailed link: the server puts it in the fragment (`#token=…`, never sent
+ * in a request, so never in an access log); `?token=` is accepted too. */
+export function linkToken(search: URLSearchParams, hash: string = globalThis.location?.hash ?? ""): string | null {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? search.get("token");
+}

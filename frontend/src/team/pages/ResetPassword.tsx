@@ -2,13 +2,13 @@
 import { useState } from "react";
 import { authApi } from "../api";
 import { useAction } from "../hooks";
-import { useLocation } from "../nav";
+import { linkToken, useLocation } from "../nav";
 import { Card, ErrorBox, Field, Link, Notice } from "../ui";
 import { MIN_PASSWORD } from "./SignUp";
 
 export function ResetPassword() {
   const { search } = useLocation();
-  const token = search.get("token");
+  const token = linkToken(search);
   return token ? <NewPassword token={token} /> : <Forgot />;
 }
 

@@ -3,12 +3,12 @@
 import { useState } from "react";
 import { authApi } from "../api";
 import { useAction } from "../hooks";
-import { useLocation } from "../nav";
+import { linkToken, useLocation } from "../nav";
 import { Card, ErrorBox, Link, Notice } from "../ui";
 
 export function VerifyEmail() {
   const { search } = useLocation();
-  const token = search.get("token") ?? "";
+  const token = linkToken(search) ?? "";
   const [done, setDone] = useState(false);
   const verify = useAction(async () => {
     await authApi.verifyEmail(token);
