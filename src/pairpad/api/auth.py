@@ -24,6 +24,7 @@ from pairpad.accounts.cookies import (
 from pairpad.accounts.errors import TooManyAttempts, Unauthorized
 from pairpad.accounts.service import AccountService, MfaRequired, TokenPair
 from pairpad.accounts.team_services import TeamServices, team_services
+from pairpad.api.openapi import errors
 from pairpad.api.team_deps import signed_in
 from pairpad.auth.identity import Identity, bearer_token
 
@@ -33,6 +34,7 @@ SignedIn = Annotated[Identity, Depends(signed_in)]
 # Bounds on what a client may send (passwords are checked for length by the policy).
 _PASSWORD = Field(max_length=1024)
 _TOKEN = Field(min_length=1, max_length=512)
+_PAUSED = "Too many failed attempts from this address or on this account: wait (Retry-After)"
 
 
 class RegisterBody(BaseModel):
@@ -228,7 +230,8 @@ async def config(request: Request) -> ConfigAnswer:
     return ConfigAnswer(open_registration=settings.open_registration, oauth=providers)
 
 
-@router.post("/register", response_model=RegisterAnswer, status_code=201)
+@router.post("/register", response_model=RegisterAnswer, status_code=201, responses=errors({
+    403: "Sign-up is closed on this server", 422: "Not an email address, or a weak password"}))
 async def register(body: RegisterBody, request: Request) -> RegisterAnswer:
     """The same answer whether or not the email already has an account (no enumeration):
     a new account is created and mailed a verification link; an existing one is mailed a
@@ -241,7 +244,8 @@ async def register(body: RegisterBody, request: Request) -> RegisterAnswer:
     return RegisterAnswer(status="check your email", email=body.email.strip().lower())
 
 
-@router.post("/login", response_model=TokenAnswer | MfaAnswer)
+@router.post("/login", response_model=TokenAnswer | MfaAnswer, responses=errors({
+    401: "Wrong email or password", 429: _PAUSED}))
 async def login(body: LoginBody, request: Request, response: Response
                 ) -> TokenAnswer | MfaAnswer:
     user_agent, ip = _client(request)
@@ -253,7 +257,8 @@ async def login(body: LoginBody, request: Request, response: Response
     return _tokens(result, response, body.cookie)
 
 
-@router.post("/mfa/verify", response_model=TokenAnswer)
+@router.post("/mfa/verify", response_model=TokenAnswer, responses=errors({
+    401: "Wrong code, or the mfa token expired: sign in again", 429: _PAUSED}))
 async def mfa_verify(body: MfaBody, request: Request, response: Response) -> TokenAnswer:
     user_agent, ip = _client(request)
     with _retry_after():
@@ -262,7 +267,8 @@ async def mfa_verify(body: MfaBody, request: Request, response: Response) -> Tok
     return _tokens(pair, response, body.cookie)
 
 
-@router.post("/refresh", response_model=TokenAnswer)
+@router.post("/refresh", response_model=TokenAnswer, responses=errors({
+    401: "No, an expired, revoked or reused refresh token: sign in again"}))
 async def refresh(body: RefreshBody, request: Request, response: Response
                   ) -> TokenAnswer | JSONResponse:
     """A new pair for a refresh token (from the body, else the refresh cookie). A token used
@@ -330,7 +336,8 @@ async def me(request: Request, identity: SignedIn) -> MeAnswer:
     )
 
 
-@router.post("/totp/setup", response_model=TotpSetupAnswer)
+@router.post("/totp/setup", response_model=TotpSetupAnswer,
+             responses=errors({409: "Two-factor authentication is on already"}))
 async def totp_setup(request: Request, identity: SignedIn
                      ) -> TotpSetupAnswer:
     """A new secret and its QR code (SVG); TOTP is on only after /totp/enable."""
@@ -339,14 +346,17 @@ async def totp_setup(request: Request, identity: SignedIn
                            qr_svg=enrolment.qr_svg)
 
 
-@router.post("/totp/enable", response_model=RecoveryCodesAnswer)
+@router.post("/totp/enable", response_model=RecoveryCodesAnswer, responses=errors({
+    400: "No setup started, or a wrong code", 409: "Two-factor authentication is on already"}))
 async def totp_enable(body: CodeBody, request: Request,
                       identity: SignedIn) -> RecoveryCodesAnswer:
     codes = await _accounts(request).totp_enable(identity.user_id, body.code)
     return RecoveryCodesAnswer(recovery_codes=codes)
 
 
-@router.post("/totp/disable", response_model=StatusAnswer)
+@router.post("/totp/disable", response_model=StatusAnswer, responses=errors({
+    400: "Two-factor authentication is not on", 403: "Wrong password or code",
+    422: "Neither a password nor a code", 429: _PAUSED}))
 async def totp_disable(body: TotpDisableBody, request: Request,
                        identity: SignedIn) -> StatusAnswer:
     _user_agent, ip = _client(request)
@@ -356,7 +366,8 @@ async def totp_disable(body: TotpDisableBody, request: Request,
     return StatusAnswer(status="two-factor authentication is off")
 
 
-@router.post("/recovery-codes", response_model=RecoveryCodesAnswer)
+@router.post("/recovery-codes", response_model=RecoveryCodesAnswer,
+             responses=errors({400: "Two-factor authentication is not on"}))
 async def recovery_codes(request: Request, identity: SignedIn
                          ) -> RecoveryCodesAnswer:
     """Ten new recovery codes; the old ones stop working."""
@@ -375,14 +386,16 @@ async def sessions(request: Request, identity: SignedIn) -> SessionsAnswer:
     ])
 
 
-@router.delete("/sessions/{session_id}", response_model=StatusAnswer)
+@router.delete("/sessions/{session_id}", response_model=StatusAnswer,
+               responses=errors({404: "No such session of this account"}))
 async def revoke_session(session_id: str, request: Request,
                          identity: SignedIn) -> StatusAnswer:
     await _accounts(request).revoke_session(identity.user_id, session_id)
     return StatusAnswer(status="revoked")
 
 
-@router.post("/password/change", response_model=TokenAnswer)
+@router.post("/password/change", response_model=TokenAnswer, responses=errors({
+    403: "The current password is wrong", 422: "A weak new password", 429: _PAUSED}))
 async def password_change(body: PasswordChangeBody, request: Request, response: Response,
                           identity: SignedIn) -> TokenAnswer:
     """Every other session ends; this one continues with the new tokens answered (as cookies
@@ -406,14 +419,16 @@ async def password_forgot(body: ForgotBody, request: Request) -> StatusAnswer:
     return StatusAnswer(status="If this email has an account, a reset link was sent to it.")
 
 
-@router.post("/password/reset", response_model=StatusAnswer)
+@router.post("/password/reset", response_model=StatusAnswer, responses=errors({
+    400: "Invalid, used or expired link", 422: "A weak password"}))
 async def password_reset(body: ResetBody, request: Request) -> StatusAnswer:
     """A new password from the emailed link; every session of the account ends."""
     await _accounts(request).reset_password(body.token, body.password)
     return StatusAnswer(status="password changed: sign in with the new password")
 
 
-@router.post("/verify-email", response_model=StatusAnswer)
+@router.post("/verify-email", response_model=StatusAnswer,
+             responses=errors({400: "Invalid, used or expired link"}))
 async def verify_email(body: VerifyEmailBody, request: Request) -> StatusAnswer:
     await _accounts(request).verify_email(body.token)
     return StatusAnswer(status="email verified")

@@ -9,6 +9,7 @@ bearer scheme on every operation, and FastAPI's validation-error schemas removed
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -51,7 +52,8 @@ def install_openapi(api: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
             document = generate()  # generate() caches the document it returns
-            describe_errors(document)
+            accounts: AccountsAuth | None = getattr(api.state, "openapi_accounts", None)
+            describe_errors(document, accounts)
             order: list[str] | None = getattr(api.state, "openapi_path_order", None)
             if order is not None:
                 document["paths"] = _in_order(document.get("paths", {}), order)
@@ -59,6 +61,25 @@ def install_openapi(api: FastAPI) -> None:
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class AccountsAuth:
+    """Team mode's authentication, for its document: user access tokens instead of the one
+    token, and `public` operations, `(METHOD, path)`, that need none (sign-in, sign-up):
+    no security requirement on those (an invalid token sent to them is still a 401)."""
+
+    public: frozenset[tuple[str, str]]
+
+
+_ACCOUNTS_BEARER = ("An access token (`POST /api/auth/login`, renewed with "
+                    "`POST /api/auth/refresh`); browsers use the session cookies that sign-in "
+                    "with `\"cookie\": true` sets (then writes also need the X-XSRF-Token header).")
+_ACCOUNTS_AUTH = {"401": "Not signed in, or the access token sent is invalid or expired"}
+
+
+def describe_accounts_auth(api: FastAPI, auth: AccountsAuth) -> None:
+    api.state.openapi_accounts = auth
 
 
 def keep_path_order(api: FastAPI, paths: list[str]) -> None:
@@ -72,7 +93,7 @@ def _in_order(paths: dict[str, Any], order: list[str]) -> dict[str, Any]:
     return dict(sorted(paths.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
-def describe_errors(document: dict[str, Any]) -> None:
+def describe_errors(document: dict[str, Any], accounts: AccountsAuth | None = None) -> None:
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
@@ -82,16 +103,18 @@ def describe_errors(document: dict[str, Any]) -> None:
         "bearer": {
             "type": "http",
             "scheme": "bearer",
-            "description": "The token `pairpad open` prints; browsers use the cookie that "
-            "visiting `/?token=TOKEN` sets (then writes also need the X-XSRF-Token header).",
+            "description": _ACCOUNTS_BEARER if accounts else "The token `pairpad open` prints; "
+            "browsers use the cookie that visiting `/?token=TOKEN` sets (then writes also need "
+            "the X-XSRF-Token header).",
         }
     }
     document["security"] = [{"bearer": []}]
     for path, item in document.get("paths", {}).items():
-        public = path in PUBLIC_PATHS
         for method, operation in item.items():
             if method not in _HTTP_METHODS:
                 continue
+            public = path in PUBLIC_PATHS or (
+                accounts is not None and (method.upper(), path) in accounts.public)
             responses: dict[str, Any] = operation.setdefault("responses", {})
             if "422" in responses:
                 responses["422"]["description"] = _VALIDATION
@@ -99,7 +122,10 @@ def describe_errors(document: dict[str, Any]) -> None:
                 operation["security"] = []
             if "requestBody" in operation:
                 responses.setdefault("400", {"description": "The body is not JSON"})
-            extra = _ALWAYS if public else {**_AUTH, **_ALWAYS}
+            if accounts is not None:  # the guard refuses a wrong token even on public routes
+                extra = {**_ACCOUNTS_AUTH, **_ALWAYS}
+            else:
+                extra = _ALWAYS if public else {**_AUTH, **_ALWAYS}
             for status, text in extra.items():
                 responses.setdefault(status, {"description": text})
             for status, response in responses.items():

@@ -26,6 +26,8 @@ from pairpad.api import oauth as oauth_api
 from pairpad.api import passkeys as passkeys_api
 from pairpad.api import teams as teams_api
 from pairpad.api.methods import install_method_fallback
+from pairpad.api.openapi import AccountsAuth, describe_accounts_auth
+from pairpad.api.team_deps import public_operations
 from pairpad.app import STATIC_DIR, install_error_handlers
 from pairpad.auth.hosts import allowed_host_names
 from pairpad.auth.identity import Identity
@@ -138,8 +140,10 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     api.state.team = team
     install_error_handlers(api)
-    for module in (health, auth_api, oauth_api, passkeys_api, teams_api):
-        api.include_router(module.router)
+    routers = [module.router for module in (health, auth_api, oauth_api, passkeys_api, teams_api)]
+    for router in routers:
+        api.include_router(router)
+    describe_accounts_auth(api, AccountsAuth(public=public_operations(routers)))
     _mount_team_ui(api)
     return TeamApp(settings, team, host, api, sio)
 
