@@ -10,14 +10,15 @@ import json
 import os
 import socket
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from pairpad.accounts.settings import TeamSettings
-from pairpad.app import PairpadApp, create_app
+from pairpad.app import create_app
 from pairpad.auth.local_token import load_or_create_token
 from pairpad.config import Settings
 from pairpad.header_timeout import header_timeout_protocol
@@ -41,11 +42,12 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def public_url(host: str, port: int, token: str) -> str:
+def public_url(host: str, port: int, token: str | None) -> str:
+    """The URL to print: with local mode's token, or without (team mode)."""
     shown = "127.0.0.1" if host in {"0.0.0.0", ""} else host
     if ":" in shown:
         shown = f"[{shown}]"
-    return f"http://{shown}:{port}/?token={token}"
+    return f"http://{shown}:{port}/" + (f"?token={token}" if token is not None else "")
 
 
 def write_runtime_file(directory: Path, url: str, token: str, workspace: Path) -> Path:
@@ -83,62 +85,52 @@ async def serve(settings: Settings, announce: Callable[[str], None] = print) -> 
         settings = settings.model_copy(update={"token": token})
     app = create_app(settings)
     sock = bind_socket(settings.host, settings.port)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, **uvicorn_options(settings.header_timeout))
-    server = uvicorn.Server(config)
-    url = public_url(settings.host, port, app.token)
-    announcer = asyncio.create_task(_announce_when_started(server, app, url, announce))
+    url = public_url(settings.host, sock.getsockname()[1], app.token)
+
+    async def started() -> None:
+        write_runtime_file(settings.runtime_dir, url, app.token, settings.workspace)
+        announce(f"Pairpad is running at {url}")
+        if settings.open_browser:
+            await asyncio.to_thread(webbrowser.open, url)
+
     try:
-        await server.serve(sockets=[sock])
+        await _run(app, sock, settings.header_timeout, started)
     finally:
-        announcer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await announcer
-        sock.close()
         runtime_file_path(settings.runtime_dir).unlink(missing_ok=True)
-
-
-async def _announce_when_started(
-    server: uvicorn.Server, app: PairpadApp, url: str, announce: Callable[[str], None]
-) -> None:
-    while not server.started:
-        if server.should_exit:
-            return
-        await asyncio.sleep(0.02)
-    # Everything built at start-up (modules, models, routes) lives as long as the server:
-    # moved out of the collector's view, it is not traversed again by every collection
-    # the request traffic triggers.
-    gc.freeze()
-    settings = app.settings
-    write_runtime_file(settings.runtime_dir, url, app.token, settings.workspace)
-    announce(f"Pairpad is running at {url}")
-    if settings.open_browser:
-        await asyncio.to_thread(webbrowser.open, url)
 
 
 async def serve_team(settings: Settings, team_settings: TeamSettings,
                      announce: Callable[[str], None] = print) -> None:
     """`pairpad serve`: the team app on `settings.host:port` (0: a free port)."""
     sock = bind_socket(settings.host, settings.port)
-    port = sock.getsockname()[1]
-    shown = "127.0.0.1" if settings.host in {"0.0.0.0", ""} else settings.host
-    url = f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+    url = public_url(settings.host, sock.getsockname()[1], None)
     if team_settings.public_url is None:
         team_settings = team_settings.model_copy(update={"public_url": url})
     from pairpad.team.app import create_team_app  # local mode never loads team mode
 
-    app = create_team_app(settings, team_settings)
-    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options(settings.header_timeout)))
+    async def started() -> None:
+        announce(f"Pairpad is running at {url}")
 
-    async def announce_when_started() -> None:
+    await _run(create_team_app(settings, team_settings), sock, settings.header_timeout, started)
+
+
+async def _run(app: ASGIApp, sock: socket.socket, header_timeout: float,
+               started: Callable[[], Awaitable[None]]) -> None:
+    """uvicorn on `sock` until it stops; `started` once it accepts requests."""
+    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options(header_timeout)))
+
+    async def when_started() -> None:
         while not server.started:
             if server.should_exit:
                 return
             await asyncio.sleep(0.02)
+        # Everything built at start-up (modules, models, routes) lives as long as the server:
+        # moved out of the collector's view, it is not traversed again by every collection
+        # the request traffic triggers.
         gc.freeze()
-        announce(f"Pairpad is running at {url}")
+        await started()
 
-    announcer = asyncio.create_task(announce_when_started())
+    announcer = asyncio.create_task(when_started())
     try:
         await server.serve(sockets=[sock])
     finally:

@@ -13,9 +13,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, CSP_LISTENER, STATIC_INDEX, foreign_requests
-from tests.support.postgres import drop_database, fresh_database_url
-from tests.support.postgres_fixtures import require_postgres
-from tests.support.team_server import PASSWORD, RunningTeamServer, start_team_server
+from tests.support.team_server import PASSWORD, RunningTeamServer, running_team_server
 
 pytestmark = pytest.mark.e2e
 EMAIL = "dana@example.com"
@@ -27,14 +25,8 @@ EXPECTED_CONSOLE = re.compile(r"status of 401|status of 403")
 @pytest.fixture
 def team_server(tmp_path: Path) -> Iterator[RunningTeamServer]:
     assert STATIC_INDEX.is_file(), "the UI is not built: run make"
-    require_postgres()
-    url = fresh_database_url()
-    server = start_team_server(url, tmp_path / "workspaces", tmp_path / "data")
-    try:
+    with running_team_server(tmp_path) as server:
         yield server
-    finally:
-        server.stop()
-        drop_database(url)
 
 
 @pytest.fixture

@@ -8,12 +8,16 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Thread
 
 import httpx
 
+from tests.support.postgres import drop_database, fresh_database_url
+from tests.support.postgres_fixtures import require_postgres
 from tests.support.server import RunningServer, launch
 
 URL_LINE = re.compile(r"^Pairpad is running at (http://\S+?)/$")
@@ -36,6 +40,20 @@ class RunningTeamServer:
     def stop(self, sig: int = signal.SIGINT, timeout: float = 20) -> int:
         return RunningServer(self.process, self.base_url, "", self.output,
                              self.readers).stop(sig, timeout)
+
+
+@contextmanager
+def running_team_server(root: Path) -> Iterator[RunningTeamServer]:
+    """`pairpad serve` on a fresh PostgreSQL database, with its folders under `root`;
+    stopped and the database dropped after."""
+    require_postgres()
+    url = fresh_database_url()
+    server = start_team_server(url, root / "workspaces", root / "data")
+    try:
+        yield server
+    finally:
+        server.stop()
+        drop_database(url)
 
 
 def start_team_server(database_url: str, workspaces: Path, data_dir: Path, *extra: str,

@@ -24,6 +24,7 @@ def test_public_url_forms() -> None:
     assert public_url("127.0.0.1", 80, "t") == "http://127.0.0.1:80/?token=t"
     assert public_url("::1", 80, "t") == "http://[::1]:80/?token=t"
     assert public_url("0.0.0.0", 80, "t") == "http://127.0.0.1:80/?token=t"
+    assert public_url("0.0.0.0", 80, None) == "http://127.0.0.1:80/"  # team mode
 
 
 def test_runtime_file_is_0600(tmp_path: Path) -> None:
