@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--public-url", default=None,
                            help="The URL browsers use (https://… for Secure cookies, passkeys "
                            "and OAuth redirects); default http://HOST:PORT/.")
+    serve_cmd.add_argument("--language-servers", action="store_true",
+                           help="Run language servers in team workspaces (they run unsandboxed "
+                           "as the server's user: only when every team is trusted).")
     serve_cmd.add_argument("--data-dir", type=Path, default=None,
                            help="Indexes and checkpoints of the workspaces (default: the "
                            "user data dir).")
@@ -138,7 +141,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings = Settings(**overrides)  # type: ignore[arg-type]
         team = TeamSettings(database_url=args.database_url, redis_url=args.redis_url,
                             workspaces_dir=Path(workspaces).expanduser().resolve(),
-                            public_url=args.public_url, oauth=providers_from_env(os.environ))
+                            public_url=args.public_url, oauth=providers_from_env(os.environ),
+                            language_servers=args.language_servers)
     except (ValidationError, OAuthConfigError) as error:
         print(f"pairpad: invalid settings:\n{error}", file=sys.stderr)
         return 2

@@ -191,7 +191,7 @@ def build_services(settings: Settings, token: str, hosting: Hosting | None = Non
     services.tasks = TaskService(
         settings.workspace, services.runs, TaskApprovals(db, owner), ProblemBoard(events),
         shown=lambda rel: not (visibility.is_hidden(rel) or visibility.is_secret_target(rel)))
-    services.git = GitService(files, events)
+    services.git = GitService(files, events, hooks_allowed=hosting is None)
     watcher = services.watcher
     # Caches follow the workspace through the bus: the file service's changes (any actor)
     # and the watcher's `external` ones alike; no route invalidates anything.

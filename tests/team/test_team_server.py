@@ -61,6 +61,12 @@ async def test_a_member_edits_files_of_the_team_workspace_on_disk(
         assert [entry["name"] for entry in tree.json()["entries"]] == ["hello.py"]
         info = (await client.get(f"/w/{ws}/api/workspace")).json()
         assert info["name"] == info["root"] == "app"  # its name; the server's path stays hidden
+        # Nothing a member writes runs unsandboxed as the server: no git hooks, and no
+        # language servers unless the operator turns them on (--language-servers).
+        hooks = await client.post(f"/w/{ws}/api/git/commit",
+                                  json={"message": "x", "run_hooks": True})
+        assert hooks.status_code == 403 and "hooks" in hooks.json()["detail"]
+        assert (await client.get(f"/w/{ws}/api/lsp/status")).json() == {"servers": []}
         page = await client.get(f"/w/{ws}", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"] == f"/w/{ws}/"
     written = list(team_server.workspaces.glob("*/hello.py"))

@@ -31,6 +31,9 @@ class TeamSettings(BaseModel):
     public_url: str | None = None
     access_ttl_s: int = Field(default=15 * 60, ge=60, le=3600)
     refresh_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
+    # Language servers run as the server's user, outside the sandbox, and some run code a
+    # workspace names (pyright's Python interpreter): off unless the operator trusts every team.
+    language_servers: bool = False
     open_registration: bool = True  # anyone may sign up (else: admins and invitations only)
     oauth: list[OAuthProviderSettings] = Field(default_factory=list)
 

@@ -119,7 +119,8 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
     host = WorkspaceHost(
         db=team.db, sio=sio, data_root=settings.data_dir,
         workspaces_root=team_settings.workspaces_dir,
-        overrides=_shared_overrides(settings), authenticate=socket_authenticator(team))
+        overrides=_shared_overrides(settings), authenticate=socket_authenticator(team),
+        language_servers=team_settings.language_servers)
     install_namespace_dispatch(sio, team, host)
 
     @asynccontextmanager

@@ -50,7 +50,7 @@ class WorkspaceHost:
     def __init__(
         self, *, db: Database, sio: socketio.AsyncServer, data_root: Path,
         workspaces_root: Path, overrides: dict[str, object],
-        authenticate: Callable[[str], Authenticate],
+        authenticate: Callable[[str], Authenticate], language_servers: bool = False,
     ) -> None:
         self._db = db
         self._sio = sio
@@ -58,6 +58,7 @@ class WorkspaceHost:
         self._workspaces_root = workspaces_root
         self._overrides = overrides  # settings every workspace shares (from `pairpad serve`)
         self._authenticate = authenticate
+        self._language_servers = language_servers
         self._hosted: dict[str, HostedWorkspace] = {}
         self._secret_box = SecretBox(data_root)  # one key file for all workspaces' API keys
         self._building: dict[str, asyncio.Lock] = {}
@@ -111,7 +112,9 @@ class WorkspaceHost:
         # every workspace someone opens.
         local = settings.ai.local.model_copy(update={"preload": False})
         ai = settings.ai.model_copy(update={"local": local})
-        return settings.model_copy(update={"runtime": runtime, "ai": ai})
+        lsp = settings.lsp.model_copy(
+            update={"enabled": settings.lsp.enabled and self._language_servers})
+        return settings.model_copy(update={"runtime": runtime, "ai": ai, "lsp": lsp})
 
     async def stop(self) -> None:
         hosted, self._hosted = list(self._hosted.values()), {}

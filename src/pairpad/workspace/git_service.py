@@ -45,8 +45,11 @@ _CHANGE_TYPES: dict[str, ChangeType] = {"A": "added", "D": "deleted"}
 
 
 class GitService:
-    def __init__(self, files: FileService, events: Publish | None = None) -> None:
+    def __init__(self, files: FileService, events: Publish | None = None, *,
+                 hooks_allowed: bool = True) -> None:
         self.root = files.paths.root
+        # Team mode: a member must not run code as the server (hooks run unsandboxed).
+        self.hooks_allowed = hooks_allowed
         self.git = GitRunner(self.root)
         self.files = files
         self.events = events
@@ -178,6 +181,9 @@ class GitService:
     # ---- commits and branches ------------------------------------------------------
 
     async def commit(self, message: str, hooks: bool = False) -> CommitResult:
+        if hooks and not self.hooks_allowed:
+            raise Forbidden("Git hooks do not run on this server: they would run outside the "
+                            "sandbox as the server's user. Commit without them.")
         if not message.strip():
             raise Unprocessable("The commit message is empty: write what the commit does")
         async with self._lock:
