@@ -28,6 +28,8 @@ export const FEATURES = [
   "scm",
   "lsp",
 ];
+/** The team pages (team.html, team mode): a page of their own, on the base folders only. */
+export const TEAM_PAGES = "team";
 /** Modules of a feature other features may import: its public API. */
 export const PUBLIC_APIS = ["editor/editorApi", "review/reviewApi"];
 
@@ -58,6 +60,9 @@ export function violation(from: string, target: string): string | null {
   if (source === dest || source === "app" || source === "main" || !target.includes("/")) return null;
   if (dest === "styles") return null;
   if (dest === "app") return `${from} imports app/ (${target}): only main.tsx does`;
+  if (dest === TEAM_PAGES) return `${from} imports the team pages (${target}): nothing does`;
+  if (source === TEAM_PAGES && !BASE_LAYERS.includes(dest))
+    return `${from} (team pages) imports ${target}: they use the base folders only`;
   if (FEATURES.includes(dest)) {
     if (BASE_LAYERS.includes(source)) return `${from} (base) imports the feature ${target}`;
     if (!PUBLIC_APIS.includes(target))
@@ -73,7 +78,7 @@ export function violation(from: string, target: string): string | null {
 describe("import boundaries", () => {
   it("knows every folder of src/", () => {
     const folders = readdirSync(SRC).filter((name) => statSync(join(SRC, name)).isDirectory());
-    expect(folders.filter((f) => ![...BASE_LAYERS, ...FEATURES, "app", "styles"].includes(f))).toEqual([]);
+    expect(folders.filter((f) => ![...BASE_LAYERS, ...FEATURES, "app", "styles", TEAM_PAGES].includes(f))).toEqual([]);
   });
 
   it("every feature folder has an install.ts", () => {
@@ -100,5 +105,8 @@ describe("import boundaries", () => {
     expect(violation("ui/icons", "editor/editorApi")).toMatch(/\(base\) imports the feature/);
     expect(violation("settings/models/ModelStatusItem", "settings/section")).toBeNull();
     expect(violation("app/App", "symbols/install")).toBeNull();
+    expect(violation("team/pages/Home", "api/http")).toBeNull();
+    expect(violation("team/pages/Home", "editor/editorApi")).toMatch(/base folders only/);
+    expect(violation("chat/ChatPanel", "team/api")).toMatch(/nothing does/);
   });
 });
