@@ -24,12 +24,15 @@ def signer() -> TokenSigner:
 
 
 def _claims(**override: object) -> dict[str, object]:
+    """Valid access claims; an override that is a timedelta is an offset from now (so a
+    parameter made at collection time stays right however late the test runs)."""
     now = utcnow()
     claims: dict[str, object] = {
         "iss": "https://pairpad.example.com", "aud": "pairpad", "sub": "u1", "iat": now,
         "nbf": now, "exp": now + timedelta(minutes=15), "jti": "j", "typ": "access", "ver": 0,
     }
-    claims.update(override)
+    claims.update({key: now + value if isinstance(value, timedelta) else value
+                   for key, value in override.items()})
     return {key: value for key, value in claims.items() if value is not None}
 
 
@@ -85,8 +88,8 @@ def test_hmac_with_public_key_refused(signer: TokenSigner) -> None:
 @pytest.mark.parametrize(
     "override",
     [
-        {"exp": utcnow() - timedelta(minutes=1)},  # expired
-        {"nbf": utcnow() + timedelta(minutes=5)},  # not yet valid
+        {"exp": -timedelta(minutes=1)},  # expired
+        {"nbf": timedelta(minutes=5)},  # not yet valid
         {"aud": "someone-else"},
         {"iss": "https://evil.example.com"},
         {"typ": "mfa"},  # an mfa token used as an access token
