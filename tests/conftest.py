@@ -12,6 +12,7 @@ import pytest
 from pairpad.app import PairpadApp, create_app
 from pairpad.config import Settings
 from tests.support.postgres_fixtures import pg_session_url, pg_url  # noqa: F401  (fixtures)
+from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 # The embedded model is started in the background by every server by default (a warm first
 # answer); in tests only those that use it start it, else each app/server would load a model.
