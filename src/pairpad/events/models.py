@@ -44,6 +44,11 @@ class ServerEvent(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: ClassVar[str]
+    # Team mode runs several instances: an event goes to the clients of every instance
+    # (through Redis) unless it is this instance's own observation, which every instance
+    # hosting the workspace makes for itself (its watcher, its language servers) — fanned
+    # out too, each client would get it once per instance.
+    fan_out: ClassVar[bool] = True
 
     def target(self) -> Target:
         return BROADCAST
@@ -80,6 +85,9 @@ class FsChanged(ServerEvent):
     """
 
     name: ClassVar[str] = "fs:changed"
+    # Every instance's watcher sees the shared folder change (a change another instance
+    # made is `external` there); fanned out, a client would get each change twice.
+    fan_out: ClassVar[bool] = False
     changes: list[FsChangeEntry]
 
 
@@ -418,6 +426,7 @@ class LspDiagnostics(ServerEvent):
     an empty list clears them."""
 
     name: ClassVar[str] = "lsp:diagnostics"
+    fan_out: ClassVar[bool] = False  # each instance's own language servers
     path: str
     server: str
     diagnostics: list[LspDiagnostic]
@@ -440,6 +449,7 @@ class LspStatus(ServerEvent):
     """The state of every configured language server, whenever one changes."""
 
     name: ClassVar[str] = "lsp:status"
+    fan_out: ClassVar[bool] = False  # each instance's own language servers
     servers: list[LspServerStatus]
 
 
@@ -448,6 +458,7 @@ class LspEdit(ServerEvent):
     information: `edit` is `{changes: {path: [TextEdit]}}`."""
 
     name: ClassVar[str] = "lsp:edit"
+    fan_out: ClassVar[bool] = False  # each instance's own language servers
     edit: dict[str, Any]
     label: str | None = None
 

@@ -95,7 +95,9 @@ class SocketIOAdapter:
     async def deliver(self, event: ServerEvent) -> None:
         target = event.target()
         room = WORKSPACE_ROOM if isinstance(target, Broadcast) else target.name
-        await self.sio.emit(event.name, event.payload(), room=room)
+        # ignore_queue: this instance's clients only (team mode's Redis fan-out skipped).
+        await self.sio.emit(event.name, event.payload(), room=room,
+                            ignore_queue=not event.fan_out)
 
     async def send_to(self, sid: str, event: ServerEvent) -> None:
         """One socket only (a replay after reconnect)."""

@@ -9,6 +9,7 @@ import pytest
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.events.bus import EventBus
 from pairpad.events.models import (
+    SERVER_EVENTS,
     ChatDelta,
     ChatError,
     ChatEvent,
@@ -48,9 +49,9 @@ async def test_a_broadcast_event_goes_to_the_workspace_room(wired: tuple[EventBu
     assert sio.emitted == [
         ("fs:changed", {"changes": [{"type": "modified", "path": "src/a.py",
                                      "actor": "user"}]},
-         {"room": WORKSPACE_ROOM}),
+         {"room": WORKSPACE_ROOM, "ignore_queue": True}),
         ("index:progress", {"indexed": 3, "total": 10, "state": "building"},
-         {"room": WORKSPACE_ROOM}),
+         {"room": WORKSPACE_ROOM, "ignore_queue": False}),
     ]
     assert WORKSPACE_ROOM == "workspace"  # the room every authenticated socket joins
 
@@ -63,10 +64,18 @@ async def test_a_chat_event_goes_to_its_conversations_room(wired: tuple[EventBus
                                 setting=None))
     assert sio.emitted == [
         ("chat:delta", {"conversation_id": "c1", "message_id": "m1", "text": "Hel"},
-         {"room": "chat:c1"}),
+         {"room": "chat:c1", "ignore_queue": False}),
         ("chat:error", {"conversation_id": "c1", "message_id": "m1", "detail": "down",
-                        "setting": None}, {"room": "chat:c1"}),
+                        "setting": None}, {"room": "chat:c1", "ignore_queue": False}),
     ]
+
+
+def test_only_each_instances_own_observations_stay_off_the_fan_out() -> None:
+    """Team mode: `ignore_queue` (this instance's clients only) for what every instance
+    hosting the workspace sees for itself — its watcher's file changes, its own language
+    servers; everything else (chat, agent runs, reviews, git, tasks) reaches every instance."""
+    local = sorted(kind.name for kind in SERVER_EVENTS if not kind.fan_out)
+    assert local == ["fs:changed", "lsp:diagnostics", "lsp:edit", "lsp:status"]
 
 
 async def test_send_to_reaches_one_socket_only(wired: tuple[EventBus, FakeSio]) -> None:
