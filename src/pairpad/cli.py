@@ -1,4 +1,4 @@
-"""`pairpad open|serve|chat|models|version` (and `admin`)."""
+"""`pairpad open|serve|chat|models|version` (and `admin`, `audit`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from pairpad import __version__
 from pairpad.cli_admin import add_admin_parser, run_admin
+from pairpad.cli_audit import add_audit_parser, run_audit
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "user data dir).")
 
     add_admin_parser(commands)
+    add_audit_parser(commands)
 
     commands.add_parser("version", help="Print the version.")
 
@@ -80,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args)
     if args.command == "admin":
         return run_admin(args)
+    if args.command == "audit":
+        return run_audit(args)
     if args.command in ("chat", "models"):
         return _ai_command(args)
     return 2  # pragma: no cover - argparse rejects unknown commands

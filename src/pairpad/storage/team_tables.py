@@ -1,5 +1,6 @@
 """Team mode's tables (revision 0009_team_mode): accounts, sessions, second factors,
-sign-in challenges, OAuth links, teams, members, invitations and team workspaces.
+sign-in challenges, OAuth links, teams, members, invitations and team workspaces; and
+the audit trail (revision 0011_audit_events).
 
 Local mode creates them too (one migration chain for SQLite and PostgreSQL) and never
 writes a row. Ids are random (uuid4 hex); secrets are stored only as hashes, except what
@@ -197,3 +198,31 @@ class ServerSecretRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     created_at: Mapped[datetime] = _now_column()
+
+
+class AuditEventRow(Base):
+    """One security event of the audit trail (revision 0011): append-only, hash-chained
+    (pairpad.audit). `id` is given by the writer (the head's last id + 1), never a sequence."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                 index=True)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False, index=True)  # a user id
+    action: Mapped[str] = mapped_column(String(64), nullable=False, index=True)  # auth.login …
+    target: Mapped[str] = mapped_column(String(400), nullable=False, index=True)  # team:<id> …
+    details: Mapped[dict[str, object]] = mapped_column(JSON, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditHeadRow(Base):
+    """The chain's last event (one row, id 1), updated with every insert: deleting the last
+    events leaves a valid shorter chain that only this row contradicts."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    last_hash: Mapped[str] = mapped_column(String(64), nullable=False)
