@@ -23,6 +23,7 @@ from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.changes.service import ChangeService
 from pairpad.changes.shadow import ShadowRepo
 from pairpad.changes.store import ChangeSetStore
+from pairpad.codebase.lease import JobLease
 from pairpad.codebase.service import ContextService
 from pairpad.config import Settings, user_config_file
 from pairpad.editor_preferences import PreferencesService
@@ -109,6 +110,9 @@ class Hosting:
     siblings_root: Path  # the other workspaces under it are hidden from sandboxed commands
     hidden: tuple[Path, ...] = ()  # also hidden from them: the server's data (all workspaces')
     secret_box: SecretBox | None = None  # encrypts the stored API keys of every workspace
+    # Who runs the index jobs when several instances share the data dir (Redis); None:
+    # this one, always (one instance).
+    index_lease: JobLease | None = None
 
 
 def build_services(settings: Settings, token: str, hosting: Hosting | None = None) -> Services:
@@ -133,6 +137,7 @@ def build_services(settings: Settings, token: str, hosting: Hosting | None = Non
         settings.index,
         notify=lambda progress: events.publish(IndexProgress.model_validate(progress)),
         policy=visibility,
+        lease=None if hosting is None else hosting.index_lease,
     )
     # Chat reads files through the workspace FileService (confinement, size limits).
     # Secret files (the policy) are refused on every path to a model.

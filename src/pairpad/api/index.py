@@ -33,6 +33,10 @@ class IndexStatus(BaseModel):
     database: str
     # {"state": off|pending|embedding|ready|error, "model", "embedded", "total", "detail"}
     embeddings: dict[str, Any] | None = None
+    # "this instance" | "another instance": team mode with several instances, the one
+    # holding the workspace's index lease runs the jobs; the others read the index it writes
+    # (their state: ready once it finished a build, else building).
+    indexed_by: str = "this instance"
 
 
 @router.get("/status", dependencies=[authorized("read", "codebase")])
@@ -45,11 +49,12 @@ async def index_status(services: ServicesDep) -> IndexStatus:
         skipped=[Problem(path=p.path, reason=p.reason) for p in report.skipped],
         errors=[Problem(path=p.path, reason=p.reason) for p in report.errors],
         last_update=report.last_update, duration=report.duration, error=report.error,
-        database=report.database, embeddings=report.embeddings,
+        database=report.database, embeddings=report.embeddings, indexed_by=report.indexed_by,
     )
 
 
 class RebuildStarted(BaseModel):
+    # False: another instance runs this workspace's index jobs and keeps the index current.
     started: bool
 
 
@@ -59,5 +64,4 @@ class RebuildStarted(BaseModel):
     dependencies=[authorized("write", "codebase")],
 )
 async def rebuild_index(services: ServicesDep) -> RebuildStarted:
-    await services.context.rebuild()
-    return RebuildStarted(started=True)
+    return RebuildStarted(started=await services.context.rebuild())

@@ -28,6 +28,10 @@ class IndexSettings(BaseModel):
         "searching without it.")
     embed_retry_seconds: float = Field(
         default=60.0, ge=0, description="After an embedding failure, try again this much later.")
+    lease_ttl_seconds: float = Field(
+        default=30.0, ge=1.0, le=600.0, description="Team mode with Redis: how long an "
+        "instance's claim on a workspace's index jobs lasts unless renewed (every third of "
+        "it); another instance takes the jobs over this long after the holder dies.")
     exclude: list[str] = Field(
         default_factory=list, description="Extra gitignore-style patterns to leave out."
     )

@@ -19,6 +19,7 @@ from pairpad.codebase.analyze import FileRecord, analyze, content_hash
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.codebase.store import FileState, IndexStore, index_path
 from pairpad.codebase.walker import FileEntry, Skipped, classify, included, walk
+from pairpad.telemetry.metrics import INDEX_JOB_DURATION, INDEX_JOBS
 from pairpad.workspace.visibility import IGNORE_FILES, VisibilityPolicy
 
 log = structlog.get_logger("pairpad.context.indexer")
@@ -54,6 +55,9 @@ class Indexer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_notified = 0.0
+        # False while another instance holds the workspace's index lease (team mode): then
+        # this one only reads the shared store; the holder's watcher sees the same changes.
+        self.active = False
         self.listeners: list[Callable[[int], None]] = []  # called with the store generation
 
     @property
@@ -65,19 +69,41 @@ class Indexer:
 
     # -- component life ------------------------------------------------------------------
     async def start(self) -> None:
+        await self.open()
+        self.resume()
+
+    async def open(self) -> None:
+        """Open the store for reads; no jobs until `resume`."""
         if not self.settings.enabled:
             self.status.state = "disabled"
             return
         self._loop = asyncio.get_running_loop()
-        self._stop.clear()
         await asyncio.to_thread(lambda: self.store)
+
+    def resume(self) -> None:
+        """Run jobs from now on, starting with a build (which catches up on what changed
+        while another instance, or nobody, ran them)."""
+        if not self.settings.enabled:
+            return
+        self.active = True
+        self._stop.clear()
         self.rebuild()
 
-    async def stop(self) -> None:
+    async def pause(self) -> None:
+        """No more jobs: cancel the queued ones, wait for the one running (it stops
+        between batches; each batch committed), keep the store open for reads."""
+        self.active = False
         self._stop.set()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.to_thread(self._lock.acquire)
+        self._lock.release()
+        if self.status.state == "building":
+            self.status.state = "idle"
+
+    async def stop(self) -> None:
+        await self.pause()
         # A build thread notices _stop between batches; wait for it before closing the DB.
         await asyncio.to_thread(self._lock.acquire)
         try:
@@ -87,33 +113,52 @@ class Indexer:
         finally:
             self._lock.release()
 
-    def rebuild(self) -> None:
+    def rebuild(self) -> bool:
+        """Start a build; False when this instance does not run the jobs."""
+        if not self.active:
+            return False
         self._spawn(self.build)
+        return True
 
     def changed(self, paths: Iterable[str]) -> None:
         """Hook for the watcher: relative paths that were added, modified or deleted."""
         batch = sorted(set(paths))
-        if batch and self.settings.enabled:
+        if batch and self.settings.enabled and self.active:
             self._spawn(self.update, batch)
 
-    def _spawn(self, work: Callable[..., None], *args: Any) -> None:
+    def _spawn(self, work: Callable[..., bool], *args: Any) -> None:
         # The thread is started inside the task, so a task cancelled before it runs leaves
         # no never-awaited coroutine behind.
         async def run() -> None:
+            kind = work.__name__
+            started = time.monotonic()
             try:
-                await asyncio.to_thread(work, *args)
+                ran = await asyncio.to_thread(work, *args)
             except Exception as error:  # keep the server alive; report in status
                 log.exception("index work failed")
                 self.status.state, self.status.error = "error", str(error)
+                self._count_job(kind, "failed", started)
+                return
+            if ran:
+                self._count_job(kind, "done", started)
         task = asyncio.ensure_future(run())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    # -- work, in a thread -----------------------------------------------------------------
-    def build(self) -> None:
+    def _count_job(self, kind: str, outcome: str, started: float) -> None:
+        """A job this instance ran (a build, or an update that changed the index); the
+        log line names the workspace folder, so the instance that ran it can be told."""
+        seconds = time.monotonic() - started
+        INDEX_JOBS.labels(outcome=outcome).inc()
+        INDEX_JOB_DURATION.observe(seconds)
+        log.info("index job", kind=kind, outcome=outcome, seconds=round(seconds, 3),
+                 workspace=str(self.root))
+
+    # -- work, in a thread: each returns whether it ran to the end (a job to count) --------
+    def build(self) -> bool:
         with self._lock:
             if self._stop.is_set():
-                return
+                return False
             status = self.status
             status.state, status.error, status.started_at = "building", None, time.time()
             result = walk(self.root, self.settings, self.policy)
@@ -130,25 +175,25 @@ class Indexer:
             size = max(1, self.settings.batch_size)
             for start in range(0, len(todo), size):
                 if self._stop.is_set():
-                    return
+                    return False
                 self._index_batch(todo[start : start + size], states)
                 status.indexed += len(todo[start : start + size])
                 self._progress()
             status.state = "ready"
             status.duration = time.time() - status.started_at
             self._finish()
+            return True
 
-    def update(self, paths: list[str]) -> None:
+    def update(self, paths: list[str]) -> bool:
         """Index what changed: re-check each path against the ignore rules and the store."""
         # Rescan when the rules change, on a branch switch, or when a folder appears.
         if (len(paths) > FULL_RESCAN_OVER
                 or any(p.rsplit("/", 1)[-1] in IGNORE_FILES for p in paths)
                 or any(_is_real_dir(self.root / p) for p in paths)):
-            self.build()
-            return
+            return self.build()
         with self._lock:
             if self._stop.is_set():
-                return
+                return False
             states = self.store.file_states()
             entries: list[FileEntry] = []
             records: list[FileRecord] = []
@@ -175,6 +220,8 @@ class Indexer:
                     self.store.counts().get("error", 0)
                 self.status.indexed = self.status.total
                 self._finish()
+                return True
+            return False
 
     def _index_batch(self, batch: list[FileEntry], states: dict[str, FileState]) -> None:
         records: list[FileRecord] = []

@@ -14,6 +14,7 @@ from pairpad.codebase import symbols
 from pairpad.codebase.embeddings import EmbeddingWorker, ResolveEmbedder, VectorStore
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.codebase.indexer import Indexer, Notify
+from pairpad.codebase.lease import JobLease, LeaseKeeper, LocalLease
 from pairpad.codebase.repomap import RepoMap
 from pairpad.codebase.retrieval import Retriever, Snippet
 from pairpad.errors import Unavailable
@@ -39,18 +40,27 @@ class IndexReport:
     duration: float | None
     error: str | None
     database: str
+    # "this instance" runs the index jobs; "another instance" does (team mode: it holds
+    # the workspace's index lease) and this one reads the shared index it writes.
+    indexed_by: str = "this instance"
     # {"state": off|pending|embedding|ready|error, "model", "embedded", "total", "detail"}
     embeddings: dict[str, Any] | None = None
 
 
 class ContextService:
-    """A Component (start/stop) that owns the indexer and answers queries over its store."""
+    """A Component (start/stop) that owns the indexer and answers queries over its store.
+
+    The jobs (build, updates, embeddings) run while this instance holds the index `lease`
+    (always, in local mode); otherwise it answers from the index the holder writes."""
 
     def __init__(self, workspace: Path, data_dir: Path, settings: IndexSettings,
                  notify: Notify | None = None, embedder: ResolveEmbedder | None = None,
-                 policy: VisibilityPolicy | None = None) -> None:
+                 policy: VisibilityPolicy | None = None, lease: JobLease | None = None,
+                 ) -> None:
         self.settings = settings
         self.indexer = Indexer(workspace, data_dir, settings, notify, policy)
+        self.lease = LeaseKeeper(lease or LocalLease(), self._lead, self._follow,
+                                 settings.lease_ttl_seconds, str(workspace))
         self.policy = self.indexer.policy
         self._repomap: RepoMap | None = None
         self._retriever: Retriever | None = None
@@ -60,14 +70,31 @@ class ContextService:
         self.indexer.listeners.append(self.embeddings.changed)
 
     async def start(self) -> None:
+        await self.indexer.open()
         if self.settings.enabled:
-            self.embeddings.start()
-        await self.indexer.start()
+            await self.lease.start()
 
     async def stop(self) -> None:
+        await self.lease.stop()  # the jobs end before the lease is released
         await self.embeddings.stop()
         await self.indexer.stop()
         self._repomap = self._retriever = self._vectors = None
+
+    async def _lead(self) -> None:
+        self.embeddings.start()
+        self.indexer.resume()
+
+    async def _follow(self) -> None:
+        await self.embeddings.stop()
+        await self.indexer.pause()
+
+    async def _catch_up(self) -> None:
+        """Not the holder: see what the holder committed since the last read (the repo
+        map's and the vectors' caches are keyed by this process's own writes)."""
+        if self.lease.held or not self.settings.enabled:
+            return
+        if await asyncio.to_thread(self.indexer.store.refresh):
+            self._vectors = None
 
     def _vector_store(self) -> VectorStore:
         store = self.indexer.store
@@ -102,10 +129,33 @@ class ContextService:
     async def status(self) -> IndexReport:
         if not self.settings.enabled:
             return IndexReport("disabled", 0, 0, 0, [], [], None, None, None, "")
+        if not self.lease.held:
+            await self._catch_up()
+            report = await asyncio.to_thread(self._shared_status)
+            report.embeddings = await self.embeddings.report()
+            if report.embeddings["state"] != "off":  # its state is the holder's, not known here
+                report.embeddings.update(state="remote", detail="embedded by another instance")
+            return report
         report = await asyncio.to_thread(self._status)
         self.embeddings.poke()
         report.embeddings = await self.embeddings.report()
         return report
+
+    def _shared_status(self) -> IndexReport:
+        """What the holder wrote into the shared index: ready once it finished a build or
+        an update (its `last_update`), else building."""
+        store = self.indexer.store
+        counts = store.counts()
+        done = counts.get("indexed", 0) + counts.get("error", 0)
+        last, duration = store.get_meta("last_update"), store.get_meta("duration")
+        return IndexReport(
+            state="ready" if last else "building", indexed=done, total=done,
+            parsed=self.indexer.status.parsed,
+            skipped=[IndexProblem(p, r) for p, r in store.problems("skipped")],
+            errors=[IndexProblem(p, r) for p, r in store.problems("error")],
+            last_update=float(last) if last else None,
+            duration=float(duration) if duration else None, error=None,
+            database=str(store.path), indexed_by="another instance")
 
     def _status(self) -> IndexReport:
         store, st = self.indexer.store, self.indexer.status
@@ -120,11 +170,14 @@ class ContextService:
                 float(duration) if duration else None),
             error=st.error, database=str(store.path))
 
-    async def rebuild(self) -> None:
+    async def rebuild(self) -> bool:
+        """False: another instance runs this workspace's index jobs (it keeps the index
+        up to date on its own)."""
         self._require()
-        self.indexer.rebuild()
+        return self.indexer.rebuild()
 
     async def search(self, query: str, k: int = 10) -> list[Snippet]:
+        await self._catch_up()
         retriever = self.retriever
         vector = await self.embeddings.query_vector(query)
         return await asyncio.to_thread(retriever.search, query, k, query_vector=vector)
@@ -132,6 +185,7 @@ class ContextService:
     async def repo_map(self, files: Sequence[str] = (), idents: Sequence[str] = (),
                        max_tokens: int | None = None) -> str:
         budget = max_tokens or self.settings.repo_map_tokens
+        await self._catch_up()
         return await asyncio.to_thread(self.repomap.render, files, idents, budget)
 
     async def outline(self, path: str, data: bytes) -> list[symbols.OutlineItem]:

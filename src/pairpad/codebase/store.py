@@ -79,6 +79,7 @@ class IndexStore:
             self._reset()
         self._reader = _connect(path)
         self.generation = int(self.get_meta("generation") or 0)
+        self._data_version = self._reader_data_version()
 
     def _meta_version(self) -> str | None:
         try:
@@ -88,10 +89,38 @@ class IndexStore:
         return None if row is None else str(row[0])
 
     def _reset(self) -> None:
-        for table in ("meta", "files", "tags", "chunks", "chunks_fts", "embeddings"):
-            self._writer.execute(f"DROP TABLE IF EXISTS {table}")
-        self._writer.executescript(SCHEMA)
-        self._writer.execute("INSERT INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        # One transaction, the version checked again inside it: another instance sharing the
+        # data dir (team mode) may be creating or filling the same file right now.
+        conn = self._writer
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self._meta_version() != SCHEMA_VERSION:
+                for table in ("meta", "files", "tags", "chunks", "chunks_fts", "embeddings"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in SCHEMA.split(";\n"):  # executescript would commit first
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _reader_data_version(self) -> int:
+        with self._read_lock:
+            return int(self._reader.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self) -> bool:
+        """For a reader of an index another process writes (team mode, not the lease
+        holder): True when someone committed since the last call; then `generation` (the
+        repo map's cache key) is read again."""
+        now = self._reader_data_version()
+        if now == self._data_version:
+            return False
+        self._data_version = now
+        row = self.read("SELECT value FROM meta WHERE key='generation'")
+        self.generation = int(row[0][0]) if row else 0
+        return True
 
     def close(self) -> None:
         with self._write_lock, self._read_lock:

@@ -20,10 +20,13 @@ from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.auth.local_token import new_token
 from pairpad.auth.roles import RolePolicy
 from pairpad.config import Settings
+from pairpad.ratelimit.limiter import RateLimiter
 from pairpad.realtime.socketio_adapter import Authenticate, NamespacedServer, SocketIOAdapter
 from pairpad.services import Hosting, Services, build_services
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
+from pairpad.team.leases import IndexLeases
+from pairpad.team.redis import install_redis_errors
 
 log = structlog.get_logger("pairpad.team")
 
@@ -51,6 +54,8 @@ class WorkspaceHost:
         self, *, db: Database, sio: socketio.AsyncServer, data_root: Path,
         workspaces_root: Path, overrides: dict[str, object],
         authenticate: Callable[[str], Authenticate], language_servers: bool = False,
+        limiter: RateLimiter | None = None,
+        index_leases: IndexLeases | None = None,
     ) -> None:
         self._db = db
         self._sio = sio
@@ -59,6 +64,10 @@ class WorkspaceHost:
         self._overrides = overrides  # settings every workspace shares (from `pairpad serve`)
         self._authenticate = authenticate
         self._language_servers = language_servers
+        self._limiter = limiter  # one for all workspaces: budgets are per user, not per workspace
+        # Several instances on one data dir: the index jobs of a workspace run on the one
+        # holding its lease (None: one instance, it runs them all).
+        self._index_leases = index_leases
         self._hosted: dict[str, HostedWorkspace] = {}
         self._secret_box = SecretBox(data_root)  # one key file for all workspaces' API keys
         self._building: dict[str, asyncio.Lock] = {}
@@ -88,11 +97,14 @@ class WorkspaceHost:
         hosting = Hosting(
             db=self._db, owner=Owner(team_owner(team_id), workspace_id),
             authorizer=RolePolicy(), realtime=realtime, siblings_root=self._workspaces_root,
-            hidden=(self._data_root,), secret_box=self._secret_box)
+            hidden=(self._data_root,), secret_box=self._secret_box,
+            index_lease=None if self._index_leases is None else self._index_leases(
+                workspace_id, settings.index.lease_ttl_seconds))
         # The token of local mode authenticates nobody here (the identity provider above is
         # only the adapter's fallback, never reached with `authenticate` set).
         services = build_services(settings, new_token(), hosting)
-        api = build_workspace_api(services)
+        api = build_workspace_api(services, limiter=self._limiter)
+        install_redis_errors(api)  # Redis down in a route: 503, not the catch-all's 500
         await services.start()
         log.info("workspace started", workspace_id=workspace_id, team_id=team_id)
         return HostedWorkspace(workspace_id, team_id, services, api)

@@ -2231,6 +2231,11 @@ export interface components {
       errors: components["schemas"]["Problem"][];
       /** Indexed */
       indexed: number;
+      /**
+       * Indexed By
+       * @default this instance
+       */
+      indexed_by: string;
       /** Last Update */
       last_update: number | null;
       /** Parsed */
