@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, field_validator
@@ -18,6 +18,7 @@ from pairpad.ai.agent.settings import AgentSettings
 from pairpad.ai.provider_config import AISettings
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.config_workspace import WorkspaceTomlSource
+from pairpad.ratelimit.settings import LimitSettings
 from pairpad.runtime.lsp.settings import LspSettings
 from pairpad.runtime.settings import RuntimeSettings, TerminalSettings
 
@@ -69,6 +70,12 @@ class Settings(BaseSettings):
     watch_debounce_ms: int = 150
     log_level: str = "info"
     log_json: bool | None = Field(default=None, description="JSON logs; default: when not a TTY.")
+    log_format: Literal["json", "console"] | None = Field(
+        default=None, description="`json` (one object a line) or `console`; overrides log_json. "
+        "Default: json for `pairpad serve`, log_json's rule for `pairpad open`.")
+    metrics_token: str | None = Field(
+        default=None, repr=False, description="Bearer token that lets a scraper read /metrics "
+        "from anywhere; unset: only loopback clients may.")
     open_browser: bool = True
     ai: AISettings = Field(default_factory=AISettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
@@ -76,6 +83,7 @@ class Settings(BaseSettings):
     terminal: TerminalSettings = Field(default_factory=TerminalSettings)  # integrated terminal
     agent: AgentSettings = Field(default_factory=AgentSettings)  # agent runs, MCP servers
     lsp: LspSettings = Field(default_factory=LspSettings)  # language servers (user config only)
+    limits: LimitSettings = Field(default_factory=LimitSettings)  # request rate limits
 
     @field_validator("workspace", "data_dir")
     @classmethod
