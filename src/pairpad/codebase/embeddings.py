@@ -298,6 +298,8 @@ class EmbeddingWorker:
                                      "(index.embed_query_timeout)")
             self._fail(target, error)
             return None
+        if len(vector) != stored and self._loop is None:
+            return None  # not running the jobs here (another instance holds the lease)
         if len(vector) != stored:  # another model now answers to this name: embed again
             log.warning("embedding size changed; re-embedding", model=target.model,
                         was=stored, now=len(vector))
