@@ -53,6 +53,15 @@ STATE_DEPENDENT: dict[str, tuple[set[int], str]] = {
     "POST /api/changesets/{change_set_id}/accept": ({400}, "a hunk needs its file's path"),
     "POST /api/changesets/{change_set_id}/reject": ({400}, "a hunk needs its file's path"),
     "POST /api/lsp/apply-edit": ({400, 422}, "paths must name files; edits may not overlap"),
+    # Once a generated `POST /api/git/init` made the workspace a repository, these reach
+    # the path and name checks (CI found '' in `paths` answered 400).
+    "POST /api/git/stage": ({400, 422}, "a path must name a file, not the root ('' or '.')"),
+    "POST /api/git/unstage": ({400, 422}, "a path must name a file, not the root"),
+    "POST /api/git/discard": ({400, 422}, "a path must name a file, not the root"),
+    "POST /api/git/stage-hunk": ({400, 422}, "the hunk's file: not the root, a text diff"),
+    "POST /api/git/unstage-hunk": ({400, 422}, "the hunk's file: not the root, a text diff"),
+    "POST /api/git/discard-hunk": ({400, 422}, "the hunk's file: not the root, a text diff"),
+    "POST /api/git/branch": ({422}, "git's branch-name rules (git check-ref-format)"),
 }
 ACCEPTED = {401, 403, 404, 409, 429}
 # Operations that ask the model: the run's model cannot start (no model file), so their

@@ -55,7 +55,8 @@ class HunkRequest(BaseModel):
 
 
 class CommitRequest(BaseModel):
-    message: str = Field(max_length=100_000)
+    # Not only spaces: git refuses an empty message (the pattern says so in the document).
+    message: str = Field(max_length=100_000, pattern=r"\S")
     run_hooks: bool = Field(
         default=False,
         description="Run the repository's hooks (outside the sandbox); off by default.")
