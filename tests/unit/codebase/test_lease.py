@@ -127,6 +127,7 @@ async def test_a_non_holder_reads_the_shared_index_and_takes_over(repo: Path,
         assert status.indexed == holder.indexer.status.total > 0
         assert INDEX_JOBS.labels(outcome="done")._value.get() == done_before + 1
 
+        assert "lease_note.py" not in await follower.repo_map(max_tokens=4096)  # cached
         # What the holder indexes later, the follower finds (its caches follow the file).
         (repo / "lease_note.py").write_text("def quokka_lease_marker():\n    return 1\n")
         holder.indexer.changed(["lease_note.py"])
@@ -134,6 +135,8 @@ async def test_a_non_holder_reads_the_shared_index_and_takes_over(repo: Path,
         await eventually(lambda: holder.indexer.status.total == status.total + 1)
         found = await follower.search("quokka_lease_marker")
         assert found and found[0].path == "lease_note.py"
+        mapped = await follower.repo_map(idents=["quokka_lease_marker"], max_tokens=4096)
+        assert "lease_note.py" in mapped
         assert follower.indexer.status.parsed == 0
 
         await holder.stop()  # releases: the follower takes over on its next tick
