@@ -17,11 +17,13 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -76,6 +78,10 @@ class RefreshTokenRow(Base):
     """One refresh token of a family (a device's sign-in); rotated on every use."""
 
     __tablename__ = "refresh_tokens"
+    # Revoked sessions only (migration 0012): every request's "was my session revoked?"
+    __table_args__ = (Index("ix_refresh_tokens_revoked_family", "family_id",
+                            postgresql_where=text("revoked_at IS NOT NULL"),
+                            sqlite_where=text("revoked_at IS NOT NULL")),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     family_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
