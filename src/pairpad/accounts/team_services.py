@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from fastapi import Request
+from redis.asyncio import Redis
 
 from pairpad.accounts.settings import TeamSettings
 from pairpad.storage.db import Database
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from pairpad.accounts.passkeys import PasskeyService
     from pairpad.accounts.service import AccountService
     from pairpad.accounts.teams import TeamService
+    from pairpad.audit.trail import AuditTrail
 
 
 @dataclass
@@ -26,6 +28,9 @@ class TeamServices:
     teams: TeamService  # teams, members, roles, invitations, team workspaces
     oauth: OAuthService  # OAuth / OpenID Connect sign-in
     passkeys: PasskeyService  # WebAuthn
+    audit: AuditTrail | None = None  # the audit trail (the admin view reads it)
+    # --redis-url: shared by every instance (limits, leases, health); None: one instance.
+    redis: Redis | None = None
 
 
 def team_services(request: Request) -> TeamServices:
