@@ -37,6 +37,7 @@ from pairpad.ai.providers.base import (
     TextDelta,
     estimate_tokens,
 )
+from pairpad.ai.providers.metered import model_use
 from pairpad.ai.providers.registry import ProviderRegistry
 from pairpad.ai.roles import ModelRef
 from pairpad.ai.sources.gate import CREDENTIALS_REFUSAL, SecretCheck
@@ -158,10 +159,11 @@ class InlineEditService:
         shown = ""
         end: StreamEnd | None = None
         try:
-            async for event in prepared.provider.stream_chat(
-                prepared.messages, model=prepared.ref.model, max_tokens=prepared.max_tokens,
-                temperature=TEMPERATURE, cancel=edit.cancel,
-            ):
+            with model_use("edit"):  # the metrics' kind of this chat request
+                events = prepared.provider.stream_chat(
+                    prepared.messages, model=prepared.ref.model,
+                    max_tokens=prepared.max_tokens, temperature=TEMPERATURE, cancel=edit.cancel)
+            async for event in events:
                 if isinstance(event, TextDelta):
                     raw.append(event.text)
                     cleaned = clean_stream("".join(raw), prepared.placement)

@@ -29,7 +29,8 @@ from pairpad.auth.local_token import (
 from pairpad.auth.redirect import login_redirect
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PUBLIC_PATHS = frozenset({"/api/health"})
+# Health probes (version, liveness, readiness) need no credentials.
+PUBLIC_PATHS = frozenset({"/api/health", "/api/health/live", "/api/health/ready"})
 SOCKETIO_PREFIX = "/socket.io"
 # Socket.IO authenticates in its connect handler (cookie or auth={"token"}).
 UNAUTHENTICATED = PUBLIC_PATHS | {SOCKETIO_PREFIX}

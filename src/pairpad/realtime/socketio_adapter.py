@@ -21,6 +21,7 @@ from pairpad.auth.identity import Identity, LocalTokenIdentityProvider
 from pairpad.auth.middleware import identity_from_environ_or_token
 from pairpad.events.bus import EventBus
 from pairpad.events.models import Broadcast, ServerEvent
+from pairpad.telemetry.sockets import socket_connected, socket_disconnected
 
 log = structlog.get_logger("pairpad.realtime")
 
@@ -84,6 +85,7 @@ class SocketIOAdapter:
         self._authenticate = authenticate
         # `Any`: the handlers call the same methods on a server or on one namespace of it.
         self.sio: Any = server if server is not None else new_server(client_manager=client_manager)
+        self._namespace = server.namespace if server is not None else "/"
         self.sio.on("connect", self._on_connect)
         self.sio.on("disconnect", self._on_disconnect)
         self._disconnect_listeners: list[Callable[[str], Awaitable[None]]] = []
@@ -108,6 +110,7 @@ class SocketIOAdapter:
         self._disconnect_listeners.append(listener)
 
     async def _on_disconnect(self, sid: str, *_reason: Any) -> None:
+        socket_disconnected(self._namespace, sid)
         for listener in list(self._disconnect_listeners):
             try:
                 await listener(sid)
@@ -129,3 +132,4 @@ class SocketIOAdapter:
             raise socketio.exceptions.ConnectionRefusedError("unauthorized")
         await self.sio.save_session(sid, {"identity": identity})
         await self.sio.enter_room(sid, WORKSPACE_ROOM)
+        socket_connected(self._namespace, sid)  # accepted: every connect ends here

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pairpad.accounts.cookies import ACCESS_COOKIE
@@ -65,9 +66,17 @@ class TeamSecurityMiddleware:
             await deny(scope, send, 403, "Missing or wrong X-XSRF-Token header.")
             return
         state = scope.setdefault("state", {})
-        if isinstance(identity, Identity):
-            state["identity"] = identity
-        await call_with_limit(self.app, scope, receive, send, headers, self.max_body_size)
+        if not isinstance(identity, Identity):
+            await call_with_limit(self.app, scope, receive, send, headers, self.max_body_size)
+            return
+        state["identity"] = identity
+        # Every log line of the request names the user. Set and reset the one variable,
+        # as telemetry.requests does for the request id (cheaper than bound_contextvars).
+        tokens = structlog.contextvars.bind_contextvars(user_id=identity.user_id)
+        try:
+            await call_with_limit(self.app, scope, receive, send, headers, self.max_body_size)
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
 
     async def _identity(self, headers: RequestHeaders) -> Identity | bool | None:
         """The caller; None when no credentials came; False when a Bearer token is wrong

@@ -20,6 +20,7 @@ from pairpad.accounts.team_services import TeamServices
 from pairpad.auth.identity import Identity, bearer_token, parse_cookies
 from pairpad.realtime.socketio_adapter import Authenticate
 from pairpad.team.host import WorkspaceHost
+from pairpad.telemetry.sockets import socket_disconnected
 
 log = structlog.get_logger("pairpad.team")
 WORKSPACE_NAMESPACE = re.compile(r"/w/([A-Za-z0-9_-]{1,32})")
@@ -74,4 +75,10 @@ def install_namespace_dispatch(sio: socketio.AsyncServer, team: TeamServices,
         hosted = await host.get(workspace)
         await hosted.services.realtime.connect(sid, environ, auth)
 
+    async def disconnect_any(namespace: str, sid: str, *_reason: Any) -> None:
+        # A workspace's adapter uncounts its sockets; this catches any namespace without
+        # one (uncounting is idempotent, so never below what was counted).
+        socket_disconnected(namespace, sid)
+
     sio.on("connect", connect_any, namespace="*")
+    sio.on("disconnect", disconnect_any, namespace="*")

@@ -1,4 +1,5 @@
-"""Structured logs (structlog): JSON when not a TTY, a request id on every line.
+"""Structured logs (structlog): JSON (one object a line) or console, a request id on
+every line of a request and the user id once known (team mode); credentials redacted.
 
 A log call on the event loop only captures its fields and queues the record; a thread
 renders them (timestamps, JSON, tracebacks) and writes them in batches, so a busy server
@@ -10,6 +11,7 @@ from __future__ import annotations
 import atexit
 import collections
 import logging
+import re
 import sys
 import threading
 import time
@@ -21,6 +23,35 @@ from structlog.typing import EventDict, Processor, WrappedLogger
 
 _CONTEXT = "_pairpad_context"
 _writer: _LogWriter | None = None
+REDACTED = "[redacted]"
+# Fields whose value is a credential, whoever logs them (lower-cased names).
+SECRET_FIELDS = frozenset({
+    "authorization", "cookie", "set-cookie", "set_cookie", "token", "access_token",
+    "refresh_token", "id_token", "password", "secret", "api_key", "client_secret",
+    "x-xsrf-token", "xsrf", "mfa_token", "recovery_code",
+})
+# Paths that carry a token in a segment (the team UI's invitation link).
+_SECRET_PATH = re.compile(r"^(/invite/)[^/?#]+")
+
+
+def wants_json(log_format: str | None, log_json: bool | None, default: bool | None
+               ) -> bool | None:
+    """`log_format` ("json" | "console") wins, then the older `log_json`, then `default`
+    (None: JSON when stderr is not a TTY)."""
+    if log_format is not None:
+        return log_format == "json"
+    return log_json if log_json is not None else default
+
+
+def redact(_logger: WrappedLogger, _name: str, event: EventDict) -> EventDict:
+    """No credential reaches a log line: secret-named fields and tokens in paths are
+    replaced (runs in the log thread, costs the event loop nothing)."""
+    for key in [k for k in event if k.lower() in SECRET_FIELDS]:
+        event[key] = REDACTED
+    path = event.get("path")
+    if isinstance(path, str) and path.startswith("/invite/"):
+        event["path"] = _SECRET_PATH.sub(rf"\g<1>{REDACTED}", path)
+    return event
 
 
 class _LogWriter:
@@ -60,7 +91,7 @@ class _LogWriter:
 
     def _render(self, item: logging.LogRecord | _AccessLine) -> str:
         if isinstance(item, _AccessLine):
-            return str(self.renderer(None, "info", item.event()))
+            return str(self.renderer(None, "info", redact(None, "info", item.event())))
         return self.handler.format(item)
 
     def stop(self) -> None:
@@ -104,7 +135,8 @@ _fallback_access_log = structlog.get_logger("pairpad.http")
 _ROOT_LOGGER = logging.getLogger()
 
 
-def log_access(request_id: str | None = None, **fields: Any) -> None:
+def log_access(request_id: str | None = None, user_id: str | None = None,
+               **fields: Any) -> None:
     """The per-request line. Once configured it skips structlog and stdlib logging on the
     event loop: the fields and the request id are queued, the log thread renders them.
 
@@ -112,6 +144,8 @@ def log_access(request_id: str | None = None, **fields: Any) -> None:
     ~1 µs a request); without one, the bound context vars are captured as for any line.
     """
     writer = _writer
+    if user_id is not None:
+        fields["user_id"] = user_id
     if writer is None:
         if request_id is not None:
             fields["request_id"] = request_id
@@ -175,6 +209,7 @@ def configure_logging(level: str = "info", json_logs: bool | None = None) -> Non
                 structlog.stdlib.add_log_level,
                 structlog.stdlib.add_logger_name,
                 _record_time,
+                redact,
                 *tracebacks,
                 structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                 renderer,

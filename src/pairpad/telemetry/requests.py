@@ -49,8 +49,16 @@ class RequestIdMiddleware:
             structlog.contextvars.reset_contextvars(**tokens)
             log_access(
                 request_id,
+                _user_id(scope),
                 method=scope.get("method"),
                 path=scope["path"],
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
+
+
+def _user_id(scope: Scope) -> str | None:
+    """Who the guard found the caller to be (scope state `identity`), if anyone."""
+    state = scope.get("state")
+    user_id = getattr(state.get("identity"), "user_id", None) if state else None
+    return user_id if isinstance(user_id, str) else None

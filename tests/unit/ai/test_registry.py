@@ -17,6 +17,7 @@ def spec(port: int) -> dict[str, ProviderSpec]:
 
 
 def closed(provider: object) -> bool:
+    provider = getattr(provider, "inner", provider)  # the registry hands out metered ones
     assert isinstance(provider, OpenAICompatProvider)
     return bool(provider._client.is_closed())
 

@@ -31,6 +31,7 @@ from pairpad.ai.providers.base import (
     ToolSpec,
     estimate_tokens,
 )
+from pairpad.ai.providers.metered import model_use
 from pairpad.events.models import AgentEvent
 
 log = structlog.get_logger("pairpad.ai.agent")
@@ -146,10 +147,12 @@ class AgentLoop:
         parts: list[str] = []
         pending: dict[int, dict[str, str]] = {}
         end: StreamEnd | None = None
-        async for event in self.provider.stream_chat(
+        with model_use("agent"):  # the metrics' kind of this chat request
+            events = self.provider.stream_chat(
                 messages, model=self.model, max_tokens=self.settings.reply_tokens,
                 temperature=self.settings.temperature, tools=specs or None,
-                cancel=self.run.cancel):
+                cancel=self.run.cancel)
+        async for event in events:
             if isinstance(event, TextDelta):
                 parts.append(event.text)
             elif isinstance(event, ToolCallDelta):

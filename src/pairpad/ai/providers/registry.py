@@ -14,6 +14,7 @@ from pairpad.ai.providers.anthropic import AnthropicProvider
 from pairpad.ai.providers.base import ModelInfo, Provider, ProviderError, WindowReporter
 from pairpad.ai.providers.endpoint import ProviderEndpoint
 from pairpad.ai.providers.local import LocalModelServer, LocalProvider
+from pairpad.ai.providers.metered import MeteredProvider
 from pairpad.ai.providers.ollama import OllamaProvider
 from pairpad.ai.providers.openai_compat import OpenAICompatProvider
 from pairpad.ai.roles import ModelRef, parse_model_ref
@@ -169,8 +170,9 @@ class ProviderRegistry:
         return provider
 
     def build(self, spec: ProviderSpec) -> Provider:
-        """A new provider for `spec` (not kept: the caller closes it), with these profiles."""
-        return build_provider(spec, self.local_server, self.profiles)
+        """A new provider for `spec` (not kept: the caller closes it), with these profiles,
+        measured (every model request goes through one of these: ai/providers/metered.py)."""
+        return MeteredProvider(build_provider(spec, self.local_server, self.profiles))
 
     def profile_for(self, ref: ModelRef) -> ModelProfile:
         """How to talk to `ref`'s model: the profile table for its provider's kind, with the
