@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open(args: argparse.Namespace) -> int:
     from pairpad.config import Settings
     from pairpad.server import serve
-    from pairpad.telemetry.logging import configure_logging, stop_logging
+    from pairpad.telemetry.logging import configure_logging, stop_logging, wants_json
 
     workspace = Path(args.path).expanduser()
     if not workspace.is_dir():
@@ -112,7 +112,8 @@ def _open(args: argparse.Namespace) -> int:
     except ValidationError as error:
         print(f"pairpad: invalid settings:\n{error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_json)
+    configure_logging(settings.log_level,
+                      wants_json(settings.log_format, settings.log_json, default=None))
     # uvicorn shuts down gracefully on SIGINT/SIGTERM, then re-raises the signal; make
     # SIGTERM end the same quiet way as Ctrl+C instead of killing us with status -15.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -130,7 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
     from pairpad.accounts.settings import TeamSettings
     from pairpad.config import Settings
     from pairpad.server import serve_team
-    from pairpad.telemetry.logging import configure_logging, stop_logging
+    from pairpad.telemetry.logging import configure_logging, stop_logging, wants_json
 
     workspaces = args.workspaces or os.environ.get("PAIRPAD_WORKSPACES")
     if not args.database_url or not workspaces:
@@ -154,7 +155,9 @@ def _serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"pairpad serve: --database-url: {problem}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_json)
+    # A server's logs go to a collector: JSON unless asked otherwise.
+    configure_logging(settings.log_level,
+                      wants_json(settings.log_format, settings.log_json, default=True))
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         with contextlib.suppress(KeyboardInterrupt):
