@@ -36,6 +36,7 @@ from pairpad.realtime.socketio_adapter import new_server
 from pairpad.shutdown_answer import ShutdownAnswerMiddleware
 from pairpad.team.build import build_team_services
 from pairpad.team.host import WorkspaceHost
+from pairpad.team.leases import redis_index_leases
 from pairpad.team.middleware import TeamSecurityMiddleware
 from pairpad.team.sockets import install_namespace_dispatch, socket_authenticator
 from pairpad.telemetry.requests import RequestIdMiddleware
@@ -120,7 +121,8 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
         db=team.db, sio=sio, data_root=settings.data_dir,
         workspaces_root=team_settings.workspaces_dir,
         overrides=_shared_overrides(settings), authenticate=socket_authenticator(team),
-        language_servers=team_settings.language_servers)
+        language_servers=team_settings.language_servers,
+        index_leases=None if team.redis is None else redis_index_leases(team.redis))
     install_namespace_dispatch(sio, team, host)
 
     @asynccontextmanager
