@@ -34,6 +34,7 @@ import asyncio
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,7 +68,7 @@ CLIENT = ROOT / "bench" / "_team_load_client.py"
 TEAM_SIZE = 50
 SHARED_FILES = 200  # generated source files per workspace (tree, read, search)
 SEARCH_TERMS = ["needle", "render cache", "socket", "handler stream"]
-DEFAULT_MIX = "read=40,tree=25,save=20,search=15"
+DEFAULT_MIX = "read=45,tree=25,save=15,search=15"
 SETTLE_S = 5.0  # after the ramp, before the measured window: sign-ins in flight finish
 HTTP_OPS = ["list files", "read file", "save", "search"]  # the steady window's
 RAMP_OPS = ["sign in", "socket connect", "create file"]  # once per user, during the ramp
@@ -168,6 +169,7 @@ class Deployment:
     # per team: workspace id and member emails (member 0 owns the team)
     teams: list[tuple[str, list[str]]] = field(default_factory=list)
     shared_files: list[str] = field(default_factory=list)
+    idle_rss: dict[int, float] = field(default_factory=dict)  # MiB, just after the start
 
     def start_instance(self, index: int) -> RunningTeamServer:
         while len(self.servers) <= index:
@@ -176,6 +178,7 @@ class Deployment:
             self.database_url, self.root / "workspaces", self.root / "data",
             "--redis-url", self.redis.url, env=self.env, timeout=120)
         self.servers[index] = server
+        self.idle_rss[index] = rss_mib(server.process.pid)
         return server
 
     def stop_instance(self, index: int) -> None:
@@ -234,11 +237,14 @@ async def seed_teams(server: RunningTeamServer, members: list[list[str]]) -> lis
             team = await client.post("/api/teams", json={"name": f"team {index:02}"})
             team.raise_for_status()
             team_id = team.json()["id"]
-            for email in emails[1:]:
+            async def add(email: str) -> None:
                 added = await client.post(f"/api/teams/{team_id}/members",
                                           json={"email": email, "role": "member"})
                 if added.status_code != 201:
                     raise RuntimeError(f"adding {email}: {added.status_code} {added.text}")
+
+            for start in range(1, len(emails), 10):
+                await asyncio.gather(*(add(email) for email in emails[start:start + 10]))
             workspace = await client.post(f"/api/teams/{team_id}/workspaces",
                                           json={"name": "main"})
             workspace.raise_for_status()
@@ -247,16 +253,8 @@ async def seed_teams(server: RunningTeamServer, members: list[list[str]]) -> lis
     return list(await asyncio.gather(*(one(i, emails) for i, emails in enumerate(members))))
 
 
-def prepare(args: argparse.Namespace, root: Path, env: dict[str, str]) -> Deployment:
-    if not postgres_available():
-        sys.exit("PostgreSQL does not answer at 127.0.0.1:5432 (PAIRPAD_TEST_POSTGRES names "
-                 "another server)")
-    redis = RedisServer(free_port(), root / "redis")
-    (root / "redis").mkdir()
-    redis.start()
-    deployment = Deployment(root, fresh_database_url(), redis, env)
-    print(f"database {deployment.database_url.rsplit('/', 1)[1]}, redis {redis.url}",
-          flush=True)
+def prepare(args: argparse.Namespace, deployment: Deployment) -> None:
+    root = deployment.root
     deployment.start_instance(0)  # the first start migrates the database
     most = max([args.users, *args.curve])
     team_count = math.ceil(most / TEAM_SIZE)
@@ -276,7 +274,6 @@ def prepare(args: argparse.Namespace, root: Path, env: dict[str, str]) -> Deploy
     deployment.teams = list(zip(workspace_ids, members, strict=True))
     print(f"seeded {team_count} teams x {TEAM_SIZE} users, {SHARED_FILES} files each, in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
-    return deployment
 
 
 def free_port() -> int:
@@ -301,6 +298,8 @@ class RunResult:
     request_rate: float
     server_cpu: list[float]  # cores used (CPU seconds / wall seconds) per instance
     server_rss: list[float]  # peak MiB per instance
+    idle_rss: list[float]  # MiB per instance just after its start (no workspace hosted)
+    workspaces: int  # hosted by each instance during the run (at least)
     client_cpu: float  # cores, all client processes
     postgres_cpu: float
     redis_cpu: float
@@ -362,6 +361,12 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
     redis_pid = deployment.redis.process.pid if deployment.redis.process else 0
     rss = [rss_mib(pid) for pid in pids]
     time.sleep(max(0.0, measure_from - time.time()))
+    profilers = [subprocess.Popen(
+        [str(args.profile), "record", "--pid", str(pid), "--duration", str(int(duration)),
+         "--rate", "50", "--format", "raw", "--nonblocking",
+         "--output", str(tmp / f"instance{index + 1}.folded")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for index, pid in enumerate(pids)] if args.profile else []
     before = ([cpu_seconds(p) for p in pids], [cpu_seconds(p.pid) for p in processes],
               sum(cpu_seconds(p) for p in pg), cpu_seconds(redis_pid), machine_busy(),
               time.time())
@@ -375,6 +380,10 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
              sum(cpu_seconds(p) for p in pg), cpu_seconds(redis_pid), machine_busy(),
              time.time())
     wall = after[5] - before[5]
+    for profiler in profilers:
+        profiler.wait(timeout=60)
+    if profilers:
+        print(f"  py-spy stacks (collapsed): {tmp}/instance*.folded", flush=True)
     for process in processes:
         if process.wait(timeout=120) != 0:
             raise RuntimeError(f"a client process of {name!r} failed ({process.returncode})")
@@ -382,8 +391,14 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
     for workspace, _emails in chosen:  # the next run starts from the same small notes/ folder
         for note in (deployment.root / "workspaces" / workspace / "notes").glob(f"*-{tag}.md"):
             note.unlink()
-    return aggregate(name, users, instances, duration, ramp_s, outputs, before, after, wall,
-                     rss, load_before, measure_from, measure_to)
+    result = aggregate(name, users, instances, duration, ramp_s, outputs, before, after, wall,
+                       rss, load_before, measure_from, measure_to)
+    result.idle_rss = [deployment.idle_rss[i] for i in range(instances)]
+    result.workspaces = team_count
+    steady = result.ops["all requests (steady)"]
+    print(f"  -> {result.request_rate:,.0f} requests/s, p95 {ms(steady.get('p95'))} ms, "
+          f"errors {sum(result.errors.values())} ({result.error_rate:.1%})", flush=True)
+    return result
 
 
 def aggregate(name: str, users: int, instances: int, duration: float, ramp_s: float,
@@ -424,7 +439,7 @@ def aggregate(name: str, users: int, instances: int, duration: float, ramp_s: fl
         name=name, users=users, instances=instances, duration=duration, ramp_s=ramp_s,
         ops=ops, pushes=pushes, request_rate=in_window / duration,
         server_cpu=[(a - b) / wall for a, b in zip(after[0], before[0], strict=True)],
-        server_rss=rss,
+        server_rss=rss, idle_rss=[], workspaces=0,
         client_cpu=sum(a - b for a, b in zip(after[1], before[1], strict=True)) / wall,
         postgres_cpu=(after[2] - before[2]) / wall, redis_cpu=(after[3] - before[3]) / wall,
         machine_cpu=machine_jiffies * (os.cpu_count() or 1), load_before=load_before,
@@ -467,14 +482,20 @@ def report_run(result: RunResult) -> str:
         lines.append(f"| {label} | {stats['count']:,} of {stats['expected']:,} expected "
                      f"({share:.1%}) | {ms(stats.get('p50'))} | {ms(stats.get('p95'))} | "
                      f"{ms(stats.get('p99'))} | {ms(stats.get('max'))} | |")
-    lines += ["", "| process | CPU (cores) | peak RSS MiB |", "|---|---|---|"]
+    others = result.machine_cpu - sum(result.server_cpu) - result.postgres_cpu - \
+        result.redis_cpu - result.client_cpu
+    lines += ["", f"| process | CPU (cores) | peak RSS MiB ({result.workspaces} workspaces "
+              "hosted; after start: none) |", "|---|---|---|"]
     for index, (cpu, rss) in enumerate(zip(result.server_cpu, result.server_rss, strict=True)):
-        lines.append(f"| instance {index + 1} | {cpu:.2f} | {rss:,.0f} |")
+        idle = result.idle_rss[index] if index < len(result.idle_rss) else 0
+        lines.append(f"| instance {index + 1} | {cpu:.2f} | {rss:,.0f} (after start: "
+                     f"{idle:,.0f}) |")
     lines += [f"| PostgreSQL (all its processes) | {result.postgres_cpu:.2f} | |",
               f"| Redis | {result.redis_cpu:.2f} | |",
               f"| load clients (competing for the same cores) | {result.client_cpu:.2f} | |",
               f"| whole machine (anything running) | {result.machine_cpu:.2f} of "
-              f"{os.cpu_count()} | |"]
+              f"{os.cpu_count()} | |",
+              f"| the rest (other processes on the machine) | {max(others, 0.0):.2f} | |"]
     if result.pushes["duplicates"]["count"]:
         lines.append(f"\nPushes seen twice by one socket: {result.pushes['duplicates']['count']:,}")
     if result.errors:
@@ -522,6 +543,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-error-rate", type=float, default=0.01,
                         help="fail (exit 1) when a main run's errors exceed this share")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--profile", type=Path, default=None, metavar="PY_SPY",
+                        help="a py-spy binary: record each instance's stacks in the window")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="copy the run folders (plans, samples, stacks) here")
     args = parser.parse_args()
     args.curve = [int(x) for x in args.curve.split(",") if x.strip()]
     return args
@@ -533,9 +558,20 @@ def main() -> int:
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}", flush=True)
     results: list[RunResult] = []
     curve: list[RunResult] = []
+    if not postgres_available():
+        sys.exit("PostgreSQL does not answer at 127.0.0.1:5432 (PAIRPAD_TEST_POSTGRES names "
+                 "another server)")
+    failure: BaseException | None = None
     with tempfile.TemporaryDirectory(prefix="pairpad-load-") as tmp:
-        deployment = prepare(args, Path(tmp), env)
+        root = Path(tmp)
+        (root / "redis").mkdir()
+        redis = RedisServer(free_port(), root / "redis")
+        redis.start()
+        deployment = Deployment(root, fresh_database_url(), redis, env)
+        print(f"database {deployment.database_url.rsplit('/', 1)[1]}, redis {redis.url}",
+              flush=True)
         try:
+            prepare(args, deployment)
             if args.instances > 1 and not args.no_single:
                 results.append(run_load(deployment, args, "one instance", args.users, 1,
                                         args.duration))
@@ -550,10 +586,14 @@ def main() -> int:
                     continue
                 curve.append(run_load(deployment, args, f"curve {users}", users,
                                       args.instances, args.curve_duration))
+        except (RuntimeError, OSError, httpx.HTTPError) as error:  # report what was measured
+            failure = error
         finally:
+            if args.keep is not None and (root / "runs").exists():
+                shutil.copytree(root / "runs", args.keep, dirs_exist_ok=True)
             for index in range(len(deployment.servers)):
                 deployment.stop_instance(index)
-            deployment.redis.stop()
+            redis.stop()
             drop_database(deployment.database_url)
     print()
     print(f"Machine: {machine()}. Settings: {'; '.join(notes)}. Mix: {args.mix}; think time "
@@ -570,6 +610,9 @@ def main() -> int:
                                          "runs": [r.__dict__ for r in results],
                                          "curve": [r.__dict__ for r in curve]}, indent=1))
     failed = [r for r in results if r.error_rate > args.max_error_rate]
+    if failure is not None:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
     for result in failed:
         print(f"FAILED: {result.name}: errors {result.error_rate:.2%} > "
               f"{args.max_error_rate:.2%}", file=sys.stderr)
