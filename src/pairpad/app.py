@@ -45,7 +45,10 @@ from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
 from pairpad.errors import PairpadError
+from pairpad.ratelimit.limiter import RateLimiter
+from pairpad.ratelimit.middleware import RateLimitMiddleware
 from pairpad.realtime.handlers.agent import register_agent_handlers
+from pairpad.realtime.handlers.budgets import install_socket_budgets
 from pairpad.realtime.handlers.chat import register_chat_handlers
 from pairpad.realtime.handlers.complete import register_complete_handlers
 from pairpad.realtime.handlers.inline_edit import register_inline_edit_handlers
@@ -64,11 +67,15 @@ log = structlog.get_logger("pairpad.app")
 class PairpadApp:
     """The ASGI app handed to uvicorn; keeps typed handles on its parts for the CLI and tests."""
 
-    def __init__(self, settings: Settings, services: Services, fastapi: FastAPI) -> None:
+    def __init__(self, settings: Settings, services: Services, fastapi: FastAPI,
+                 limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.services = services
         self.fastapi = fastapi
-        inner = socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi)
+        self.limiter = limiter or RateLimiter.from_settings(settings.limits, team=False)
+        # Inside the guard: limits count per identity, and a wrong token stays the guard's.
+        inner = RateLimitMiddleware(
+            socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi), self.limiter)
         allowed = allowed_host_names(settings.host, settings.allowed_hosts)
         # Inside the request log, so a request cut off by shutdown is logged as its 503.
         self._asgi = RequestIdMiddleware(ShutdownAnswerMiddleware(
@@ -99,11 +106,14 @@ def create_app(settings: Settings) -> PairpadApp:
             await services.stop()
             log.info("stopped")
 
-    api = build_workspace_api(services, lifespan)
-    return PairpadApp(settings, services, api)
+    # Local mode counts in memory: one process, one developer.
+    limiter = RateLimiter.from_settings(settings.limits, team=False)
+    api = build_workspace_api(services, lifespan, limiter)
+    return PairpadApp(settings, services, api, limiter)
 
 
-def build_workspace_api(services: Services, lifespan: Any = None) -> FastAPI:
+def build_workspace_api(services: Services, lifespan: Any = None,
+                        limiter: RateLimiter | None = None) -> FastAPI:
     """One workspace's API, Socket.IO handlers and UI: the whole of local mode, and each
     team workspace's app under `/w/{id}` in team mode (pairpad.team)."""
     api = FastAPI(
@@ -151,6 +161,8 @@ def build_workspace_api(services: Services, lifespan: Any = None) -> FastAPI:
     register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
     register_agent_handlers(services.realtime, services.agent, services.authorizer)
     register_lsp_handlers(services.realtime, services.lsp, services.authorizer)
+    if limiter is not None:  # the events that start model work, on per-user budgets
+        install_socket_budgets(services.realtime, limiter)
     _mount_static(api)
     return api
 

@@ -32,6 +32,8 @@ from pairpad.app import STATIC_DIR, install_error_handlers
 from pairpad.auth.hosts import allowed_host_names
 from pairpad.auth.identity import Identity
 from pairpad.config import Settings
+from pairpad.ratelimit.limiter import RateLimiter
+from pairpad.ratelimit.middleware import RateLimitMiddleware
 from pairpad.realtime.socketio_adapter import new_server
 from pairpad.shutdown_answer import ShutdownAnswerMiddleware
 from pairpad.team.build import build_team_services
@@ -53,15 +55,19 @@ class TeamApp:
     """The ASGI app of `pairpad serve`; typed handles for the server and tests."""
 
     def __init__(self, settings: Settings, team: TeamServices, host: WorkspaceHost,
-                 api: FastAPI, sio: socketio.AsyncServer) -> None:
+                 api: FastAPI, sio: socketio.AsyncServer, limiter: RateLimiter | None = None
+                 ) -> None:
         self.settings = settings
         self.team = team
         self.host = host
         self.api = api
         self.sio = sio
+        self.limiter = limiter or _limiter(settings, team.settings)
         allowed = allowed_host_names(settings.host, [*settings.allowed_hosts,
                                                      *_public_host(team.settings)])
-        inner = socketio.ASGIApp(sio, other_asgi_app=self._dispatch)
+        # Inside the guard, which puts the signed-in user in scope["state"]["identity"].
+        inner = RateLimitMiddleware(socketio.ASGIApp(sio, other_asgi_app=self._dispatch),
+                                    self.limiter, route_path=_route_path)
         self._asgi = RequestIdMiddleware(ShutdownAnswerMiddleware(TeamSecurityMiddleware(
             inner, team.accounts.identity_from_access_token, allowed,
             settings.max_request_body)))
@@ -117,11 +123,12 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
     deployment (database, workspaces root, public URL, sign-in providers)."""
     team = build_team_services(team_settings)
     sio = new_server(namespaces="*")  # any `/w/{id}`: the catch-all connect decides
+    limiter = _limiter(settings, team_settings)
     host = WorkspaceHost(
         db=team.db, sio=sio, data_root=settings.data_dir,
         workspaces_root=team_settings.workspaces_dir,
         overrides=_shared_overrides(settings), authenticate=socket_authenticator(team),
-        language_servers=team_settings.language_servers,
+        language_servers=team_settings.language_servers, limiter=limiter,
         index_leases=None if team.redis is None else redis_index_leases(team.redis))
     install_namespace_dispatch(sio, team, host)
 
@@ -136,6 +143,7 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
             yield
         finally:
             await host.stop()
+            await limiter.close()
             await team.db.dispose()
             log.info("stopped")
 
@@ -148,7 +156,19 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
         api.include_router(router)
     describe_accounts_auth(api, AccountsAuth(public=public_operations(routers)))
     _mount_team_ui(api)
-    return TeamApp(settings, team, host, api, sio)
+    return TeamApp(settings, team, host, api, sio, limiter)
+
+
+def _limiter(settings: Settings, team_settings: TeamSettings) -> RateLimiter:
+    """Counts in Redis, shared by every instance, when there is one; else in this process."""
+    return RateLimiter.from_settings(settings.limits, team=True,
+                                     redis_url=team_settings.redis_url)
+
+
+def _route_path(path: str) -> str:
+    """What a workspace's app routes on: the path without its `/w/{id}`."""
+    match = WORKSPACE_PATH.fullmatch(path)
+    return path if match is None else match.group(2) or ""
 
 
 def _shared_overrides(settings: Settings) -> dict[str, object]:
