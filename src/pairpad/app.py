@@ -40,7 +40,7 @@ from pairpad.api import tasks as tasks_api
 from pairpad.api import workspace as workspace_api
 from pairpad.api.methods import install_method_fallback
 from pairpad.api.openapi import install_openapi, keep_path_order
-from pairpad.auth.hosts import allowed_host_names
+from pairpad.auth.hosts import allowed_host_names, host_name
 from pairpad.auth.local_token import new_token
 from pairpad.auth.middleware import LocalSecurityMiddleware
 from pairpad.config import Settings
@@ -58,6 +58,8 @@ from pairpad.realtime.handlers.tasks import register_task_handlers
 from pairpad.realtime.handlers.terminal import register_terminal_handlers
 from pairpad.services import Services, build_services
 from pairpad.shutdown_answer import ShutdownAnswerMiddleware
+from pairpad.telemetry.http_metrics import RequestMetricsMiddleware
+from pairpad.telemetry.metrics_endpoint import MetricsEndpoint
 from pairpad.telemetry.requests import RequestIdMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -78,11 +80,14 @@ class PairpadApp:
             socketio.ASGIApp(services.realtime.sio, other_asgi_app=fastapi), self.limiter)
         allowed = allowed_host_names(settings.host, settings.allowed_hosts)
         # Inside the request log, so a request cut off by shutdown is logged as its 503.
-        self._asgi = RequestIdMiddleware(ShutdownAnswerMiddleware(
+        guarded = ShutdownAnswerMiddleware(
             LocalSecurityMiddleware(
                 inner, services.identities, allowed, settings.max_request_body
             )
-        ))
+        )
+        metrics = MetricsEndpoint(guarded, settings.metrics_token,
+                                  lambda host: host_name(host) in allowed)
+        self._asgi = RequestMetricsMiddleware(RequestIdMiddleware(metrics))
 
     @property
     def token(self) -> str:
@@ -127,6 +132,7 @@ def build_workspace_api(services: Services, lifespan: Any = None,
         redoc_url=None,
     )
     api.state.services = services
+    health.install_readiness(api, {"database": health.database_check(services.db)})
     install_error_handlers(api)
     _add_routes(
         api,
@@ -159,7 +165,8 @@ def build_workspace_api(services: Services, lifespan: Any = None,
     register_run_handlers(services.realtime, services.runs, services.authorizer)
     register_task_handlers(services.realtime, services.tasks, services.authorizer)
     register_terminal_handlers(services.realtime, services.terminals, services.authorizer)
-    register_agent_handlers(services.realtime, services.agent, services.authorizer)
+    register_agent_handlers(services.realtime, services.agent, services.authorizer,
+                            services.audit)
     register_lsp_handlers(services.realtime, services.lsp, services.authorizer)
     if limiter is not None:  # the events that start model work, on per-user budgets
         install_socket_budgets(services.realtime, limiter)

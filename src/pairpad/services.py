@@ -18,6 +18,8 @@ from pairpad.ai.embedding import embed_target
 from pairpad.ai.secrets import SecretBox
 from pairpad.ai.sources.codebase import CodebaseContextSource
 from pairpad.ai.wiring import AIServices, build_ai
+from pairpad.audit.scoped import WorkspaceAudit
+from pairpad.audit.trail import AuditSink
 from pairpad.auth.authorizer import Authorizer, Policy
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.changes.service import ChangeService
@@ -84,6 +86,8 @@ class Services:
     git: GitService = field(init=False)
     components: list[Component] = field(default_factory=list)
     owns_db: bool = True  # local mode: its own SQLite file; team mode shares the team's database
+    # Team mode: security events of this workspace (denials, API keys, agent approvals).
+    audit: WorkspaceAudit | None = None
 
     async def start(self) -> None:
         if self.owns_db:
@@ -110,6 +114,7 @@ class Hosting:
     siblings_root: Path  # the other workspaces under it are hidden from sandboxed commands
     hidden: tuple[Path, ...] = ()  # also hidden from them: the server's data (all workspaces')
     secret_box: SecretBox | None = None  # encrypts the stored API keys of every workspace
+    audit: AuditSink | None = None  # the team server's audit trail
     # Who runs the index jobs when several instances share the data dir (Redis); None:
     # this one, always (one instance).
     index_lease: JobLease | None = None
@@ -193,6 +198,8 @@ def build_services(settings: Settings, token: str, hosting: Hosting | None = Non
     # Tasks run through `runs`; config tasks need the user's approval (their database);
     # problems at secret or hidden paths are never shown.
     services.owns_db = hosting is None
+    if hosting is not None and hosting.audit is not None:
+        services.audit = WorkspaceAudit(hosting.audit, owner.workspace_id)
     services.tasks = TaskService(
         settings.workspace, services.runs, TaskApprovals(db, owner), ProblemBoard(events),
         shown=lambda rel: not (visibility.is_hidden(rel) or visibility.is_secret_target(rel)))

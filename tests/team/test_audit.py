@@ -5,22 +5,30 @@ edited, deleted, reordered or truncated row is named by `verify` and by
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 from structlog.testing import capture_logs
 
-from pairpad.audit.chain import GENESIS
+from pairpad.accounts.settings import TeamSettings
+from pairpad.audit.chain import GENESIS, AuditEvent
 from pairpad.audit.trail import AuditFilter, AuditTrail
+from pairpad.config import Settings
 from pairpad.storage.db import Database
+from pairpad.team.app import TeamApp, create_team_app
 from pairpad.telemetry.metrics import AUDIT_EVENTS
-from tests.support.team_db import DATABASES
+from tests.support.team_db import DATABASES, unique_email
 
 
 @pytest.fixture(params=DATABASES)
@@ -61,7 +69,7 @@ async def test_chain_verifies_and_links(own_db: Database) -> None:
     events = await trail.list(AuditFilter())
     assert [event.id for event in events] == [5, 4, 3, 2, 1]  # newest first
     assert events[-1].prev_hash == GENESIS
-    assert all(newer.prev_hash == older.hash for newer, older in zip(events, events[1:]))
+    assert all(newer.prev_hash == older.hash for newer, older in itertools.pairwise(events))
     assert verdict.head_hash == events[0].hash
     assert verdict.summary() == f"audit trail intact: 5 events, head {events[0].hash}"
     assert AUDIT_EVENTS.labels(action="auth.login")._value.get() == before + 5
@@ -87,7 +95,7 @@ async def test_an_edited_middle_row_is_named(own_db: Database, column: str, valu
     await five_events(AuditTrail(own_db))
     if own_db.is_sqlite and column == "created_at":
         value = "'2020-01-01 00:00:00.000000'"
-    await sql(own_db, f"UPDATE audit_events SET {column} = {value} WHERE id = 3")
+    await sql(own_db, f"UPDATE audit_events SET {column} = {value} WHERE id = 3")  # noqa: S608
     verdict = await AuditTrail(own_db).verify()
     assert verdict.problem is not None and verdict.problem.row_id == 3, verdict.problem
     assert verdict.count == 2
@@ -174,7 +182,7 @@ async def test_two_processes_writing_at_once_keep_one_chain(own_db: Database) ->
         sys.executable, "-c", WRITER, own_db.url, name, str(count),
         stderr=asyncio.subprocess.PIPE) for name in ("a", "b")]
     results = await asyncio.gather(*(writer.communicate() for writer in writers))
-    for writer, (_, err) in zip(writers, results):
+    for writer, (_, err) in zip(writers, results, strict=True):
         assert writer.returncode == 0, err.decode()
     verdict = await AuditTrail(own_db).verify()
     assert verdict.intact, verdict.problem
@@ -219,3 +227,154 @@ def test_cli_bad_url_and_unreachable_database(tmp_path: Path) -> None:
     assert "s3cret" not in down.stderr
     empty = run_verify(f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
     assert empty.returncode == 2 and "no audit trail yet" in empty.stderr
+
+
+# -- the recording points and the admin view, through the real team app --------------------
+
+PASSWORD = "correct horse battery staple 42"
+HOST = {"Host": "127.0.0.1"}  # one of the hosts the team app allows
+
+
+@dataclass
+class Team:
+    http: httpx.AsyncClient
+    app: TeamApp
+    trail: AuditTrail
+
+    async def register(self, email: str) -> tuple[str, dict[str, Any]]:
+        """A new account through the API; its id and its sign-in's tokens."""
+        made = await self.http.post("/api/auth/register",
+                                    json={"email": email, "password": PASSWORD})
+        assert made.status_code == 201, made.text
+        tokens = await self.login(email)
+        me = await self.http.get("/api/auth/me", headers=bearer(tokens))
+        return str(me.json()["id"]), tokens
+
+    async def login(self, email: str, password: str = PASSWORD) -> dict[str, Any]:
+        answer = await self.http.post("/api/auth/login",
+                                      json={"email": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        return dict(answer.json())
+
+    async def events(self, **where: Any) -> list[AuditEvent]:
+        return await self.trail.list(AuditFilter(**where))
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@pytest.fixture
+async def team(own_db: Database, tmp_path: Path) -> AsyncIterator[Team]:
+    settings = Settings(data_dir=tmp_path / "data", workspace=tmp_path, open_browser=False)
+    app = create_team_app(settings, TeamSettings(database_url=own_db.url,
+                                                 workspaces_dir=tmp_path / "ws"))
+    assert app.team.audit is not None
+    async with app.api.router.lifespan_context(app.api), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1",
+            headers=HOST) as http:
+        yield Team(http, app, app.team.audit)
+
+
+async def test_sign_in_events(team: Team) -> None:
+    email = unique_email("ann")
+    ann, _ = await team.register(email)
+    assert [(e.action, e.actor, e.target) for e in await team.events(actor=ann)] == [
+        ("auth.login", ann, f"user:{ann}")]
+    wrong = await team.http.post("/api/auth/login", json={"email": email, "password": "nope"})
+    assert wrong.status_code == 401
+    failed = (await team.events(action="auth.login_failed"))[0]
+    assert (failed.actor, failed.target, failed.details["reason"]) == (
+        ann, f"user:{ann}", "wrong password")
+    assert "nope" not in json.dumps(failed.details)
+    unknown = unique_email("nobody")
+    await team.http.post("/api/auth/login", json={"email": unknown, "password": "nope"})
+    assert (await team.events(action="auth.login_failed"))[0].target == f"email:{unknown}"
+
+    tokens = await team.login(email)
+    refresh = {"refresh_token": tokens["refresh_token"]}
+    assert (await team.http.post("/api/auth/refresh", json=refresh)).status_code == 200
+    assert (await team.http.post("/api/auth/refresh", json=refresh)).status_code == 401
+    reuse = await team.events(action="auth.token_reuse")
+    assert [(e.actor, e.target) for e in reuse] == [(ann, f"user:{ann}")]
+    assert tokens["refresh_token"] not in json.dumps(reuse[0].details)
+    assert (await team.trail.verify()).intact
+
+
+async def test_role_change_and_a_viewers_denied_write(team: Team) -> None:
+    owner, owner_tokens = await team.register(unique_email("owner"))
+    viewer_email = unique_email("viewer")
+    viewer, viewer_tokens = await team.register(viewer_email)
+    made = await team.http.post("/api/teams", json={"name": "Core"},
+                                headers=bearer(owner_tokens))
+    team_id = made.json()["id"]
+    added = await team.http.post(f"/api/teams/{team_id}/members", headers=bearer(owner_tokens),
+                                 json={"email": viewer_email, "role": "member"})
+    assert added.status_code == 201, added.text
+    changed = await team.http.patch(f"/api/teams/{team_id}/members/{viewer}",
+                                    json={"role": "viewer"}, headers=bearer(owner_tokens))
+    assert changed.status_code == 200, changed.text
+    roles = await team.events(action="team.role_changed")
+    assert [(e.actor, e.target, e.details["user_id"], e.details["previous"], e.details["role"])
+            for e in roles] == [(owner, f"team:{team_id}", viewer, "member", "viewer")]
+    assert [e.action for e in await team.events(target=f"team:{team_id}")] == [
+        "team.role_changed", "team.member_added"]
+
+    # The viewer may not manage the team (the team routes' 403) …
+    refused = await team.http.post(f"/api/teams/{team_id}/invitations", json={"role": "member"},
+                                   headers=bearer(viewer_tokens))
+    assert refused.status_code == 403
+    # … nor write in its workspace (the role policy's 403).
+    space = await team.http.post(f"/api/teams/{team_id}/workspaces", json={"name": "site"},
+                                 headers=bearer(owner_tokens))
+    assert space.status_code == 201, space.text
+    ws = space.json()["id"]
+    write = await team.http.put(f"/w/{ws}/api/files/content", params={"path": "a.txt"},
+                                json={"content": "x", "etag": None},
+                                headers=bearer(viewer_tokens))
+    assert write.status_code == 403, write.text
+    denied = await team.events(action="authz.denied", actor=viewer)
+    assert [e.target for e in denied] == [f"workspace:{ws}", f"team:{team_id}"]
+    assert {key: denied[0].details[key] for key in ("action", "resource", "role")} == {
+        "action": "write", "resource": "files", "role": "viewer"}
+    assert [e.target for e in await team.events(action="workspace.created")] == [
+        f"workspace:{ws}"]
+    assert (await team.trail.verify()).intact
+
+
+async def test_admin_view(team: Team) -> None:
+    admin_email = unique_email("admin")
+    await team.app.team.accounts.create_user(admin_email, PASSWORD, is_admin=True)
+    admin = await team.login(admin_email)
+    email = unique_email("bob")
+    bob, bob_tokens = await team.register(email)
+    for _ in range(3):
+        await team.http.post("/api/auth/login", json={"email": email, "password": "no"})
+
+    refused = await team.http.get("/api/admin/audit", headers=bearer(bob_tokens))
+    assert refused.status_code == 403 and "server admins" in refused.json()["detail"]
+    assert (await team.events(action="authz.denied", actor=bob))[0].target == "audit"
+    anonymous = await team.http.get("/api/admin/audit")
+    assert anonymous.status_code == 401
+
+    page = await team.http.get("/api/admin/audit", headers=bearer(admin),
+                               params={"actor": email, "action": "auth.login_failed",
+                                       "limit": 2})
+    assert page.status_code == 200, page.text
+    body = page.json()
+    ids = [event["id"] for event in body["events"]]
+    assert len(ids) == 2 and ids == sorted(ids, reverse=True)
+    assert {(e["actor"], e["action"]) for e in body["events"]} == {(bob, "auth.login_failed")}
+    assert body["next_before_id"] == ids[-1]
+    rest = (await team.http.get("/api/admin/audit", headers=bearer(admin), params={
+        "actor": bob, "action": "auth.login_failed", "before_id": ids[-1]})).json()
+    assert len(rest["events"]) == 1 and rest["events"][0]["id"] < ids[-1]
+    assert rest["next_before_id"] is None
+
+    newest = body["events"][0]["created_at"]
+    later = (await team.http.get("/api/admin/audit", headers=bearer(admin),
+                                 params={"since": newest, "actor": bob})).json()["events"]
+    assert [e["action"] for e in later] == ["authz.denied", "auth.login_failed"]
+    earlier = (await team.http.get("/api/admin/audit", headers=bearer(admin),
+                                   params={"until": newest, "actor": bob})).json()["events"]
+    assert [e["action"] for e in earlier] == ["auth.login_failed"] * 2 + ["auth.login"]

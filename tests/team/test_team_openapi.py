@@ -23,6 +23,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from pairpad.accounts.settings import TeamSettings
+from pairpad.api import audit as audit_api
 from pairpad.api import auth as auth_api
 from pairpad.api import health
 from pairpad.api import oauth as oauth_api
@@ -150,14 +151,15 @@ def test_team_document_lists_the_team_routes_and_no_workspace_route(
     paths: dict[str, dict[str, Any]] = answer.json()["paths"]
     documented = {(method.upper(), path) for path, item in paths.items() for method in item}
     routers = [health.router, auth_api.router, oauth_api.router, passkeys_api.router,
-               teams_api.router]
+               teams_api.router, audit_api.router]
     routes = {(method, route.path) for router in routers for route in router.routes
               if isinstance(route, APIRoute) for method in route.methods or ()}
     assert documented == routes
     # A workspace's own routes live under /w/{id}: its app's document, not this one.
     local = create_app(Settings(workspace=tmp_path, data_dir=tmp_path / "data",
                                 open_browser=False)).fastapi.openapi()
-    assert set(paths) & set(local["paths"]) == {"/api/health"}
+    assert set(paths) & set(local["paths"]) == {"/api/health", "/api/health/live",
+                                                "/api/health/ready"}
     assert not [path for path in paths if path.startswith("/w/")]
     # Sign-in routes need no token; the rest say they need one.
     public = public_operations(routers)

@@ -51,6 +51,7 @@ from pairpad.accounts.clock import as_utc, utcnow
 from pairpad.accounts.errors import Unauthorized
 from pairpad.accounts.hashing import new_id
 from pairpad.accounts.settings import TeamSettings
+from pairpad.audit.trail import AuditSink
 from pairpad.errors import BadRequest, Conflict, NotFound
 from pairpad.storage.db import Database
 from pairpad.storage.team_tables import WebAuthnCredentialRow
@@ -99,10 +100,12 @@ def relying_party(public_url: str | None, request_origin: str) -> RelyingParty:
 
 
 class PasskeyService:
-    def __init__(self, db: Database, settings: TeamSettings) -> None:
+    def __init__(self, db: Database, settings: TeamSettings, *,
+                 audit: AuditSink | None = None) -> None:
         self._db = db
         self._settings = settings
         self._challenges = ChallengeStore(db)
+        self._audit = audit  # passkeys added and removed (None: not recorded)
 
     def relying_party(self, request_origin: str) -> RelyingParty:
         return relying_party(self._settings.public_url, request_origin)
@@ -162,6 +165,9 @@ class PasskeyService:
                 session.add(row)
         except IntegrityError as error:
             raise Conflict("This passkey is already registered.") from error
+        if self._audit is not None:
+            await self._audit.record(user_id, "auth.passkey_added", f"user:{user_id}",
+                                     {"passkey_id": row.id, "name": row.name})
         return _info(row)
 
     async def of_user(self, user_id: str) -> list[PasskeyInfo]:
@@ -174,6 +180,9 @@ class PasskeyService:
             if row is None or row.user_id != user_id:
                 raise NotFound("No such passkey on this account.")
             await session.delete(row)
+        if self._audit is not None:
+            await self._audit.record(user_id, "auth.passkey_removed", f"user:{user_id}",
+                                     {"passkey_id": passkey_id})
 
     async def authentication_options(
         self, rp: RelyingParty, user_id: str | None = None

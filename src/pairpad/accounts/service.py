@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, delete, exists, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +31,7 @@ from pairpad.accounts.server_secrets import (
     TOTP_KEY,
     load_or_create_secret,
 )
-from pairpad.accounts.sessions import RefreshRefused, RefreshSessions, SessionInfo
+from pairpad.accounts.sessions import RefreshRefused, RefreshReused, RefreshSessions, SessionInfo
 from pairpad.accounts.settings import TeamSettings
 from pairpad.accounts.tokens import ACCESS, MFA, MFA_TTL_S, InvalidToken, TokenSigner
 from pairpad.accounts.totp import (
@@ -44,10 +44,17 @@ from pairpad.accounts.totp import (
     new_recovery_codes,
     recovery_code_digest,
 )
+from pairpad.audit.chain import Detail
+from pairpad.audit.trail import ANONYMOUS, AuditSink
 from pairpad.auth.identity import CredentialKind, Identity
 from pairpad.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from pairpad.storage.db import Database
-from pairpad.storage.team_tables import RecoveryCodeRow, UserRow, WebAuthnCredentialRow
+from pairpad.storage.team_tables import (
+    RecoveryCodeRow,
+    RefreshTokenRow,
+    UserRow,
+    WebAuthnCredentialRow,
+)
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL = 320
@@ -124,10 +131,11 @@ def _rowcount(result: object) -> int:
 
 
 class AccountService:
-    def __init__(self, db: Database, settings: TeamSettings, *, mailer: Mailer | None = None
-                 ) -> None:
+    def __init__(self, db: Database, settings: TeamSettings, *, mailer: Mailer | None = None,
+                 audit: AuditSink | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.audit = audit  # the security events' trail (None: not recorded)
         self.mailer: Mailer = mailer or LogMailer()
         self.sessions = RefreshSessions(db, settings.refresh_ttl_s)
         # Failed sign-ins per client address, and per email without an account (so that a
@@ -208,6 +216,7 @@ class AccountService:
             raise NotFound(f"No account has the email {normalize_email(email)}.")
         passwords.check_password(password, user.email)
         await self._set_password(user.id, await passwords.hash_password_async(password))
+        await self._audit(user.id, "auth.password_reset", by="admin command")
 
     async def register(self, email: str, password: str, display_name: str = "", *,
                        base_url: str | None = None) -> None:
@@ -243,14 +252,18 @@ class AccountService:
             await passwords.verify_password_async(None, password)
             self.unknown_email_throttle.failed(address)
             self.address_throttle.failed(ip)
+            await self._audit_failed_login(ANONYMOUS, f"email:{address[:MAX_EMAIL]}",
+                                           "unknown email", ip)
             raise Unauthorized(WRONG_CREDENTIALS)
         self._check_locked(row)
         if not await passwords.verify_password_async(row.password_hash, password):
             await self._failed(row.id, ip)
+            await self._audit_failed_login(row.id, f"user:{row.id}", "wrong password", ip,
+                                           email=row.email)
             raise Unauthorized(WRONG_CREDENTIALS)
         await self._succeeded(row, password)
         step = await self.mfa_challenge(row.id)
-        return step or await self.issue_session(row.id, user_agent, ip)
+        return step or await self.issue_session(row.id, user_agent, ip, method="password")
 
     async def mfa_challenge(self, user_id: str) -> MfaRequired | None:
         """The second step a user who passed a first factor (password, OAuth) still owes:
@@ -292,20 +305,34 @@ class AccountService:
         self._check_locked(row)
         if not await self._second_factor_ok(row, code):
             await self._failed(row.id, ip)
+            await self._audit_failed_login(row.id, f"user:{row.id}", "wrong second factor",
+                                           ip, email=row.email)
             raise Unauthorized(WRONG_CODE)
         await self._reset_failures(row.id)
-        return await self.issue_session(row.id, user_agent, ip)
+        return await self.issue_session(row.id, user_agent, ip, method="password+code")
 
-    async def issue_session(self, user_id: str, user_agent: str, ip: str) -> TokenPair:
+    async def issue_session(self, user_id: str, user_agent: str, ip: str, *,
+                            method: str | None = None) -> TokenPair:
         """A new signed-in session (refresh family + access token) for a user who proved who
-        they are (password + second factor, OAuth, passkey)."""
+        they are (password + second factor, OAuth, passkey). `method`: how they signed in
+        (recorded as auth.login); None for a session that is not a sign-in (a password
+        change's new tokens)."""
         issued = await self.sessions.start(user_id, user_agent, ip)
-        return await self._pair(user_id, issued.token, issued.family_id)
+        pair = await self._pair(user_id, issued.token, issued.family_id)
+        if method is not None:
+            await self._audit(user_id, "auth.login", method=method, ip=ip,
+                              session_id=issued.family_id)
+        return pair
 
     async def refresh(self, refresh_token: str, *, user_agent: str = "", ip: str = ""
                       ) -> TokenPair:
         try:
             issued = await self.sessions.rotate(refresh_token, user_agent, ip)
+        except RefreshReused as error:
+            # A copied refresh token: its whole sign-in was revoked.
+            await self._audit(error.user_id, "auth.token_reuse", session_id=error.family_id,
+                              ip=ip)
+            raise Unauthorized(SESSION_EXPIRED) from error
         except RefreshRefused as error:
             raise Unauthorized(SESSION_EXPIRED) from error
         return await self._pair(issued.user_id, issued.token, issued.family_id)
@@ -313,16 +340,24 @@ class AccountService:
     async def identity_from_access_token(self, token: str, via: CredentialKind
                                          ) -> Identity | None:
         """The signed-in user of an access token (every request): signature and claims,
-        then one primary-key read of the user's token version."""
+        then one database round trip — the user's token version (sign-out everywhere) and
+        whether the token's session was revoked (sign-out, a device removed). The database
+        is the source of truth, so every instance refuses the token at once."""
         try:
             claims = self.signer.decode(token, token_type=ACCESS)
         except InvalidToken:
             return None
+        revoked = (
+            exists().where(RefreshTokenRow.family_id == claims.session_id,
+                           RefreshTokenRow.revoked_at.is_not(None))
+            if claims.session_id else literal(False)
+        )  # one probe of the partial index of revoked sessions (migration 0012)
         async with self.db.engine.connect() as connection:
-            version = await connection.scalar(
-                select(UserRow.token_version).where(UserRow.id == claims.user_id)
-            )
-        if version is None or version != claims.version:
+            row = (await connection.execute(
+                select(UserRow.token_version, revoked.label("revoked"))
+                .where(UserRow.id == claims.user_id)
+            )).first()
+        if row is None or row.token_version != claims.version or row.revoked:
             return None
         return Identity(claims.user_id, via)
 
@@ -347,12 +382,14 @@ class AccountService:
         family = family or session_id
         if family:
             await self.sessions.revoke_family(family, user_id)
+        await self._audit(user_id, "auth.logout", session_id=family)
 
     async def logout_all(self, user_id: str) -> None:
         """Sign out everywhere: every refresh family revoked and every access token refused."""
         async with self.db.session() as session:
             await self._bump_version(session, user_id)
             await self.sessions.revoke_all(user_id, session)
+        await self._audit(user_id, "auth.logout_all")
 
     async def list_sessions(self, user_id: str) -> list[SessionInfo]:
         return await self.sessions.live(user_id)
@@ -395,6 +432,7 @@ class AccountService:
             raise Forbidden("The current password is wrong.")
         passwords.check_password(new_password, row.email)
         await self._set_password(row.id, await passwords.hash_password_async(new_password))
+        await self._audit(row.id, "auth.password_changed", ip=ip)
         return await self.issue_session(row.id, user_agent, ip)
 
     async def forgot_password(self, email: str, base_url: str) -> None:
@@ -429,6 +467,7 @@ class AccountService:
             await session.execute(
                 update(UserRow).where(UserRow.id == row.id).values(email_verified=True)
             )
+        await self._audit(row.id, "auth.password_reset", by="emailed link")
 
     async def send_verification(self, user_id: str, base_url: str | None = None) -> None:
         async with self.db.session() as session:
@@ -489,6 +528,7 @@ class AccountService:
                 .values(totp_enabled=True, totp_last_step=step)
             )
             await self._replace_recovery_codes(session, user_id, codes)
+        await self._audit(user_id, "auth.mfa_enabled", method="totp")
         return codes
 
     async def totp_disable(self, user_id: str, *, password: str | None = None,
@@ -514,6 +554,8 @@ class AccountService:
                 )
             )
             await session.execute(delete(RecoveryCodeRow).where(RecoveryCodeRow.user_id == user_id))
+        await self._audit(user_id, "auth.mfa_disabled", method="totp",
+                          proven_by="password" if password else "code")
 
     async def regenerate_recovery_codes(self, user_id: str) -> list[str]:
         row = await self._user(user_id)
@@ -522,6 +564,7 @@ class AccountService:
         codes = new_recovery_codes()
         async with self.db.session() as session:
             await self._replace_recovery_codes(session, user_id, codes)
+        await self._audit(user_id, "auth.recovery_codes_regenerated")
         return codes
 
     async def recovery_codes_left(self, user_id: str) -> int:
@@ -533,6 +576,16 @@ class AccountService:
         return int(count or 0)
 
     # -- internals --------------------------------------------------------------------------
+
+    async def _audit(self, actor: str, action: str, target: str | None = None,
+                     **details: Detail) -> None:
+        """One security event (target: the user acted on, by default the actor)."""
+        if self.audit is not None:
+            await self.audit.record(actor, action, target or f"user:{actor}", details)
+
+    async def _audit_failed_login(self, actor: str, target: str, reason: str, ip: str,
+                                  **details: Detail) -> None:
+        await self._audit(actor, "auth.login_failed", target, reason=reason, ip=ip, **details)
 
     async def _pair(self, user_id: str, refresh_token: str, family_id: str) -> TokenPair:
         async with self.db.session() as session:
@@ -655,7 +708,10 @@ class AccountService:
                 .where(RecoveryCodeRow.id == match.id, RecoveryCodeRow.used_at.is_(None))
                 .values(used_at=utcnow())
             )
-        return _rowcount(result) == 1
+        if _rowcount(result) != 1:
+            return False
+        await self._audit(user_id, "auth.recovery_code_used")
+        return True
 
     @staticmethod
     async def _replace_recovery_codes(session: AsyncSession, user_id: str, codes: list[str]

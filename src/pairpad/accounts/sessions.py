@@ -27,6 +27,15 @@ class RefreshRefused(Exception):
     """Unknown, expired, revoked or reused (then the family is revoked too)."""
 
 
+class RefreshReused(RefreshRefused):
+    """A used token presented again (copied): its family was revoked."""
+
+    def __init__(self, user_id: str, family_id: str) -> None:
+        super().__init__("refresh token reused: this sign-in was revoked")
+        self.user_id = user_id
+        self.family_id = family_id
+
+
 @dataclass(frozen=True)
 class IssuedRefresh:
     token: str
@@ -92,10 +101,10 @@ class RefreshSessions:
                 )
                 if _rowcount(marked) == 1:
                     return self._add(session, row.user_id, row.family_id, user_agent, ip, now)
-            family_id = row.family_id
+            family_id, user_id = row.family_id, row.user_id
         # Reuse (or lost the race to a concurrent use): both copies' family is revoked.
         await self.revoke_family(family_id)
-        raise RefreshRefused("refresh token reused: this sign-in was revoked")
+        raise RefreshReused(user_id, family_id)
 
     async def family_of(self, token: str) -> tuple[str, str] | None:
         """(family id, user id) of a token, used or not."""

@@ -32,6 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pairpad.accounts import team_store as store
 from pairpad.accounts.settings import TeamSettings
 from pairpad.accounts.team_folders import TeamFolders
+from pairpad.audit.chain import Detail
+from pairpad.audit.trail import AuditSink
 from pairpad.auth.roles import ROLES, at_least
 from pairpad.errors import Conflict, Forbidden, NotFound, Unprocessable
 from pairpad.storage.db import Database
@@ -51,6 +53,7 @@ NO_TEAM = "No such team."  # also to non-members: a team id says nothing to outs
 NO_ACCOUNT = "No account with that email; send an invitation."
 BAD_INVITATION = "This invitation link is not valid."
 NEEDS_ADMIN = "Only a team's admins and owners may do this."
+SYSTEM = "system"  # the actor of a change made by the server, not by a user
 NEEDS_OWNER = "Only an owner can grant, change or remove the owner role."
 LAST_OWNER = ("The team's last owner cannot be demoted or removed, nor leave: make another "
               "owner first.")
@@ -172,8 +175,10 @@ class TeamService:
         settings: TeamSettings,
         *,
         clock: Callable[[], datetime] | None = None,
+        audit: AuditSink | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit  # membership, role, invitation and workspace events; denials
         self._settings = settings
         self.folders = TeamFolders(settings.workspaces_dir)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -227,7 +232,7 @@ class TeamService:
         async with self._db.session() as session:
             actor = await self._manager_or_raise(session, team_id, by)
             if role == "owner" and actor != "owner":
-                raise Forbidden(NEEDS_OWNER)
+                raise await self._denied(by, team_id, NEEDS_OWNER)
             user = await store.user_by_email(session, address)
             if user is None:
                 raise NotFound(NO_ACCOUNT)
@@ -237,6 +242,8 @@ class TeamService:
                                 created_at=self._now())
             session.add(row)
             await self._flush_or_conflict(session, f"{user.email} is already a member.")
+        await self._record(by, "team.member_added", f"team:{team_id}", user_id=user.id,
+                           email=user.email, role=role)
         return _member(row, user)
 
     async def change_role(self, team_id: str, user_id: str, role: str, *, by: str) -> Member:
@@ -248,11 +255,13 @@ class TeamService:
                 raise NotFound("No such member of this team.")
             row, user = found
             if "owner" in (row.role, role) and row.role != role and actor != "owner":
-                raise Forbidden(NEEDS_OWNER)
+                raise await self._denied(by, team_id, NEEDS_OWNER)
             if row.role == "owner" and role != "owner" and await self._last_owner(session,
                                                                                    team_id):
                 raise Conflict(LAST_OWNER)
-            row.role = role
+            previous, row.role = row.role, role
+        await self._record(by, "team.role_changed", f"team:{team_id}", user_id=user_id,
+                           email=user.email, previous=previous, role=role)
         return _member(row, user)
 
     async def remove_member(self, team_id: str, user_id: str, *, by: str) -> None:
@@ -269,10 +278,13 @@ class TeamService:
                 if row is None:
                     raise NotFound("No such member of this team.")
                 if row.role == "owner" and actor != "owner":
-                    raise Forbidden(NEEDS_OWNER)
+                    raise await self._denied(by, team_id, NEEDS_OWNER)
             if row.role == "owner" and await self._last_owner(session, team_id):
                 raise Conflict(LAST_OWNER)
+            removed_role = row.role
             await session.delete(row)
+        await self._record(by, "team.member_removed", f"team:{team_id}", user_id=user_id,
+                           role=removed_role, left=user_id == by)
 
     # -- invitations -----------------------------------------------------------------------
 
@@ -286,11 +298,13 @@ class TeamService:
         async with self._db.session() as session:
             actor = await self._manager_or_raise(session, team_id, by)
             if role == "owner" and actor != "owner":
-                raise Forbidden(NEEDS_OWNER)
+                raise await self._denied(by, team_id, NEEDS_OWNER)
             row = TeamInvitationRow(id=_new_id(), team_id=team_id, email=address, role=role,
                                     token_hash=token_hash(token), created_by=by,
                                     created_at=now, expires_at=now + INVITATION_TTL)
             session.add(row)
+        await self._record(by, "team.invitation_created", f"team:{team_id}",
+                           invitation_id=row.id, role=role, email=address)
         return CreatedInvitation(self._invitation(row), token)
 
     async def invitations(self, team_id: str, *, by: str) -> list[Invitation]:
@@ -333,10 +347,11 @@ class TeamService:
                 raise NotFound("No such user.")
             if invitation.email is not None:
                 if user.email.lower() != invitation.email:
-                    raise Forbidden("This invitation is for another email address.")
+                    raise await self._denied(
+                        by, team.id, "This invitation is for another email address.")
                 if not user.email_verified:
-                    raise Forbidden("Verify your email address first, then open the link "
-                                    "again.")
+                    raise await self._denied(by, team.id, "Verify your email address first, "
+                                             "then open the link again.")
             if await store.membership(session, team.id, by) is not None:
                 raise Conflict("You are already a member of this team.")
             if not await store.consume_invitation(session, invitation.id, by, now):
@@ -344,6 +359,8 @@ class TeamService:
             session.add(TeamMemberRow(team_id=team.id, user_id=by, role=invitation.role,
                                       created_at=now))
             await self._flush_or_conflict(session, "You are already a member of this team.")
+        await self._record(by, "team.invitation_accepted", f"team:{team.id}",
+                           invitation_id=invitation.id, role=invitation.role)
         return TeamSummary(team.id, team.name, invitation.role)
 
     # -- workspaces ------------------------------------------------------------------------
@@ -380,6 +397,8 @@ class TeamService:
             if created:
                 self.folders.remove_empty(ws_id)
             raise
+        await self._record(by or SYSTEM, "workspace.created", f"workspace:{ws_id}",
+                           team_id=team_id, name=clean)
         return self._workspace(row)
 
     async def workspace(self, ws_id: str) -> TeamWorkspace | None:
@@ -405,7 +424,7 @@ class TeamService:
                     await self._manager_or_raise(session, owner_team, by)
                 if row is None or (team_id is not None and row.team_id != team_id):
                     raise NotFound("No such workspace in this team.")
-                folder = row.folder
+                folder, owner_team = row.folder, row.team_id
                 await session.delete(row)
                 await session.flush()
                 # Last step before the commit: a failed move rolls the row back.
@@ -415,6 +434,8 @@ class TeamService:
                 self.folders.restore(moved, folder)
             raise
         log.info("team workspace %s deleted; its folder was moved to %s", ws_id, moved)
+        await self._record(by or SYSTEM, "workspace.deleted", f"workspace:{ws_id}",
+                           team_id=owner_team, moved_to=str(moved) if moved else None)
         return moved
 
     # -- helpers ---------------------------------------------------------------------------
@@ -431,8 +452,19 @@ class TeamService:
         await store.lock_team(session, team_id)
         role = await self._role_or_404(session, team_id, user_id)
         if not at_least(role, "admin"):
-            raise Forbidden(NEEDS_ADMIN)
+            raise await self._denied(user_id, team_id, NEEDS_ADMIN, role=role)
         return role
+
+    async def _record(self, actor: str, action: str, target: str, **details: Detail) -> None:
+        if self._audit is not None:
+            await self._audit.record(actor, action, target, details)
+
+    async def _denied(self, actor: str, team_id: str, reason: str, **details: Detail
+                      ) -> Forbidden:
+        """The 403 to raise, recorded as authz.denied (in its own transaction: it stays
+        when the refused one rolls back)."""
+        await self._record(actor, "authz.denied", f"team:{team_id}", reason=reason, **details)
+        return Forbidden(reason)
 
     async def _last_owner(self, session: AsyncSession, team_id: str) -> bool:
         return await store.count_owners(session, team_id) <= 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from pairpad.ai.agent.models import (
     AllowListApprove,
@@ -16,7 +16,7 @@ from pairpad.ai.agent.models import (
     RunList,
     RunOut,
 )
-from pairpad.api.authz import authorized
+from pairpad.api.authz import authorized, record_event
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 
@@ -60,8 +60,11 @@ async def allow_list(services: ServicesDep) -> AllowListOut:
 
 @router.post("/api/agent/allow-list/approve", dependencies=[authorized("admin", "agent")],
              responses=errors({409: "The workspace's list changed since it was shown"}))
-async def approve_allow_list(body: AllowListApprove, services: ServicesDep) -> AllowListOut:
+async def approve_allow_list(body: AllowListApprove, services: ServicesDep,
+                             request: Request) -> AllowListOut:
     """Approves the workspace's `[agent] allowed_commands` exactly as the user saw it."""
     view = await services.agent.allow_list.approve_workspace(body.workspace)
+    await record_event(request, "agent.command_approved", scope="workspace allow-list",
+                       commands="; ".join(" ".join(argv) for argv in body.workspace))
     return AllowListOut(user=view.user, workspace=view.workspace,
                         workspace_approved=view.workspace_approved, error=view.error)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from pairpad.ai.embedding import embed_target
@@ -15,7 +15,7 @@ from pairpad.ai.provider_store import ProviderUpdate, describe_provider
 from pairpad.ai.providers.base import Provider, ProviderError
 from pairpad.ai.providers.local_server import ServerState
 from pairpad.ai.providers.registry import KeySource
-from pairpad.api.authz import authorized
+from pairpad.api.authz import authorized, record_event
 from pairpad.api.deps import ServicesDep
 from pairpad.api.openapi import errors
 from pairpad.codebase.embeddings import EMBED_OFF
@@ -175,8 +175,12 @@ _INVALID = errors({422: "Invalid provider name or config"})
 
 
 @router.put("/providers/{name}", responses=_INVALID, dependencies=[authorized("admin", "models")])
-async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -> ProviderInfo:
+async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep,
+                       request: Request) -> ProviderInfo:
     await services.ai.config.upsert_provider(name, body)
+    if body.api_key is not None:  # None keeps the key, "" clears it
+        await record_event(request, "models.key_set" if body.api_key else "models.key_removed",
+                           provider=name, kind=body.kind)
     return ProviderInfo.model_validate(describe_provider(services.ai.registry.specs[name]))
 
 
@@ -185,8 +189,12 @@ async def put_provider(name: str, body: ProviderUpdate, services: ServicesDep) -
     responses=errors({404: "No provider of that name was set in the UI"}),
     dependencies=[authorized("admin", "models")],
 )
-async def delete_provider(name: str, services: ServicesDep) -> Response:
+async def delete_provider(name: str, services: ServicesDep, request: Request) -> Response:
+    spec = services.ai.registry.specs.get(name)
+    had_key = spec is not None and bool(describe_provider(spec)["has_api_key"])
     await services.ai.config.delete_provider(name)
+    if had_key:
+        await record_event(request, "models.key_removed", provider=name)
     return Response(status_code=204)
 
 

@@ -169,7 +169,7 @@ async def callback(provider: ProviderName, request: Request, oauth: OAuth) -> Re
                  "next": outcome.next_path}
         return RedirectResponse("/signin?" + urlencode(query), status_code=302)
     pair = await services.accounts.issue_session(
-        outcome.user_id, user_agent(request), client_ip(request)
+        outcome.user_id, user_agent(request), client_ip(request), method="oauth"
     )
     response = RedirectResponse(outcome.next_path, status_code=302)
     set_session_cookies(response, pair.access_token, pair.refresh_token, pair.expires_in,

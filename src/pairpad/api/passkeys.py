@@ -126,5 +126,6 @@ async def login_verify(body: LoginVerify, passkeys: Passkeys, request: Request,
     accounts = team_services(request).accounts
     user_id = await accounts.user_from_mfa_token(body.mfa_token) if body.mfa_token else None
     signed = await passkeys.authenticate(body.credential, user_id)
-    pair = await accounts.issue_session(signed, user_agent(request), client_ip(request))
+    pair = await accounts.issue_session(signed, user_agent(request), client_ip(request),
+                                        method="passkey+password" if user_id else "passkey")
     return signed_in_answer(pair, response, cookie=body.cookie)

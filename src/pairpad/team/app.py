@@ -15,11 +15,12 @@ import structlog
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pairpad import __version__
 from pairpad.accounts.settings import TeamSettings
 from pairpad.accounts.team_services import TeamServices
+from pairpad.api import audit as audit_api
 from pairpad.api import auth as auth_api
 from pairpad.api import health
 from pairpad.api import oauth as oauth_api
@@ -29,7 +30,7 @@ from pairpad.api.methods import install_method_fallback
 from pairpad.api.openapi import AccountsAuth, describe_accounts_auth
 from pairpad.api.team_deps import public_operations
 from pairpad.app import STATIC_DIR, install_error_handlers
-from pairpad.auth.hosts import allowed_host_names
+from pairpad.auth.hosts import allowed_host_names, host_name
 from pairpad.auth.identity import Identity
 from pairpad.config import Settings
 from pairpad.ratelimit.limiter import RateLimiter
@@ -37,17 +38,22 @@ from pairpad.ratelimit.middleware import RateLimitMiddleware
 from pairpad.realtime.socketio_adapter import new_server
 from pairpad.shutdown_answer import ShutdownAnswerMiddleware
 from pairpad.team.build import build_team_services
+from pairpad.team.fanout import FanOutManager
 from pairpad.team.host import WorkspaceHost
 from pairpad.team.leases import redis_index_leases
 from pairpad.team.middleware import TeamSecurityMiddleware
+from pairpad.team.redis import RedisUnavailableMiddleware, install_redis_errors
 from pairpad.team.sockets import install_namespace_dispatch, socket_authenticator
+from pairpad.telemetry.http_metrics import RequestMetricsMiddleware, carry_route, set_route_label
+from pairpad.telemetry.metrics_endpoint import MetricsEndpoint
 from pairpad.telemetry.requests import RequestIdMiddleware
 
 log = structlog.get_logger("pairpad.team")
+WORKSPACE_ROUTE = "/w/{workspace_id}"  # the request metrics' label prefix
 WORKSPACE_PATH = re.compile(r"/w/([A-Za-z0-9_-]{1,32})(/.*)?")
 # The team UI's pages (frontend/team.html routes them client-side).
 TEAM_PAGES = ("/", "/signin", "/signup", "/account", "/account/link", "/reset-password",
-              "/verify-email", "/teams/{team_id}", "/invite/{token}")
+              "/verify-email", "/teams/{team_id}", "/invite/{token}", "/admin/audit")
 NO_WORKSPACE = "No such workspace, or you are not a member of the team that owns it."
 
 
@@ -68,9 +74,16 @@ class TeamApp:
         # Inside the guard, which puts the signed-in user in scope["state"]["identity"].
         inner = RateLimitMiddleware(socketio.ASGIApp(sio, other_asgi_app=self._dispatch),
                                     self.limiter, route_path=_route_path)
-        self._asgi = RequestIdMiddleware(ShutdownAnswerMiddleware(TeamSecurityMiddleware(
+        guarded = ShutdownAnswerMiddleware(TeamSecurityMiddleware(
             inner, team.accounts.identity_from_access_token, allowed,
-            settings.max_request_body)))
+            settings.max_request_body))
+        # /metrics is answered before the session guard: a scraper has no account.
+        metrics = MetricsEndpoint(guarded, settings.metrics_token,
+                                  lambda host: host_name(host) in allowed)
+        # Redis down anywhere below: 503 + Retry-After.
+        served: ASGIApp = (RedisUnavailableMiddleware(metrics, team.settings.redis_url)
+                           if team.settings.redis_url else metrics)
+        self._asgi = RequestMetricsMiddleware(RequestIdMiddleware(served))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._asgi(scope, receive, send)
@@ -86,6 +99,7 @@ class TeamApp:
                          workspace_id: str, rest: str) -> None:
         """`/w/{id}/…`: a member of the owning team gets that workspace's app with their
         role; anybody else the same 404 as for a workspace that does not exist."""
+        set_route_label(scope, WORKSPACE_ROUTE)  # what it is until the inner app says more
         state = scope.get("state", {})
         identity = state.get("identity")
         is_page = scope.get("method") == "GET" and not rest.startswith("/api/")
@@ -115,21 +129,28 @@ class TeamApp:
         inner["root_path"] = scope.get("root_path", "") + f"/w/{workspace_id}"
         inner["path"] = rest
         inner["raw_path"] = rest.encode()
-        await hosted.api(inner, receive, send)
+        try:
+            await hosted.api(inner, receive, send)
+        finally:  # the request metrics see the outer scope: hand them the inner route
+            carry_route(scope, inner, WORKSPACE_ROUTE)
 
 
 def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
     """`settings`: what every workspace shares (AI, runtime, limits); `team_settings`: the
     deployment (database, workspaces root, public URL, sign-in providers)."""
     team = build_team_services(team_settings)
-    sio = new_server(namespaces="*")  # any `/w/{id}`: the catch-all connect decides
+    # Several instances: every emit also goes through Redis to the other instances' clients.
+    fan_out = FanOutManager(team_settings.redis_url) if team_settings.redis_url else None
+    # namespaces="*": any `/w/{id}`, the catch-all connect decides.
+    sio = new_server(namespaces="*", client_manager=fan_out)
     limiter = _limiter(settings, team_settings)
     host = WorkspaceHost(
         db=team.db, sio=sio, data_root=settings.data_dir,
         workspaces_root=team_settings.workspaces_dir,
         overrides=_shared_overrides(settings), authenticate=socket_authenticator(team),
         language_servers=team_settings.language_servers, limiter=limiter,
-        index_leases=None if team.redis is None else redis_index_leases(team.redis))
+        index_leases=None if team.redis is None else redis_index_leases(team.redis),
+        audit=team.audit)
     install_namespace_dispatch(sio, team, host)
 
     @asynccontextmanager
@@ -145,13 +166,20 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
             await host.stop()
             await limiter.close()
             await team.db.dispose()
+            if fan_out is not None:
+                await fan_out.close()
+            if team.redis is not None:
+                await team.redis.aclose()
             log.info("stopped")
 
     api = FastAPI(title="Pairpad (team)", version=__version__, lifespan=lifespan,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None)
     api.state.team = team
+    health.install_readiness(api, _readiness_checks(team))
     install_error_handlers(api)
-    routers = [module.router for module in (health, auth_api, oauth_api, passkeys_api, teams_api)]
+    install_redis_errors(api)
+    routers = [module.router for module in (health, auth_api, oauth_api, passkeys_api, teams_api,
+                                            audit_api)]
     for router in routers:
         api.include_router(router)
     describe_accounts_auth(api, AccountsAuth(public=public_operations(routers)))
@@ -169,6 +197,13 @@ def _route_path(path: str) -> str:
     """What a workspace's app routes on: the path without its `/w/{id}`."""
     match = WORKSPACE_PATH.fullmatch(path)
     return path if match is None else match.group(2) or ""
+
+
+def _readiness_checks(team: TeamServices) -> dict[str, health.ReadinessCheck]:
+    checks = {"database": health.database_check(team.db)}
+    if team.redis is not None and team.settings.redis_url:  # --redis-url given
+        checks["redis"] = health.redis_check(team.redis, team.settings.redis_url)
+    return checks
 
 
 def _shared_overrides(settings: Settings) -> dict[str, object]:

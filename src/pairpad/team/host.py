@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pairpad.accounts.teams import TeamWorkspace
 from pairpad.ai.secrets import SecretBox
 from pairpad.app import build_workspace_api
+from pairpad.audit.trail import AuditSink
 from pairpad.auth.identity import LocalTokenIdentityProvider
 from pairpad.auth.local_token import new_token
 from pairpad.auth.roles import RolePolicy
@@ -56,8 +57,10 @@ class WorkspaceHost:
         authenticate: Callable[[str], Authenticate], language_servers: bool = False,
         limiter: RateLimiter | None = None,
         index_leases: IndexLeases | None = None,
+        audit: AuditSink | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit  # the team's audit trail: workspaces record their denials, keys…
         self._sio = sio
         self._data_root = data_root
         self._workspaces_root = workspaces_root
@@ -97,7 +100,7 @@ class WorkspaceHost:
         hosting = Hosting(
             db=self._db, owner=Owner(team_owner(team_id), workspace_id),
             authorizer=RolePolicy(), realtime=realtime, siblings_root=self._workspaces_root,
-            hidden=(self._data_root,), secret_box=self._secret_box,
+            hidden=(self._data_root,), secret_box=self._secret_box, audit=self._audit,
             index_lease=None if self._index_leases is None else self._index_leases(
                 workspace_id, settings.index.lease_ttl_seconds))
         # The token of local mode authenticates nobody here (the identity provider above is

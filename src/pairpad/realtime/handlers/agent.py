@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field, StrictBool, StrictInt, StrictStr, Validat
 
 from pairpad.ai.agent.models import AgentStart
 from pairpad.ai.agent.service import AgentService
+from pairpad.audit.scoped import WorkspaceAudit
 from pairpad.auth.authorizer import Authorizer, Policy
+from pairpad.auth.identity import Identity
 from pairpad.errors import PairpadError
 from pairpad.events.models import agent_room
 from pairpad.realtime.handlers.acks import error_ack, refusal_check, validation_detail
@@ -42,7 +44,9 @@ class _Cancel(BaseModel):
 
 
 def register_agent_handlers(realtime: SocketIOAdapter, agent: AgentService,
-                            authorizer: Policy | None = None) -> None:
+                            authorizer: Policy | None = None,
+                            audit: WorkspaceAudit | None = None) -> None:
+    """`audit` (team mode): an approved command is recorded as agent.command_approved."""
     sio = realtime.sio
     refused = refusal_check(sio, authorizer or Authorizer(), "agent")
 
@@ -87,7 +91,13 @@ def register_agent_handlers(realtime: SocketIOAdapter, agent: AgentService,
             request = _Decide.model_validate(data if isinstance(data, dict) else {})
         except ValidationError as error:
             return error_ack(validation_detail(error, "agent:decide request"), 422)
-        return {"ok": await agent.decide(request.run_id, request.call_id, request.approve)}
+        ok = await agent.decide(request.run_id, request.call_id, request.approve)
+        if ok and request.approve and audit is not None:
+            identity = (await sio.get_session(sid)).get("identity")
+            actor = identity.user_id if isinstance(identity, Identity) else "unknown"
+            await audit.record(actor, "agent.command_approved", {
+                "scope": "run", "run_id": request.run_id, "call_id": request.call_id})
+        return {"ok": ok}
 
     async def cancel(sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         if (refusal_ack := await refused(sid, "execute")) is not None:
