@@ -2,6 +2,7 @@
 import { useEffect } from "react";
 import { useLocation } from "./nav";
 import { Account } from "./pages/Account";
+import { AuditLog } from "./pages/AuditLog";
 import { Home } from "./pages/Home";
 import { Invite } from "./pages/Invite";
 import { LinkAccount } from "./pages/LinkAccount";
@@ -23,6 +24,7 @@ const TITLES: Record<Route["page"], string> = {
   invite: "Invitation",
   reset: "Reset password",
   verify: "Verify email",
+  audit: "Audit trail",
   notfound: "Not found",
 };
 
@@ -51,6 +53,8 @@ export function TeamApp() {
       return <ResetPassword />;
     case "verify":
       return <VerifyEmail />;
+    case "audit":
+      return <AuditLog />;
     case "notfound":
       return (
         <Card title="Page not found">

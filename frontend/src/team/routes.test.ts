@@ -12,6 +12,7 @@ describe("team page routes", () => {
     expect(routeOf("/invite/abc")).toEqual({ page: "invite", token: "abc" });
     expect(routeOf("/reset-password")).toEqual({ page: "reset" });
     expect(routeOf("/verify-email")).toEqual({ page: "verify" });
+    expect(routeOf("/admin/audit")).toEqual({ page: "audit" });
     expect(routeOf("/teams")).toEqual({ page: "notfound" });
     expect(routeOf("/teams/a/b")).toEqual({ page: "notfound" });
   });

@@ -9,6 +9,7 @@ export type Route =
   | { page: "invite"; token: string }
   | { page: "reset" }
   | { page: "verify" }
+  | { page: "audit" }
   | { page: "notfound" };
 
 const FIXED: Record<string, Route> = {
@@ -19,6 +20,7 @@ const FIXED: Record<string, Route> = {
   "/account/link": { page: "link" },
   "/reset-password": { page: "reset" },
   "/verify-email": { page: "verify" },
+  "/admin/audit": { page: "audit" },
 };
 
 export function routeOf(pathname: string): Route {

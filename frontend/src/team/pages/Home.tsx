@@ -21,6 +21,14 @@ export function Home() {
         <TeamCard key={team.id} team={team} />
       ))}
       <CreateTeam />
+      {me.data?.is_admin && (
+        <p className="team-muted">
+          Server admin:{" "}
+          <Link href="/admin/audit" data-testid="audit-link">
+            audit trail
+          </Link>
+        </p>
+      )}
     </Page>
   );
 }
