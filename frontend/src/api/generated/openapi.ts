@@ -872,6 +872,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/health/live": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live
+     * @description The process and its event loop answer (no dependency is checked).
+     */
+    get: operations["live_api_health_live_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/health/ready": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ready
+     * @description Ready to serve: the database answers (and Redis, in team mode with --redis-url).
+     */
+    get: operations["ready_api_health_ready_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/index/rebuild": {
     parameters: {
       query?: never;
@@ -2256,6 +2296,14 @@ export interface components {
       /** P95 */
       p95: number | null;
     };
+    /** Live */
+    Live: {
+      /**
+       * Status
+       * @constant
+       */
+      status: "ok";
+    };
     /** LocalRestarted */
     LocalRestarted: {
       /**
@@ -2738,6 +2786,18 @@ export interface components {
     Range: {
       end: components["schemas"]["Position"];
       start: components["schemas"]["Position"];
+    };
+    /** Ready */
+    Ready: {
+      /** Checks */
+      checks: {
+        [key: string]: "ok" | "failed";
+      };
+      /**
+       * Status
+       * @constant
+       */
+      status: "ok";
     };
     /** RebuildStarted */
     RebuildStarted: {
@@ -3383,7 +3443,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3470,7 +3530,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3526,7 +3586,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3582,7 +3642,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3638,7 +3698,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3716,7 +3776,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3783,7 +3843,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3859,7 +3919,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3957,7 +4017,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4055,7 +4115,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4142,7 +4202,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4207,7 +4267,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4292,7 +4352,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4370,7 +4430,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4482,7 +4542,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4538,7 +4598,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4616,7 +4676,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4712,7 +4772,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4789,7 +4849,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4854,7 +4914,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -4932,7 +4992,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5008,7 +5068,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5082,7 +5142,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5171,7 +5231,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5247,7 +5307,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5334,7 +5394,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5412,7 +5472,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5498,7 +5558,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5602,7 +5662,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5717,7 +5777,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5813,7 +5873,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5909,7 +5969,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -5995,7 +6055,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6091,7 +6151,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6174,7 +6234,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6270,7 +6330,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6357,7 +6417,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6453,7 +6513,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6549,7 +6609,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6636,7 +6696,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6719,7 +6779,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6802,7 +6862,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6885,7 +6945,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -6981,7 +7041,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7077,7 +7137,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7144,7 +7204,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7240,7 +7300,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7336,7 +7396,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7394,6 +7454,91 @@ export interface operations {
       };
     };
   };
+  live_api_health_live_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Live"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  ready_api_health_ready_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Ready"];
+        };
+      };
+      /** @description Host not allowed, foreign Origin, or missing X-XSRF-Token (cookie auth) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Unexpected error; the traceback is in the server log */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description A check failed: `detail` says which and what to do; `checks` has each result */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   rebuild_index_api_index_rebuild_post: {
     parameters: {
       query?: never;
@@ -7430,7 +7575,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7495,7 +7640,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7591,7 +7736,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7647,7 +7792,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7715,7 +7860,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7771,7 +7916,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7860,7 +8005,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -7934,7 +8079,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8010,7 +8155,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8088,7 +8233,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8166,7 +8311,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8222,7 +8367,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8298,7 +8443,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8376,7 +8521,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8441,7 +8586,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8525,7 +8670,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8603,7 +8748,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8659,7 +8804,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8737,7 +8882,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8805,7 +8950,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -8917,7 +9062,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9004,7 +9149,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9071,7 +9216,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9148,7 +9293,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9213,7 +9358,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9309,7 +9454,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9405,7 +9550,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
@@ -9470,7 +9615,7 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
-      /** @description Too many wrong tokens from this client: wait (Retry-After) and try again */
+      /** @description Too many requests: a rate limit reached (wait `Retry-After` seconds; the RateLimit-* headers tell the budget) or, for a wrong token, the guessing slowdown */
       429: {
         headers: {
           [name: string]: unknown;
