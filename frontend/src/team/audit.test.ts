@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditQuery, describeDetails, NO_FILTERS } from "./audit";
+import { auditQuery, describeDetails, NO_FILTERS, shortRef } from "./audit";
 
 describe("audit filters → query", () => {
   it("leaves out empty filters", () => {
@@ -21,6 +21,12 @@ describe("audit filters → query", () => {
     expect(new Date(String(query.since)).getTime()).toBe(new Date(2026, 2, 1).getTime());
     expect(new Date(String(query.until)).getTime()).toBe(new Date(2026, 2, 3).getTime());
     expect(auditQuery({ ...NO_FILTERS, from: "garbage" })).toEqual({ limit: 50 });
+  });
+
+  it("shortens 32-hex ids only", () => {
+    expect(shortRef("user:cad6dfecfde14804adfae2e7a233706c")).toBe("user:cad6dfec…");
+    expect(shortRef("email:ghost@example.com")).toBe("email:ghost@example.com");
+    expect(shortRef("anonymous")).toBe("anonymous");
   });
 
   it("describes details without empty values", () => {

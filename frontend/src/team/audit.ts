@@ -86,3 +86,8 @@ export function describeDetails(details: Record<string, unknown>): string {
     .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
     .join(" · ");
 }
+
+/** A user, team or workspace reference with its 32-hex id cut to 8 (the title shows it all). */
+export function shortRef(ref: string): string {
+  return ref.replace(/\b([0-9a-f]{8})[0-9a-f]{24}\b/g, "$1…");
+}

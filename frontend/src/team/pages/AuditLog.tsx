@@ -2,7 +2,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { authApi, request } from "../api";
-import { AUDIT_ACTIONS, auditQuery, describeDetails, NO_FILTERS, type AuditFilters, type AuditPage } from "../audit";
+import {
+  AUDIT_ACTIONS,
+  auditQuery,
+  describeDetails,
+  NO_FILTERS,
+  shortRef,
+  type AuditFilters,
+  type AuditPage,
+} from "../audit";
 import { Header } from "../Header";
 import { describeError } from "../hooks";
 import { ErrorBox, Field, Loading, Page } from "../ui";
@@ -100,9 +108,13 @@ export function AuditLog() {
                 <td>
                   <time dateTime={event.created_at}>{new Date(event.created_at).toLocaleString()}</time>
                 </td>
-                <td className="team-audit-id">{event.actor}</td>
+                <td className="team-audit-id" title={event.actor}>
+                  {shortRef(event.actor)}
+                </td>
                 <td>{event.action}</td>
-                <td className="team-audit-id">{event.target}</td>
+                <td className="team-audit-id" title={event.target}>
+                  {shortRef(event.target)}
+                </td>
                 <td>{describeDetails(event.details)}</td>
               </tr>
             ))}
