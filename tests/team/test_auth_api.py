@@ -396,10 +396,14 @@ async def test_cookie_mode(env: Env) -> None:
     sessions = (await env.http.get("/api/auth/sessions")).json()["sessions"]
     assert [item["current"] for item in sessions] == [True]
 
+    signed_out_access = env.http.cookies[ACCESS_COOKIE]
     out = await env.http.post("/api/auth/logout", json={})
     assert out.status_code == 200
     assert REFRESH_COOKIE not in env.http.cookies
     assert (await refresh(env, old_refresh)).status_code == 401
+    # The session's access token is refused at once, not when it expires.
+    assert (await env.http.get("/api/auth/me", headers=auth(signed_out_access))
+            ).status_code == 401
 
 
 # -- sessions ------------------------------------------------------------------------------
@@ -424,6 +428,11 @@ async def test_sessions_list_and_revoke(env: Env) -> None:
                                     headers=auth(laptop["access_token"]))
     assert revoked.status_code == 200
     assert (await refresh(env, phone["refresh_token"])).status_code == 401
+    # The revoked device's access token stops working at once; the other session's does not.
+    assert (await env.http.get("/api/auth/me", headers=auth(phone["access_token"]))
+            ).status_code == 401
+    assert (await env.http.get("/api/auth/me", headers=auth(laptop["access_token"]))
+            ).status_code == 200
     assert (await refresh(env, laptop["refresh_token"])).status_code == 200
     again = await env.http.delete(f"/api/auth/sessions/{phone_id}",
                                   headers=auth(laptop["access_token"]))

@@ -292,8 +292,8 @@ async def refresh(body: RefreshBody, request: Request, response: Response
 @router.post("/logout", response_model=StatusAnswer)
 async def logout(body: LogoutBody, request: Request, response: Response,
                  identity: SignedIn) -> StatusAnswer:
-    """Ends this sign-in (its refresh family) and clears the cookies. The access token
-    stays valid until it expires (at most TeamSettings.access_ttl_s)."""
+    """Ends this sign-in (its refresh family) and clears the cookies. Its access token is
+    refused at once, on every instance (each request checks its session)."""
     accounts = _accounts(request)
     token = body.refresh_token or request.cookies.get(REFRESH_COOKIE)
     current = accounts.session_id_of(_access_token_of(request))
