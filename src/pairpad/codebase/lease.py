@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -62,8 +63,11 @@ class LeaseKeeper:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.tick()
-        self._task = asyncio.ensure_future(self._run())
+        # The jobs outlive the request that first opened the workspace: they run in a
+        # context of their own, so their log lines name no user or request id.
+        loop, context = asyncio.get_running_loop(), contextvars.Context()
+        await loop.create_task(self.tick(), context=context)
+        self._task = loop.create_task(self._run(), context=context)
 
     async def stop(self) -> None:
         task, self._task = self._task, None

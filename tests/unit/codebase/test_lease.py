@@ -9,6 +9,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import structlog
+
 from pairpad.codebase.index_settings import IndexSettings
 from pairpad.codebase.lease import LeaseKeeper, LocalLease
 from pairpad.codebase.service import ContextService
@@ -147,3 +149,19 @@ async def test_a_non_holder_reads_the_shared_index_and_takes_over(repo: Path,
     finally:
         await follower.stop()
         await holder.stop()
+
+
+async def test_jobs_run_outside_the_context_of_the_request_that_started_them() -> None:
+    seen: list[dict[str, object]] = []
+
+    async def gained() -> None:
+        seen.append(structlog.contextvars.get_contextvars())
+
+    structlog.contextvars.bind_contextvars(user_id="u1", request_id="r1")
+    try:
+        keeper = LeaseKeeper(LocalLease(), gained, recorder([], "lost"), ttl=30)
+        await keeper.start()
+        await keeper.stop()
+    finally:
+        structlog.contextvars.unbind_contextvars("user_id", "request_id")
+    assert seen == [{}]  # the index jobs' log lines name no user or request
