@@ -339,6 +339,20 @@ async def test_role_change_and_a_viewers_denied_write(team: Team) -> None:
         "action": "write", "resource": "files", "role": "viewer"}
     assert [e.target for e in await team.events(action="workspace.created")] == [
         f"workspace:{ws}"]
+
+    # An owner sets, then clears a provider's API key: both recorded, the key never.
+    secret = "sk-audit-test-0123456789"
+    provider = {"kind": "openai_compat", "base_url": "http://127.0.0.1:9/v1"}
+    for key in (secret, ""):
+        saved = await team.http.put(f"/w/{ws}/api/models/providers/work",
+                                    json={**provider, "api_key": key},
+                                    headers=bearer(owner_tokens))
+        assert saved.status_code == 200, saved.text
+    keys = [e for e in await team.events(target=f"workspace:{ws}", actor=owner)
+            if e.action.startswith("models.")]
+    assert [(e.action, e.details["provider"]) for e in keys] == [
+        ("models.key_removed", "work"), ("models.key_set", "work")]
+    assert secret not in json.dumps([dict(e.details) for e in keys])
     assert (await team.trail.verify()).intact
 
 
