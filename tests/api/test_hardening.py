@@ -275,7 +275,8 @@ async def test_finding_12_a_file_read_reopens_neither_the_root_nor_any_route(
 async def test_finding_12_the_document_keeps_its_order(client: httpx.AsyncClient) -> None:
     """The app matches its hot routes first; the OpenAPI document still reads by feature."""
     paths = list((await client.get("/api/openapi.json")).json()["paths"])
-    assert paths[:3] == ["/api/health", "/api/settings", "/api/workspace"]
+    assert paths[:5] == ["/api/health", "/api/health/live", "/api/health/ready", "/api/settings",
+                         "/api/workspace"]
     assert paths.index("/api/files/tree") < paths.index("/api/search") < paths.index(
         "/api/conversations"
     )
