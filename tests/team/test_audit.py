@@ -25,6 +25,7 @@ from pairpad.accounts.settings import TeamSettings
 from pairpad.audit.chain import GENESIS, AuditEvent
 from pairpad.audit.trail import AuditFilter, AuditTrail
 from pairpad.config import Settings
+from pairpad.runtime.task_detect import CONFIG_FILE
 from pairpad.storage.db import Database
 from pairpad.team.app import TeamApp, create_team_app
 from pairpad.telemetry.metrics import AUDIT_EVENTS
@@ -353,6 +354,18 @@ async def test_role_change_and_a_viewers_denied_write(team: Team) -> None:
     assert [(e.action, e.details["provider"]) for e in keys] == [
         ("models.key_removed", "work"), ("models.key_set", "work")]
     assert secret not in json.dumps([dict(e.details) for e in keys])
+
+    # An owner approves the workspace's agent allow-list.
+    folder = team.app.team.settings.workspaces_dir / ws
+    (folder / CONFIG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (folder / CONFIG_FILE).write_text('[agent]\nallowed_commands = [["pytest", "**"]]\n')
+    approved = await team.http.post(f"/w/{ws}/api/agent/allow-list/approve",
+                                    json={"workspace": [["pytest", "**"]]},
+                                    headers=bearer(owner_tokens))
+    assert approved.status_code == 200, approved.text
+    (approval,) = await team.events(action="agent.command_approved")
+    assert (approval.actor, approval.target, approval.details["commands"]) == (
+        owner, f"workspace:{ws}", "pytest **")
     assert (await team.trail.verify()).intact
 
 
