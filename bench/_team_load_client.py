@@ -28,6 +28,7 @@ import aiohttp
 import socketio
 
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=30)
+SIGN_IN_ATTEMPTS = 3
 SOCKET_TIMEOUT = 30
 
 
@@ -91,13 +92,18 @@ class User:
         self.instance: int = spec["instance"]
         self.file: str = spec["file"]
         self.headers: dict[str, str] = {}
+        self.token: str | None = None
+        if spec.get("token"):  # signed in by an earlier run: sessions outlive the page
+            self.set_token(spec["token"])
         self.etag: str | None = None
         self.seen: dict[str, int] = {}  # path → the save seq whose push this socket saw
         self.saves = 0
         self.rng = random.Random(spec["email"])
 
     async def run(self, stop_at: float) -> None:
-        if not await self.sign_in():
+        if self.token is None and not await self.sign_in():
+            return
+        if self.plan.get("sign_in_only"):
             return
         sio = await self.open_socket()
         try:
@@ -122,14 +128,23 @@ class User:
         return f"# notes of {self.spec['email']}\nrevision {self.saves}\n" + "x" * 400 + "\n"
 
     async def sign_in(self) -> bool:
+        """Like a person at the sign-in page: a failed attempt (timeout, 429, 5xx) is tried
+        again after a pause, at most SIGN_IN_ATTEMPTS times; every attempt is a sample."""
         body = {"email": self.spec["email"], "password": self.plan["password"]}
-        status, answer = await self.call("sign in", "POST", f"{self.base}/api/auth/login",
-                                         json=body, always_record=True)
-        if status != 200 or not isinstance(answer, dict) or not answer.get("access_token"):
-            return False
-        self.token = str(answer["access_token"])
-        self.headers = {"Authorization": f"Bearer {self.token}"}
-        return True
+        for _attempt in range(SIGN_IN_ATTEMPTS):
+            status, answer = await self.call("sign in", "POST", f"{self.base}/api/auth/login",
+                                             json=body, always_record=True)
+            if status == 200 and isinstance(answer, dict) and answer.get("access_token"):
+                self.set_token(str(answer["access_token"]))
+                return True
+            if status in (401, 403, 422):
+                return False
+            await asyncio.sleep(self.rng.uniform(2, 4))
+        return False
+
+    def set_token(self, token: str) -> None:
+        self.token = token
+        self.headers = {"Authorization": f"Bearer {token}"}
 
     async def open_socket(self) -> socketio.AsyncClient | None:
         namespace = f"/w/{self.ws}"
@@ -197,6 +212,8 @@ class User:
         status, answer = await self.call(op, method, f"{self.base}/w/{self.ws}{path}",
                                          headers=self.headers, always_record=always_record,
                                          **kwargs)
+        if status == 401:  # the access token expired (15 min): sign in again, as the UI does
+            await self.sign_in()
         if isinstance(answer, dict) and kwargs.get("params", {}).get("path") == self.file:
             # A read or save answers the etag; a 409 (the file exists from an earlier run, or
             # changed) names the current one.
@@ -249,7 +266,7 @@ async def main(plan_path: Path) -> None:
     Path(plan["out"]).write_text(json.dumps({
         "samples": samples, "pushes": recorder.pushes, "pushes_expected": recorder.pushes_expected,
         "duplicates": recorder.duplicates, "errors": recorder.error_examples,
-        "cpu_s": cpu,
+        "cpu_s": cpu, "tokens": {user.spec["email"]: user.token for user in users if user.token},
     }))
 
 

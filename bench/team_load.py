@@ -16,13 +16,16 @@ reads a file, saves its own file or searches. The members of a team are split ac
 instances, so a save on one instance reaches the team's sockets on both: through the saving
 instance's own file service and through the other instance's file watcher.
 
-Runs (default): 1 instance and K=2 instances at --users, then the curve (users vs p95) on K
-instances. Latencies are counted over the steady window only (after the ramp and a settle
-time); sign-in and socket connects are counted over the ramp. The machine has 2 cores: the
+Runs (default): the sign-in storm (--users users sign in at --signin-rate, measured on its
+own; later runs reuse these sessions, as browsers keep theirs), K=2 instances at --users, the
+curve (users vs p95) on K instances, then 1 instance at --users (the others stopped).
+Latencies are counted over the steady window only (after the ramp and a settle time); sign-in,
+socket connects and file creation over the ramp. The machine has 2 cores: the
 client processes compete with the servers for them, and their CPU is reported.
 
 .venv/bin/python bench/team_load.py [--users N] [--instances K] [--duration S]
     [--curve 100,250,500,1000,1500] [--curve-duration S] [--no-single] [--json FILE]
+    [--ramp-rate 40] [--signin-rate 20] [--profile PY_SPY] [--keep DIR]
 Quick smoke: --users 50 --duration 10 --curve '' (takes ~1 minute). The full default run
 takes ~12 minutes.
 """
@@ -69,6 +72,7 @@ TEAM_SIZE = 50
 SHARED_FILES = 200  # generated source files per workspace (tree, read, search)
 SEARCH_TERMS = ["needle", "render cache", "socket", "handler stream"]
 DEFAULT_MIX = "read=45,tree=25,save=15,search=15"
+PUBLIC_URL = "http://127.0.0.1/"
 SETTLE_S = 5.0  # after the ramp, before the measured window: sign-ins in flight finish
 HTTP_OPS = ["list files", "read file", "save", "search"]  # the steady window's
 RAMP_OPS = ["sign in", "socket connect", "create file"]  # once per user, during the ramp
@@ -80,7 +84,8 @@ RAMP_OPS = ["sign in", "socket connect", "create file"]  # once per user, during
 def server_env(args: argparse.Namespace) -> tuple[dict[str, str], list[str]]:
     """The environment of every instance and what it changes, said in the report."""
     env = {"PAIRPAD_AI__LOCAL__PRELOAD": "false"}
-    notes = ["embedded model not preloaded (PAIRPAD_AI__LOCAL__PRELOAD=false)"]
+    notes = [f"every instance with --public-url {PUBLIC_URL} (the tokens' issuer: one for all)",
+             "embedded model not preloaded (PAIRPAD_AI__LOCAL__PRELOAD=false)"]
     if not args.index:
         env["PAIRPAD_INDEX__ENABLED"] = "false"
         notes.append("codebase indexer off (PAIRPAD_INDEX__ENABLED=false; --index turns it on)")
@@ -170,13 +175,17 @@ class Deployment:
     teams: list[tuple[str, list[str]]] = field(default_factory=list)
     shared_files: list[str] = field(default_factory=list)
     idle_rss: dict[int, float] = field(default_factory=dict)  # MiB, just after the start
+    tokens: dict[str, str] = field(default_factory=dict)  # email → access token
 
     def start_instance(self, index: int) -> RunningTeamServer:
         while len(self.servers) <= index:
             self.servers.append(None)
         server = start_team_server(
             self.database_url, self.root / "workspaces", self.root / "data",
-            "--redis-url", self.redis.url, env=self.env, timeout=120)
+            # One public URL for all: it is the tokens' issuer (without it each instance names
+            # its own address and refuses the others' tokens), as behind a load balancer.
+            "--redis-url", self.redis.url, "--public-url", PUBLIC_URL, env=self.env,
+            timeout=120)
         self.servers[index] = server
         self.idle_rss[index] = rss_mib(server.process.pid)
         return server
@@ -318,15 +327,19 @@ def summarize(values: list[float]) -> dict[str, float]:
 
 
 def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users: int,
-             instances: int, duration: float) -> RunResult:
+             instances: int, duration: float, *, sign_in_only: bool = False) -> RunResult:
+    """One run: the users ramp up (each signs in unless a token from an earlier run is still
+    good, opens its socket, creates its file), work for `duration` s, and stop. With
+    `sign_in_only`, they only sign in, at --signin-rate: the sign-in storm, on its own."""
     servers = deployment.running(instances)
     team_count = math.ceil(users / TEAM_SIZE)
     chosen = deployment.teams[:team_count]
     clients = max(1, min(args.clients, team_count))
-    ramp_s = users / args.ramp_rate
+    rate = args.signin_rate if sign_in_only else args.ramp_rate
+    ramp_s = users / rate
     start_at = time.time() + 4.0  # the client processes import socketio meanwhile
-    measure_from = start_at + ramp_s + SETTLE_S
-    measure_to = measure_from + duration
+    measure_from = start_at if sign_in_only else start_at + ramp_s + SETTLE_S
+    measure_to = start_at + ramp_s if sign_in_only else measure_from + duration
     mix = dict(part.split("=") for part in args.mix.split(","))
     specs: list[list[dict[str, Any]]] = [[] for _ in range(clients)]
     tag = name.replace(" ", "_")
@@ -340,7 +353,7 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
             "email": emails[member], "workspace": workspace, "instance": instance,
             "base_url": servers[instance].base_url,
             "file": f"notes/{member:02}-{tag}.md",  # new in each run: created, not 409
-            "offset": k / args.ramp_rate})
+            "token": deployment.tokens.get(emails[member]), "offset": k / rate})
     tmp = deployment.root / "runs" / tag
     tmp.mkdir(parents=True)
     processes = []
@@ -349,7 +362,7 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
                 "users": users_of, "password": PASSWORD, "mix": {k: float(v) for k, v in
                                                                  mix.items()},
                 "shared_files": deployment.shared_files, "search_terms": SEARCH_TERMS,
-                "out": str(tmp / f"client{index}.json")}
+                "sign_in_only": sign_in_only, "out": str(tmp / f"client{index}.json")}
         (tmp / f"plan{index}.json").write_text(json.dumps(plan))
         processes.append(subprocess.Popen([sys.executable, str(CLIENT),
                                            str(tmp / f"plan{index}.json")]))
@@ -370,7 +383,8 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
     before = ([cpu_seconds(p) for p in pids], [cpu_seconds(p.pid) for p in processes],
               sum(cpu_seconds(p) for p in pg), cpu_seconds(redis_pid), machine_busy(),
               time.time())
-    while time.time() < measure_to:
+    while (any(p.poll() is None for p in processes) if sign_in_only
+           else time.time() < measure_to):
         time.sleep(1.0)
         rss = [max(old, rss_mib(pid)) for old, pid in zip(rss, pids, strict=True)]
         for server in servers:
@@ -380,6 +394,8 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
              sum(cpu_seconds(p) for p in pg), cpu_seconds(redis_pid), machine_busy(),
              time.time())
     wall = after[5] - before[5]
+    if sign_in_only:
+        duration = wall
     for profiler in profilers:
         profiler.wait(timeout=60)
     if profilers:
@@ -388,6 +404,8 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
         if process.wait(timeout=120) != 0:
             raise RuntimeError(f"a client process of {name!r} failed ({process.returncode})")
     outputs = [json.loads((tmp / f"client{i}.json").read_text()) for i in range(clients)]
+    for output in outputs:  # later runs reuse the sessions (access tokens live 15 min)
+        deployment.tokens.update(output["tokens"])
     for workspace, _emails in chosen:  # the next run starts from the same small notes/ folder
         for note in (deployment.root / "workspaces" / workspace / "notes").glob(f"*-{tag}.md"):
             note.unlink()
@@ -396,6 +414,9 @@ def run_load(deployment: Deployment, args: argparse.Namespace, name: str, users:
     result.idle_rss = [deployment.idle_rss[i] for i in range(instances)]
     result.workspaces = team_count
     steady = result.ops["all requests (steady)"]
+    if sign_in_only:  # the clients exited before the last CPU sample: their own count
+        result.client_cpu = sum(output["cpu_s"] for output in outputs) / wall
+        steady = result.ops.get("sign in", {})
     print(f"  -> {result.request_rate:,.0f} requests/s, p95 {ms(steady.get('p95'))} ms, "
           f"errors {sum(result.errors.values())} ({result.error_rate:.1%})", flush=True)
     return result
@@ -457,10 +478,16 @@ def ms(value: float | None) -> str:
 
 
 def report_run(result: RunResult) -> str:
+    if result.name == "sign-in":
+        intro = (f"{result.users:,} users sign in at {result.users / result.ramp_s:.0f}/s, "
+                 f"split over the instances; {result.duration:.0f} s until the last answer "
+                 f"(load average before {result.load_before:.2f}).")
+    else:
+        intro = (f"Steady window {result.duration:.0f} s after a {result.ramp_s:.0f} s ramp; "
+                 f"**{result.request_rate:,.0f} requests/s** achieved "
+                 f"(load average before {result.load_before:.2f}).")
     lines = [f"### {result.name}: {result.users} users, {result.instances} instance(s)", "",
-             f"Steady window {result.duration:.0f} s after a {result.ramp_s:.0f} s ramp; "
-             f"**{result.request_rate:,.0f} requests/s** achieved "
-             f"(load average before {result.load_before:.2f}).", "",
+             intro, "",
              "| operation | count | p50 ms | p95 ms | p99 ms | max ms | errors |",
              "|---|---|---|---|---|---|---|"]
     order = ["sign in", "socket connect", "create file", *HTTP_OPS, "all requests (steady)"]
@@ -536,7 +563,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--curve-duration", type=float, default=30)
     parser.add_argument("--no-single", action="store_true",
                         help="skip the 1-instance run at --users")
-    parser.add_argument("--ramp-rate", type=float, default=20, help="users started a second")
+    parser.add_argument("--ramp-rate", type=float, default=40,
+                        help="users started a second (socket, file, then work)")
+    parser.add_argument("--signin-rate", type=float, default=20,
+                        help="sign-ins a second in the sign-in run before the others")
     parser.add_argument("--clients", type=int, default=2, help="load-generating processes")
     parser.add_argument("--mix", default=DEFAULT_MIX, help="op=weight,… of read/tree/save/search")
     parser.add_argument("--index", action="store_true", help="codebase indexer on")
@@ -572,11 +602,12 @@ def main() -> int:
               flush=True)
         try:
             prepare(args, deployment)
-            if args.instances > 1 and not args.no_single:
-                results.append(run_load(deployment, args, "one instance", args.users, 1,
-                                        args.duration))
             for index in range(1, args.instances):
                 deployment.start_instance(index)
+            # Sessions first, measured on their own (argon2id: ~40 ms of CPU each), then
+            # kept by the later runs' users (as a browser keeps its session between visits).
+            results.append(run_load(deployment, args, "sign-in", args.users, args.instances,
+                                    0, sign_in_only=True))
             main_run = run_load(deployment, args, f"{args.instances} instances", args.users,
                                 args.instances, args.duration)
             results.append(main_run)
@@ -586,6 +617,11 @@ def main() -> int:
                     continue
                 curve.append(run_load(deployment, args, f"curve {users}", users,
                                       args.instances, args.curve_duration))
+            if args.instances > 1 and not args.no_single:
+                for index in range(1, args.instances):
+                    deployment.stop_instance(index)
+                results.append(run_load(deployment, args, "one instance", args.users, 1,
+                                        args.duration))
         except (RuntimeError, OSError, httpx.HTTPError) as error:  # report what was measured
             failure = error
         finally:
@@ -597,8 +633,9 @@ def main() -> int:
             drop_database(deployment.database_url)
     print()
     print(f"Machine: {machine()}. Settings: {'; '.join(notes)}. Mix: {args.mix}; think time "
-          f"0.5-1.5 s; {TEAM_SIZE} users per team, one workspace each; users ramp at "
-          f"{args.ramp_rate:g}/s; {args.clients} client processes.")
+          f"0.5-1.5 s; {TEAM_SIZE} users per team, one workspace each; sign-ins at "
+          f"{args.signin_rate:g}/s, then runs ramp at {args.ramp_rate:g} users/s with those "
+          f"sessions; {args.clients} client processes.")
     for result in results:
         print()
         print(report_run(result))
