@@ -1,7 +1,8 @@
 """Two real `pairpad serve` instances on one PostgreSQL database, one Redis, one workspaces
 folder and one data dir behave as one server: events published on one reach the clients of
 the other (exactly once), a sign-out on one is refused on the other at once, and Redis
-going down answers 503 (and recovers) without restarting anything."""
+going down answers 503 (and recovers, events across instances included) without restarting
+anything."""
 
 from __future__ import annotations
 
@@ -162,14 +163,20 @@ async def test_a_sign_out_on_one_instance_is_refused_on_the_other_at_once(
 
 
 async def test_redis_down_answers_503_and_requests_resume_when_it_is_back(
-    instances: Pair
+    instances: Pair, recorders: list[Recorder]
 ) -> None:
     member = await _member_with_workspace(instances.a)
     files = f"/w/{member.workspace_id}/api/files/content"
+    on_b = Recorder(("git:changed",))
+    recorders.append(on_b)
+    await on_b.connect(instances.b, member)
+    git = f"/w/{member.workspace_id}/api/git"
     async with instances.a.client(member.token) as client:
         saved = await client.put(files, params={"path": "kept.txt"},
                                  json={"content": "kept\n", "etag": None})
         assert saved.status_code == 201, saved.text
+        assert (await client.post(f"{git}/init")).status_code == 200
+        await on_b.wait_for("git:changed", "init")
 
         instances.redis.stop()
         started = time.monotonic()
@@ -190,5 +197,13 @@ async def test_redis_down_answers_503_and_requests_resume_when_it_is_back(
             assert time.monotonic() < deadline, "requests did not resume with Redis back"
             await asyncio.sleep(0.25)
         assert answer.json()["content"] == "kept\n"
+        # The fan-out is back too: B subscribes to the channel again by itself (an event
+        # published before it has is lost, so A's event is repeated until one arrives).
+        deadline = time.monotonic() + 10
+        while not on_b.naming("git:changed", "stage"):
+            assert time.monotonic() < deadline, f"B never heard from A again: {on_b.events}"
+            staged = await client.post(f"{git}/stage", json={"paths": ["kept.txt"]})
+            assert staged.status_code == 200, staged.text
+            await asyncio.sleep(0.5)
     written = list(instances.a.workspaces.glob("*/kept.txt"))
     assert [path.read_text() for path in written] == ["kept\n"]
