@@ -24,10 +24,12 @@ from schemathesis.specs.openapi.checks import ignored_auth, positive_data_accept
 
 from pairpad.app import create_app
 from pairpad.config import Settings
+from pairpad.ratelimit.settings import GROUPS
 from tests.conftest import TEST_TOKEN
 
 AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
 MAX_EXAMPLES = 60
+UNLIMITED = {group: "1000000/minute" for group in GROUPS}
 
 # Left out of the generated run, each for a reason:
 EXCLUDED = {
@@ -112,6 +114,10 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory, no_network: None) -> It
         allowed_hosts=[asgi.HOST],  # the Host header schemathesis' ASGI client sends
         # No embedded model can start: nothing generated may cost llama.cpp's CPU.
         ai={"local": {"model_path": str(root / "no-model.gguf")}, "probe_timeout": 0.5},
+        # Thousands of generated requests within a minute, above the local defaults: a 429
+        # would stand in for the answer under test. The limits stay on (every answer goes
+        # through their middleware); tests/api/test_rate_limits.py tests them.
+        limits=UNLIMITED,
     )
     app = create_app(config)
     # The token through the document's own `bearer` scheme, so schemathesis knows requests

@@ -32,6 +32,7 @@ from pairpad.api import teams as teams_api
 from pairpad.api.team_deps import public_operations
 from pairpad.app import create_app
 from pairpad.config import Settings
+from pairpad.ratelimit.settings import GROUPS
 from pairpad.team.app import TeamApp, create_team_app
 
 BASE = "http://127.0.0.1"
@@ -91,7 +92,11 @@ def _signed_in(app: TeamApp) -> str:
 @pytest.fixture(scope="module")
 def team_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamApp]:
     root: Path = tmp_path_factory.mktemp("team-openapi")
-    settings = Settings(data_dir=root / "data", workspace=root, open_browser=False)
+    # Thousands of generated requests, sign-ins among them, within a minute: far above team
+    # mode's limits (20 sign-ins a minute per address), and a 429 would stand in for the
+    # answer under test. The limits stay on; tests/team/test_rate_limits.py tests them.
+    settings = Settings(data_dir=root / "data", workspace=root, open_browser=False,
+                        limits={group: "1000000/minute" for group in GROUPS})
     team = TeamSettings(database_url=f"sqlite+aiosqlite:///{root}/team.sqlite3",
                         workspaces_dir=root / "ws")
     yield create_team_app(settings, team)

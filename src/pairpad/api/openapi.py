@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
 from pairpad.auth.middleware import PUBLIC_PATHS
+from pairpad.ratelimit.groups import group_of
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 _ERROR_CONTENT = {"application/json": {"schema": ERROR_REF}}
@@ -29,6 +30,11 @@ _AUTH: dict[str, str] = {
     "401": "Not authenticated",
     "429": "Too many wrong tokens from this client: wait (Retry-After) and try again",
 }
+# Every operation a rate limit counts (ratelimit/groups.py): its 429, and the guard's for
+# wrong tokens where there is one.
+_RATE_LIMITED = ("Too many requests: a rate limit reached (wait `Retry-After` seconds; the "
+                 "RateLimit-* headers tell the budget) or, for a wrong token, the guessing "
+                 "slowdown")
 _VALIDATION = "Invalid parameters or body; `detail` names each problem"
 
 
@@ -126,6 +132,8 @@ def describe_errors(document: dict[str, Any], accounts: AccountsAuth | None = No
                 extra = {**_ACCOUNTS_AUTH, **_ALWAYS}
             else:
                 extra = _ALWAYS if public else {**_AUTH, **_ALWAYS}
+            if group_of(method.upper(), path, signed_in=not public) is not None:
+                extra = {**extra, "429": _RATE_LIMITED}
             for status, text in extra.items():
                 responses.setdefault(status, {"description": text})
             for status, response in responses.items():
