@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import structlog
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -22,6 +23,8 @@ from pairpad.app import create_app
 from pairpad.auth.local_token import load_or_create_token
 from pairpad.config import Settings
 from pairpad.header_timeout import header_timeout_protocol
+
+log = structlog.get_logger("pairpad.server")
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -105,6 +108,11 @@ async def serve_team(settings: Settings, team_settings: TeamSettings,
     sock = bind_socket(settings.host, settings.port)
     url = public_url(settings.host, sock.getsockname()[1], None)
     if team_settings.public_url is None:
+        if team_settings.redis_url:
+            # The public URL is the access tokens' issuer: with each instance's own address,
+            # instances refuse each other's tokens.
+            log.warning("--redis-url without --public-url: give every instance the same "
+                        "--public-url, or they refuse each other's sign-ins", public_url=url)
         team_settings = team_settings.model_copy(update={"public_url": url})
     from pairpad.team.app import create_team_app  # local mode never loads team mode
 
