@@ -108,12 +108,10 @@ async def serve_team(settings: Settings, team_settings: TeamSettings,
     sock = bind_socket(settings.host, settings.port)
     url = public_url(settings.host, sock.getsockname()[1], None)
     if team_settings.public_url is None:
-        if team_settings.redis_url:
-            # The public URL is the access tokens' issuer: with each instance's own address,
-            # instances refuse each other's tokens.
-            log.warning("--redis-url without --public-url: give every instance the same "
-                        "--public-url, or they refuse each other's sign-ins", public_url=url)
-        team_settings = team_settings.model_copy(update={"public_url": url})
+        # Browsers reach this instance at its own address; the tokens' issuer stays one name
+        # every instance shares (else each would refuse the others' sign-ins).
+        team_settings = team_settings.model_copy(
+            update={"public_url": url, "token_issuer": team_settings.token_issuer or "pairpad"})
     from pairpad.team.app import create_team_app  # local mode never loads team mode
 
     async def started() -> None:

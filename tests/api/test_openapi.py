@@ -57,6 +57,8 @@ STATE_DEPENDENT: dict[str, tuple[set[int], str]] = {
     "POST /api/lsp/apply-edit": ({400, 422}, "paths must name files; edits may not overlap"),
     # Once a generated `POST /api/git/init` made the workspace a repository, these reach
     # the path and name checks (CI found '' in `paths` answered 400).
+    "GET /api/git/file": ({400}, "the path must name a file, not the root"),
+    "GET /api/git/diff": ({400}, "the path must name a file, not the root"),
     "POST /api/git/stage": ({400, 422}, "a path must name a file, not the root ('' or '.')"),
     "POST /api/git/unstage": ({400, 422}, "a path must name a file, not the root"),
     "POST /api/git/discard": ({400, 422}, "a path must name a file, not the root"),

@@ -35,9 +35,9 @@ class Pair:
 
 @pytest.fixture
 def instances(pg_url: str, redis_server: RedisServer, tmp_path: Path) -> Iterator[Pair]:
-    """A and B exactly as a deployment runs them: same database, Redis, folders, and one
-    public URL (the tokens' issuer: without it each instance names its own address)."""
-    shared = ("--redis-url", redis_server.url, "--public-url", "http://127.0.0.1/")
+    """A and B as a deployment runs them: same database, Redis and folders. No --public-url:
+    each is reached at its own address, and still both accept the tokens either issued."""
+    shared = ("--redis-url", redis_server.url)
     a = start_team_server(pg_url, tmp_path / "workspaces", tmp_path / "data", *shared)
     try:
         b = start_team_server(pg_url, tmp_path / "workspaces", tmp_path / "data", *shared)

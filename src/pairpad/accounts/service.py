@@ -151,7 +151,8 @@ class AccountService:
         """Creates (first instance) or reads (the others) the shared secrets."""
         key = await load_or_create_secret(self.db, JWT_SIGNING_KEY, lambda: secrets.token_bytes(32))
         totp_key = await load_or_create_secret(self.db, TOTP_KEY, new_fernet_key)
-        issuer = (self.settings.public_url or "").rstrip("/") or "pairpad"
+        issuer = (self.settings.token_issuer or (self.settings.public_url or "").rstrip("/")
+                  or "pairpad")
         self._signer = TokenSigner(key, issuer)
         self._totp = TotpSecrets(totp_key)
 

@@ -29,6 +29,9 @@ class TeamSettings(BaseModel):
     # Where browsers reach the server (cookies' Secure flag, WebAuthn's relying party, OAuth
     # redirect URIs); default: http://HOST:PORT/ as bound.
     public_url: str | None = None
+    # The access tokens' `iss`: the --public-url when given, else a fixed name, never the
+    # address one instance happens to be bound to (several instances must agree on it).
+    token_issuer: str | None = None
     access_ttl_s: int = Field(default=15 * 60, ge=60, le=3600)
     refresh_ttl_s: int = Field(default=30 * 24 * 3600, ge=3600)
     # Language servers run as the server's user, outside the sandbox, and some run code a
