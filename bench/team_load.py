@@ -84,7 +84,7 @@ RAMP_OPS = ["sign in", "socket connect", "create file"]  # once per user, during
 def server_env(args: argparse.Namespace) -> tuple[dict[str, str], list[str]]:
     """The environment of every instance and what it changes, said in the report."""
     env = {"PAIRPAD_AI__LOCAL__PRELOAD": "false"}
-    notes = [f"every instance with --public-url {PUBLIC_URL} (the tokens' issuer: one for all)",
+    notes = [f"every instance with --public-url {PUBLIC_URL} (as behind a load balancer)",
              "embedded model not preloaded (PAIRPAD_AI__LOCAL__PRELOAD=false)"]
     if not args.index:
         env["PAIRPAD_INDEX__ENABLED"] = "false"
@@ -182,8 +182,8 @@ class Deployment:
             self.servers.append(None)
         server = start_team_server(
             self.database_url, self.root / "workspaces", self.root / "data",
-            # One public URL for all: it is the tokens' issuer (without it each instance names
-            # its own address and refuses the others' tokens), as behind a load balancer.
+            # One public URL for all, as behind a load balancer (it is the tokens' issuer;
+            # before 2776ef4 an instance without it refused the others' tokens).
             "--redis-url", self.redis.url, "--public-url", PUBLIC_URL, env=self.env,
             timeout=120)
         self.servers[index] = server
