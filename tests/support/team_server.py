@@ -16,12 +16,18 @@ from threading import Thread
 
 import httpx
 
+from pairpad.ratelimit.settings import GROUPS
 from tests.support.postgres import drop_database, fresh_database_url
 from tests.support.postgres_fixtures import require_postgres
 from tests.support.server import RunningServer, launch
 
 URL_LINE = re.compile(r"^Pairpad is running at (http://\S+?)/$")
 PASSWORD = "correct horse battery staple 42"
+# The server a module's tests share signs many users in and walks every route from one
+# address (127.0.0.1) within a minute: far above team mode's limits (20 sign-ins a minute
+# per address, 100 requests per user). They are raised here, not off (every answer still
+# goes through the limiter); tests/team/test_rate_limits.py tests the limits themselves.
+UNLIMITED_ENV = {f"PAIRPAD_LIMITS__{group.upper()}": "1000000/minute" for group in GROUPS}
 
 
 @dataclass
@@ -48,7 +54,7 @@ def running_team_server(root: Path) -> Iterator[RunningTeamServer]:
     stopped and the database dropped after."""
     require_postgres()
     url = fresh_database_url()
-    server = start_team_server(url, root / "workspaces", root / "data")
+    server = start_team_server(url, root / "workspaces", root / "data", env=UNLIMITED_ENV)
     try:
         yield server
     finally:
