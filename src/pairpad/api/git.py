@@ -56,8 +56,9 @@ class HunkRequest(BaseModel):
 
 
 class CommitRequest(BaseModel):
-    # Not only spaces: git refuses an empty message (the pattern says so in the document).
-    message: str = Field(max_length=100_000, pattern=r"\S")
+    # Not only spaces: the document says so with a pattern; the service checks it, with a
+    # message that says what to do (pydantic's would quote the regex).
+    message: str = Field(max_length=100_000, json_schema_extra={"pattern": r"\S"})
     run_hooks: bool = Field(
         default=False,
         description="Run the repository's hooks (outside the sandbox); off by default.")
