@@ -25,7 +25,7 @@ PathQuery = Annotated[str, Query(description="Workspace-relative POSIX path")]
 _READ = [authorized("read", "git")]
 _WRITE = [authorized("write", "git")]
 _ERRORS: dict[int | str, dict[str, str]] = {
-    400: {"description": "A path names the workspace root, not a file"},
+    400: {"description": "A path names the workspace root, not a file (or the body is not JSON)"},
     403: {"description": "Path outside the workspace or inside .git"},
     404: {"description": "Not a git repository, or no such hunk"},
     409: {"description": "git refused (its message), or the diff changed since it was shown"},

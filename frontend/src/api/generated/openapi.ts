@@ -6097,7 +6097,7 @@ export interface operations {
           "application/json": components["schemas"]["BranchList"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6189,6 +6189,15 @@ export interface operations {
           "application/json": components["schemas"]["BranchList"];
         };
       };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Not authenticated */
       401: {
         headers: {
@@ -6276,7 +6285,7 @@ export interface operations {
           "application/json": components["schemas"]["CommitResult"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6372,6 +6381,15 @@ export interface operations {
           "application/json": components["schemas"]["FileDiff"];
         };
       };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Not authenticated */
       401: {
         headers: {
@@ -6459,7 +6477,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6555,7 +6573,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6651,6 +6669,15 @@ export interface operations {
           "application/json": components["schemas"]["FileAtRef"];
         };
       };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Not authenticated */
       401: {
         headers: {
@@ -6732,6 +6759,15 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["GitStatus"];
+        };
+      };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Not authenticated */
@@ -6817,6 +6853,15 @@ export interface operations {
           "application/json": components["schemas"]["GitOutput"];
         };
       };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description Not authenticated */
       401: {
         headers: {
@@ -6898,6 +6943,15 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["GitOutput"];
+        };
+      };
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description Not authenticated */
@@ -6987,7 +7041,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7083,7 +7137,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7246,7 +7300,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7342,7 +7396,7 @@ export interface operations {
           "application/json": components["schemas"]["GitStatus"];
         };
       };
-      /** @description The body is not JSON */
+      /** @description A path names the workspace root, not a file (or the body is not JSON) */
       400: {
         headers: {
           [name: string]: unknown;
