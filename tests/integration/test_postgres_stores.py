@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from pairpad.ai.agent.store import RunLog, RunRecord, RunStore
 from pairpad.ai.completion.stats import CompletionEvent, CompletionStats
@@ -97,8 +98,11 @@ def test_for_url_names_the_driver_and_refuses_others(tmp_path: Path) -> None:
         Database.for_url("sqlite+aiosqlite://")
 
 
-async def test_postgresql_pool_checks_connections_before_use(pg_url: str) -> None:
-    """A connection the server dropped (restart, idle timeout) is replaced, not handed out."""
+async def test_postgresql_pool_reconnects_after_a_dropped_connection(pg_url: str) -> None:
+    """No pre-ping (a round trip per checkout): a connection the server dropped (restart,
+    idle timeout) fails its first use at once, flagged as lost (team mode answers 503,
+    team/database_busy.py), not a hang; that invalidates the pool and the next use
+    reconnects."""
     database = Database.for_url(pg_url)
     try:
         await database.migrate()
@@ -111,6 +115,10 @@ async def test_postgresql_pool_checks_connections_before_use(pg_url: str) -> Non
                                          {"pid": pid})
         finally:
             await killer.dispose()
+        with pytest.raises(DBAPIError) as lost:
+            async with database.session() as session:
+                await session.execute(text("SELECT 1"))
+        assert lost.value.connection_invalidated
         async with database.session() as session:
             assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
     finally:

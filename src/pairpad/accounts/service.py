@@ -33,6 +33,7 @@ from pairpad.accounts.server_secrets import (
 )
 from pairpad.accounts.sessions import RefreshRefused, RefreshReused, RefreshSessions, SessionInfo
 from pairpad.accounts.settings import TeamSettings
+from pairpad.accounts.team_store import role_in_workspace_query
 from pairpad.accounts.tokens import ACCESS, MFA, MFA_TTL_S, InvalidToken, TokenSigner
 from pairpad.accounts.totp import (
     TotpEnrolment,
@@ -338,12 +339,14 @@ class AccountService:
             raise Unauthorized(SESSION_EXPIRED) from error
         return await self._pair(issued.user_id, issued.token, issued.family_id)
 
-    async def identity_from_access_token(self, token: str, via: CredentialKind
-                                         ) -> Identity | None:
+    async def identity_from_access_token(self, token: str, via: CredentialKind,
+                                         workspace_id: str | None = None) -> Identity | None:
         """The signed-in user of an access token (every request): signature and claims,
         then one database round trip — the user's token version (sign-out everywhere) and
         whether the token's session was revoked (sign-out, a device removed). The database
-        is the source of truth, so every instance refuses the token at once."""
+        is the source of truth, so every instance refuses the token at once. With
+        `workspace_id` the same query also reads the user's role there (`role_for` says so;
+        role None: not a member)."""
         try:
             claims = self.signer.decode(token, token_type=ACCESS)
         except InvalidToken:
@@ -353,14 +356,16 @@ class AccountService:
                            RefreshTokenRow.revoked_at.is_not(None))
             if claims.session_id else literal(False)
         )  # one probe of the partial index of revoked sessions (migration 0012)
-        async with self.db.engine.connect() as connection:
+        role = (role_in_workspace_query(claims.user_id, workspace_id).scalar_subquery()
+                if workspace_id else literal(None))
+        async with self.db.read_connection() as connection:
             row = (await connection.execute(
-                select(UserRow.token_version, revoked.label("revoked"))
+                select(UserRow.token_version, revoked.label("revoked"), role.label("role"))
                 .where(UserRow.id == claims.user_id)
             )).first()
         if row is None or row.token_version != claims.version or row.revoked:
             return None
-        return Identity(claims.user_id, via)
+        return Identity(claims.user_id, via, role=row.role, role_for=workspace_id)
 
     def session_id_of(self, access_token: str | None) -> str | None:
         """The refresh family an access token was issued with (the sessions page's

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from pairpad.storage.team_tables import (
     TeamInvitationRow,
@@ -143,12 +143,16 @@ async def workspace_named(session: AsyncSession, team_id: str, name: str) -> boo
     return (await session.scalars(statement)).first() is not None
 
 
-async def role_in_workspace(session: AsyncSession, user_id: str, ws_id: str) -> str | None:
-    """One query (the dispatcher asks on every /w/ request): the member row of the team
-    owning the workspace."""
-    statement = (
+def role_in_workspace_query(user_id: str, ws_id: str) -> Select[str]:
+    """The member row's role in the team owning the workspace (the access token's check
+    embeds it as a scalar subquery on every /w/ request)."""
+    return (
         select(TeamMemberRow.role)
         .join(TeamWorkspaceRow, TeamWorkspaceRow.team_id == TeamMemberRow.team_id)
         .where(TeamWorkspaceRow.id == ws_id, TeamMemberRow.user_id == user_id)
     )
-    return (await session.scalars(statement)).first()
+
+
+async def role_in_workspace(session: AsyncSession | AsyncConnection, user_id: str,
+                            ws_id: str) -> str | None:
+    return (await session.scalars(role_in_workspace_query(user_id, ws_id))).first()

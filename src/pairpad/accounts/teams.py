@@ -407,8 +407,8 @@ class TeamService:
         return self._workspace(row) if row is not None else None
 
     async def role_in_workspace(self, user_id: str, ws_id: str) -> str | None:
-        async with self._db.session() as session:
-            return await store.role_in_workspace(session, user_id, ws_id)
+        async with self._db.read_connection() as connection:
+            return await store.role_in_workspace(connection, user_id, ws_id)
 
     async def delete_workspace(self, ws_id: str, *, team_id: str | None = None,
                                by: str | None = None) -> Path | None:

@@ -20,6 +20,9 @@ class Identity:
     # Team mode: the user's role in the team owning the workspace asked for (auth/roles.py);
     # None outside a workspace and in local mode.
     role: str | None = None
+    # The workspace `role` was looked up for with the token (one query for both); None
+    # when it was not, and the dispatcher asks.
+    role_for: str | None = None
 
 
 NOT_AUTHENTICATED = (

@@ -11,6 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event, make_url, text
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -29,10 +30,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-# Server databases (PostgreSQL): connections a restarted server or a proxy closed are
-# replaced before use (pre-ping) and recycled after half an hour; a few per process.
-SERVER_POOL: dict[str, Any] = {"pool_pre_ping": True, "pool_recycle": 1800, "pool_size": 5,
-                               "max_overflow": 10, "pool_timeout": 30}
+# Server databases (PostgreSQL). No pre-ping: it was one more round trip on every checkout
+# (several per request). A connection a restarted server closed fails its query instead; that
+# invalidates the whole pool, so the next requests reconnect, and the failed one is answered
+# 503 (team/database_busy.py). Recycled after half an hour (proxies drop idle ones).
+# 10 kept + 10 overflow per instance: queries take ~1 ms, so 20 at once already saturate an
+# instance's core while 4 instances stay under PostgreSQL's default max_connections (100).
+# An instance that finds no free connection within 10 s is overloaded: its 503 sheds the
+# load sooner than waiting out a client's timeout.
+SERVER_POOL: dict[str, Any] = {"pool_pre_ping": False, "pool_recycle": 1800, "pool_size": 10,
+                               "max_overflow": 10, "pool_timeout": 10}
 # Held while migrating, so servers starting together on one database migrate in turn.
 MIGRATION_LOCK = 0x7061697270616400  # "pairpad\0"
 
@@ -71,6 +78,8 @@ class Database:
             event.listen(self.engine.sync_engine, "before_cursor_execute", _scrub_nul,
                          retval=True)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Same pool; no transaction around each statement (no BEGIN / ROLLBACK round trips).
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @classmethod
     def for_sqlite_file(cls, path: Path) -> Database:
@@ -113,6 +122,13 @@ class Database:
         """A session in one transaction: committed on success, rolled back on any error."""
         async with self._sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for one read-only statement, outside any transaction: what every
+        request's token check runs on, so it costs one round trip instead of three."""
+        async with self._autocommit.connect() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -38,6 +38,7 @@ from pairpad.ratelimit.middleware import RateLimitMiddleware
 from pairpad.realtime.socketio_adapter import new_server
 from pairpad.shutdown_answer import ShutdownAnswerMiddleware
 from pairpad.team.build import build_team_services
+from pairpad.team.database_busy import DatabaseBusyMiddleware, install_database_busy
 from pairpad.team.fanout import FanOutManager
 from pairpad.team.host import WorkspaceHost
 from pairpad.team.leases import redis_index_leases
@@ -76,13 +77,14 @@ class TeamApp:
                                     self.limiter, route_path=_route_path)
         guarded = ShutdownAnswerMiddleware(TeamSecurityMiddleware(
             inner, team.accounts.identity_from_access_token, allowed,
-            settings.max_request_body))
+            settings.max_request_body, workspace_of=_workspace_of))
         # /metrics is answered before the session guard: a scraper has no account.
         metrics = MetricsEndpoint(guarded, settings.metrics_token,
                                   lambda host: host_name(host) in allowed)
         # Redis down anywhere below: 503 + Retry-After.
         served: ASGIApp = (RedisUnavailableMiddleware(metrics, team.settings.redis_url)
                            if team.settings.redis_url else metrics)
+        served = DatabaseBusyMiddleware(served)  # pool exhausted, connection lost: 503
         self._asgi = RequestMetricsMiddleware(RequestIdMiddleware(served))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -110,7 +112,8 @@ class TeamApp:
                 await _json(send, 401, "Not signed in: sign in at /signin, or send "
                             "`Authorization: Bearer ACCESS_TOKEN`.")
             return
-        role = await self.team.teams.role_in_workspace(identity.user_id, workspace_id)
+        role = (identity.role if identity.role_for == workspace_id  # read with the token
+                else await self.team.teams.role_in_workspace(identity.user_id, workspace_id))
         if role is None:
             await _json(send, 404, NO_WORKSPACE)
             return
@@ -178,6 +181,7 @@ def create_team_app(settings: Settings, team_settings: TeamSettings) -> TeamApp:
     health.install_readiness(api, _readiness_checks(team))
     install_error_handlers(api)
     install_redis_errors(api)
+    install_database_busy(api)
     routers = [module.router for module in (health, auth_api, oauth_api, passkeys_api, teams_api,
                                             audit_api)]
     for router in routers:
@@ -191,6 +195,11 @@ def _limiter(settings: Settings, team_settings: TeamSettings) -> RateLimiter:
     """Counts in Redis, shared by every instance, when there is one; else in this process."""
     return RateLimiter.from_settings(settings.limits, team=True,
                                      redis_url=team_settings.redis_url)
+
+
+def _workspace_of(path: str) -> str | None:
+    match = WORKSPACE_PATH.fullmatch(path)
+    return None if match is None else match.group(1)
 
 
 def _route_path(path: str) -> str:

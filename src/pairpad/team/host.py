@@ -26,6 +26,7 @@ from pairpad.realtime.socketio_adapter import Authenticate, NamespacedServer, So
 from pairpad.services import Hosting, Services, build_services
 from pairpad.storage.db import Database
 from pairpad.storage.owner import Owner
+from pairpad.team.database_busy import install_database_busy
 from pairpad.team.leases import IndexLeases
 from pairpad.team.redis import install_redis_errors
 
@@ -108,6 +109,7 @@ class WorkspaceHost:
         services = build_services(settings, new_token(), hosting)
         api = build_workspace_api(services, limiter=self._limiter)
         install_redis_errors(api)  # Redis down in a route: 503, not the catch-all's 500
+        install_database_busy(api)  # the same for the database's pool exhausted or lost
         await services.start()
         log.info("workspace started", workspace_id=workspace_id, team_id=team_id)
         return HostedWorkspace(workspace_id, team_id, services, api)

@@ -10,6 +10,7 @@ it and a role in the team owning that workspace (checked by the dispatcher, team
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,17 +28,27 @@ from pairpad.auth.middleware import (
     xsrf_ok,
 )
 
-# Resolves an access token to its user (AccountService.identity_from_access_token).
-VerifyAccess = Callable[[str, CredentialKind], Awaitable[Identity | None]]
+
+class VerifyAccess(Protocol):
+    """Resolves an access token to its user (AccountService.identity_from_access_token);
+    with a workspace id, the user's role there too, in the same database round trip."""
+
+    def __call__(self, token: str, via: CredentialKind, /,
+                 workspace_id: str | None = None) -> Awaitable[Identity | None]: ...
+
+
+# The workspace id a request's path names (`/w/{id}/…`), if any.
+WorkspaceOf = Callable[[str], str | None]
 
 
 class TeamSecurityMiddleware:
     def __init__(
         self, app: ASGIApp, verify: VerifyAccess, allowed_hosts: frozenset[str],
-        max_body_size: int,
+        max_body_size: int, workspace_of: WorkspaceOf | None = None,
     ) -> None:
         self.app = app
         self.verify = verify
+        self.workspace_of = workspace_of
         self.allowed_hosts = allowed_hosts
         self.max_body_size = max_body_size
 
@@ -55,7 +66,9 @@ class TeamSecurityMiddleware:
         if not origin_ok(headers.origin, headers.host or ""):
             await deny(scope, send, 403, "Cross-origin request refused.")
             return
-        identity = await self._identity(headers)
+        workspace_id = (self.workspace_of(scope["path"])
+                        if self.workspace_of is not None and scope["type"] == "http" else None)
+        identity = await self._identity(headers, workspace_id)
         if identity is False:
             await deny(scope, send, 401, "Invalid or expired access token: refresh it "
                         "(POST /api/auth/refresh) or sign in again.")
@@ -78,15 +91,16 @@ class TeamSecurityMiddleware:
         finally:
             structlog.contextvars.reset_contextvars(**tokens)
 
-    async def _identity(self, headers: RequestHeaders) -> Identity | bool | None:
+    async def _identity(self, headers: RequestHeaders, workspace_id: str | None
+                        ) -> Identity | bool | None:
         """The caller; None when no credentials came; False when a Bearer token is wrong
         (an API client must hear so). A stale cookie counts as no credentials: public
         pages and sign-in still work, and the UI refreshes on the 401 of a private route."""
         if headers.authorization:
             token = bearer_token(headers.authorization)
-            identity = await self.verify(token, "bearer") if token else None
+            identity = await self.verify(token, "bearer", workspace_id) if token else None
             return identity if identity is not None else False
         cookie = parse_cookies(headers.cookie).get(ACCESS_COOKIE) if headers.cookie else None
         if cookie:
-            return await self.verify(cookie, "cookie")
+            return await self.verify(cookie, "cookie", workspace_id)
         return None
